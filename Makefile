@@ -1,0 +1,132 @@
+# Sable top-level build.
+#
+#   make run     set up the host, build, boot Sable + dom0 + a demo domU in QEMU
+#   make test    set up the host, build, run every unit and system test
+#
+# Other targets: build, unit, system, coverage, fuzz, fuzz-smoke, bench, lint,
+# format, clean. Modules add themselves through small make fragments (see
+# docs/architecture.md, "Build").
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+CACHE ?= $(HOME)/.cache/sable
+export SABLE_CACHE := $(CACHE)
+B := build
+CROSS ?= aarch64-linux-gnu-
+HOSTCC ?= gcc
+CLANG ?= clang
+FUZZ_TIME ?= 600
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wvla -Wpointer-arith -Wundef
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -Ihypervisor/include \
+	-Itests/unit/harness $(EXTRA_UNIT_CFLAGS)
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) \
+	-fsanitize=fuzzer,address,undefined -Ihypervisor/include
+HOST_ARCH_SRCS := hypervisor/arch/host/alloc.c hypervisor/arch/host/log.c
+UT_SRCS := tests/unit/harness/ut.c
+ALL_HEADERS := $(shell find hypervisor/include evtchn grant-tables \
+	dom0-tools tests/unit -name '*.h' 2>/dev/null)
+
+UNIT_TESTS :=
+FUZZERS :=
+BUILD_TARGETS :=
+
+-include evtchn/evtchn.mk
+-include grant-tables/gnttab.mk
+-include hypervisor/build.mk
+-include $(wildcard guests/*/build.mk)
+-include $(wildcard dom0-tools/*/build.mk)
+-include $(wildcard tests/unit/*/unit.mk)
+-include $(wildcard tests/fuzz/*/fuzz.mk)
+
+.PHONY: setup build unit system test run bench lint format format-check \
+	coverage fuzz fuzz-smoke clean
+
+setup:
+	@bash tests/setup/host-setup.sh
+
+build: $(BUILD_TARGETS)
+
+# ---- host unit tests -------------------------------------------------------
+define UNIT_template
+$(B)/unit/$(1): $$($(1)_SRCS) $(UT_SRCS) $(ALL_HEADERS)
+	@mkdir -p $$(dir $$@)
+	$(HOSTCC) $(UNIT_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) \
+		$(UT_SRCS) $$($(1)_LDLIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_template,$(t))))
+
+UNIT_BINS := $(addprefix $(B)/unit/,$(UNIT_TESTS))
+
+unit-build: $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@python3 tests/run_tests.py --unit-only $(UNIT_BINS)
+
+# ---- fuzzers (libFuzzer, clang) --------------------------------------------
+define FUZZ_template
+$(B)/fuzz/$(1): $$(fuzz_$(1)_SRCS) $(ALL_HEADERS)
+	@mkdir -p $$(dir $$@)
+	$(CLANG) $(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ $$(fuzz_$(1)_SRCS)
+endef
+$(foreach f,$(FUZZERS),$(eval $(call FUZZ_template,$(f))))
+
+FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZERS))
+
+fuzz: setup $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+		mkdir -p $(B)/fuzz-corpus/$$(basename $$f); \
+		echo "fuzz: $$f for $(FUZZ_TIME)s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			$(B)/fuzz-corpus/$$(basename $$f); \
+	done
+
+fuzz-smoke: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+		$$f -max_total_time=10 >/dev/null 2>&1 || { echo "fuzz: $$f found a crash"; exit 1; }; \
+	done
+
+# ---- coverage of the portable modules --------------------------------------
+coverage:
+	@rm -rf $(B)/cov && mkdir -p $(B)/cov
+	@$(MAKE) --no-print-directory B=$(B)/cov \
+		SAN="-fsanitize=address,undefined" \
+		EXTRA_UNIT_CFLAGS="--coverage" $(addprefix $(B)/cov/unit/,$(COVERAGE_TESTS))
+	@set -e; for t in $(COVERAGE_TESTS); do $(B)/cov/unit/$$t >/dev/null; done
+	@python3 tests/coverage_report.py $(B)/cov evtchn grant-tables
+
+# ---- whole-system ----------------------------------------------------------
+system: build
+	@python3 tests/run_tests.py --system-only
+
+test: setup
+	@$(MAKE) --no-print-directory build unit-build
+	@python3 tests/run_tests.py $(UNIT_BINS)
+
+run: setup
+	@$(MAKE) --no-print-directory build
+	@python3 tests/system/qemu.py run
+
+bench: setup
+	@$(MAKE) --no-print-directory build
+	@python3 tests/bench/bench.py
+
+# ---- hygiene ---------------------------------------------------------------
+LINT_SRCS = $(shell git ls-files '*.c' '*.h')
+
+format:
+	@clang-format -i $(LINT_SRCS)
+
+format-check:
+	@clang-format --dry-run --Werror $(LINT_SRCS)
+
+lint: format-check
+	@python3 tests/lint.py
+	@$(MAKE) --no-print-directory build unit-build
+
+clean:
+	rm -rf $(B)
