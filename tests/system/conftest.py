@@ -1,0 +1,5 @@
+"""pytest glue for Sable's system tests."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
