@@ -23,10 +23,11 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -Ihypervisor/include \
-	-Itests/unit/harness $(EXTRA_UNIT_CFLAGS)
+	-Itests/unit/harness -Ihypervisor/arch/host $(EXTRA_UNIT_CFLAGS)
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -Ihypervisor/include
-HOST_ARCH_SRCS := hypervisor/arch/host/alloc.c hypervisor/arch/host/log.c
+HOST_ARCH_SRCS := hypervisor/arch/host/alloc.c hypervisor/arch/host/log.c \
+	hypervisor/arch/host/guest_access.c
 UT_SRCS := tests/unit/harness/ut.c
 ALL_HEADERS := $(shell find hypervisor/include evtchn grant-tables \
 	dom0-tools tests/unit -name '*.h' 2>/dev/null)
