@@ -1,0 +1,30 @@
+# Sable dom0 and domU initramfs images (docs/rootfs.md).
+#
+# Inputs: Debian's busybox-static and kernel modules from the setup cache, the
+# files in dom0-tools/rootfs, and for dom0 every program another fragment
+# builds into $(B)/arm64/dom0/ (installed into /usr/sbin).
+
+ROOTFS_DIR := dom0-tools/rootfs
+DOM0_INITRD := $(B)/dom0-initrd.cpio.gz
+DOMU_INITRD := $(B)/domu-initrd.cpio.gz
+ROOTFS_INPUTS := $(ROOTFS_DIR)/mkinitramfs.sh $(ROOTFS_DIR)/init \
+	$(ROOTFS_DIR)/lib.sh $(wildcard $(ROOTFS_DIR)/tests/*.sh) \
+	$(CACHE)/.setup-v1 $(CACHE)/busybox
+
+BUILD_TARGETS += $(DOM0_INITRD) $(DOMU_INITRD)
+
+# The dom0 programs are listed in BUILD_TARGETS by fragments that may be read
+# after this one: second expansion looks them up once all are read.
+.SECONDEXPANSION:
+$(DOM0_INITRD): $(ROOTFS_INPUTS) $(ROOTFS_DIR)/modules-dom0.list \
+		$$(filter $(B)/arm64/dom0/%,$$(BUILD_TARGETS)) \
+		$$(wildcard $(B)/arm64/dom0/*)
+	SABLE_CACHE=$(CACHE) CROSS=$(CROSS) bash $(ROOTFS_DIR)/mkinitramfs.sh \
+		dom0 $@ $(B)/arm64/dom0
+
+$(DOMU_INITRD): $(ROOTFS_INPUTS) $(ROOTFS_DIR)/modules-domu.list
+	SABLE_CACHE=$(CACHE) CROSS=$(CROSS) bash $(ROOTFS_DIR)/mkinitramfs.sh \
+		domu $@
+
+.PHONY: initrd
+initrd: $(DOM0_INITRD) $(DOMU_INITRD)
