@@ -91,3 +91,63 @@ int64_t hw_translate(const struct p2m *p, uint64_t ipa)
 	mask = (1ULL << (12 + 9 * (3 - level))) - 1;
 	return (int64_t)((d & 0x0000fffffffff000ULL & ~mask) | (ipa & mask));
 }
+
+static uint64_t *next_table(uint64_t d)
+{
+	return (uint64_t *)(uintptr_t)(d & 0x0000fffffffff000ULL);
+}
+
+static uint64_t digest_table(const uint64_t *t, unsigned int level,
+			     unsigned int entries, uint64_t h)
+{
+	unsigned int i;
+
+	for (i = 0; i < entries; i++) {
+		if (!t[i]) {
+			continue;
+		}
+		h = (h ^ t[i] ^ ((uint64_t)level << 60) ^ i) * 0x100000001b3ULL;
+		if (level < 3 && (t[i] & 3) == 3) {
+			h = digest_table(next_table(t[i]), level + 1, 512, h);
+		}
+	}
+	return h;
+}
+
+uint64_t hw_digest(const struct p2m *p)
+{
+	const uint64_t *root = (uint64_t *)(uintptr_t)p2m_root_pa(p).pa;
+
+	return digest_table(root, 1, 1024, 0xcbf29ce484222325ULL);
+}
+
+static unsigned int leaves_of(const uint64_t *t, unsigned int level,
+			      unsigned int entries, uint64_t base,
+			      hw_leaf_fn fn, void *ctx)
+{
+	unsigned int shift = 12 + 9 * (3 - level), i, empty = 0, valid = 0;
+	uint64_t d, ipa;
+
+	for (i = 0; i < entries; i++) {
+		d = t[i];
+		ipa = base + ((uint64_t)i << shift);
+		if (!(d & 1)) {
+			continue;
+		}
+		valid++;
+		if (level < 3 && (d & 3) == 3) {
+			empty += leaves_of(next_table(d), level + 1, 512, ipa,
+					   fn, ctx);
+		} else if (level < 3 || (d & 3) == 3) {
+			fn(ctx, ipa, 1ULL << shift, d);
+		}
+	}
+	return empty + (level > 1 && !valid);
+}
+
+unsigned int hw_for_each_leaf(const struct p2m *p, hw_leaf_fn fn, void *ctx)
+{
+	const uint64_t *root = (uint64_t *)(uintptr_t)p2m_root_pa(p).pa;
+
+	return leaves_of(root, 1, 1024, 0, fn, ctx);
+}

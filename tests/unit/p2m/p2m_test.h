@@ -33,3 +33,14 @@ uint64_t hw_walk(const struct p2m *p, uint64_t ipa, unsigned int *level,
 		 uint64_t **slot);
 /* Output address of @ipa by hw_walk, or -1 if unmapped. */
 int64_t hw_translate(const struct p2m *p, uint64_t ipa);
+
+/* A digest of every descriptor reachable from the root (with positions). */
+uint64_t hw_digest(const struct p2m *p);
+
+/*
+ * Call @fn for every leaf in IPA order with its IPA, size and descriptor.
+ * Returns the number of tables below the root that hold no valid entry.
+ */
+typedef void (*hw_leaf_fn)(void *ctx, uint64_t ipa, uint64_t size,
+			   uint64_t desc);
+unsigned int hw_for_each_leaf(const struct p2m *p, hw_leaf_fn fn, void *ctx);
