@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * xenstored: Sable's XenStore daemon. One thread, one poll(2) loop, every
+ * descriptor non-blocking; the request engine itself does no I/O.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xs_engine.h"
+#include "xs_unix.h"
+#include "xs_xen.h"
+
+#define XS_DEFAULT_SOCKET "/var/run/xenstored/socket"
+#define XS_MAX_POLL 1024
+
+struct xs_opts {
+	const char *socket;
+	int dom0_ring; /* -1 auto, 0 off, 1 on */
+	struct xs_quota quota;
+};
+
+static volatile sig_atomic_t xs_stop;
+
+static void xs_on_signal(int sig)
+{
+	(void)sig;
+	xs_stop = 1;
+}
+
+static void xs_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xenstored [options]\n"
+		"  --socket PATH        listen here (default $XENSTORED_PATH,\n"
+		"                       else " XS_DEFAULT_SOCKET ")\n"
+		"  --dom0-ring          serve dom0's ring (default: if\n"
+		"                       /proc/xen/xsd_kva exists)\n"
+		"  --no-dom0-ring       do not\n"
+		"  --quota NAME=VALUE   nodes, watches, transactions,\n"
+		"                       outstanding, node-size, permissions,\n"
+		"                       transaction-nodes (0 = unlimited)\n"
+		"  -E N -S N -W N -t N -A N  nodes, node-size, watches,\n"
+		"                       transactions, permissions\n"
+		"  -N, --no-fork        accepted; the daemon never forks\n");
+}
+
+static int xs_opt_quota(struct xs_opts *o, const char *name, const char *v)
+{
+	uint32_t val;
+
+	if (xs_parse_u32(v, UINT32_MAX, &val) ||
+	    xs_quota_set(&o->quota, name, val)) {
+		fprintf(stderr, "xenstored: bad quota %s=%s\n", name, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "dom0-ring", no_argument, NULL, 'd' },
+		{ "no-dom0-ring", no_argument, NULL, 'D' },
+		{ "quota", required_argument, NULL, 'q' },
+		{ "no-fork", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *eq;
+	int ch, rc = 0;
+
+	o->socket = getenv("XENSTORED_PATH");
+	o->dom0_ring = -1;
+	xs_quota_default(&o->quota);
+	while (!rc && (ch = getopt_long(argc, argv, "E:S:W:t:A:Nh", lopts,
+					NULL)) != -1) {
+		switch (ch) {
+		case 's': o->socket = optarg; break;
+		case 'd': o->dom0_ring = 1; break;
+		case 'D': o->dom0_ring = 0; break;
+		case 'N': break;
+		case 'E': rc = xs_opt_quota(o, "nodes", optarg); break;
+		case 'S': rc = xs_opt_quota(o, "node-size", optarg); break;
+		case 'W': rc = xs_opt_quota(o, "watches", optarg); break;
+		case 't': rc = xs_opt_quota(o, "transactions", optarg); break;
+		case 'A': rc = xs_opt_quota(o, "permissions", optarg); break;
+		case 'q':
+			eq = strchr(optarg, '=');
+			if (!eq) {
+				rc = -EINVAL;
+				break;
+			}
+			*eq = '\0';
+			rc = xs_opt_quota(o, optarg, eq + 1);
+			break;
+		case 'h': xs_usage(stdout); exit(0);
+		default: rc = -EINVAL; break;
+		}
+	}
+	if (!o->socket || !*o->socket) {
+		o->socket = XS_DEFAULT_SOCKET;
+	}
+	return rc;
+}
+
+/* One round: wait, accept, serve whatever is ready, reap. */
+static void xs_loop_once(struct xs_engine *e, struct xs_xen *x, int lfd)
+{
+	struct pollfd pfd[XS_MAX_POLL];
+	struct xs_conn *map[XS_MAX_POLL], *c;
+	const uint8_t *p;
+	nfds_t n = 0, i;
+
+	pfd[n++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+	pfd[n++] = (struct pollfd){ .fd = x->evtchn_fd, .events = POLLIN };
+	for (c = e->conns; c && n < XS_MAX_POLL; c = c->next) {
+		if (!xs_unix_is(c) || c->dead) {
+			continue;
+		}
+		map[n] = c;
+		pfd[n].fd = xs_unix_fd(c);
+		pfd[n].events = xs_conn_want(c) ? POLLIN : 0;
+		if (xs_conn_out_peek(c, &p)) {
+			pfd[n].events |= POLLOUT;
+		}
+		pfd[n++].revents = 0;
+	}
+	if (poll(pfd, n, 1000) < 0) {
+		return;
+	}
+	if (pfd[0].revents & POLLIN) {
+		while (xs_unix_accept(e, lfd)) {
+		}
+	}
+	if (pfd[1].revents & POLLIN) {
+		xs_xen_events(x, e);
+	}
+	for (i = 2; i < n; i++) {
+		if (pfd[i].revents) {
+			xs_conn_pump(map[i]);
+		}
+	}
+	/* Other connections' requests may have queued watch events. */
+	for (c = e->conns; c; c = c->next) {
+		if (xs_unix_is(c) && !c->dead && xs_conn_out_peek(c, &p)) {
+			xs_conn_pump(c);
+		}
+	}
+	xs_xen_service_all(x, e);
+	xs_engine_reap(e);
+}
+
+int main(int argc, char **argv)
+{
+	struct xs_opts o;
+	struct xs_engine e;
+	struct xs_xen x;
+	int lfd, rc = 1;
+
+	if (xs_parse_opts(argc, argv, &o)) {
+		xs_usage(stderr);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, xs_on_signal);
+	signal(SIGINT, xs_on_signal);
+	if (xs_engine_init(&e, &o.quota)) {
+		fprintf(stderr, "xenstored: out of memory\n");
+		return 1;
+	}
+	lfd = xs_unix_listen(o.socket);
+	if (lfd < 0) {
+		fprintf(stderr, "xenstored: cannot listen on %s: %s\n",
+			o.socket, strerror(-lfd));
+		goto out;
+	}
+	xs_xen_open(&x);
+	e.plat = &xs_xen_platform;
+	e.plat_arg = &x;
+	if (o.dom0_ring == 1 ||
+	    (o.dom0_ring == -1 && xs_xen_dom0_available())) {
+		if (xs_xen_attach_dom0(&x, &e)) {
+			fprintf(stderr, "xenstored: no dom0 ring\n");
+			if (o.dom0_ring == 1) {
+				goto out_close;
+			}
+		}
+	}
+	fprintf(stderr, "xenstored: listening on %s\n", o.socket);
+	while (!xs_stop) {
+		xs_loop_once(&e, &x, lfd);
+	}
+	rc = 0;
+out_close:
+	close(lfd);
+	unlink(o.socket);
+	xs_engine_fini(&e);
+	xs_xen_close(&x);
+	return rc;
+out:
+	xs_engine_fini(&e);
+	return rc;
+}

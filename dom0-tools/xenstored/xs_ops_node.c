@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Node requests (xenstore.txt, "Database read, write and permissions
+ * operations"): READ, WRITE, MKDIR, RM, DIRECTORY, DIRECTORY_PART,
+ * GET_PERMS, SET_PERMS. Inside a transaction they run on its snapshot
+ * and are logged for the commit.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xs_engine.h"
+#include "xs_path.h"
+
+struct xs_openv {
+	struct xs_ctx ctx;
+	struct xs_limits lim;
+	struct xs_tree *tree;
+	char path[XS_PATH_BUF];
+};
+
+static void xs_event_cb(void *arg, const char *path, bool removed,
+			const struct xs_node *n)
+{
+	xs_fire(arg, path, removed, n);
+}
+
+/* Resolve the path argument and set up where and how the op runs. */
+static int xs_openv_init(struct xs_req *r, const char *arg,
+			 struct xs_openv *env)
+{
+	struct xs_engine *e = r->c->eng;
+	const struct xs_quota *q = xs_quota_for(e, r->c->caller.domid);
+	bool rel;
+
+	memset(&env->ctx, 0, sizeof(env->ctx));
+	env->lim.nodes = q->nodes;
+	env->lim.node_size = q->node_size;
+	env->lim.perms = q->perms;
+	env->ctx.caller = &r->c->caller;
+	env->ctx.limits = &env->lim;
+	env->ctx.check_perms = true;
+	if (r->txn) {
+		env->ctx.access = xs_txn_access;
+		env->ctx.arg = r->txn;
+		env->tree = &r->txn->tree;
+	} else {
+		env->ctx.event = xs_event_cb;
+		env->ctx.arg = e;
+		env->tree = &e->tree;
+	}
+	return xs_path_canonical(arg, r->c->caller.domid, env->path, &rel);
+}
+
+static int xs_one_path(struct xs_req *r, struct xs_openv *env)
+{
+	const char *argv[1];
+	unsigned argc;
+	int rc = xs_req_args(r, argv, 1, &argc);
+
+	if (rc || argc != 1) {
+		return -EINVAL;
+	}
+	return xs_openv_init(r, argv[0], env);
+}
+
+int xs_do_read(struct xs_req *r)
+{
+	const struct xs_node *n;
+	struct xs_openv env;
+	int rc = xs_one_path(r, &env);
+
+	if (!rc) {
+		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
+				 &n);
+	}
+	if (rc) {
+		return rc;
+	}
+	return xs_reply(r, n->value, n->vlen);
+}
+
+/* Run a change, logging it when inside a transaction. */
+static int xs_change(struct xs_req *r, struct xs_openv *env,
+		     enum xs_txn_op_type type, const void *data, uint32_t len)
+{
+	struct xs_txn_op op;
+	int rc = 0;
+
+	if (r->txn) {
+		rc = xs_txn_op_prepare(r->txn, &op, type, env->path, data,
+				       len);
+		if (rc) {
+			return rc;
+		}
+	}
+	switch (type) {
+	case XS_TXN_WRITE:
+		rc = xs_tree_write(env->tree, &env->ctx, env->path, data, len);
+		break;
+	case XS_TXN_MKDIR:
+		rc = xs_tree_mkdir(env->tree, &env->ctx, env->path);
+		break;
+	case XS_TXN_RM:
+		rc = xs_tree_rm(env->tree, &env->ctx, env->path);
+		break;
+	case XS_TXN_PERMS:
+		rc = xs_tree_set_perms(env->tree, &env->ctx, env->path, data,
+				       len);
+		break;
+	}
+	if (r->txn) {
+		if (rc) {
+			xs_txn_op_discard(&op);
+		} else {
+			xs_txn_op_commit(r->txn, &op);
+		}
+	}
+	return rc ? rc : xs_reply_str(r, "OK");
+}
+
+/* WRITE path\0value: the value is everything after the first NUL. */
+int xs_do_write(struct xs_req *r)
+{
+	const char *nul = memchr(r->data, '\0', r->len);
+	struct xs_openv env;
+	uint32_t off;
+	int rc;
+
+	if (!nul) {
+		return -EINVAL;
+	}
+	off = (uint32_t)(nul - r->data) + 1;
+	rc = xs_openv_init(r, r->data, &env);
+	if (rc) {
+		return rc;
+	}
+	return xs_change(r, &env, XS_TXN_WRITE, r->data + off, r->len - off);
+}
+
+int xs_do_mkdir(struct xs_req *r)
+{
+	struct xs_openv env;
+	int rc = xs_one_path(r, &env);
+
+	return rc ? rc : xs_change(r, &env, XS_TXN_MKDIR, NULL, 0);
+}
+
+int xs_do_rm(struct xs_req *r)
+{
+	struct xs_openv env;
+	int rc = xs_one_path(r, &env);
+
+	return rc ? rc : xs_change(r, &env, XS_TXN_RM, NULL, 0);
+}
+
+int xs_do_directory(struct xs_req *r)
+{
+	const struct xs_node *n;
+	struct xs_openv env;
+	char buf[XENSTORE_PAYLOAD_MAX];
+	size_t len;
+	int rc = xs_one_path(r, &env);
+
+	if (!rc) {
+		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
+				 &n);
+	}
+	if (rc) {
+		return rc;
+	}
+	len = xs_node_children_len(n);
+	if (len > sizeof(buf)) {
+		return -E2BIG; /* the client falls back to DIRECTORY_PART */
+	}
+	xs_node_children_copy(n, buf);
+	return xs_reply(r, buf, len);
+}
+
+/*
+ * DIRECTORY_PART path\0offset\0 -> gen\0 names... from byte offset into
+ * the child list, as many whole names as fit; an extra empty string
+ * marks the end of the list.
+ */
+int xs_do_directory_part(struct xs_req *r)
+{
+	const char *argv[2];
+	const struct xs_node *n;
+	struct xs_openv env;
+	char *list = NULL, reply[XENSTORE_PAYLOAD_MAX];
+	size_t total, glen, len = 0, nlen;
+	uint32_t off, argc;
+	int rc = xs_req_args(r, argv, 2, &argc);
+
+	if (rc || argc != 2 || xs_parse_u32(argv[1], UINT32_MAX, &off)) {
+		return -EINVAL;
+	}
+	rc = xs_openv_init(r, argv[0], &env);
+	if (!rc) {
+		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
+				 &n);
+	}
+	if (rc) {
+		return rc;
+	}
+	total = xs_node_children_len(n);
+	if (off > total) {
+		return -EINVAL;
+	}
+	list = malloc(total + 1);
+	if (!list) {
+		return -ENOMEM;
+	}
+	xs_node_children_copy(n, list);
+	glen = (size_t)snprintf(reply, sizeof(reply), "%" PRIu64, n->gen) + 1;
+	while (off + len < total) {
+		nlen = strlen(list + off + len) + 1;
+		if (glen + len + nlen + 1 > sizeof(reply)) {
+			break;
+		}
+		len += nlen;
+	}
+	memcpy(reply + glen, list + off, len);
+	if (off + len == total) {
+		reply[glen + len++] = '\0';
+	}
+	free(list);
+	return xs_reply(r, reply, glen + len);
+}
+
+int xs_do_get_perms(struct xs_req *r)
+{
+	const struct xs_node *n;
+	struct xs_openv env;
+	char buf[XENSTORE_PAYLOAD_MAX];
+	size_t len = 0;
+	uint32_t i;
+	int rc = xs_one_path(r, &env), w;
+
+	if (!rc) {
+		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
+				 &n);
+	}
+	if (rc) {
+		return rc;
+	}
+	for (i = 0; i < n->nr_perms; i++) {
+		w = xs_perm_format(&n->perms[i], buf + len, sizeof(buf) - len);
+		if (w < 0 || (size_t)w + 1 >= sizeof(buf) - len) {
+			return -E2BIG;
+		}
+		len += (size_t)w + 1;
+	}
+	return xs_reply(r, buf, len);
+}
+
+/* SET_PERMS path\0perm\0...: at least one permission. */
+int xs_do_set_perms(struct xs_req *r)
+{
+	const char *argv[XENSTORE_PAYLOAD_MAX / 2];
+	struct xs_perm *p;
+	struct xs_openv env;
+	unsigned argc, i;
+	int rc = xs_req_args(r, argv, XENSTORE_PAYLOAD_MAX / 2, &argc);
+
+	if (rc || argc < 2) {
+		return -EINVAL;
+	}
+	rc = xs_openv_init(r, argv[0], &env);
+	if (rc) {
+		return rc;
+	}
+	p = calloc(argc - 1, sizeof(*p));
+	if (!p) {
+		return -ENOMEM;
+	}
+	for (i = 1; i < argc && !rc; i++) {
+		rc = xs_perm_parse(argv[i], &p[i - 1]);
+	}
+	if (!rc) {
+		rc = xs_change(r, &env, XS_TXN_PERMS, p, argc - 1);
+	}
+	free(p);
+	return rc;
+}

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The node tree. Every mutating operation validates and allocates first and
+ * links last, so a failure leaves the tree untouched (decode, then act).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xs_path.h"
+#include "xs_tree.h"
+
+/* ---- accounting -------------------------------------------------------- */
+
+static struct xs_acct *xs_acct_find(const struct xs_tree *t, uint32_t domid)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nr_acct; i++) {
+		if (t->acct[i].domid == domid) {
+			return &t->acct[i];
+		}
+	}
+	return NULL;
+}
+
+/* Make sure domid has an entry, so later adds cannot fail. */
+static int xs_acct_reserve(struct xs_tree *t, uint32_t domid)
+{
+	struct xs_acct *a;
+	uint32_t cap;
+
+	if (xs_acct_find(t, domid)) {
+		return 0;
+	}
+	if (t->nr_acct == t->cap_acct) {
+		cap = t->cap_acct ? t->cap_acct * 2 : 8;
+		a = realloc(t->acct, cap * sizeof(*a));
+		if (!a) {
+			return -ENOMEM;
+		}
+		t->acct = a;
+		t->cap_acct = cap;
+	}
+	t->acct[t->nr_acct].domid = domid;
+	t->acct[t->nr_acct].nodes = 0;
+	t->nr_acct++;
+	return 0;
+}
+
+static void xs_acct_add(struct xs_tree *t, uint32_t domid, int delta)
+{
+	struct xs_acct *a = xs_acct_find(t, domid);
+
+	if (a) {
+		a->nodes = (uint32_t)((int64_t)a->nodes + delta);
+	}
+}
+
+uint32_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid)
+{
+	const struct xs_acct *a = xs_acct_find(t, domid);
+
+	return a ? a->nodes : 0;
+}
+
+/* ---- nodes ------------------------------------------------------------- */
+
+static struct xs_node *xs_node_alloc(const char *name, size_t nlen,
+				     const struct xs_perm *perms,
+				     uint32_t nperms)
+{
+	struct xs_node *n = calloc(1, sizeof(*n));
+
+	if (!n) {
+		return NULL;
+	}
+	n->name = malloc(nlen + 1);
+	n->perms = malloc((nperms ? nperms : 1) * sizeof(*perms));
+	if (!n->name || !n->perms) {
+		free(n->name);
+		free(n->perms);
+		free(n);
+		return NULL;
+	}
+	memcpy(n->name, name, nlen);
+	n->name[nlen] = '\0';
+	memcpy(n->perms, perms, nperms * sizeof(*perms));
+	n->nr_perms = nperms;
+	return n;
+}
+
+static void xs_node_free(struct xs_tree *t, struct xs_node *n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n->nr_child; i++) {
+		xs_node_free(t, n->child[i]);
+	}
+	if (t && n->nr_perms) {
+		xs_acct_add(t, n->perms[0].domid, -1);
+	}
+	free(n->child);
+	free(n->name);
+	free(n->value);
+	free(n->perms);
+	free(n);
+}
+
+static int xs_node_reserve_child(struct xs_node *n)
+{
+	struct xs_node **c;
+	uint32_t cap;
+
+	if (n->nr_child < n->cap_child) {
+		return 0;
+	}
+	cap = n->cap_child ? n->cap_child * 2 : 4;
+	c = realloc(n->child, cap * sizeof(*c));
+	if (!c) {
+		return -ENOMEM;
+	}
+	n->child = c;
+	n->cap_child = cap;
+	return 0;
+}
+
+static struct xs_node *xs_node_child(const struct xs_node *n, const char *name,
+				     size_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < n->nr_child; i++) {
+		if (strncmp(n->child[i]->name, name, len) == 0 &&
+		    n->child[i]->name[len] == '\0') {
+			return n->child[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Walk a canonical path as far as it exists. Returns the deepest existing
+ * node; *rest points at the first missing component ("" if all exist).
+ */
+static struct xs_node *xs_tree_walk(const struct xs_tree *t, const char *path,
+				    const char **rest)
+{
+	struct xs_node *n = t->root, *c;
+	const char *p = path + 1, *slash;
+	size_t len;
+
+	while (*p) {
+		slash = strchr(p, '/');
+		len = slash ? (size_t)(slash - p) : strlen(p);
+		c = xs_node_child(n, p, len);
+		if (!c) {
+			break;
+		}
+		n = c;
+		p += len;
+		if (*p == '/') {
+			p++;
+		}
+	}
+	*rest = p;
+	return n;
+}
+
+struct xs_node *xs_tree_find(const struct xs_tree *t, const char *path)
+{
+	const char *rest;
+	struct xs_node *n = xs_tree_walk(t, path, &rest);
+
+	return *rest ? NULL : n;
+}
+
+int xs_tree_init(struct xs_tree *t, uint64_t *gen)
+{
+	static const struct xs_perm root_perm = { 0, XS_PERM_NONE };
+
+	memset(t, 0, sizeof(*t));
+	t->gen = gen;
+	if (xs_acct_reserve(t, 0)) {
+		return -ENOMEM;
+	}
+	t->root = xs_node_alloc("", 0, &root_perm, 1);
+	if (!t->root) {
+		free(t->acct);
+		return -ENOMEM;
+	}
+	xs_acct_add(t, 0, 1);
+	t->root->gen = ++*gen;
+	return 0;
+}
+
+void xs_tree_destroy(struct xs_tree *t)
+{
+	if (t->root) {
+		xs_node_free(NULL, t->root);
+	}
+	free(t->acct);
+	memset(t, 0, sizeof(*t));
+}
+
+static struct xs_node *xs_node_clone(const struct xs_node *src,
+				     struct xs_node *parent)
+{
+	struct xs_node *n;
+	uint32_t i;
+
+	n = xs_node_alloc(src->name, strlen(src->name), src->perms,
+			  src->nr_perms);
+	if (!n) {
+		return NULL;
+	}
+	n->parent = parent;
+	n->gen = src->gen;
+	if (src->vlen) {
+		n->value = malloc(src->vlen);
+		if (!n->value) {
+			goto fail;
+		}
+		memcpy(n->value, src->value, src->vlen);
+		n->vlen = src->vlen;
+	}
+	if (src->nr_child) {
+		n->child = calloc(src->nr_child, sizeof(*n->child));
+		if (!n->child) {
+			goto fail;
+		}
+		n->cap_child = src->nr_child;
+	}
+	for (i = 0; i < src->nr_child; i++) {
+		n->child[i] = xs_node_clone(src->child[i], n);
+		if (!n->child[i]) {
+			goto fail;
+		}
+		n->nr_child++;
+	}
+	return n;
+fail:
+	xs_node_free(NULL, n);
+	return NULL;
+}
+
+int xs_tree_clone(struct xs_tree *dst, const struct xs_tree *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->gen = src->gen;
+	dst->acct = malloc((src->cap_acct ? src->cap_acct : 1) *
+			   sizeof(*dst->acct));
+	if (!dst->acct) {
+		return -ENOMEM;
+	}
+	memcpy(dst->acct, src->acct, src->nr_acct * sizeof(*dst->acct));
+	dst->nr_acct = src->nr_acct;
+	dst->cap_acct = src->cap_acct;
+	dst->root = xs_node_clone(src->root, NULL);
+	if (!dst->root) {
+		free(dst->acct);
+		memset(dst, 0, sizeof(*dst));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- access checks ------------------------------------------------------ */
+
+static bool xs_ctx_allows(const struct xs_ctx *ctx, const struct xs_node *n,
+			  unsigned need)
+{
+	if (!ctx->check_perms) {
+		return true;
+	}
+	return xs_perm_allows(n->perms, n->nr_perms, ctx->caller, need);
+}
+
+static int xs_ctx_access(const struct xs_ctx *ctx, const char *path,
+			 const struct xs_node *n)
+{
+	return ctx->access ? ctx->access(ctx->arg, path, n) : 0;
+}
+
+/*
+ * Error for a missing node: ENOENT, unless the caller may not read the
+ * nearest existing ancestor, in which case existence is not revealed.
+ */
+static int xs_tree_missing(const struct xs_tree *t, const struct xs_ctx *ctx,
+			   const char *path)
+{
+	const char *rest;
+	const struct xs_node *anc = xs_tree_walk(t, path, &rest);
+
+	if (!xs_ctx_allows(ctx, anc, XS_PERM_READ)) {
+		return -EACCES;
+	}
+	return -ENOENT;
+}
+
+int xs_tree_get(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
+		unsigned need, const struct xs_node **out)
+{
+	struct xs_node *n = xs_tree_find(t, path);
+	int rc = xs_ctx_access(ctx, path, n);
+
+	if (rc) {
+		return rc;
+	}
+	if (!n) {
+		return xs_tree_missing(t, ctx, path);
+	}
+	if (!xs_ctx_allows(ctx, n, need)) {
+		return -EACCES;
+	}
+	*out = n;
+	return 0;
+}
+
+/* ---- mutations ---------------------------------------------------------- */
+
+static size_t xs_component_len(const char *p)
+{
+	const char *slash = strchr(p, '/');
+
+	return slash ? (size_t)(slash - p) : strlen(p);
+}
+
+/* Report the nearest existing ancestor and every missing node on path. */
+static int xs_tree_create_access(const struct xs_ctx *ctx, const char *path,
+				 const char *rest, const struct xs_node *anc)
+{
+	char buf[XS_PATH_BUF];
+	size_t off = (size_t)(rest - path);
+	const char *p;
+	int rc;
+
+	if (!ctx->access) {
+		return 0;
+	}
+	if (anc->parent) {
+		memcpy(buf, path, off - 1);
+		buf[off - 1] = '\0';
+	} else {
+		strcpy(buf, "/");
+	}
+	rc = ctx->access(ctx->arg, buf, anc);
+	for (p = rest; !rc && *p;) {
+		p += xs_component_len(p);
+		memcpy(buf, path, (size_t)(p - path));
+		buf[p - path] = '\0';
+		rc = ctx->access(ctx->arg, buf, NULL);
+		if (*p == '/') {
+			p++;
+		}
+	}
+	return rc;
+}
+
+/* Allocate the chain of missing nodes below anc; NULL on ENOMEM. */
+static struct xs_node *xs_tree_alloc_chain(const struct xs_ctx *ctx,
+					   const struct xs_node *anc,
+					   const char *rest, struct xs_node **last)
+{
+	struct xs_node *first = NULL, *prev = NULL, *n;
+	const char *p = rest;
+	size_t len;
+
+	while (*p) {
+		len = xs_component_len(p);
+		n = xs_node_alloc(p, len, anc->perms, anc->nr_perms);
+		if (!n || (prev && xs_node_reserve_child(prev))) {
+			if (n) {
+				xs_node_free(NULL, n);
+			}
+			if (first) {
+				xs_node_free(NULL, first);
+			}
+			return NULL;
+		}
+		if (!ctx->caller->privileged) {
+			n->perms[0].domid = ctx->caller->domid;
+		}
+		if (prev) {
+			prev->child[prev->nr_child++] = n;
+			n->parent = prev;
+		} else {
+			first = n;
+		}
+		prev = n;
+		p += len;
+		if (*p == '/') {
+			p++;
+		}
+	}
+	*last = prev;
+	return first;
+}
+
+static void xs_tree_bump_chain(struct xs_tree *t, struct xs_node *n,
+			       uint32_t *count)
+{
+	while (n) {
+		n->gen = ++*t->gen;
+		(*count)++;
+		n = n->nr_child ? n->child[0] : NULL;
+	}
+}
+
+/*
+ * Create path and its missing parents with the nearest ancestor's perms
+ * (owner replaced by an unprivileged creator). Needs write access to the
+ * nearest existing ancestor. -EACCES, -ENOSPC (nodes quota), -ENOMEM.
+ */
+static int xs_tree_create(struct xs_tree *t, const struct xs_ctx *ctx,
+			  const char *path, struct xs_node **out)
+{
+	const struct xs_limits *lim = ctx->limits;
+	const struct xs_caller *c = ctx->caller;
+	const char *rest, *p;
+	struct xs_node *anc = xs_tree_walk(t, path, &rest), *first, *last;
+	uint32_t k = 0, owner;
+	int rc;
+
+	for (p = rest; *p; k++) {
+		p += xs_component_len(p);
+		if (*p == '/') {
+			p++;
+		}
+	}
+	rc = xs_tree_create_access(ctx, path, rest, anc);
+	if (rc) {
+		return rc;
+	}
+	if (!xs_ctx_allows(ctx, anc, XS_PERM_WRITE)) {
+		return -EACCES;
+	}
+	owner = c->privileged ? anc->perms[0].domid : c->domid;
+	if (lim && !c->privileged && lim->nodes &&
+	    xs_tree_nodes_of(t, owner) + k > lim->nodes) {
+		return -ENOSPC;
+	}
+	if (xs_acct_reserve(t, owner) || xs_node_reserve_child(anc)) {
+		return -ENOMEM;
+	}
+	first = xs_tree_alloc_chain(ctx, anc, rest, &last);
+	if (!first) {
+		return -ENOMEM;
+	}
+	/* Nothing can fail from here on. */
+	anc->child[anc->nr_child++] = first;
+	first->parent = anc;
+	anc->gen = ++*t->gen;
+	k = 0;
+	xs_tree_bump_chain(t, first, &k);
+	xs_acct_add(t, owner, (int)k);
+	*out = last;
+	return 0;
+}
+
+int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx,
+		  const char *path, const void *val, uint32_t len)
+{
+	const struct xs_limits *lim = ctx->limits;
+	struct xs_node *n = xs_tree_find(t, path);
+	char *copy = NULL;
+	int rc;
+
+	if (lim && !ctx->caller->privileged && lim->node_size &&
+	    len > lim->node_size) {
+		return -ENOSPC;
+	}
+	if (len) {
+		copy = malloc(len);
+		if (!copy) {
+			return -ENOMEM;
+		}
+		memcpy(copy, val, len);
+	}
+	if (n) {
+		rc = xs_ctx_access(ctx, path, n);
+		if (!rc && !xs_ctx_allows(ctx, n, XS_PERM_WRITE)) {
+			rc = -EACCES;
+		}
+	} else {
+		rc = xs_tree_create(t, ctx, path, &n);
+	}
+	if (rc) {
+		free(copy);
+		return rc;
+	}
+	free(n->value);
+	n->value = copy;
+	n->vlen = len;
+	n->gen = ++*t->gen;
+	if (ctx->event) {
+		ctx->event(ctx->arg, path, false, n);
+	}
+	return 0;
+}
+
+/* MKDIR: an existing node is left alone and fires nothing. */
+int xs_tree_mkdir(struct xs_tree *t, const struct xs_ctx *ctx,
+		  const char *path)
+{
+	struct xs_node *n = xs_tree_find(t, path);
+	int rc;
+
+	if (n) {
+		rc = xs_ctx_access(ctx, path, n);
+		if (!rc && !xs_ctx_allows(ctx, n, XS_PERM_READ)) {
+			rc = -EACCES;
+		}
+		return rc;
+	}
+	rc = xs_tree_create(t, ctx, path, &n);
+	if (rc) {
+		return rc;
+	}
+	if (ctx->event) {
+		ctx->event(ctx->arg, path, false, n);
+	}
+	return 0;
+}
+
+static int xs_tree_access_subtree(const struct xs_ctx *ctx, char *buf,
+				  size_t len, const struct xs_node *n)
+{
+	size_t clen;
+	uint32_t i;
+	int rc = ctx->access(ctx->arg, buf, n);
+
+	for (i = 0; !rc && i < n->nr_child; i++) {
+		clen = strlen(n->child[i]->name);
+		if (len + 1 + clen >= XS_PATH_BUF) {
+			continue;
+		}
+		buf[len] = '/';
+		memcpy(buf + len + 1, n->child[i]->name, clen + 1);
+		rc = xs_tree_access_subtree(ctx, buf, len + 1 + clen,
+					    n->child[i]);
+		buf[len] = '\0';
+	}
+	return rc;
+}
+
+/*
+ * RM (xenstore.txt): recursive; a missing node is fine if its parent
+ * exists, otherwise -ENOENT. The root cannot be removed (-EINVAL).
+ */
+int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
+{
+	char buf[XS_PATH_BUF];
+	struct xs_node *n, *parent;
+	uint32_t i;
+	int rc;
+
+	if (strcmp(path, "/") == 0) {
+		return -EINVAL;
+	}
+	n = xs_tree_find(t, path);
+	xs_path_parent(path, buf);
+	parent = xs_tree_find(t, buf);
+	rc = xs_ctx_access(ctx, buf, parent);
+	if (!rc && !n) {
+		rc = xs_ctx_access(ctx, path, NULL);
+		if (!rc && !parent) {
+			rc = xs_tree_missing(t, ctx, path);
+		}
+		return rc;
+	}
+	if (!rc && !xs_ctx_allows(ctx, n, XS_PERM_WRITE)) {
+		rc = -EACCES;
+	}
+	if (!rc && ctx->access) {
+		strcpy(buf, path);
+		rc = xs_tree_access_subtree(ctx, buf, strlen(buf), n);
+	}
+	if (rc) {
+		return rc;
+	}
+	if (ctx->event) {
+		ctx->event(ctx->arg, path, true, n);
+	}
+	for (i = 0; i < parent->nr_child; i++) {
+		if (parent->child[i] == n) {
+			break;
+		}
+	}
+	memmove(&parent->child[i], &parent->child[i + 1],
+		(parent->nr_child - i - 1) * sizeof(n));
+	parent->nr_child--;
+	parent->gen = ++*t->gen;
+	xs_node_free(t, n);
+	return 0;
+}
+
+/*
+ * SET_PERMS: only the owner (or a privileged caller) may change the list,
+ * and only a privileged caller may hand the node to another owner.
+ * -ENOENT/-EACCES, -EPERM (owner change), -ENOSPC (perms quota), -EINVAL.
+ */
+int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
+		      const char *path, const struct xs_perm *p, uint32_t np)
+{
+	const struct xs_limits *lim = ctx->limits;
+	const struct xs_caller *c = ctx->caller;
+	struct xs_node *n = xs_tree_find(t, path);
+	struct xs_perm *copy;
+	int rc = xs_ctx_access(ctx, path, n);
+
+	if (rc) {
+		return rc;
+	}
+	if (!n) {
+		return xs_tree_missing(t, ctx, path);
+	}
+	if (np == 0) {
+		return -EINVAL;
+	}
+	if (!xs_ctx_allows(ctx, n, XS_PERM_OWNER)) {
+		return -EACCES;
+	}
+	if (ctx->check_perms && !c->privileged &&
+	    p[0].domid != n->perms[0].domid) {
+		return -EPERM;
+	}
+	if (lim && !c->privileged && lim->perms && np > lim->perms) {
+		return -ENOSPC;
+	}
+	copy = malloc(np * sizeof(*copy));
+	if (!copy || xs_acct_reserve(t, p[0].domid)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	memcpy(copy, p, np * sizeof(*copy));
+	xs_acct_add(t, n->perms[0].domid, -1);
+	xs_acct_add(t, p[0].domid, 1);
+	free(n->perms);
+	n->perms = copy;
+	n->nr_perms = np;
+	n->gen = ++*t->gen;
+	if (ctx->event) {
+		ctx->event(ctx->arg, path, false, n);
+	}
+	return 0;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+size_t xs_node_children_len(const struct xs_node *n)
+{
+	size_t len = 0;
+	uint32_t i;
+
+	for (i = 0; i < n->nr_child; i++) {
+		len += strlen(n->child[i]->name) + 1;
+	}
+	return len;
+}
+
+void xs_node_children_copy(const struct xs_node *n, char *buf)
+{
+	size_t len;
+	uint32_t i;
+
+	for (i = 0; i < n->nr_child; i++) {
+		len = strlen(n->child[i]->name) + 1;
+		memcpy(buf, n->child[i]->name, len);
+		buf += len;
+	}
+}
