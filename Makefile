@@ -36,10 +36,12 @@ UNIT_TESTS :=
 FUZZERS :=
 BUILD_TARGETS :=
 
+-include hypervisor/core/p2m.mk
+-include hypervisor/vdev/vdev.mk
 -include evtchn/evtchn.mk
 -include grant-tables/gnttab.mk
 -include hypervisor/build.mk
--include $(wildcard guests/*/build.mk)
+-include guests/build.mk
 -include $(wildcard dom0-tools/*/build.mk)
 -include $(wildcard tests/unit/*/unit.mk)
 -include $(wildcard tests/fuzz/*/fuzz.mk)

@@ -67,7 +67,7 @@ class Machine:
         a = ["qemu-system-aarch64",
              "-machine", "virt,virtualization=on,gic-version=3",
              "-cpu", "cortex-a57", "-smp", str(self.smp), "-m", str(self.mem),
-             "-nographic", "-no-reboot", "-kernel", self.kernel]
+             "-nographic", "-no-reboot", "-nic", "none", "-kernel", self.kernel]
         if self.append is not None:
             a += ["-append", self.append]
         if self.dtb:

@@ -1,0 +1,27 @@
+# Bare-metal test guests: build/guests/<name>.bin, arm64 Images that run
+# at EL1 on Sable and on Xen. Each guest is guests/<name>/*.c plus the
+# shared library guests/lib.
+
+GUESTS := hello hostile
+GUEST_B := $(B)/guests
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -mgeneral-regs-only \
+	-mstrict-align -mno-outline-atomics -fno-stack-protector \
+	-fno-asynchronous-unwind-tables $(WARN) -Ihypervisor/include \
+	-Iguests/lib -MMD -MP
+GUEST_LIB_SRCS := guests/lib/start.S guests/lib/hypercall.S guests/lib/guest.c \
+	hypervisor/lib/vsnprintf.c
+
+define GUEST_template
+$(GUEST_B)/$(1).elf: $(GUEST_LIB_SRCS) $(wildcard guests/$(1)/*.c) guests/lib/guest.lds
+	@mkdir -p $(GUEST_B)
+	$(CROSS)gcc $(GUEST_CFLAGS) -nostdlib -static-pie -Wl,--no-dynamic-linker \
+		-Wl,-z,norelro -Wl,-z,notext -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T guests/lib/guest.lds \
+		-o $$@ $(GUEST_LIB_SRCS) $(wildcard guests/$(1)/*.c)
+	@python3 tests/tools/check_relocs.py $$@
+
+$(GUEST_B)/$(1).bin: $(GUEST_B)/$(1).elf
+	$(CROSS)objcopy -O binary $$< $$@
+
+BUILD_TARGETS += $(GUEST_B)/$(1).bin
+endef
+$(foreach g,$(GUESTS),$(eval $(call GUEST_template,$(g))))

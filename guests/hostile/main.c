@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A hostile guest: bad hypercall numbers, bad and unaligned guest addresses,
+ * out-of-range sub-ops and indexes, accesses to unmapped IPAs and a stray
+ * HVC immediate. Each must give an error code or an exception injected into
+ * this guest, and the hypervisor must keep running (the guest reports and
+ * shuts down cleanly at the end). Runs the same on Xen 4.17.
+ */
+#include "guest.h"
+
+#define ENOSYS 38
+#define EFAULT 14
+#define EINVAL 22
+
+/* An IPA nothing is mapped at in QEMU virt's map (between devices). */
+#define UNMAPPED_IPA 0x0b000000UL
+/* A guest address far outside RAM. */
+#define BAD_GVA 0x7fff00000000UL
+
+static void bad_numbers(void)
+{
+	long rc;
+
+	rc = xen_hypercall(63, 0, 0, 0, 0, 0);
+	check(rc == -ENOSYS, "hypercall_unknown_number", "rc %ld", rc);
+	rc = xen_hypercall(1000000, 0, 0, 0, 0, 0);
+	check(rc == -ENOSYS, "hypercall_huge_number", "rc %ld", rc);
+	rc = xen_hypercall((unsigned long)-1, 0, 0, 0, 0, 0);
+	check(rc == -ENOSYS, "hypercall_negative_number", "rc %ld", rc);
+	rc = HYPERVISOR_xen_version(0x7777, NULL);
+	check(rc == -ENOSYS || rc == -EINVAL, "xen_version_bad_subop", "rc %ld",
+	      rc);
+	rc = HYPERVISOR_sched_op(0x7777, NULL);
+	check(rc == -ENOSYS || rc == -EINVAL, "sched_op_bad_subop", "rc %ld",
+	      rc);
+	rc = HYPERVISOR_console_io(0x7777, 0, NULL);
+	check(rc == -ENOSYS || rc == -EINVAL, "console_io_bad_subop", "rc %ld",
+	      rc);
+}
+
+static void bad_addresses(void)
+{
+	static char buf[64] __attribute__((aligned(16)));
+	struct sched_shutdown bad_reason = { .reason = 0x1234 };
+	long rc;
+
+	rc = HYPERVISOR_xen_version(XENVER_get_features, (void *)BAD_GVA);
+	check(rc == -EFAULT, "xen_version_bad_address", "rc %ld", rc);
+	rc = HYPERVISOR_xen_version(XENVER_extraversion, (void *)UNMAPPED_IPA);
+	check(rc == -EFAULT, "xen_version_unmapped_address", "rc %ld", rc);
+	rc = HYPERVISOR_console_io(CONSOLEIO_write, 16, (void *)BAD_GVA);
+	check(rc == -EFAULT, "console_io_bad_address", "rc %ld", rc);
+	/* Unaligned but valid: must work. */
+	rc = HYPERVISOR_xen_version(XENVER_get_features, buf + 1);
+	check(rc == 0, "xen_version_unaligned_ok", "rc %ld", rc);
+	/* A buffer that runs off the end of the address space. */
+	rc = HYPERVISOR_console_io(CONSOLEIO_write, 32,
+				   (void *)0xfffffffffffffff0UL);
+	check(rc == -EFAULT, "console_io_wrapping_address", "rc %ld", rc);
+	rc = HYPERVISOR_sched_op(SCHEDOP_shutdown, (void *)BAD_GVA);
+	check(rc == -EFAULT, "sched_shutdown_bad_address", "rc %ld", rc);
+	rc = HYPERVISOR_sched_op(SCHEDOP_shutdown, &bad_reason);
+	check(rc == -EINVAL, "sched_shutdown_bad_reason", "rc %ld", rc);
+}
+
+static void bad_mmio_and_hvc(void)
+{
+	uint64_t before = last_exc.count;
+	volatile uint32_t *p = (volatile uint32_t *)UNMAPPED_IPA;
+	uint32_t v;
+
+	v = *p;
+	(void)v;
+	check(last_exc.count == before + 1 &&
+		      ((last_exc.esr >> 26) & 0x3f) == 0x25,
+	      "mmio_read_unmapped_aborts", "count %lu esr 0x%lx",
+	      (unsigned long)(last_exc.count - before),
+	      (unsigned long)last_exc.esr);
+	before = last_exc.count;
+	*p = 0x1234;
+	check(last_exc.count == before + 1 &&
+		      ((last_exc.esr >> 26) & 0x3f) == 0x25,
+	      "mmio_write_unmapped_aborts", "count %lu esr 0x%lx",
+	      (unsigned long)(last_exc.count - before),
+	      (unsigned long)last_exc.esr);
+	before = last_exc.count;
+	raw_hvc_imm1();
+	check(last_exc.count == before + 1 && ((last_exc.esr >> 26) & 0x3f) == 0,
+	      "hvc_bad_immediate_undef", "count %lu esr 0x%lx",
+	      (unsigned long)(last_exc.count - before),
+	      (unsigned long)last_exc.esr);
+}
+
+void guest_main(const void *dtb)
+{
+	(void)dtb;
+	gputs("hostile: probing bad hypercalls and accesses\n");
+	bad_numbers();
+	bad_addresses();
+	bad_mmio_and_hvc();
+	gputs("hostile: still alive\n");
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+#include "guest.h"
+
+struct exc_record last_exc;
+static unsigned int passed, failed;
+
+void *memset(void *d, int c, size_t n)
+{
+	unsigned char *p = d;
+
+	while (n--) {
+		*p++ = (unsigned char)c;
+	}
+	return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *p = d;
+	const unsigned char *q = s;
+
+	while (n--) {
+		*p++ = *q++;
+	}
+	return d;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n]) {
+		n++;
+	}
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+void gputs(const char *s)
+{
+	HYPERVISOR_console_io(CONSOLEIO_write, strlen(s), s);
+}
+
+void gprintf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	gputs(buf);
+}
+
+void check(bool ok, const char *name, const char *fmt, ...)
+{
+	char detail[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (ok) {
+		passed++;
+	} else {
+		failed++;
+	}
+	gprintf("GUEST-TEST %s: %s (%s)\n", name, ok ? "PASS" : "FAIL", detail);
+}
+
+void guest_shutdown(unsigned int reason)
+{
+	struct sched_shutdown s = { .reason = reason };
+
+	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+}
+
+void guest_finish(void)
+{
+	gprintf("GUEST-RESULT: %u passed, %u failed\n", passed, failed);
+	guest_shutdown(0);
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
+void guest_exception(void);
+void guest_exception(void)
+{
+	uint64_t esr, far, elr;
+
+	__asm__ volatile("mrs %0, esr_el1" : "=r"(esr));
+	__asm__ volatile("mrs %0, far_el1" : "=r"(far));
+	__asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
+	last_exc.esr = esr;
+	last_exc.far = far;
+	last_exc.elr = elr;
+	last_exc.count++;
+	/* Skip the faulting instruction. */
+	__asm__ volatile("msr elr_el1, %0" : : "r"(elr + 4));
+}
+
+void guest_start(const void *dtb);
+void guest_start(const void *dtb)
+{
+	guest_main(dtb);
+	guest_finish();
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* Physical interrupts taken at EL2 (ICC_CTLR_EL1.EOImode = 1). */
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/percpu.h>
+
+#include "../../core/console.h"
+#include "arm64.h"
+#include "trap.h"
+
+void irq_handle(uint32_t intid)
+{
+	struct pcpu *c = this_cpu();
+
+	switch (intid) {
+	case GIC_SGI_RESCHED:
+		c->resched = true;
+		break;
+	case GIC_PPI_HYPTIMER:
+		timer_cancel();
+		c->resched = true;
+		break;
+	default:
+		break;
+	}
+	gic_deactivate(intid);
+}
+
+void trap_exit_check(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+
+	if (!v || !c->resched) {
+		return;
+	}
+	c->resched = false;
+	sched_yield_current();
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exceptions taken to EL2. From the guest: hypercalls (HVC #0xEA1), PSCI
+ * and SMCCC (HVC #0 / SMC), WFI/WFE, data aborts on emulated MMIO and
+ * trapped system registers. Anything unexpected taken from EL2 itself is
+ * decoded, printed and stops the machine.
+ */
+#include <arch/sysreg.h>
+#include <public/xen.h>
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/hypercall.h>
+#include <sable/log.h>
+#include <sable/percpu.h>
+
+#include "../../core/console.h"
+#include "../../core/sched_arch.h"
+#include "arm64.h"
+#include "trap.h"
+
+static const char *const vector_name[] = {
+	"EL2t sync", "EL2t irq",   "EL2t fiq",	"EL2t serror",
+	"EL2h sync", "EL2h irq",   "EL2h fiq",	"EL2h serror",
+	"EL1 sync",  "EL1 irq",	   "EL1 fiq",	"EL1 serror",
+	"AArch32 sync", "AArch32 irq", "AArch32 fiq", "AArch32 serror",
+};
+
+static volatile bool in_exit;
+
+void trap_unexpected(struct cpu_regs *regs, uint64_t type);
+void trap_unexpected(struct cpu_regs *regs, uint64_t type)
+{
+	uint64_t esr = read_sysreg(esr_el2);
+
+	if (in_exit) {
+		/* The semihosting exit itself trapped: no semihosting here. */
+		psci_system_off();
+	}
+	in_exit = true;
+	pr_err("UNEXPECTED EXCEPTION on pCPU %u: %s, EC 0x%x, ESR 0x%lx, "
+	       "ELR 0x%lx, FAR 0x%lx, SPSR 0x%lx\n",
+	       this_cpu()->id, type < 16 ? vector_name[type] : "?", esr_ec(esr),
+	       (unsigned long)esr, (unsigned long)regs->elr,
+	       (unsigned long)read_sysreg(far_el2), (unsigned long)regs->spsr);
+	pr_err("UNEXPECTED EXCEPTION: x0 %lx x1 %lx x2 %lx x30 %lx\n",
+	       (unsigned long)regs->x[0], (unsigned long)regs->x[1],
+	       (unsigned long)regs->x[2], (unsigned long)regs->x[30]);
+	arch_machine_exit(2);
+}
+
+static void handle_hvc(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
+{
+	uint64_t imm = esr & 0xffff;
+
+	if (imm == XEN_HYPERCALL_TAG) {
+		uint64_t args[5] = { regs->x[0], regs->x[1], regs->x[2],
+				     regs->x[3], regs->x[4] };
+		uint64_t nr = regs->x[16];
+
+		/* A call that deschedules the vCPU completes with 0. */
+		regs->x[0] = 0;
+		regs->x[0] = (uint64_t)hypercall_dispatch(v, nr, args);
+		return;
+	}
+	if (imm == 0) {
+		psci_guest_call(v, regs);
+		return;
+	}
+	/* Xen injects UNDEF for any other immediate. */
+	regs->elr -= 4;
+	inject_undef(regs);
+}
+
+static void handle_wfx(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
+{
+	(void)v;
+	regs->elr += 4;
+	if (esr & 1) {
+		sched_yield_current(); /* WFE */
+	} else {
+		sched_block_current(); /* WFI */
+	}
+}
+
+void trap_guest_sync(struct cpu_regs *regs);
+void trap_guest_sync(struct cpu_regs *regs)
+{
+	uint64_t esr = read_sysreg(esr_el2);
+	struct vcpu *v = current_vcpu();
+
+	switch (esr_ec(esr)) {
+	case ESR_EC_HVC64:
+		handle_hvc(v, regs, esr);
+		break;
+	case ESR_EC_SMC64:
+		regs->elr += 4;
+		psci_guest_call(v, regs);
+		break;
+	case ESR_EC_WFX:
+		handle_wfx(v, regs, esr);
+		break;
+	case ESR_EC_DABT_LOW:
+		mmio_guest_abort(v, regs, esr);
+		break;
+	case ESR_EC_SYS64:
+		sysreg_guest_trap(v, regs, esr);
+		break;
+	case ESR_EC_IABT_LOW:
+		inject_iabt(regs, read_sysreg(far_el2));
+		break;
+	default:
+		pr_guest("d%u v%u: unhandled trap EC 0x%x at 0x%lx\n",
+			 v->dom->id, v->id, esr_ec(esr),
+			 (unsigned long)regs->elr);
+		inject_undef(regs);
+		break;
+	}
+	trap_exit_check(v);
+}
+
+void trap_guest_serror(struct cpu_regs *regs);
+void trap_guest_serror(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+
+	pr_guest("d%u v%u: SError from the guest at 0x%lx: crashing it\n",
+		 v->dom->id, v->id, (unsigned long)regs->elr);
+	domain_shutdown(v->dom, SHUTDOWN_crash);
+	sched_pause_current();
+}
+
+/* Handle physical interrupts pending now. */
+static void handle_irqs(void)
+{
+	for (;;) {
+		uint32_t intid = gic_ack();
+
+		if (intid >= 1020) {
+			break;
+		}
+		gic_eoi(intid);
+		irq_handle(intid);
+	}
+}
+
+void trap_guest_irq(struct cpu_regs *regs);
+void trap_guest_irq(struct cpu_regs *regs)
+{
+	(void)regs;
+	handle_irqs();
+	trap_exit_check(current_vcpu());
+}
+
+void trap_el2_irq(struct cpu_regs *regs);
+void trap_el2_irq(struct cpu_regs *regs)
+{
+	(void)regs;
+	handle_irqs();
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Entering and leaving vCPUs. The EL1 context is switched lazily: a pCPU
+ * keeps the last vCPU's state in the registers and only saves/restores when
+ * a different vCPU runs (each system register write costs a QEMU TB exit).
+ */
+#include <arch/sysreg.h>
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/lib.h>
+#include <sable/percpu.h>
+
+#include "../../core/sched_arch.h"
+#include "arm64.h"
+
+#define PSR_EL1H_DAIF 0x3c5UL
+#define SCTLR_EL1_RES1 0x30D00800UL
+#define VTCR_RES1 (1UL << 31)
+#define VTCR_T0SZ(n) ((uint64_t)(n))
+#define VTCR_SL0(n) ((uint64_t)(n) << 6)
+#define VTCR_IRGN0_WBWA (1UL << 8)
+#define VTCR_ORGN0_WBWA (1UL << 10)
+#define VTCR_SH0_INNER (3UL << 12)
+#define VTCR_PS_40BIT (2UL << 16)
+
+#define GUEST_HCR                                                             \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI |          \
+	 HCR_TSC | HCR_RW | HCR_BSU_IS | HCR_FB | HCR_TACR | HCR_TIDCP |      \
+	 HCR_TSW | HCR_APK | HCR_API)
+
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	memset(&a->regs, 0, sizeof(a->regs));
+	memset(&a->sys, 0, sizeof(a->sys));
+	a->regs.elr = entry;
+	a->regs.spsr = PSR_EL1H_DAIF;
+	a->regs.x[0] = x0;
+	a->sys.sctlr = SCTLR_EL1_RES1;
+	a->vmpidr = (1UL << 31) | (v->id & 0xf) | ((uint64_t)(v->id >> 4) << 8);
+	a->hcr = GUEST_HCR;
+}
+
+static void save_el1(struct el1_sysregs *s)
+{
+	s->sctlr = read_sysreg(sctlr_el1);
+	s->cpacr = read_sysreg(cpacr_el1);
+	s->ttbr0 = read_sysreg(ttbr0_el1);
+	s->ttbr1 = read_sysreg(ttbr1_el1);
+	s->tcr = read_sysreg(tcr_el1);
+	s->esr = read_sysreg(esr_el1);
+	s->afsr0 = read_sysreg(afsr0_el1);
+	s->afsr1 = read_sysreg(afsr1_el1);
+	s->far = read_sysreg(far_el1);
+	s->mair = read_sysreg(mair_el1);
+	s->amair = read_sysreg(amair_el1);
+	s->vbar = read_sysreg(vbar_el1);
+	s->contextidr = read_sysreg(contextidr_el1);
+	s->cntkctl = read_sysreg(cntkctl_el1);
+	s->par = read_sysreg(par_el1);
+	s->tpidr = read_sysreg(tpidr_el1);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr = read_sysreg(elr_el1);
+	s->spsr = read_sysreg(spsr_el1);
+	s->sp_el0 = read_sysreg(sp_el0);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->csselr = read_sysreg(csselr_el1);
+	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	write_sysreg(cntv_ctl_el0, 0);
+}
+
+static void restore_el1(const struct el1_sysregs *s)
+{
+	write_sysreg(sctlr_el1, s->sctlr);
+	write_sysreg(cpacr_el1, s->cpacr);
+	write_sysreg(ttbr0_el1, s->ttbr0);
+	write_sysreg(ttbr1_el1, s->ttbr1);
+	write_sysreg(tcr_el1, s->tcr);
+	write_sysreg(esr_el1, s->esr);
+	write_sysreg(afsr0_el1, s->afsr0);
+	write_sysreg(afsr1_el1, s->afsr1);
+	write_sysreg(far_el1, s->far);
+	write_sysreg(mair_el1, s->mair);
+	write_sysreg(amair_el1, s->amair);
+	write_sysreg(vbar_el1, s->vbar);
+	write_sysreg(contextidr_el1, s->contextidr);
+	write_sysreg(cntkctl_el1, s->cntkctl);
+	write_sysreg(par_el1, s->par);
+	write_sysreg(tpidr_el1, s->tpidr);
+	write_sysreg(sp_el1, s->sp_el1);
+	write_sysreg(elr_el1, s->elr);
+	write_sysreg(spsr_el1, s->spsr);
+	write_sysreg(sp_el0, s->sp_el0);
+	write_sysreg(tpidr_el0, s->tpidr_el0);
+	write_sysreg(tpidrro_el0, s->tpidrro_el0);
+	write_sysreg(csselr_el1, s->csselr);
+	write_sysreg(cntv_cval_el0, s->cntv_cval);
+	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+}
+
+/* FP/SIMD registers: q0..q31, FPSR, FPCR (the hypervisor never uses FP). */
+static void save_fp(struct fp_state *f)
+{
+	__asm__ volatile("stp q0, q1, [%0, #0]\n stp q2, q3, [%0, #32]\n"
+			 "stp q4, q5, [%0, #64]\n stp q6, q7, [%0, #96]\n"
+			 "stp q8, q9, [%0, #128]\n stp q10, q11, [%0, #160]\n"
+			 "stp q12, q13, [%0, #192]\n stp q14, q15, [%0, #224]\n"
+			 "stp q16, q17, [%0, #256]\n stp q18, q19, [%0, #288]\n"
+			 "stp q20, q21, [%0, #320]\n stp q22, q23, [%0, #352]\n"
+			 "stp q24, q25, [%0, #384]\n stp q26, q27, [%0, #416]\n"
+			 "stp q28, q29, [%0, #448]\n stp q30, q31, [%0, #480]\n"
+			 :
+			 : "r"(f->q)
+			 : "memory");
+	f->fpsr = read_sysreg(fpsr);
+	f->fpcr = read_sysreg(fpcr);
+}
+
+static void restore_fp(const struct fp_state *f)
+{
+	__asm__ volatile("ldp q0, q1, [%0, #0]\n ldp q2, q3, [%0, #32]\n"
+			 "ldp q4, q5, [%0, #64]\n ldp q6, q7, [%0, #96]\n"
+			 "ldp q8, q9, [%0, #128]\n ldp q10, q11, [%0, #160]\n"
+			 "ldp q12, q13, [%0, #192]\n ldp q14, q15, [%0, #224]\n"
+			 "ldp q16, q17, [%0, #256]\n ldp q18, q19, [%0, #288]\n"
+			 "ldp q20, q21, [%0, #320]\n ldp q22, q23, [%0, #352]\n"
+			 "ldp q24, q25, [%0, #384]\n ldp q26, q27, [%0, #416]\n"
+			 "ldp q28, q29, [%0, #448]\n ldp q30, q31, [%0, #480]\n"
+			 :
+			 : "r"(f->q)
+			 : "memory");
+	write_sysreg(fpsr, f->fpsr);
+	write_sysreg(fpcr, f->fpcr);
+}
+
+static void load_vcpu(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu *old = c->loaded;
+
+	if (old == v) {
+		return;
+	}
+	if (old) {
+		save_el1(&old->arch.sys);
+		save_fp(&old->arch.fp);
+	}
+	restore_el1(&v->arch.sys);
+	restore_fp(&v->arch.fp);
+	write_sysreg(vmpidr_el2, v->arch.vmpidr);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(P2M_VTCR_T0SZ) |
+				       VTCR_SL0(P2M_VTCR_SL0) | VTCR_IRGN0_WBWA |
+				       VTCR_ORGN0_WBWA | VTCR_SH0_INNER |
+				       VTCR_PS_40BIT);
+	write_sysreg(vttbr_el2, p2m_vttbr(&v->dom->p2m));
+	write_sysreg(hcr_el2, v->arch.hcr);
+	isb();
+	c->loaded = v;
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	struct cpu_regs *frame = arch_stack_frame();
+
+	load_vcpu(v);
+	*frame = v->arch.regs;
+	arch_enter_frame(frame);
+}
+
+void sched_arch_save_current(struct vcpu *v)
+{
+	v->arch.regs = *arch_stack_frame();
+}
+
+bool sched_arch_has_work(struct vcpu *v)
+{
+	(void)v;
+	return false;
+}

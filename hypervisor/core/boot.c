@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot, portable part: banner, the hypervisor command line, dom0 (from the
+ * boot modules) and then the scheduler on the boot pCPU.
+ */
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/hypercall.h>
+#include <sable/log.h>
+#include <sable/machine.h>
+#include <sable/mm.h>
+#include <sable/percpu.h>
+
+#include "boot.h"
+#include "console.h"
+
+static void banner(const struct machine *m)
+{
+	pr_info("Sable %s hypervisor (Xen %d.%d guest ABI)\n", SABLE_VERSION,
+		SABLE_XEN_MAJOR, SABLE_XEN_MINOR);
+	pr_info("pCPUs: %u online of %u, RAM: %lu MiB at 0x%lx, GIC: v%u\n",
+		pcpu_count(), m->nr_cpus, (unsigned long)(m->ram_size >> 20),
+		(unsigned long)m->ram_base, m->gic_version);
+	pr_info("command line: %s\n", m->cmdline);
+	for (unsigned int i = 0; i < m->nr_modules; i++) {
+		pr_info("boot module %u: kind %d at 0x%lx, %lu bytes\n", i,
+			m->modules[i].kind, (unsigned long)m->modules[i].addr,
+			(unsigned long)m->modules[i].size);
+	}
+}
+
+void boot_main(struct machine *m)
+{
+	char v[16];
+
+	if (cmdline_get(m->cmdline, "loglvl", v, sizeof(v)) &&
+	    v[0] >= '0' && v[0] <= '4') {
+		console_set_level(v[0] - '0');
+	}
+	banner(m);
+	if (dom0_build(m)) {
+		pr_err("no domain could be built: stopping\n");
+		arch_machine_exit(2);
+	}
+	pr_info("free memory: %lu MiB; starting domains\n",
+		(unsigned long)(mm_free_count() >> 8));
+	sched_run();
+}

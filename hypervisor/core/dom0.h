@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* dom0 construction, shared between dom0_build.c and dom0_fdt.c. */
+#pragma once
+
+#include <stdint.h>
+
+struct machine;
+struct domain;
+
+struct dom0_layout {
+	uint64_t ram_base, ram_size;
+	uint64_t kernel, kernel_end;
+	uint64_t fdt;
+	uint64_t initrd, initrd_end;
+};
+
+/* The event-channel upcall PPI (INTID) given to guests in /hypervisor. */
+#define EVTCHN_UPCALL_INTID 31
+
+/* Write dom0's device tree at l->fdt. */
+int dom0_make_fdt(const struct machine *m, struct domain *d,
+		  const struct dom0_layout *l, const char *bootargs);
+/* Map the host devices dom0 owns (MMIO 1:1). */
+int dom0_map_devices(const struct machine *m, struct domain *d);
+uint64_t dom0_gnttab_window(const struct machine *m);

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* Domain and vCPU lifetime. */
+#include <sable/alloc.h>
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/lib.h>
+#include <sable/log.h>
+#include <sable/percpu.h>
+
+/* Protects: domains[] slots (creation and destruction). */
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static struct domain *domains[MAX_DOMAINS];
+static unsigned int next_pcpu;
+
+struct domain *domain_create(domid_t id, const char *name, unsigned int nr_vcpus,
+			     bool privileged)
+{
+	struct domain *d;
+
+	if (id >= MAX_DOMAINS || nr_vcpus == 0 || nr_vcpus > MAX_VCPUS) {
+		return NULL;
+	}
+	d = xzalloc(sizeof(*d));
+	if (!d) {
+		return NULL;
+	}
+	d->id = id;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->privileged = privileged;
+	d->nr_vcpus = nr_vcpus;
+	d->shutdown_code = -1;
+	spin_lock_init(&d->lock);
+	if (p2m_init(&d->p2m, (uint16_t)(id + 1))) {
+		xfree(d);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < nr_vcpus; i++) {
+		struct vcpu *v = xzalloc(sizeof(*v));
+
+		if (!v) {
+			return NULL; /* boot-time only for now */
+		}
+		v->dom = d;
+		v->id = i;
+		v->state = VCPU_OFFLINE;
+		v->pcpu = next_pcpu++ % pcpu_count();
+		d->vcpus[i] = v;
+	}
+	spin_lock(&domains_lock);
+	if (domains[id]) {
+		spin_unlock(&domains_lock);
+		return NULL;
+	}
+	domains[id] = d;
+	spin_unlock(&domains_lock);
+	return d;
+}
+
+struct domain *domain_lookup(domid_t id)
+{
+	if (id >= MAX_DOMAINS) {
+		return NULL;
+	}
+	return __atomic_load_n(&domains[id], __ATOMIC_ACQUIRE);
+}
+
+unsigned int domain_count_alive(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domain_lookup((domid_t)i);
+
+		if (d && !d->is_shutdown) {
+			n++;
+		}
+	}
+	return n;
+}
+
+static const char *const reason_name[] = {
+	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+	[SHUTDOWN_suspend] = "suspend",	  [SHUTDOWN_crash] = "crash",
+	[SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+static int machine_status;
+
+/*
+ * Mark @d shut down. dom0 going down takes the machine with it, as on Xen;
+ * otherwise the machine stops when no domain is left. Exit status: 0 when
+ * every domain powered off, 1 if any crashed or was killed by a watchdog.
+ */
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	const char *name = reason < ARRAY_SIZE(reason_name) ?
+				   reason_name[reason] : "unknown";
+
+	spin_lock(&d->lock);
+	if (d->is_shutdown) {
+		spin_unlock(&d->lock);
+		return;
+	}
+	d->is_shutdown = true;
+	d->shutdown_reason = reason;
+	spin_unlock(&d->lock);
+	pr_info("domain %u (%s) shut down: %s\n", d->id, d->name, name);
+	if (reason == SHUTDOWN_crash || reason == SHUTDOWN_watchdog) {
+		machine_status = 1;
+	}
+	if (d->id == 0 && reason == SHUTDOWN_reboot) {
+		pr_info("dom0 asked for a reboot: resetting the machine\n");
+		arch_machine_reset();
+	}
+	if (d->id == 0 || domain_count_alive() == 0) {
+		if (d->shutdown_code >= 0 && reason == SHUTDOWN_poweroff) {
+			machine_status = d->shutdown_code;
+		}
+		pr_info("no domain left: powering off (status %d)\n",
+			machine_status);
+		arch_machine_exit(machine_status);
+	}
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypercall table. Indexed only after a range check; a hole is
+ * -ENOSYS, as Xen answers unknown hypercalls.
+ */
+#include <public/xen.h>
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/hypercall.h>
+
+static const hypercall_fn hypercall_table[NR_HYPERCALLS] = {
+	[__HYPERVISOR_xen_version] = do_xen_version,
+	[__HYPERVISOR_console_io] = do_console_io,
+	[__HYPERVISOR_sched_op] = do_sched_op,
+};
+
+long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])
+{
+	if (nr >= NR_HYPERCALLS || !hypercall_table[nr]) {
+		return -ENOSYS;
+	}
+	return hypercall_table[nr](v, args);
+}

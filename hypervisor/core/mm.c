@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The EL2 page allocator and the small-object heap on top of it.
+ * A bitmap with one bit per 4 KiB page of the RAM bank; the heap serves
+ * small objects from per-size-class free lists carved out of pages.
+ */
+#include <sable/alloc.h>
+#include <sable/lib.h>
+#include <sable/mm.h>
+#include <sable/spinlock.h>
+
+static uint64_t mm_base, mm_pages, mm_free;
+static uint64_t *mm_bits;
+static uint64_t mm_hint;
+/* Protects: mm_bits, mm_free, mm_hint, heap free lists. */
+static spinlock_t mm_lock = SPINLOCK_INIT;
+
+size_t mm_bitmap_bytes(uint64_t ram_size)
+{
+	return ALIGN_UP((ram_size >> PAGE_SHIFT) / 8 + 8, PAGE_SIZE);
+}
+
+static bool bit_test(uint64_t i)
+{
+	return (mm_bits[i / 64] >> (i % 64)) & 1;
+}
+
+static void bit_set(uint64_t i, bool on)
+{
+	if (on) {
+		mm_bits[i / 64] |= 1UL << (i % 64);
+	} else {
+		mm_bits[i / 64] &= ~(1UL << (i % 64));
+	}
+}
+
+void mm_init(uint64_t ram_base, uint64_t ram_size, void *bitmap_storage)
+{
+	mm_base = ram_base;
+	mm_pages = ram_size >> PAGE_SHIFT;
+	mm_bits = bitmap_storage;
+	memset(mm_bits, 0, mm_bitmap_bytes(ram_size));
+	mm_free = mm_pages;
+	mm_reserve((uint64_t)bitmap_storage, mm_bitmap_bytes(ram_size));
+}
+
+void mm_reserve(uint64_t base, uint64_t size)
+{
+	uint64_t first, last;
+
+	if (base + size <= mm_base || base >= mm_base + (mm_pages << 12)) {
+		return;
+	}
+	first = (MAX(base, mm_base) - mm_base) >> PAGE_SHIFT;
+	last = (MIN(base + size, mm_base + (mm_pages << 12)) - mm_base +
+		PAGE_SIZE - 1) >> PAGE_SHIFT;
+	for (uint64_t i = first; i < last; i++) {
+		if (!bit_test(i)) {
+			bit_set(i, true);
+			mm_free--;
+		}
+	}
+}
+
+paddr_t mm_alloc_pages(uint64_t count, uint64_t align_pages)
+{
+	uint64_t start, i;
+	int pass;
+
+	if (!count || !align_pages) {
+		return pa_init(0);
+	}
+	spin_lock(&mm_lock);
+	for (pass = 0; pass < 2; pass++) {
+		start = pass ? 0 : mm_hint;
+		start = ALIGN_UP(start, align_pages);
+		while (start + count <= mm_pages) {
+			for (i = 0; i < count && !bit_test(start + i); i++) {
+			}
+			if (i == count) {
+				goto found;
+			}
+			start = ALIGN_UP(start + i + 1, align_pages);
+		}
+	}
+	spin_unlock(&mm_lock);
+	return pa_init(0);
+found:
+	for (i = 0; i < count; i++) {
+		bit_set(start + i, true);
+	}
+	mm_free -= count;
+	if (align_pages == 1 && count == 1) {
+		mm_hint = start + 1;
+	}
+	spin_unlock(&mm_lock);
+	return pa_init(mm_base + (start << PAGE_SHIFT));
+}
+
+void mm_free_pages(paddr_t pa, uint64_t count)
+{
+	uint64_t first = (pa.pa - mm_base) >> PAGE_SHIFT;
+
+	spin_lock(&mm_lock);
+	for (uint64_t i = 0; i < count; i++) {
+		if (bit_test(first + i)) {
+			bit_set(first + i, false);
+			mm_free++;
+		}
+	}
+	if (first < mm_hint) {
+		mm_hint = first;
+	}
+	spin_unlock(&mm_lock);
+}
+
+uint64_t mm_free_count(void)
+{
+	return mm_free;
+}
+
+/* ---- the alloc.h contract ------------------------------------------------ */
+
+void *page_alloc(void)
+{
+	paddr_t pa = mm_alloc_pages(1, 1);
+	void *p = (void *)(uintptr_t)pa.pa;
+
+	if (p) {
+		memset(p, 0, PAGE_SIZE);
+	}
+	return p;
+}
+
+void page_free(void *page)
+{
+	if (page) {
+		mm_free_pages(pa_init((uint64_t)(uintptr_t)page), 1);
+	}
+}
+
+paddr_t virt_to_pa(const void *va)
+{
+	return pa_init((uint64_t)(uintptr_t)va);
+}
+
+/*
+ * Small objects: a 16-byte header holds the size class (or the page
+ * count of a large allocation) so xfree can return it.
+ */
+#define HDR 16
+#define NR_CLASSES 8 /* 32 .. 4096 bytes including the header */
+
+struct chunk {
+	struct chunk *next;
+};
+
+static struct chunk *free_list[NR_CLASSES];
+
+static unsigned int size_class(size_t total)
+{
+	unsigned int c = 0;
+
+	while ((32UL << c) < total) {
+		c++;
+	}
+	return c;
+}
+
+void *xzalloc(size_t size)
+{
+	size_t total = size + HDR;
+	uint64_t *hdr;
+
+	if (total > 2048) {
+		uint64_t n = ALIGN_UP(total, PAGE_SIZE) >> PAGE_SHIFT;
+		paddr_t pa = mm_alloc_pages(n, 1);
+
+		if (!pa.pa) {
+			return NULL;
+		}
+		hdr = (uint64_t *)(uintptr_t)pa.pa;
+		memset(hdr, 0, n << PAGE_SHIFT);
+		hdr[0] = 0x100 | n << 16;
+		return (char *)hdr + HDR;
+	}
+	unsigned int c = size_class(total);
+	size_t csize = 32UL << c;
+
+	spin_lock(&mm_lock);
+	if (!free_list[c]) {
+		spin_unlock(&mm_lock);
+		char *page = page_alloc();
+
+		if (!page) {
+			return NULL;
+		}
+		spin_lock(&mm_lock);
+		for (size_t off = 0; off + csize <= PAGE_SIZE; off += csize) {
+			struct chunk *ch = (struct chunk *)(page + off);
+
+			ch->next = free_list[c];
+			free_list[c] = ch;
+		}
+	}
+	hdr = (uint64_t *)free_list[c];
+	free_list[c] = free_list[c]->next;
+	spin_unlock(&mm_lock);
+	memset(hdr, 0, csize);
+	hdr[0] = c;
+	return (char *)hdr + HDR;
+}
+
+void xfree(void *p)
+{
+	uint64_t *hdr;
+
+	if (!p) {
+		return;
+	}
+	hdr = (uint64_t *)((char *)p - HDR);
+	if (hdr[0] & 0x100) {
+		mm_free_pages(pa_init((uint64_t)(uintptr_t)hdr), hdr[0] >> 16);
+		return;
+	}
+	spin_lock(&mm_lock);
+	((struct chunk *)hdr)->next = free_list[hdr[0] & 0xff];
+	free_list[hdr[0] & 0xff] = (struct chunk *)hdr;
+	spin_unlock(&mm_lock);
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains and vCPUs. A domain owns a stage-2 table, its vCPUs and (through
+ * the modules embedded here) its event channels and grant table.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <arch/vcpu.h>
+#include <sable/mmio.h>
+#include <sable/p2m.h>
+#include <sable/spinlock.h>
+#include <sable/types.h>
+
+#define MAX_DOMAINS 64
+#define MAX_VCPUS 8
+
+enum vcpu_state {
+	VCPU_OFFLINE, /* not started (PSCI CPU_OFF or never on) */
+	VCPU_RUNNABLE, /* on a run queue */
+	VCPU_RUNNING, /* on a pCPU */
+	VCPU_BLOCKED, /* waiting for an interrupt or event */
+	VCPU_PAUSED, /* domain paused or shut down */
+};
+
+/* Xen's SHUTDOWN_* reasons (sched.h). */
+enum shutdown_reason {
+	SHUTDOWN_poweroff = 0,
+	SHUTDOWN_reboot = 1,
+	SHUTDOWN_suspend = 2,
+	SHUTDOWN_crash = 3,
+	SHUTDOWN_watchdog = 4,
+	SHUTDOWN_soft_reset = 5,
+};
+
+struct domain;
+
+struct vcpu {
+	struct domain *dom;
+	unsigned int id;
+	unsigned int pcpu; /* the pCPU whose run queue holds it */
+	/* Written under the run-queue lock of pcpu. */
+	enum vcpu_state state;
+	struct vcpu *rq_next;
+	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
+	volatile bool wake_pending;
+	struct arch_vcpu arch;
+};
+
+struct domain {
+	domid_t id;
+	char name[32];
+	bool privileged;
+	bool direct_map; /* IPA == PA for RAM (dom0) */
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[MAX_VCPUS];
+	struct p2m p2m;
+	uint64_t ram_base; /* IPA of RAM bank 0 */
+	uint64_t ram_size;
+	/* Protects: is_shutdown, shutdown_reason, shutdown_code. */
+	spinlock_t lock;
+	bool is_shutdown;
+	unsigned int shutdown_reason;
+	int shutdown_code; /* SCHEDOP_shutdown_code, -1 if unset */
+	/* Emulated MMIO regions; set up before the domain runs. */
+	struct mmio_region mmio[MAX_MMIO_REGIONS];
+	unsigned int nr_mmio;
+};
+
+struct domain *domain_create(domid_t id, const char *name, unsigned int nr_vcpus,
+			     bool privileged);
+struct domain *domain_lookup(domid_t id);
+unsigned int domain_count_alive(void);
+void domain_shutdown(struct domain *d, unsigned int reason);
+
+/* Current vCPU of this pCPU, or NULL when idle. */
+struct vcpu *current_vcpu(void);
+
+/* sched.c */
+void sched_add_vcpu(struct vcpu *v);
+void sched_wake(struct vcpu *v);
+void sched_block_current(void);
+void sched_yield_current(void);
+void sched_pause_current(void);
+void sched_pause_current_offline(void);
+__attribute__((noreturn)) void sched_run(void);

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one per-CPU structure. Reached only through this_cpu(); the arm64
+ * build keeps its address in TPIDR_EL2, the host build in a thread-local.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sable/spinlock.h>
+
+#define MAX_CPUS 8
+
+struct vcpu;
+
+struct pcpu {
+	unsigned int id;
+	uint64_t mpidr;
+	bool online;
+	/* The vCPU this pCPU runs, or NULL when idle. Only this pCPU writes. */
+	struct vcpu *current;
+	/* Set by other pCPUs to ask for a reschedule (IPI). */
+	volatile bool resched;
+	/* Arch-private per-CPU data (GIC redistributor base...). */
+	uint64_t arch_rdist;
+	/* Protects: rq_head, rq_tail, the state of vCPUs homed here. */
+	spinlock_t rq_lock;
+	struct vcpu *rq_head, *rq_tail;
+	/* The vCPU whose EL1 state is in the registers (lazy switch). */
+	struct vcpu *loaded;
+	/* Time the current vCPU's slice ends (counter ticks). */
+	uint64_t slice_end;
+};
+
+struct pcpu *this_cpu(void);
+struct pcpu *pcpu_get(unsigned int id);
+unsigned int pcpu_count(void);
