@@ -418,14 +418,16 @@ int p2m_map(struct p2m *p, ipaddr_t ipa, paddr_t pa, uint64_t size,
 		.pa = pa.pa,
 		.type = type,
 	};
-	int rc = p2m_check_range(p, ipa.ipa, size);
+	int rc;
 
-	if (rc) {
-		return rc;
-	}
+	/* All -EINVAL cases first, then -ERANGE. */
 	if ((unsigned int)type >= P2M_NR_TYPES || !p2m_type_attrs[type] ||
 	    !IS_ALIGNED(pa.pa, PAGE_SIZE)) {
 		return -EINVAL;
+	}
+	rc = p2m_check_range(p, ipa.ipa, size);
+	if (rc) {
+		return rc;
 	}
 	if (pa.pa >= P2M_PA_LIMIT || size > P2M_PA_LIMIT - pa.pa) {
 		return -ERANGE;

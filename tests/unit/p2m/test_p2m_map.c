@@ -225,6 +225,13 @@ TEST(p2m_map_rejects_bad_arguments)
 	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(P2M_PA_LIMIT - SZ_4K),
 			  2 * SZ_4K, p2m_ram_rw),
 		  -ERANGE);
+	/* -EINVAL takes precedence over -ERANGE. */
+	EXPECT_EQ(p2m_map(&p, ipa_init(P2M_IPA_LIMIT), pa_init(0), SZ_4K,
+			  p2m_invalid),
+		  -EINVAL);
+	EXPECT_EQ(p2m_map(&p, ipa_init(P2M_IPA_LIMIT), pa_init(0x10), SZ_4K,
+			  p2m_ram_rw),
+		  -EINVAL);
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(0x10), SZ_4K), -EINVAL);
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(0), 0), -EINVAL);
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(P2M_IPA_LIMIT), SZ_4K), -ERANGE);
