@@ -142,8 +142,10 @@ int xs_ring_service(struct xs_conn *c)
 	}
 	rc = xs_conn_pump(c);
 	if (rc) {
-		intf->error = rc == -EINVAL ? XENSTORE_ERROR_PROTO :
-					      XENSTORE_ERROR_COMM;
+		if (intf->error == XENSTORE_ERROR_NONE) {
+			intf->error = rc == -EINVAL ? XENSTORE_ERROR_PROTO :
+						      XENSTORE_ERROR_COMM;
+		}
 		/* Keep the connection (the domain may reconnect) but drop
 		 * the broken message. */
 		c->in_have = 0;
