@@ -72,8 +72,8 @@ static uint64_t level_size(unsigned int level)
 
 static unsigned int level_index(unsigned int level, uint64_t ipa)
 {
-	uint64_t mask = level == P2M_FIRST_LEVEL ? ROOT_ENTRIES - 1
-						 : TABLE_ENTRIES - 1;
+	uint64_t mask =
+		level == P2M_FIRST_LEVEL ? ROOT_ENTRIES - 1 : TABLE_ENTRIES - 1;
 
 	return (unsigned int)((ipa >> level_shift(level)) & mask);
 }
@@ -94,8 +94,8 @@ static bool desc_is_table(uint64_t d, unsigned int level)
 /* A block at levels 1-2 (0b01), a page at level 3 (0b11). */
 static bool desc_is_leaf(uint64_t d, unsigned int level)
 {
-	uint64_t want = level < P2M_LAST_LEVEL ? DESC_VALID
-					       : DESC_VALID | DESC_TABLE;
+	uint64_t want =
+		level < P2M_LAST_LEVEL ? DESC_VALID : DESC_VALID | DESC_TABLE;
 
 	return (d & DESC_TYPE_MASK) == want;
 }
@@ -202,7 +202,8 @@ static uint64_t op_count_tables(const struct p2m_op *op, unsigned int level,
 			d = table[level_index(level, s)];
 			if (desc_is_table(d, level)) {
 				n += op_count_tables(op, level + 1,
-						     desc_table(d), false, s, e);
+						     desc_table(d), false, s,
+						     e);
 				continue;
 			}
 			valid = desc_is_leaf(d, level);
@@ -265,8 +266,8 @@ static void op_walk(struct p2m_op *op, unsigned int level, uint64_t *table,
  * Live: break-before-make; a replaced table is freed after the flush.
  * Unmapped leaves are flushed once for the whole range at the end.
  */
-static void op_set_leaf(struct p2m_op *op, unsigned int level,
-			uint64_t *slot, bool live, uint64_t s)
+static void op_set_leaf(struct p2m_op *op, unsigned int level, uint64_t *slot,
+			bool live, uint64_t s)
 {
 	uint64_t old = *slot, new = 0;
 
@@ -283,7 +284,8 @@ static void op_set_leaf(struct p2m_op *op, unsigned int level,
 	if (desc_is_present(old, level)) {
 		arch_p2m_write_entry(slot, 0);
 		if (new || desc_is_table(old, level)) {
-			arch_p2m_flush_ipa(op->p, ipa_init(s), level_size(level));
+			arch_p2m_flush_ipa(op->p, ipa_init(s),
+					   level_size(level));
 		} else {
 			op->flush = true;
 		}
@@ -337,8 +339,8 @@ static void op_split(struct p2m_op *op, unsigned int level, uint64_t *slot,
 }
 
 /* Unlink and free the empty table under @slot, after the flush. */
-static void op_free_empty(struct p2m_op *op, unsigned int level,
-			  uint64_t *slot, uint64_t s)
+static void op_free_empty(struct p2m_op *op, unsigned int level, uint64_t *slot,
+			  uint64_t s)
 {
 	uint64_t *child = desc_table(*slot);
 	uint64_t base = s & ~(level_size(level) - 1);
@@ -512,7 +514,8 @@ void p2m_destroy(struct p2m *p)
 	arch_p2m_flush_ipa(p, ipa_init(0), P2M_IPA_LIMIT);
 	for (i = 0; i < ROOT_ENTRIES; i++) {
 		if (desc_is_table(p->root[i], P2M_FIRST_LEVEL)) {
-			free_tables(desc_table(p->root[i]), P2M_FIRST_LEVEL + 1);
+			free_tables(desc_table(p->root[i]),
+				    P2M_FIRST_LEVEL + 1);
 		}
 	}
 	arch_p2m_free_root(p->root);

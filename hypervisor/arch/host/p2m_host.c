@@ -91,9 +91,9 @@ void *arch_p2m_pa_to_va(paddr_t pa)
 void arch_p2m_write_entry(uint64_t *slot, uint64_t val)
 {
 	uint64_t old = *slot;
-	struct host_p2m_event ev = {
-		.kind = HOST_P2M_EV_WRITE, .slot = slot, .val = val
-	};
+	struct host_p2m_event ev = { .kind = HOST_P2M_EV_WRITE,
+				     .slot = slot,
+				     .val = val };
 
 	if ((old & 1) && (val & 1) && old != val) {
 		bbm_violations++;
@@ -110,9 +110,9 @@ void arch_p2m_write_entry(uint64_t *slot, uint64_t val)
 
 void arch_p2m_flush_ipa(struct p2m *p, ipaddr_t ipa, uint64_t size)
 {
-	struct host_p2m_event ev = {
-		.kind = HOST_P2M_EV_FLUSH, .ipa = ipa.ipa, .size = size
-	};
+	struct host_p2m_event ev = { .kind = HOST_P2M_EV_FLUSH,
+				     .ipa = ipa.ipa,
+				     .size = size };
 
 	(void)p;
 	broken_slot = NULL;

@@ -237,8 +237,7 @@ static int expected_rc(uint64_t ipa, uint64_t pa, uint64_t size,
 	    (map && ((pa & (SZ_4K - 1)) || type == 0 || type > 5))) {
 		return -EINVAL;
 	}
-	if (ipa + size > P2M_IPA_LIMIT ||
-	    (map && pa + size > P2M_PA_LIMIT)) {
+	if (ipa + size > P2M_IPA_LIMIT || (map && pa + size > P2M_PA_LIMIT)) {
 		return -ERANGE;
 	}
 	return 0;
@@ -263,7 +262,8 @@ static void one_op(struct p2m *p, struct input *in)
 		 : p2m_unmap(p, ipa_init(ipa), size);
 	test_alloc_fail_after(-1);
 	if (rc == -ENOMEM && want == 0 && budget < 32) {
-		if (hw_digest(p) != digest || test_alloc_outstanding() != pages) {
+		if (hw_digest(p) != digest ||
+		    test_alloc_outstanding() != pages) {
 			abort();
 		}
 		return;

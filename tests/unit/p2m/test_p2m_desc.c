@@ -59,7 +59,7 @@ TEST(p2m_leaf_descriptors_match_the_stage2_format)
 				  SZ_2M, expected[i].type),
 			  0);
 		ASSERT_EQ(p2m_map(&p, ipa_init(base + 2 * SZ_1G),
-			  pa_init(pa + SZ_4K), SZ_4K, expected[i].type),
+				  pa_init(pa + SZ_4K), SZ_4K, expected[i].type),
 			  0);
 		d = hw_walk(&p, base, &level, &slot);
 		EXPECT_EQ(level, 1);
@@ -80,8 +80,7 @@ TEST(p2m_table_descriptors_hold_only_the_next_table_address)
 	uint64_t *root, d;
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_4K), pa_init(0), SZ_4K, p2m_mmio),
-		  0);
+	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_4K), pa_init(0), SZ_4K, p2m_mmio), 0);
 	root = (uint64_t *)(uintptr_t)p2m_root_pa(&p).pa;
 	d = root[0];
 	EXPECT_EQ(BITS(d, 1, 0), 3);
@@ -170,14 +169,14 @@ TEST(p2m_out_of_memory_in_prepare_changes_nothing)
 	struct p2m p;
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G,
-			  p2m_ram_rw),
-		  0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G, p2m_ram_rw),
+		0);
 	expect_oom_changes_nothing(&p, map_across_block, 5);
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(SZ_1G), SZ_1G), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G,
-			  p2m_ram_rw),
-		  0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G, p2m_ram_rw),
+		0);
 	expect_oom_changes_nothing(&p, unmap_page_in_block, 2);
 	expect_oom_changes_nothing(&p, map_into_hole, 4);
 	EXPECT_EQ(host_p2m_bbm_violations(), 0);

@@ -38,6 +38,7 @@ TEST(p2m_init_fails_without_root_memory)
 	p2m_destroy(&p);
 	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(0), SZ_4K, p2m_ram_rw),
 		  -EINVAL);
+	EXPECT_EQ(p2m_lookup(&p, ipa_init(0), NULL, NULL), -ENOENT);
 }
 
 TEST(p2m_map_aligned_1g_uses_one_level1_block)
@@ -95,8 +96,8 @@ TEST(p2m_map_misaligned_pa_uses_pages)
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
 	/* IPA 1 GiB aligned but PA only 4 KiB aligned: pages throughout. */
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G + SZ_4K),
-			  SZ_1G, p2m_ram_rw),
+	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G + SZ_4K), SZ_1G,
+			  p2m_ram_rw),
 		  0);
 	s = stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 0);
@@ -121,8 +122,8 @@ TEST(p2m_map_mixed_range_picks_largest_blocks)
 	uint64_t off;
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(start), pa_init(start + 4 * SZ_1G),
-			  size, p2m_ram_rw),
+	ASSERT_EQ(p2m_map(&p, ipa_init(start), pa_init(start + 4 * SZ_1G), size,
+			  p2m_ram_rw),
 		  0);
 	s = stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 1);
@@ -146,9 +147,9 @@ TEST(p2m_map_reaches_top_of_ipa_space)
 	uint64_t top = P2M_IPA_LIMIT - SZ_4K;
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(top), pa_init(0x5000), SZ_4K,
-			  p2m_ram_rw),
-		  0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(top), pa_init(0x5000), SZ_4K, p2m_ram_rw),
+		0);
 	ASSERT_EQ(p2m_lookup(&p, ipa_init(top + 0xfff), &pa, NULL), 0);
 	EXPECT_EQ(pa.pa, 0x5fff);
 	EXPECT_EQ(hw_translate(&p, top), 0x5000);
@@ -183,8 +184,8 @@ TEST(p2m_lookup_reports_each_type)
 		ASSERT_EQ(p2m_lookup(&p, ipa_init(i * SZ_2M + 4), &pa, &t), 0);
 		EXPECT_EQ(t, types[i]);
 		EXPECT_EQ(pa.pa, i * SZ_4K + 4);
-		ASSERT_EQ(p2m_lookup(&p, ipa_init((i + 1) * SZ_1G + SZ_2M),
-				     &pa, &t),
+		ASSERT_EQ(p2m_lookup(&p, ipa_init((i + 1) * SZ_1G + SZ_2M), &pa,
+				     &t),
 			  0);
 		EXPECT_EQ(t, types[i]);
 		EXPECT_EQ(pa.pa, i * SZ_1G + SZ_2M);
@@ -203,22 +204,21 @@ TEST(p2m_map_rejects_bad_arguments)
 		  -EINVAL);
 	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(0), 0x1800, p2m_ram_rw),
 		  -EINVAL);
-	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(0), 0, p2m_ram_rw),
-		  -EINVAL);
+	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(0), 0, p2m_ram_rw), -EINVAL);
 	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(0), SZ_4K, p2m_invalid),
 		  -EINVAL);
-	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(0), SZ_4K,
-			  (enum p2m_type)99),
-		  -EINVAL);
+	EXPECT_EQ(
+		p2m_map(&p, ipa_init(0), pa_init(0), SZ_4K, (enum p2m_type)99),
+		-EINVAL);
 	EXPECT_EQ(p2m_map(&p, ipa_init(P2M_IPA_LIMIT), pa_init(0), SZ_4K,
 			  p2m_ram_rw),
 		  -ERANGE);
 	EXPECT_EQ(p2m_map(&p, ipa_init(P2M_IPA_LIMIT - SZ_4K), pa_init(0),
 			  2 * SZ_4K, p2m_ram_rw),
 		  -ERANGE);
-	EXPECT_EQ(p2m_map(&p, ipa_init(SZ_4K), pa_init(0), ~0xfffULL,
-			  p2m_ram_rw),
-		  -ERANGE);
+	EXPECT_EQ(
+		p2m_map(&p, ipa_init(SZ_4K), pa_init(0), ~0xfffULL, p2m_ram_rw),
+		-ERANGE);
 	EXPECT_EQ(p2m_map(&p, ipa_init(0), pa_init(P2M_PA_LIMIT), SZ_4K,
 			  p2m_ram_rw),
 		  -ERANGE);
@@ -235,8 +235,7 @@ TEST(p2m_map_rejects_bad_arguments)
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(0x10), SZ_4K), -EINVAL);
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(0), 0), -EINVAL);
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(P2M_IPA_LIMIT), SZ_4K), -ERANGE);
-	EXPECT_EQ(p2m_lookup(&p, ipa_init(P2M_IPA_LIMIT), NULL, NULL),
-		  -ERANGE);
+	EXPECT_EQ(p2m_lookup(&p, ipa_init(P2M_IPA_LIMIT), NULL, NULL), -ERANGE);
 	EXPECT_EQ(stats_of(&p).tables[2], 0);
 	EXPECT_EQ(test_alloc_outstanding(), 0);
 	p2m_destroy(&p);
@@ -249,7 +248,8 @@ TEST(p2m_destroy_frees_every_table)
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
 	for (i = 0; i < 64; i++) {
-		ASSERT_EQ(p2m_map(&p, ipa_init(i * 7 * SZ_1G + i * SZ_2M + SZ_4K),
+		ASSERT_EQ(p2m_map(&p,
+				  ipa_init(i * 7 * SZ_1G + i * SZ_2M + SZ_4K),
 				  pa_init(i * SZ_4K), SZ_4K, p2m_ram_rw),
 			  0);
 	}

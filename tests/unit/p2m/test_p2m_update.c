@@ -90,9 +90,9 @@ TEST(p2m_split_follows_break_before_make)
 	uint64_t *slot, old;
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G,
-			  p2m_ram_rw),
-		  0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G, p2m_ram_rw),
+		0);
 	old = hw_walk(&p, SZ_1G, &level, &slot);
 	ASSERT_EQ(level, 1);
 	host_p2m_log_reset();
@@ -183,8 +183,7 @@ TEST(p2m_map_block_over_pages_frees_their_table)
 		  0);
 	EXPECT_EQ(test_alloc_outstanding(), 2);
 	host_p2m_log_reset();
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_2M), pa_init(SZ_2M), SZ_2M,
-			  p2m_mmio),
+	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_2M), pa_init(SZ_2M), SZ_2M, p2m_mmio),
 		  0);
 	s = stats_of(&p);
 	EXPECT_EQ(s.leaves[2], 1);
@@ -241,16 +240,15 @@ TEST(p2m_unmap_page_inside_2m_block)
 	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_2M), pa_init(SZ_2M), 2 * SZ_2M,
 			  p2m_ram_rw),
 		  0);
-	ASSERT_EQ(p2m_unmap(&p, ipa_init(SZ_2M + SZ_2M - SZ_4K), 2 * SZ_4K),
-		  0);
+	ASSERT_EQ(p2m_unmap(&p, ipa_init(SZ_2M + SZ_2M - SZ_4K), 2 * SZ_4K), 0);
 	s = stats_of(&p);
 	EXPECT_EQ(s.leaves[2], 0);
 	EXPECT_EQ(s.leaves[3], 1022);
 	EXPECT_EQ(s.tables[3], 2);
 	EXPECT_TRUE(translates_linear(&p, SZ_2M, SZ_2M, SZ_2M - SZ_4K));
 	EXPECT_TRUE(unmapped(&p, 2 * SZ_2M - SZ_4K, 2 * SZ_4K));
-	EXPECT_TRUE(translates_linear(&p, 2 * SZ_2M + SZ_4K,
-				      2 * SZ_2M + SZ_4K, SZ_2M - SZ_4K));
+	EXPECT_TRUE(translates_linear(&p, 2 * SZ_2M + SZ_4K, 2 * SZ_2M + SZ_4K,
+				      SZ_2M - SZ_4K));
 	p2m_destroy(&p);
 }
 
@@ -300,9 +298,9 @@ TEST(p2m_unmap_flushes_the_range)
 	unsigned int n;
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_4K), pa_init(0), 8 * SZ_4K,
-			  p2m_ram_rw),
-		  0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(SZ_4K), pa_init(0), 8 * SZ_4K, p2m_ram_rw),
+		0);
 	host_p2m_log_reset();
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(2 * SZ_4K), 3 * SZ_4K), 0);
 	n = host_p2m_log_len();
