@@ -203,6 +203,7 @@ TEST(vgic_redist_typer_affinity_and_last)
 	EXPECT_EQ(redist_rd(17, GICR_TYPER + 4, 4), 0x101);
 	EXPECT_EQ(redist_rd(19, GICR_PIDR2, 4) & 0xf0, 0x30);
 	EXPECT_EQ(redist_rd(3, GICR_CTLR, 4), 0);
+	EXPECT_EQ(redist_rd(3, 0x0004, 4), dist_rd(GICD_IIDR, 4));
 	tg_teardown();
 }
 
