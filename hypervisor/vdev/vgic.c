@@ -52,8 +52,8 @@ int vgic_init(struct vgic *g, unsigned int nr_vcpus, unsigned int nr_spis)
 		struct vgic_vcpu *v = &g->vcpus[i];
 
 		v->idx = i;
-		v->waker = GICR_WAKER_PROCESSOR_SLEEP |
-			   GICR_WAKER_CHILDREN_ASLEEP;
+		v->waker =
+			GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
 		for (j = 0; j < VGIC_NR_PRIVATE; j++) {
 			vgic_irq_reset(&v->priv[j], j, (uint16_t)i);
 		}
@@ -267,9 +267,8 @@ int vgic_send_sgi(struct vgic *g, unsigned int src_vcpu,
 			if (!(SGI1R_TARGETS(x) & (1u << bit))) {
 				continue;
 			}
-			mpidr = (SGI1R_RS(x) * 16 + bit) |
-				SGI1R_AFF1(x) << 8 | SGI1R_AFF2(x) << 16 |
-				SGI1R_AFF3(x) << 32;
+			mpidr = (SGI1R_RS(x) * 16 + bit) | SGI1R_AFF1(x) << 8 |
+				SGI1R_AFF2(x) << 16 | SGI1R_AFF3(x) << 32;
 			idx = vdev_mpidr_to_vcpu(mpidr, g->nr_vcpus);
 			if (idx >= 0) {
 				vgic_sgi_to(g, (unsigned int)idx, sgi, &k);

@@ -45,7 +45,8 @@ static int vgic_dist_typer(struct vgic_access *a)
 	uint32_t itlines = (VGIC_NR_PRIVATE + a->g->nr_spis) / 32 - 1;
 
 	if (!a->is_write) {
-		*a->val = itlines | GICD_TYPER_IDBITS << GICD_TYPER_IDBITS_SHIFT;
+		*a->val = itlines | GICD_TYPER_IDBITS
+					    << GICD_TYPER_IDBITS_SHIFT;
 	}
 	return VDEV_HANDLED;
 }
@@ -84,8 +85,8 @@ static const struct vgic_reg vgic_dist_regs[] = {
 	{ 0x0000, 4, W, vgic_dist_ctlr },
 	{ 0x0004, 4, W, vgic_dist_typer },
 	{ 0x0008, 4, W, vgic_dist_iidr },
-	{ 0x000c, 4, W, vgic_reg_raz_wi },      /* TYPER2: no vSGIs */
-	{ 0x0040, 0x20, WD, vgic_reg_raz_wi },  /* SETSPI/CLRSPI: no MBIS */
+	{ 0x000c, 4, W, vgic_reg_raz_wi }, /* TYPER2: no vSGIs */
+	{ 0x0040, 0x20, WD, vgic_reg_raz_wi }, /* SETSPI/CLRSPI: no MBIS */
 	{ 0x0080, 0x80, W, vgic_reg_igroupr },
 	{ 0x0100, 0x80, W, vgic_reg_isenabler },
 	{ 0x0180, 0x80, W, vgic_reg_icenabler },
@@ -96,10 +97,10 @@ static const struct vgic_reg vgic_dist_regs[] = {
 	{ 0x0400, 0x400, BW, vgic_reg_ipriorityr },
 	{ 0x0800, 0x400, BW, vgic_reg_raz_wi }, /* ITARGETSR: RES0 with ARE */
 	{ 0x0c00, 0x100, W, vgic_reg_icfgr },
-	{ 0x0d00, 0x80, W, vgic_reg_raz_wi },   /* IGRPMODR: NS view */
-	{ 0x0e00, 0x100, W, vgic_reg_raz_wi },  /* NSACR */
-	{ 0x0f00, 4, W, vgic_reg_raz_wi },      /* SGIR: RES0 with ARE */
-	{ 0x0f10, 0x20, BW, vgic_reg_raz_wi },  /* C/SPENDSGIR */
+	{ 0x0d00, 0x80, W, vgic_reg_raz_wi }, /* IGRPMODR: NS view */
+	{ 0x0e00, 0x100, W, vgic_reg_raz_wi }, /* NSACR */
+	{ 0x0f00, 4, W, vgic_reg_raz_wi }, /* SGIR: RES0 with ARE */
+	{ 0x0f10, 0x20, BW, vgic_reg_raz_wi }, /* C/SPENDSGIR */
 	{ 0x6000, 0x2000, WD, vgic_dist_irouter },
 	{ 0xffd0, 0x30, W, vgic_reg_idregs },
 };
@@ -119,14 +120,14 @@ int vgic_dist_mmio(struct vgic *g, struct vgic_vcpu *v, uint64_t offset,
 	};
 	int ret;
 
-	if (offset >= VGIC_DIST_SIZE || (size != 1 && size != 2 &&
-					 size != 4 && size != 8) ||
+	if (offset >= VGIC_DIST_SIZE ||
+	    (size != 1 && size != 2 && size != 4 && size != 8) ||
 	    (offset & (size - 1))) {
 		return VDEV_UNHANDLED;
 	}
 	spin_lock(&g->lock);
-	ret = vgic_regs_dispatch(vgic_dist_regs, ARRAY_SIZE(vgic_dist_regs),
-				 &a, (uint32_t)offset);
+	ret = vgic_regs_dispatch(vgic_dist_regs, ARRAY_SIZE(vgic_dist_regs), &a,
+				 (uint32_t)offset);
 	spin_unlock(&g->lock);
 	vgic_kicks_run(g, &k);
 	return ret;

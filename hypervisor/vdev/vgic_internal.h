@@ -6,7 +6,7 @@
 
 #define VGIC_IRQ_ENABLED (1u << 0)
 #define VGIC_IRQ_PENDING (1u << 1) /* latched: edge, ISPENDR, HW */
-#define VGIC_IRQ_LINE (1u << 2)    /* level input asserted */
+#define VGIC_IRQ_LINE (1u << 2) /* level input asserted */
 #define VGIC_IRQ_ACTIVE (1u << 3)
 #define VGIC_IRQ_EDGE (1u << 4)
 #define VGIC_IRQ_GROUP1 (1u << 5)

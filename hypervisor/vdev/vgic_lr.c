@@ -38,9 +38,9 @@ static struct vgic_irq *vgic_lr_pick(struct vgic *g, struct vgic_vcpu *v,
 	unsigned int i, n = 0;
 
 	for (i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
-		struct vgic_irq *irq = i < VGIC_NR_PRIVATE ?
-					       &v->priv[i] :
-					       &g->spis[i - VGIC_NR_PRIVATE];
+		struct vgic_irq *irq = i < VGIC_NR_PRIVATE
+					       ? &v->priv[i]
+					       : &g->spis[i - VGIC_NR_PRIVATE];
 
 		if (!vgic_lr_candidate(g, v, irq)) {
 			continue;
@@ -69,7 +69,8 @@ static uint64_t vgic_lr_encode(struct vgic *g, struct vgic_irq *irq,
 		lr |= ICH_LR_GROUP;
 	}
 	if (hw) {
-		lr |= ICH_LR_HW | (uint64_t)irq->hw_intid << ICH_LR_PINTID_SHIFT;
+		lr |= ICH_LR_HW | (uint64_t)irq->hw_intid
+					  << ICH_LR_PINTID_SHIFT;
 		/* With HW = 1 pending+active is not allowed: the physical
 		 * interrupt cannot fire again before it is deactivated. */
 		if (active) {
@@ -96,7 +97,7 @@ static uint64_t vgic_lr_encode(struct vgic *g, struct vgic_irq *irq,
 /* Fold one LR back; @lr is the value after the guest ran. */
 static void vgic_lr_fold(struct vgic_irq *irq, uint64_t lr, bool moved)
 {
-	irq->flags &= (uint8_t)~(VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE);
+	irq->flags &= (uint8_t) ~(VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE);
 	if (lr & ICH_LR_ACTIVE) {
 		irq->flags |= VGIC_IRQ_ACTIVE;
 	}

@@ -47,8 +47,8 @@ static int vgic_rd_waker(struct vgic_access *a)
 		return VDEV_HANDLED;
 	}
 	if (*a->val & GICR_WAKER_PROCESSOR_SLEEP) {
-		a->v->waker = GICR_WAKER_PROCESSOR_SLEEP |
-			      GICR_WAKER_CHILDREN_ASLEEP;
+		a->v->waker =
+			GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
 	} else {
 		a->v->waker = 0;
 	}
@@ -60,10 +60,10 @@ static int vgic_rd_waker(struct vgic_access *a)
 #define WD (VGIC_SZ(4) | VGIC_SZ(8))
 
 static const struct vgic_reg vgic_rd_regs[] = {
-	{ 0x0000, 4, W, vgic_reg_raz_wi },   /* CTLR: no LPIs, RWP = 0 */
+	{ 0x0000, 4, W, vgic_reg_raz_wi }, /* CTLR: no LPIs, RWP = 0 */
 	{ 0x0004, 4, W, vgic_rd_iidr },
 	{ 0x0008, 8, WD, vgic_rd_typer },
-	{ 0x0010, 4, W, vgic_reg_raz_wi },   /* STATUSR */
+	{ 0x0010, 4, W, vgic_reg_raz_wi }, /* STATUSR */
 	{ 0x0014, 4, W, vgic_rd_waker },
 	{ 0x0040, 0x10, WD, vgic_reg_raz_wi }, /* SETLPIR, CLRLPIR */
 	{ 0x0070, 0x10, WD, vgic_reg_raz_wi }, /* PROPBASER, PENDBASER */
@@ -82,8 +82,8 @@ static const struct vgic_reg vgic_sgi_regs[] = {
 	{ 0x0380, 4, W, vgic_reg_icactiver },
 	{ 0x0400, 0x20, BW, vgic_reg_ipriorityr },
 	{ 0x0c00, 8, W, vgic_reg_icfgr },
-	{ 0x0d00, 4, W, vgic_reg_raz_wi },   /* IGRPMODR0: NS view */
-	{ 0x0e00, 4, W, vgic_reg_raz_wi },   /* NSACR */
+	{ 0x0d00, 4, W, vgic_reg_raz_wi }, /* IGRPMODR0: NS view */
+	{ 0x0e00, 4, W, vgic_reg_raz_wi }, /* NSACR */
 };
 
 int vgic_redist_mmio(struct vgic *g, uint64_t offset, unsigned int size,
@@ -101,8 +101,8 @@ int vgic_redist_mmio(struct vgic *g, uint64_t offset, unsigned int size,
 	};
 	int ret;
 
-	if (idx >= g->nr_vcpus || (size != 1 && size != 2 && size != 4 &&
-				   size != 8) ||
+	if (idx >= g->nr_vcpus ||
+	    (size != 1 && size != 2 && size != 4 && size != 8) ||
 	    (offset & (size - 1))) {
 		return VDEV_UNHANDLED;
 	}
@@ -110,8 +110,8 @@ int vgic_redist_mmio(struct vgic *g, uint64_t offset, unsigned int size,
 	a.bank = a.v;
 	spin_lock(&g->lock);
 	if (off < VGIC_REDIST_FRAME) {
-		ret = vgic_regs_dispatch(vgic_rd_regs,
-					 ARRAY_SIZE(vgic_rd_regs), &a, off);
+		ret = vgic_regs_dispatch(vgic_rd_regs, ARRAY_SIZE(vgic_rd_regs),
+					 &a, off);
 	} else {
 		ret = vgic_regs_dispatch(vgic_sgi_regs,
 					 ARRAY_SIZE(vgic_sgi_regs), &a,

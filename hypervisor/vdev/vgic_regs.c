@@ -62,14 +62,11 @@ uint64_t vgic_reg64_merge(const struct vgic_access *a, uint64_t reg)
 int vgic_reg_idregs(struct vgic_access *a)
 {
 	static const uint8_t ids[16] = {
-		[0] = 0x04,  /* PIDR4 */
-		[4] = 0x92,  /* PIDR0 */
-		[5] = 0xb4,  /* PIDR1 */
-		[6] = VGIC_PIDR2,
-		[8] = 0x0d,  /* CIDR0..3 */
-		[9] = 0xf0,
-		[10] = 0x05,
-		[11] = 0xb1,
+		[0] = 0x04, /* PIDR4 */
+		[4] = 0x92, /* PIDR0 */
+		[5] = 0xb4, /* PIDR1 */
+		[6] = VGIC_PIDR2, [8] = 0x0d, /* CIDR0..3 */
+		[9] = 0xf0,	  [10] = 0x05, [11] = 0xb1,
 	};
 
 	if (!a->is_write) {
@@ -152,7 +149,8 @@ static int vgic_bits(struct vgic_access *a, enum vgic_bitreg r)
 	uint64_t out = 0;
 
 	for (i = 0; i < 32; i++) {
-		struct vgic_irq *irq = vgic_irq_lookup(a->g, a->bank, first + i);
+		struct vgic_irq *irq =
+			vgic_irq_lookup(a->g, a->bank, first + i);
 
 		if (!irq) {
 			continue;
@@ -243,7 +241,8 @@ int vgic_reg_icfgr(struct vgic_access *a)
 			continue;
 		}
 		if (a->is_write && intid >= 16) {
-			vgic_flag(irq, VGIC_IRQ_EDGE, (*a->val >> (2 * i + 1)) & 1);
+			vgic_flag(irq, VGIC_IRQ_EDGE,
+				  (*a->val >> (2 * i + 1)) & 1);
 			vgic_kick_if_deliverable(a->g, irq, a->kicks);
 		} else if (!a->is_write && (irq->flags & VGIC_IRQ_EDGE)) {
 			out |= 2ULL << (2 * i);

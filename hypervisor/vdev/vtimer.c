@@ -43,8 +43,8 @@ int vtimer_deadline(const struct vtimer *t, uint64_t now_phys,
 	}
 	/* The virtual count reaches CVAL after cval - vnow more ticks. */
 	delta = t->cval - vnow;
-	*deadline = delta > UINT64_MAX - now_phys ? UINT64_MAX
-						   : now_phys + delta;
+	*deadline =
+		delta > UINT64_MAX - now_phys ? UINT64_MAX : now_phys + delta;
 	return 0;
 }
 
@@ -58,8 +58,8 @@ uint64_t vtimer_ctl_read(const struct vtimer *t, uint64_t now_phys)
 	return ctl;
 }
 
-int vtimer_update_irq(const struct vtimer *t, struct vgic *g,
-		      unsigned int vcpu, uint64_t now_phys)
+int vtimer_update_irq(const struct vtimer *t, struct vgic *g, unsigned int vcpu,
+		      uint64_t now_phys)
 {
 	bool level = vtimer_should_fire(t, now_phys);
 	int ret = vgic_inject(g, vcpu, VTIMER_PPI, level);

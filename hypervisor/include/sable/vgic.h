@@ -43,21 +43,21 @@
 
 /* Per-INTID state. Protects: the owning struct vgic's lock. */
 struct vgic_irq {
-	uint64_t irouter;  /* SPIs: GICD_IROUTER<n> as written */
+	uint64_t irouter; /* SPIs: GICD_IROUTER<n> as written */
 	uint16_t intid;
 	uint16_t hw_intid; /* physical INTID when flags has VGIC_IRQ_HW */
-	uint16_t target;   /* vCPU index or VGIC_NO_TARGET */
+	uint16_t target; /* vCPU index or VGIC_NO_TARGET */
 	uint8_t priority;
-	uint8_t flags;     /* VGIC_IRQ_* in vgic_internal.h */
+	uint8_t flags; /* VGIC_IRQ_* in vgic_internal.h */
 };
 
 struct vgic_vcpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE]; /* SGIs 0-15, PPIs 16-31 */
-	uint32_t waker;      /* GICR_WAKER: ProcessorSleep, ChildrenAsleep */
+	uint32_t waker; /* GICR_WAKER: ProcessorSleep, ChildrenAsleep */
 	unsigned int idx;
 	/* What the last vgic_flush_lrs() put in LR i (for vgic_sync_lrs()). */
 	uint16_t lr_intid[VGIC_MAX_LRS];
-	uint16_t lr_moved;   /* bit i: LR i took over the latched pending */
+	uint16_t lr_moved; /* bit i: LR i took over the latched pending */
 	uint8_t nr_lrs_used;
 };
 
@@ -65,7 +65,7 @@ struct vgic {
 	/* Protects: every field of this vgic, its vcpus and spis. Taken by the
 	 * MMIO handlers, injection and LR flush/sync; innermost lock. */
 	spinlock_t lock;
-	uint32_t ctlr;       /* GICD_CTLR EnableGrp1A */
+	uint32_t ctlr; /* GICD_CTLR EnableGrp1A */
 	unsigned int nr_vcpus;
 	unsigned int nr_spis; /* multiple of 32 */
 	struct vgic_vcpu *vcpus;

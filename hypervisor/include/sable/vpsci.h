@@ -53,8 +53,8 @@
 
 /* What the caller does after vpsci_handle(). */
 enum vpsci_action {
-	VPSCI_RESUME = 0,  /* return to the guest, x0 = regs[0] */
-	VPSCI_WFI = 1,     /* x0 = regs[0], then idle as for a WFI */
+	VPSCI_RESUME = 0, /* return to the guest, x0 = regs[0] */
+	VPSCI_WFI = 1, /* x0 = regs[0], then idle as for a WFI */
 	VPSCI_STOPPED = 2, /* vCPU off or domain shut down: do not resume */
 };
 

@@ -25,8 +25,8 @@ struct vgic;
 #define CNTV_CTL_ISTATUS (1ULL << 2)
 
 struct vtimer {
-	uint64_t ctl;     /* CNTV_CTL_EL0 as saved */
-	uint64_t cval;    /* CNTV_CVAL_EL0 */
+	uint64_t ctl; /* CNTV_CTL_EL0 as saved */
+	uint64_t cval; /* CNTV_CVAL_EL0 */
 	uint64_t cntvoff; /* the domain's CNTVOFF_EL2 */
 };
 
@@ -56,5 +56,5 @@ uint64_t vtimer_ctl_read(const struct vtimer *t, uint64_t now_phys);
  * vtimer_should_fire()). Returns 1 if the line is high, 0 if low, or the
  * -errno of vgic_inject().
  */
-int vtimer_update_irq(const struct vtimer *t, struct vgic *g,
-		      unsigned int vcpu, uint64_t now_phys);
+int vtimer_update_irq(const struct vtimer *t, struct vgic *g, unsigned int vcpu,
+		      uint64_t now_phys);

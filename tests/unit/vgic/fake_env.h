@@ -5,14 +5,14 @@
 #include <sable/vdev_env.h>
 
 struct fake_env {
-	unsigned int kicks[128];  /* per vCPU */
+	unsigned int kicks[128]; /* per vCPU */
 	unsigned int nr_route_calls;
 	unsigned int route_pintid;
 	unsigned int route_vcpu;
 	bool route_enable;
 	/* vPSCI */
 	enum vdev_vcpu_power power[128];
-	int vcpu_on_ret;  /* forced result, 0: behave */
+	int vcpu_on_ret; /* forced result, 0: behave */
 	uint64_t on_entry, on_ctx;
 	unsigned int on_vcpu, off_vcpu, nr_on, nr_off;
 	int vcpu_off_ret;

@@ -42,8 +42,7 @@ uint64_t redist_rd(unsigned int vcpu, uint64_t off, unsigned int size)
 	return v;
 }
 
-void redist_wr(unsigned int vcpu, uint64_t off, unsigned int size,
-	       uint64_t val)
+void redist_wr(unsigned int vcpu, uint64_t off, unsigned int size, uint64_t val)
 {
 	ASSERT_EQ(vgic_redist_mmio(&tg, vcpu * VGIC_REDIST_STRIDE + off, size,
 				   true, &val),

@@ -218,9 +218,9 @@ TEST(vgic_redist_beyond_last_and_bad_sizes_unhandled)
 		  VDEV_UNHANDLED);
 	EXPECT_EQ(vgic_redist_mmio(&tg, GICR_TYPER + 2, 2, false, &v),
 		  VDEV_UNHANDLED);
-	EXPECT_EQ(vgic_redist_mmio(&tg, GICR_SGI + GICD_ISENABLER, 8, false,
-				   &v),
-		  VDEV_UNHANDLED);
+	EXPECT_EQ(
+		vgic_redist_mmio(&tg, GICR_SGI + GICD_ISENABLER, 8, false, &v),
+		VDEV_UNHANDLED);
 	EXPECT_EQ(redist_rd(0, GICR_SGI + 0x2000, 4), 0);
 	tg_teardown();
 }
@@ -232,8 +232,7 @@ TEST(vgic_redist_sgi_frame_is_per_vcpu)
 	redist_wr(1, GICR_SGI + GICD_IPRIORITYR + 27, 1, 0xa0);
 	EXPECT_EQ(redist_rd(1, GICR_SGI + GICD_ISENABLER, 4), 1u << 27);
 	EXPECT_EQ(redist_rd(0, GICR_SGI + GICD_ISENABLER, 4), 0);
-	EXPECT_EQ(redist_rd(1, GICR_SGI + GICD_IPRIORITYR + 24, 4),
-		  0xa0000000);
+	EXPECT_EQ(redist_rd(1, GICR_SGI + GICD_IPRIORITYR + 24, 4), 0xa0000000);
 	EXPECT_EQ(redist_rd(1, GICR_SGI + GICD_IGROUPR, 4), 0xffffffff);
 	redist_wr(1, GICR_SGI + GICD_ICENABLER, 4, 0xffffffff);
 	EXPECT_EQ(redist_rd(1, GICR_SGI + GICD_ISENABLER, 4), 0);

@@ -138,8 +138,8 @@ TEST(vgic_random_activity_keeps_invariants)
 			}
 			break;
 		default:
-			left = vgic_flush_lrs(&tg, vgic_get_vcpu(&tg, vcpu),
-					      lr, NR_LRS);
+			left = vgic_flush_lrs(&tg, vgic_get_vcpu(&tg, vcpu), lr,
+					      NR_LRS);
 			ASSERT_TRUE(left >= 0);
 			overflowed += left > 0;
 			filled += lr[0] != 0;

@@ -20,9 +20,8 @@ TEST(vtimer_disabled_or_masked_never_fires)
 	EXPECT_EQ(vtimer_deadline(&t, 1000, &dl), -ENOENT);
 	EXPECT_EQ(dl, 7);
 	/* Masked but expired: ISTATUS still reads 1. */
-	EXPECT_EQ(vtimer_ctl_read(&t, 1000), CNTV_CTL_ENABLE |
-						     CNTV_CTL_IMASK |
-						     CNTV_CTL_ISTATUS);
+	EXPECT_EQ(vtimer_ctl_read(&t, 1000),
+		  CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS);
 }
 
 TEST(vtimer_deadline_adds_cntvoff)

@@ -42,26 +42,37 @@ TEST(vpsci_version_and_smccc_version)
 	EXPECT_EQ(simple(PSCI_0_2_VERSION, 0), 0x10000);
 	EXPECT_EQ(simple(SMCCC_VERSION, 0), 0x10001);
 	/* Upper half of x0 is not part of the function ID. */
-	EXPECT_EQ(simple(0xffffffff00000000ULL | PSCI_0_2_VERSION, 0),
-		  0x10000);
+	EXPECT_EQ(simple(0xffffffff00000000ULL | PSCI_0_2_VERSION, 0), 0x10000);
 }
 
 TEST(vpsci_features_reports_implemented_functions)
 {
 	static const uint32_t yes[] = {
-		PSCI_0_2_VERSION,        PSCI_0_2_CPU_SUSPEND,
-		PSCI_FN64(PSCI_0_2_CPU_SUSPEND), PSCI_0_2_CPU_OFF,
-		PSCI_FN64(PSCI_0_2_CPU_ON), PSCI_0_2_CPU_ON,
-		PSCI_FN64(PSCI_0_2_AFFINITY_INFO), PSCI_0_2_MIGRATE_INFO_TYPE,
-		PSCI_0_2_SYSTEM_OFF,     PSCI_0_2_SYSTEM_RESET,
-		PSCI_1_0_FEATURES,       SMCCC_VERSION,
+		PSCI_0_2_VERSION,
+		PSCI_0_2_CPU_SUSPEND,
+		PSCI_FN64(PSCI_0_2_CPU_SUSPEND),
+		PSCI_0_2_CPU_OFF,
+		PSCI_FN64(PSCI_0_2_CPU_ON),
+		PSCI_0_2_CPU_ON,
+		PSCI_FN64(PSCI_0_2_AFFINITY_INFO),
+		PSCI_0_2_MIGRATE_INFO_TYPE,
+		PSCI_0_2_SYSTEM_OFF,
+		PSCI_0_2_SYSTEM_RESET,
+		PSCI_1_0_FEATURES,
+		SMCCC_VERSION,
 	};
 	static const uint32_t no[] = {
-		PSCI_1_0_SYSTEM_SUSPEND, PSCI_FN64(PSCI_1_0_SYSTEM_SUSPEND),
-		PSCI_1_1_SYSTEM_RESET2, PSCI_FN64(PSCI_1_1_SYSTEM_RESET2),
-		PSCI_0_2_MIGRATE,       PSCI_0_2_MIGRATE_INFO_UP_CPU,
-		PSCI_FN64(PSCI_0_2_VERSION), SMCCC_ARCH_FEATURES,
-		SMCCC_ARCH_WORKAROUND_1, 0x86000000u, 0x12345678u,
+		PSCI_1_0_SYSTEM_SUSPEND,
+		PSCI_FN64(PSCI_1_0_SYSTEM_SUSPEND),
+		PSCI_1_1_SYSTEM_RESET2,
+		PSCI_FN64(PSCI_1_1_SYSTEM_RESET2),
+		PSCI_0_2_MIGRATE,
+		PSCI_0_2_MIGRATE_INFO_UP_CPU,
+		PSCI_FN64(PSCI_0_2_VERSION),
+		SMCCC_ARCH_FEATURES,
+		SMCCC_ARCH_WORKAROUND_1,
+		0x86000000u,
+		0x12345678u,
 	};
 	unsigned int i;
 
@@ -90,14 +101,14 @@ TEST(vpsci_unknown_functions_not_supported)
 	EXPECT_EQ(simple(PSCI_1_0_SYSTEM_SUSPEND, 0), -1);
 	EXPECT_EQ(simple(PSCI_1_1_SYSTEM_RESET2, 0), -1);
 	EXPECT_EQ(simple(PSCI_0_2_MIGRATE, 0), -1);
-	EXPECT_EQ(simple(0x8400001fu, 0), -1);     /* past the table */
-	EXPECT_EQ(simple(0x84000100u, 0), -1);     /* high function number */
-	EXPECT_EQ(simple(0x04000000u, 0), -1);     /* yielding call */
-	EXPECT_EQ(simple(0x84010000u, 0), -1);     /* MBZ bits set */
-	EXPECT_EQ(simple(0x86000000u, 0), -1);     /* vendor hypervisor */
-	EXPECT_EQ(simple(0xc2000000u, 0), -1);     /* SiP */
+	EXPECT_EQ(simple(0x8400001fu, 0), -1); /* past the table */
+	EXPECT_EQ(simple(0x84000100u, 0), -1); /* high function number */
+	EXPECT_EQ(simple(0x04000000u, 0), -1); /* yielding call */
+	EXPECT_EQ(simple(0x84010000u, 0), -1); /* MBZ bits set */
+	EXPECT_EQ(simple(0x86000000u, 0), -1); /* vendor hypervisor */
+	EXPECT_EQ(simple(0xc2000000u, 0), -1); /* SiP */
 	EXPECT_EQ(simple(PSCI_FN64(PSCI_0_2_SYSTEM_OFF), 0), -1);
-	EXPECT_EQ(simple(0xbf000000u, 0), -1);     /* trusted OS */
+	EXPECT_EQ(simple(0xbf000000u, 0), -1); /* trusted OS */
 	EXPECT_EQ(fake_env.nr_shutdown, 0);
 }
 
@@ -154,8 +165,7 @@ TEST(vpsci_cpu_on_invalid_target_and_address)
 	EXPECT_EQ(r, PSCI_RET_INVALID_PARAMS);
 	call(0, PSCI_FN64(PSCI_0_2_CPU_ON), 0x100, 0x40080000, 0, &r);
 	EXPECT_EQ(r, PSCI_RET_INVALID_PARAMS);
-	call(0, PSCI_FN64(PSCI_0_2_CPU_ON), 1ULL << 32 | 1, 0x40080000, 0,
-	     &r);
+	call(0, PSCI_FN64(PSCI_0_2_CPU_ON), 1ULL << 32 | 1, 0x40080000, 0, &r);
 	EXPECT_EQ(r, PSCI_RET_INVALID_PARAMS);
 	EXPECT_EQ(fake_env.nr_on, 0);
 	fake_env.vcpu_on_ret = -EINVAL;
@@ -220,8 +230,8 @@ TEST(vpsci_cpu_suspend_is_wfi)
 	int64_t r;
 
 	setup();
-	EXPECT_EQ(call(0, PSCI_FN64(PSCI_0_2_CPU_SUSPEND), 0x10000, 0x4000,
-		       0, &r),
+	EXPECT_EQ(call(0, PSCI_FN64(PSCI_0_2_CPU_SUSPEND), 0x10000, 0x4000, 0,
+		       &r),
 		  VPSCI_WFI);
 	EXPECT_EQ(r, PSCI_RET_SUCCESS);
 	EXPECT_EQ(call(0, PSCI_0_2_CPU_SUSPEND, 0, 0, 0, &r), VPSCI_WFI);
