@@ -30,4 +30,5 @@ $(B)/arm64/dom0/xs-bench: $(XS_DIR)/xs-bench.c hypervisor/include/public/io/xs_w
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(XS_CFLAGS) -static -O2 -o $@ $<
 
-BUILD_TARGETS += $(B)/host/xenstored $(B)/arm64/dom0/xenstored
+BUILD_TARGETS += $(B)/host/xenstored $(B)/arm64/dom0/xenstored \
+	$(B)/host/xs-bench $(B)/arm64/dom0/xs-bench
