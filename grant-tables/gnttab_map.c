@@ -130,15 +130,16 @@ void gnttab_map_one(struct gnttab_domain *ld, struct gnttab_map_grant_ref *op)
 		st = GNTST_no_device_space;
 		goto put_domain;
 	}
+	/* The mapping will hold the granter's table; take that first. */
+	gnttab_table_get(rd->table);
 	st = gnttab_pin(rd, op->ref, ld->domid, ro, true, &mfn);
 	if (st != GNTST_okay) {
-		goto free_handle;
+		goto put_table;
 	}
 	if (gnttab_env_p2m_map(ld, ipa_init(op->host_addr), mfn, ro)) {
 		st = GNTST_general_error;
 		goto unpin;
 	}
-	gnttab_table_get(rd->table);
 	spin_lock(&ld->maptrack_lock);
 	e = mt_entry(ld, handle);
 	e->table = rd->table;
@@ -156,7 +157,8 @@ void gnttab_map_one(struct gnttab_domain *ld, struct gnttab_map_grant_ref *op)
 
 unpin:
 	gnttab_unpin(rd->table, op->ref, ro);
-free_handle:
+put_table:
+	gnttab_table_put(rd->table);
 	mt_free(ld, handle);
 put_domain:
 	gnttab_lookup_put(ld, rd);
