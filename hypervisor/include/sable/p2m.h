@@ -8,7 +8,9 @@
  *
  * Every function below except p2m_init, p2m_root_pa and p2m_vttbr must be
  * called with p->lock held. Table walkers (other vCPUs' MMUs) may walk the
- * tables concurrently: updates follow break-before-make.
+ * tables concurrently: updates follow break-before-make. When p2m_map or
+ * p2m_unmap returns, no TLB holds a translation the call removed, so a page
+ * unmapped from a domain can be reused at once.
  */
 #pragma once
 
