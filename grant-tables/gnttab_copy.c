@@ -14,7 +14,7 @@ struct copy_side {
 	struct gnttab_domain *dom; /* looked up domain, or NULL */
 	bool gref;
 	bool readonly;
-	bool held;                 /* pin or page reference taken */
+	bool held; /* pin or page reference taken */
 	grant_ref_t ref;
 	mfn_t mfn;
 };
@@ -137,7 +137,8 @@ int gnttab_cache_flush_one(struct gnttab_domain *ld,
 		return 0;
 	}
 	if (gnttab_env_get_owned_page(ld, mfn) == 0) {
-		rc = gnttab_env_cache_flush(mfn, op->offset, op->length, op->op);
+		rc = gnttab_env_cache_flush(mfn, op->offset, op->length,
+					    op->op);
 		gnttab_env_put_page(mfn);
 		return rc;
 	}

@@ -22,8 +22,8 @@
 struct gnttab_active {
 	uint32_t rd_pins; /* read-only mappings and source copies */
 	uint32_t wr_pins; /* writable mappings and destination copies */
-	domid_t domid;    /* the pinning domain while pinned */
-	mfn_t mfn;        /* pinned frame; one page reference while pinned */
+	domid_t domid; /* the pinning domain while pinned */
+	mfn_t mfn; /* pinned frame; one page reference while pinned */
 };
 
 struct gnttab_table {
@@ -34,13 +34,13 @@ struct gnttab_table {
 	 * done with compare-and-swap).
 	 */
 	spinlock_t lock;
-	uint32_t refs;       /* atomic: the owner + one per live mapping */
+	uint32_t refs; /* atomic: the owner + one per live mapping */
 	domid_t domid;
-	bool dying;          /* owner destroyed: no new pins */
+	bool dying; /* owner destroyed: no new pins */
 	struct gnttab_domain *owner; /* NULL once dying */
 	unsigned int nr_frames;
 	unsigned int max_frames;
-	uint32_t **shared;   /* [max_frames] frames, as 32-bit words */
+	uint32_t **shared; /* [max_frames] frames, as 32-bit words */
 	struct gnttab_active **active; /* [max_frames] */
 	uint64_t *frame_gfn; /* [max_frames] where the guest sees each frame */
 };
@@ -66,15 +66,16 @@ struct gnttab_maptrack {
 #define GNTTAB_NO_HANDLE 0xffffffffU
 
 /* Entry @ref's {flags, domid} word and frame word in its shared frame. */
-static inline uint32_t *gnttab_entry_word(struct gnttab_table *t, grant_ref_t ref)
+static inline uint32_t *gnttab_entry_word(struct gnttab_table *t,
+					  grant_ref_t ref)
 {
 	uint32_t *frame = t->shared[ref / GNTTAB_ENTRIES_PER_FRAME];
 
 	return &frame[2 * (ref % GNTTAB_ENTRIES_PER_FRAME)];
 }
 
-static inline struct gnttab_active *
-gnttab_active_entry(struct gnttab_table *t, grant_ref_t ref)
+static inline struct gnttab_active *gnttab_active_entry(struct gnttab_table *t,
+							grant_ref_t ref)
 {
 	return &t->active[ref / GNTTAB_ENTRIES_PER_FRAME]
 			 [ref % GNTTAB_ENTRIES_PER_FRAME];
@@ -105,7 +106,8 @@ void gnttab_unmap_one(struct gnttab_domain *ld,
 		      struct gnttab_unmap_grant_ref *op);
 void gnttab_maptrack_release(struct gnttab_domain *d);
 int gnttab_maptrack_flush(struct gnttab_domain *d, mfn_t mfn,
-			  unsigned int offset, unsigned int len, unsigned int op);
+			  unsigned int offset, unsigned int len,
+			  unsigned int op);
 
 /* gnttab_copy.c */
 void gnttab_copy_one(struct gnttab_domain *ld, struct gnttab_copy *op);

@@ -256,7 +256,8 @@ void gnttab_maptrack_release(struct gnttab_domain *d)
  * Returns the hook's result, or -EINVAL when @d maps no such frame.
  */
 int gnttab_maptrack_flush(struct gnttab_domain *d, mfn_t mfn,
-			  unsigned int offset, unsigned int len, unsigned int op)
+			  unsigned int offset, unsigned int len,
+			  unsigned int op)
 {
 	uint32_t h;
 	int rc = -EINVAL;

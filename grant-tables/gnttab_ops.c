@@ -253,14 +253,15 @@ struct gnttab_op_desc {
 		      unsigned int count);
 };
 
-#define OUT_FROM(type, field)                                                 \
-	.size = sizeof(struct type),                                          \
-	.out_off = __builtin_offsetof(struct type, field),                    \
-	.out_len = sizeof(struct type) - __builtin_offsetof(struct type, field)
+#define OUT_FROM(type, field)                              \
+	.size = sizeof(struct type),                       \
+	.out_off = __builtin_offsetof(struct type, field), \
+	.out_len =                                         \
+		sizeof(struct type) - __builtin_offsetof(struct type, field)
 
-#define OUT_FIELD(type, field)                                                \
-	.size = sizeof(struct type),                                          \
-	.out_off = __builtin_offsetof(struct type, field),                    \
+#define OUT_FIELD(type, field)                             \
+	.size = sizeof(struct type),                       \
+	.out_off = __builtin_offsetof(struct type, field), \
 	.out_len = sizeof(((struct type *)0)->field)
 
 static const struct gnttab_op_desc gnttab_ops[] = {

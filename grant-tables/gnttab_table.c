@@ -71,8 +71,8 @@ int gnttab_grow(struct gnttab_table *t, unsigned int nr)
 			}
 		}
 		spin_lock(&t->lock);
-		for (i = 0; i < n && t->nr_frames == have + i &&
-			    t->nr_frames < nr;
+		for (i = 0;
+		     i < n && t->nr_frames == have + i && t->nr_frames < nr;
 		     i++) {
 			t->shared[t->nr_frames] = pages[i];
 			t->active[t->nr_frames] = acts[i];
@@ -241,8 +241,8 @@ out:
  * compare-and-swap loop that re-checks type and domid on every attempt.
  * Called with t->lock held. Returns GNTST_okay or GNTST_general_error.
  */
-static int16_t set_status(struct gnttab_table *t, grant_ref_t ref,
-			  domid_t ldom, bool readonly, bool check, bool map)
+static int16_t set_status(struct gnttab_table *t, grant_ref_t ref, domid_t ldom,
+			  bool readonly, bool check, bool map)
 {
 	uint32_t *w = gnttab_entry_word(t, ref);
 	uint32_t cur = __atomic_load_n(w, __ATOMIC_ACQUIRE), want;
@@ -329,8 +329,8 @@ int16_t gnttab_pin(struct gnttab_domain *rd, grant_ref_t ref, domid_t ldom,
 		}
 	}
 	if (!pinned) {
-		gfn_t gfn = gfn_init(__atomic_load_n(gnttab_entry_word(t, ref) + 1,
-						     __ATOMIC_ACQUIRE));
+		gfn_t gfn = gfn_init(__atomic_load_n(
+			gnttab_entry_word(t, ref) + 1, __ATOMIC_ACQUIRE));
 
 		if (gnttab_env_get_page(rd, gfn, !readonly, &act->mfn)) {
 			clear_status(t, ref, act);

@@ -16,9 +16,9 @@ typedef uint32_t grant_handle_t;
 
 /* One shared grant entry; 512 of them fill a 4 KiB grant frame. */
 struct grant_entry_v1 {
-	uint16_t flags;      /* GTF_*; the hypervisor sets reading/writing */
-	xen_domid_t domid;   /* domain allowed to use the grant */
-	uint32_t frame;      /* granter's gfn */
+	uint16_t flags; /* GTF_*; the hypervisor sets reading/writing */
+	xen_domid_t domid; /* domain allowed to use the grant */
+	uint32_t frame; /* granter's gfn */
 };
 _Static_assert(sizeof(struct grant_entry_v1) == 8, "grant_entry_v1");
 _Static_assert(__builtin_offsetof(struct grant_entry_v1, domid) == 2,
@@ -86,28 +86,28 @@ _Static_assert(__builtin_offsetof(struct grant_entry_v1, frame) == 4,
 #define GNTST_no_space (-13)
 
 struct gnttab_map_grant_ref {
-	uint64_t host_addr;      /* IN: IPA in the mapper, page aligned */
-	uint32_t flags;          /* IN: GNTMAP_* */
-	grant_ref_t ref;         /* IN */
-	xen_domid_t dom;         /* IN: granting domain */
-	int16_t status;          /* OUT: GNTST_* */
-	grant_handle_t handle;   /* OUT */
-	uint64_t dev_bus_addr;   /* OUT: machine address of the frame */
+	uint64_t host_addr; /* IN: IPA in the mapper, page aligned */
+	uint32_t flags; /* IN: GNTMAP_* */
+	grant_ref_t ref; /* IN */
+	xen_domid_t dom; /* IN: granting domain */
+	int16_t status; /* OUT: GNTST_* */
+	grant_handle_t handle; /* OUT */
+	uint64_t dev_bus_addr; /* OUT: machine address of the frame */
 };
 _Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "map_grant_ref");
 _Static_assert(__builtin_offsetof(struct gnttab_map_grant_ref, status) == 18,
 	       "map_grant_ref.status");
 _Static_assert(__builtin_offsetof(struct gnttab_map_grant_ref, handle) == 20,
 	       "map_grant_ref.handle");
-_Static_assert(__builtin_offsetof(struct gnttab_map_grant_ref,
-				  dev_bus_addr) == 24,
+_Static_assert(__builtin_offsetof(struct gnttab_map_grant_ref, dev_bus_addr) ==
+		       24,
 	       "map_grant_ref.dev_bus_addr");
 
 struct gnttab_unmap_grant_ref {
-	uint64_t host_addr;    /* IN */
+	uint64_t host_addr; /* IN */
 	uint64_t dev_bus_addr; /* IN: unused on arm */
 	grant_handle_t handle; /* IN */
-	int16_t status;        /* OUT */
+	int16_t status; /* OUT */
 	uint16_t pad;
 };
 _Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "unmap_grant_ref");
@@ -115,10 +115,10 @@ _Static_assert(__builtin_offsetof(struct gnttab_unmap_grant_ref, status) == 20,
 	       "unmap_grant_ref.status");
 
 struct gnttab_setup_table {
-	xen_domid_t dom;     /* IN */
+	xen_domid_t dom; /* IN */
 	uint16_t pad0;
-	uint32_t nr_frames;  /* IN */
-	int16_t status;      /* OUT */
+	uint32_t nr_frames; /* IN */
+	int16_t status; /* OUT */
 	uint16_t pad1[3];
 	uint64_t frame_list; /* IN: guest address of xen_pfn_t[nr_frames] */
 };
@@ -129,11 +129,11 @@ _Static_assert(__builtin_offsetof(struct gnttab_setup_table, frame_list) == 16,
 	       "setup_table.frame_list");
 
 struct gnttab_transfer {
-	xen_pfn_t mfn;     /* IN */
+	xen_pfn_t mfn; /* IN */
 	xen_domid_t domid; /* IN */
 	uint16_t pad0;
-	grant_ref_t ref;   /* IN */
-	int16_t status;    /* OUT */
+	grant_ref_t ref; /* IN */
+	int16_t status; /* OUT */
 	uint16_t pad1[3];
 };
 _Static_assert(sizeof(struct gnttab_transfer) == 24, "transfer");
@@ -145,11 +145,11 @@ _Static_assert(__builtin_offsetof(struct gnttab_transfer, status) == 16,
 
 struct gnttab_copy_ptr {
 	union {
-		grant_ref_t ref;  /* IN: with GNTCOPY_*_gref */
-		xen_pfn_t gmfn;   /* IN: local gfn otherwise */
+		grant_ref_t ref; /* IN: with GNTCOPY_*_gref */
+		xen_pfn_t gmfn; /* IN: local gfn otherwise */
 	} u;
-	xen_domid_t domid;        /* IN */
-	uint16_t offset;          /* IN */
+	xen_domid_t domid; /* IN */
+	uint16_t offset; /* IN */
 	uint32_t pad;
 };
 _Static_assert(sizeof(struct gnttab_copy_ptr) == 16, "copy_ptr");
@@ -160,10 +160,10 @@ _Static_assert(__builtin_offsetof(struct gnttab_copy_ptr, offset) == 10,
 
 struct gnttab_copy {
 	struct gnttab_copy_ptr source; /* IN */
-	struct gnttab_copy_ptr dest;   /* IN */
-	uint16_t len;                  /* IN */
-	uint16_t flags;                /* IN: GNTCOPY_* */
-	int16_t status;                /* OUT */
+	struct gnttab_copy_ptr dest; /* IN */
+	uint16_t len; /* IN */
+	uint16_t flags; /* IN: GNTCOPY_* */
+	int16_t status; /* OUT */
 	uint16_t pad;
 };
 _Static_assert(sizeof(struct gnttab_copy) == 40, "copy");
@@ -175,11 +175,11 @@ _Static_assert(__builtin_offsetof(struct gnttab_copy, status) == 36,
 	       "copy.status");
 
 struct gnttab_query_size {
-	xen_domid_t dom;        /* IN */
+	xen_domid_t dom; /* IN */
 	uint16_t pad0;
-	uint32_t nr_frames;     /* OUT */
+	uint32_t nr_frames; /* OUT */
 	uint32_t max_nr_frames; /* OUT */
-	int16_t status;         /* OUT */
+	int16_t status; /* OUT */
 	uint16_t pad1;
 };
 _Static_assert(sizeof(struct gnttab_query_size) == 16, "query_size");
@@ -189,10 +189,10 @@ _Static_assert(__builtin_offsetof(struct gnttab_query_size, status) == 12,
 	       "query_size.status");
 
 struct gnttab_unmap_and_replace {
-	uint64_t host_addr;    /* IN */
-	uint64_t new_addr;     /* IN */
+	uint64_t host_addr; /* IN */
+	uint64_t new_addr; /* IN */
 	grant_handle_t handle; /* IN */
-	int16_t status;        /* OUT */
+	int16_t status; /* OUT */
 	uint16_t pad;
 };
 _Static_assert(sizeof(struct gnttab_unmap_and_replace) == 24,
@@ -204,9 +204,9 @@ struct gnttab_set_version {
 _Static_assert(sizeof(struct gnttab_set_version) == 4, "set_version");
 
 struct gnttab_get_status_frames {
-	uint32_t nr_frames;  /* IN */
-	xen_domid_t dom;     /* IN */
-	int16_t status;      /* OUT */
+	uint32_t nr_frames; /* IN */
+	xen_domid_t dom; /* IN */
+	int16_t status; /* OUT */
 	uint64_t frame_list; /* IN: guest address of uint64_t[nr_frames] */
 };
 _Static_assert(sizeof(struct gnttab_get_status_frames) == 16,
@@ -215,7 +215,7 @@ _Static_assert(__builtin_offsetof(struct gnttab_get_status_frames, status) == 6,
 	       "get_status_frames.status");
 
 struct gnttab_get_version {
-	xen_domid_t dom;  /* IN */
+	xen_domid_t dom; /* IN */
 	uint16_t pad;
 	uint32_t version; /* OUT */
 };
@@ -226,7 +226,7 @@ _Static_assert(__builtin_offsetof(struct gnttab_get_version, version) == 4,
 struct gnttab_swap_grant_ref {
 	grant_ref_t ref_a; /* IN */
 	grant_ref_t ref_b; /* IN */
-	int16_t status;    /* OUT */
+	int16_t status; /* OUT */
 	uint16_t pad;
 };
 _Static_assert(sizeof(struct gnttab_swap_grant_ref) == 12, "swap_grant_ref");
@@ -240,11 +240,11 @@ _Static_assert(__builtin_offsetof(struct gnttab_swap_grant_ref, status) == 8,
 struct gnttab_cache_flush {
 	union {
 		uint64_t dev_bus_addr; /* IN: machine address */
-		grant_ref_t ref;       /* IN: with SOURCE_GREF (unsupported) */
+		grant_ref_t ref; /* IN: with SOURCE_GREF (unsupported) */
 	} a;
 	uint16_t offset; /* IN: within the page */
 	uint16_t length; /* IN */
-	uint32_t op;     /* IN: GNTTAB_CACHE_* */
+	uint32_t op; /* IN: GNTTAB_CACHE_* */
 };
 _Static_assert(sizeof(struct gnttab_cache_flush) == 16, "cache_flush");
 _Static_assert(__builtin_offsetof(struct gnttab_cache_flush, length) == 10,

@@ -99,8 +99,8 @@ static bool granter_alive(const struct model_map *m)
 
 static long call(unsigned int caller, unsigned int cmd, void *op)
 {
-	return gnttab_hypercall(&doms[caller]->gd, cmd,
-				(uint64_t)(uintptr_t)op, 1);
+	return gnttab_hypercall(&doms[caller]->gd, cmd, (uint64_t)(uintptr_t)op,
+				1);
 }
 
 static void do_grant(struct input *in)
@@ -180,8 +180,14 @@ static void do_map(struct input *in)
 	if (k == MAX_MAPS) {
 		abort();
 	}
-	maps[k] = (struct model_map){ true, (uint8_t)m, (uint8_t)g, gen[m],
-				      gen[g], op.ref, op.handle, op.host_addr,
+	maps[k] = (struct model_map){ true,
+				      (uint8_t)m,
+				      (uint8_t)g,
+				      gen[m],
+				      gen[g],
+				      op.ref,
+				      op.handle,
+				      op.host_addr,
 				      (op.flags & GNTMAP_readonly) != 0,
 				      pa_to_mfn(pa_init(op.dev_bus_addr)) };
 }
@@ -267,9 +273,10 @@ static void do_misc(struct input *in)
 	switch (what) {
 	case 0:
 		o = take(in, NDOMS);
-		f.a.dev_bus_addr = mfn_to_pa(fake_gfn_mfn(doms[o] ? doms[o] : doms[c],
-						     fake_gfn(take(in, 8))))
-					   .pa;
+		f.a.dev_bus_addr =
+			mfn_to_pa(fake_gfn_mfn(doms[o] ? doms[o] : doms[c],
+					       fake_gfn(take(in, 8))))
+				.pa;
 		f.length = 64;
 		f.op = GNTTAB_CACHE_CLEAN;
 		call(c, GNTTABOP_cache_flush, &f);
@@ -309,12 +316,14 @@ static void check_refs(void)
 				unsigned int o;
 				bool first = true;
 
-				if (!maps[k].live || maps[k].mfn.mfn != mfn.mfn) {
+				if (!maps[k].live ||
+				    maps[k].mfn.mfn != mfn.mfn) {
 					continue;
 				}
 				for (o = 0; o < k; o++) {
 					if (maps[o].live &&
-					    maps[o].granter == maps[k].granter &&
+					    maps[o].granter ==
+						    maps[k].granter &&
 					    maps[o].granter_gen ==
 						    maps[k].granter_gen &&
 					    maps[o].ref == maps[k].ref) {
@@ -371,11 +380,12 @@ static void check_maps(void)
 		    e->domid != m->mapper || !(e->flags & GTF_reading) ||
 		    e->frame < FAKE_GFN_BASE ||
 		    e->frame >= FAKE_GFN_BASE + FAKE_RAM_PAGES ||
-		    fake_gfn_mfn(doms[m->granter], e->frame).mfn != m->mfn.mfn) {
+		    fake_gfn_mfn(doms[m->granter], e->frame).mfn !=
+			    m->mfn.mfn) {
 			fail("mapping without permission");
 		}
-		if (!m->ro && ((e->flags & GTF_readonly) ||
-			       !(e->flags & GTF_writing))) {
+		if (!m->ro &&
+		    ((e->flags & GTF_readonly) || !(e->flags & GTF_writing))) {
 			fail("writable mapping of a read-only grant");
 		}
 	}

@@ -194,9 +194,8 @@ bool fake_end_access(struct fake_dom *fd, uint32_t ref)
 		if (cur & (GTF_reading | GTF_writing)) {
 			return false;
 		}
-	} while (!__atomic_compare_exchange_n(&e->flags, &cur, 0, false,
-					      __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+	} while (!__atomic_compare_exchange_n(
+		&e->flags, &cur, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	return true;
 }
 

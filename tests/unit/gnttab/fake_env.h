@@ -29,7 +29,7 @@ struct fake_s2 {
 struct fake_dom {
 	struct gnttab_domain gd; /* first: the env hooks convert back */
 	domid_t id;
-	int refs;                /* env_domain_get references */
+	int refs; /* env_domain_get references */
 	struct fake_page *ram[FAKE_RAM_PAGES];
 	bool ram_ro[FAKE_RAM_PAGES];
 	struct fake_s2 s2[FAKE_S2_SLOTS];

@@ -19,8 +19,8 @@ long gt_op(struct fake_dom *caller, unsigned int cmd, void *ops,
 				count);
 }
 
-int16_t gt_map(struct fake_dom *mapper, struct fake_dom *granter,
-	       uint32_t ref, uint64_t ipa, uint32_t flags, uint32_t *handle)
+int16_t gt_map(struct fake_dom *mapper, struct fake_dom *granter, uint32_t ref,
+	       uint64_t ipa, uint32_t flags, uint32_t *handle)
 {
 	struct gnttab_map_grant_ref op = {
 		.host_addr = ipa,

@@ -23,7 +23,7 @@ extern struct fake_dom *dom0, *dom1, *dom2;
 long gt_op(struct fake_dom *caller, unsigned int cmd, void *ops,
 	   unsigned int count);
 /* Map @ref of @granter into @mapper at @ipa; returns status, *handle. */
-int16_t gt_map(struct fake_dom *mapper, struct fake_dom *granter,
-	       uint32_t ref, uint64_t ipa, uint32_t flags, uint32_t *handle);
+int16_t gt_map(struct fake_dom *mapper, struct fake_dom *granter, uint32_t ref,
+	       uint64_t ipa, uint32_t flags, uint32_t *handle);
 int16_t gt_unmap(struct fake_dom *mapper, uint64_t ipa, uint32_t handle);
 uint16_t gt_flags(struct fake_dom *fd, uint32_t ref);

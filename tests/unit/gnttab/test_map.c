@@ -19,7 +19,8 @@ TEST(gnttab_map_rw_installs_stage2_and_sets_flags)
 	op.dom = D1;
 	ASSERT_EQ(gt_op(dom0, GNTTABOP_map_grant_ref, &op, 1), 0);
 	ASSERT_EQ(op.status, GNTST_okay);
-	EXPECT_EQ(op.dev_bus_addr, mfn_to_pa(fake_gfn_mfn(dom1, fake_gfn(2))).pa);
+	EXPECT_EQ(op.dev_bus_addr,
+		  mfn_to_pa(fake_gfn_mfn(dom1, fake_gfn(2))).pa);
 	ASSERT_TRUE(fake_s2_lookup(dom0, MAP_IPA(1), &mfn, &ro));
 	EXPECT_EQ(mfn.mfn, fake_gfn_mfn(dom1, fake_gfn(2)).mfn);
 	EXPECT_FALSE(ro);
@@ -79,8 +80,7 @@ TEST(gnttab_map_invalid_type_denied)
 	fake_grant(dom1, 6, D2, fake_gfn(0), GTF_accept_transfer);
 	EXPECT_EQ(gt_map(dom2, dom1, 6, MAP_IPA(0), RO_MAP, NULL),
 		  GNTST_general_error);
-	fake_grant(dom1, 7, D2, fake_gfn(0),
-		   GTF_permit_access | GTF_sub_page);
+	fake_grant(dom1, 7, D2, fake_gfn(0), GTF_permit_access | GTF_sub_page);
 	EXPECT_EQ(gt_map(dom2, dom1, 7, MAP_IPA(0), RO_MAP, NULL),
 		  GNTST_general_error);
 	fake_grant(dom1, 8, D2, fake_gfn(0), GTF_permit_access | GTF_PCD);
@@ -180,7 +180,8 @@ TEST(gnttab_flags_kept_while_mapped_cleared_after_last_unmap)
 	gt_setup();
 	fake_grant(dom1, 12, D2, fake_gfn(3), GTF_permit_access);
 	mfn = fake_gfn_mfn(dom1, fake_gfn(3));
-	ASSERT_EQ(gt_map(dom2, dom1, 12, MAP_IPA(0), RO_MAP, &h_ro), GNTST_okay);
+	ASSERT_EQ(gt_map(dom2, dom1, 12, MAP_IPA(0), RO_MAP, &h_ro),
+		  GNTST_okay);
 	ASSERT_EQ(gt_map(dom2, dom1, 12, MAP_IPA(1), RW_MAP, &h_rw1),
 		  GNTST_okay);
 	ASSERT_EQ(gt_map(dom2, dom1, 12, MAP_IPA(2), RW_MAP, &h_rw2),

@@ -120,7 +120,8 @@ TEST(gnttab_get_version_reports_1)
 
 TEST(gnttab_get_status_frames_none_in_v1)
 {
-	struct gnttab_get_status_frames g = { .dom = DOMID_SELF, .nr_frames = 1 };
+	struct gnttab_get_status_frames g = { .dom = DOMID_SELF,
+					      .nr_frames = 1 };
 
 	gt_setup();
 	ASSERT_EQ(gt_op(dom1, GNTTABOP_get_status_frames, &g, 1), 0);
@@ -230,9 +231,8 @@ TEST(gnttab_map_batch_reports_status_per_op)
 	EXPECT_EQ(m[2].status, GNTST_okay);
 	EXPECT_NE(m[0].handle, m[2].handle);
 	for (i = 0; i < 3; i++) {
-		u[i] = (struct gnttab_unmap_grant_ref){
-			.host_addr = MAP_IPA(i), .handle = m[i].handle
-		};
+		u[i] = (struct gnttab_unmap_grant_ref){ .host_addr = MAP_IPA(i),
+							.handle = m[i].handle };
 	}
 	u[1].handle = 5000;
 	ASSERT_EQ(gt_op(dom2, GNTTABOP_unmap_grant_ref, u, 3), 0);
