@@ -17,6 +17,8 @@ CROSS ?= aarch64-linux-gnu-
 HOSTCC ?= gcc
 CLANG ?= clang
 FUZZ_TIME ?= 600
+# Debian's python3 (with python3-pytest and python3-pexpect from apt).
+PYTHON ?= /usr/bin/python3
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla -Wpointer-arith -Wundef
@@ -68,7 +70,7 @@ UNIT_BINS := $(addprefix $(B)/unit/,$(UNIT_TESTS))
 unit-build: $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
-	@python3 tests/run_tests.py --unit-only $(UNIT_BINS)
+	@$(PYTHON) tests/run_tests.py --unit-only $(UNIT_BINS)
 
 # ---- fuzzers (libFuzzer, clang) --------------------------------------------
 define FUZZ_template
@@ -100,23 +102,23 @@ coverage:
 		SAN="-fsanitize=address,undefined" \
 		EXTRA_UNIT_CFLAGS="--coverage" $(addprefix $(B)/cov/unit/,$(COVERAGE_TESTS))
 	@set -e; for t in $(COVERAGE_TESTS); do $(B)/cov/unit/$$t >/dev/null; done
-	@python3 tests/coverage_report.py $(B)/cov evtchn grant-tables
+	@$(PYTHON) tests/coverage_report.py $(B)/cov evtchn grant-tables
 
 # ---- whole-system ----------------------------------------------------------
 system: build
-	@python3 tests/run_tests.py --system-only
+	@$(PYTHON) tests/run_tests.py --system-only
 
 test: setup
 	@$(MAKE) --no-print-directory build unit-build
-	@python3 tests/run_tests.py $(UNIT_BINS)
+	@$(PYTHON) tests/run_tests.py $(UNIT_BINS)
 
 run: setup
 	@$(MAKE) --no-print-directory build
-	@python3 tests/system/qemu.py run
+	@$(PYTHON) tests/system/qemu.py run
 
 bench: setup
 	@$(MAKE) --no-print-directory build
-	@python3 tests/bench/bench.py
+	@$(PYTHON) tests/bench/bench.py
 
 # ---- hygiene ---------------------------------------------------------------
 LINT_SRCS = $(shell git ls-files '*.c' '*.h')
@@ -128,7 +130,7 @@ format-check:
 	@clang-format --dry-run --Werror $(LINT_SRCS)
 
 lint: format-check
-	@python3 tests/lint.py
+	@$(PYTHON) tests/lint.py
 	@$(MAKE) --no-print-directory build unit-build
 
 clean:

@@ -17,7 +17,7 @@ $(GUEST_B)/$(1).elf: $(GUEST_LIB_SRCS) $(wildcard guests/$(1)/*.c) guests/lib/gu
 	$(CROSS)gcc $(GUEST_CFLAGS) -nostdlib -static-pie -Wl,--no-dynamic-linker \
 		-Wl,-z,norelro -Wl,-z,notext -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T guests/lib/guest.lds \
 		-o $$@ $(GUEST_LIB_SRCS) $(wildcard guests/$(1)/*.c)
-	@python3 tests/tools/check_relocs.py $$@
+	@$(PYTHON) tests/tools/check_relocs.py $$@
 
 $(GUEST_B)/$(1).bin: $(GUEST_B)/$(1).elf
 	$(CROSS)objcopy -O binary $$< $$@

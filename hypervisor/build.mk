@@ -38,7 +38,7 @@ $(B)/sable.elf: $(HV_OBJS) hypervisor/arch/arm64/sable.lds
 	$(CROSS)ld -pie --no-dynamic-linker -z norelro -z noexecstack \
 		--no-warn-rwx-segments -T hypervisor/arch/arm64/sable.lds \
 		-o $@ $(HV_OBJS) $(LIBFDT_A)
-	@python3 tests/tools/check_relocs.py $@
+	@$(PYTHON) tests/tools/check_relocs.py $@
 
 $(B)/sable.bin: $(B)/sable.elf
 	$(CROSS)objcopy -O binary $< $@

@@ -25,6 +25,31 @@ void *memcpy(void *d, const void *s, size_t n)
 	return d;
 }
 
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (size_t i = 0; i < n; i++) {
+		if (x[i] != y[i]) {
+			return x[i] - y[i];
+		}
+	}
+	return 0;
+}
+
+bool on_sable(void)
+{
+	char extra[XEN_EXTRAVERSION_LEN] = { 0 };
+
+	HYPERVISOR_xen_version(XENVER_extraversion, extra);
+	for (size_t i = 0; i + 5 < sizeof(extra); i++) {
+		if (memcmp(extra + i, "sable", 5) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 size_t strlen(const char *s)
 {
 	size_t n = 0;

@@ -80,5 +80,8 @@ void guest_main(const void *dtb);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);
+int memcmp(const void *a, const void *b, size_t n);
+/* True under Sable (its extraversion names it), false under Xen. */
+bool on_sable(void);
 int strcmp(const char *a, const char *b);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

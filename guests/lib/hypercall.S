@@ -23,4 +23,5 @@ smccc_hvc:
 /* HVC with an immediate that is neither 0 nor 0xEA1 */
 raw_hvc_imm1:
 	hvc	#1
+	nop			/* the UNDEF handler may return here or past it */
 	ret

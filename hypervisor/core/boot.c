@@ -6,6 +6,7 @@
 #include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/hypercall.h>
+#include <sable/lib.h>
 #include <sable/log.h>
 #include <sable/machine.h>
 #include <sable/mm.h>
@@ -38,6 +39,11 @@ void boot_main(struct machine *m)
 		console_set_level(v[0] - '0');
 	}
 	banner(m);
+	if (cmdline_get(m->cmdline, "sable.selftest", v, sizeof(v)) &&
+	    strcmp(v, "el2-fault") == 0) {
+		/* Proves the EL2 vectors: decoded, printed, machine stopped. */
+		__asm__ volatile("brk #0x5ab");
+	}
 	if (dom0_build(m)) {
 		pr_err("no domain could be built: stopping\n");
 		arch_machine_exit(2);

@@ -86,6 +86,15 @@ static const char *const reason_name[] = {
 
 static int machine_status;
 
+/* Give the host a moment to drain the console before QEMU exits. */
+static void machine_drain_console(void)
+{
+	uint64_t end = arch_counter() + arch_counter_freq() / 5;
+
+	while (arch_counter() < end) {
+	}
+}
+
 /*
  * Mark @d shut down. dom0 going down takes the machine with it, as on Xen;
  * otherwise the machine stops when no domain is left. Exit status: 0 when
@@ -118,6 +127,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		}
 		pr_info("no domain left: powering off (status %d)\n",
 			machine_status);
+		machine_drain_console();
 		arch_machine_exit(machine_status);
 	}
 }

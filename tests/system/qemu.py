@@ -106,7 +106,8 @@ class Machine:
             else 128 + (self.child.signalstatus or 0)
 
     def output(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.logpath, encoding="utf-8", errors="replace") as f:
             return f.read()
 

@@ -66,8 +66,10 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 		psci_guest_call(v, regs);
 		return;
 	}
-	/* Xen injects UNDEF for any other immediate. */
-	regs->elr -= 4;
+	/*
+	 * Xen injects UNDEF for any other immediate, returning past the HVC
+	 * (ELR_EL1 = the next instruction), and so does Sable.
+	 */
 	inject_undef(regs);
 }
 

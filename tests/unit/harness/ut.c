@@ -32,11 +32,12 @@ static int selected(int argc, char **argv, const char *name)
 
 int ut_main(int argc, char **argv)
 {
-	int passed = 0;
-	int failed = 0;
+	/* volatile: live across setjmp (C11 7.13.2.1). */
+	volatile int passed = 0;
+	volatile int failed = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	for (int i = 0; i < ut_ncases; i++) {
+	for (volatile int i = 0; i < ut_ncases; i++) {
 		if (!selected(argc, argv, ut_cases[i].name)) {
 			continue;
 		}
