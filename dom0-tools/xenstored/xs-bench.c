@@ -104,7 +104,8 @@ static int bench_run(struct bench *b, const char *name, double secs,
 
 	do {
 		if (op(b, n) < -1) {
-			fprintf(stderr, "xs-bench: %s: connection lost\n", name);
+			fprintf(stderr, "xs-bench: %s: connection lost\n",
+				name);
 			return -EIO;
 		}
 		n++;
@@ -115,7 +116,6 @@ static int bench_run(struct bench *b, const char *name, double secs,
 	fflush(stdout);
 	return 0;
 }
-
 
 static int op_write(struct bench *b, unsigned long i)
 {
@@ -174,9 +174,14 @@ int main(int argc, char **argv)
 	snprintf(b.prefix, sizeof(b.prefix), "/bench/%d", (int)getpid());
 	while ((ch = getopt_long(argc, argv, "s:t:p:", lopts, NULL)) != -1) {
 		switch (ch) {
-		case 's': sock = optarg; break;
-		case 't': secs = atof(optarg); break;
-		case 'p': snprintf(b.prefix, sizeof(b.prefix), "%s", optarg);
+		case 's':
+			sock = optarg;
+			break;
+		case 't':
+			secs = atof(optarg);
+			break;
+		case 'p':
+			snprintf(b.prefix, sizeof(b.prefix), "%s", optarg);
 			break;
 		default:
 			fprintf(stderr, "usage: xs-bench [--socket PATH] "

@@ -15,12 +15,14 @@ static const struct {
 	int err;
 	const char *name;
 } xs_errors[] = {
-	{ EINVAL, "EINVAL" },	  { EACCES, "EACCES" }, { EEXIST, "EEXIST" },
-	{ EISDIR, "EISDIR" },	  { ENOENT, "ENOENT" }, { ENOMEM, "ENOMEM" },
-	{ ENOSPC, "ENOSPC" },	  { EIO, "EIO" },	{ ENOTEMPTY, "ENOTEMPTY" },
-	{ ENOSYS, "ENOSYS" },	  { EROFS, "EROFS" },	{ EBUSY, "EBUSY" },
-	{ EAGAIN, "EAGAIN" },	  { EISCONN, "EISCONN" }, { E2BIG, "E2BIG" },
-	{ EPERM, "EPERM" },
+	{ EINVAL, "EINVAL" },	    { EACCES, "EACCES" },
+	{ EEXIST, "EEXIST" },	    { EISDIR, "EISDIR" },
+	{ ENOENT, "ENOENT" },	    { ENOMEM, "ENOMEM" },
+	{ ENOSPC, "ENOSPC" },	    { EIO, "EIO" },
+	{ ENOTEMPTY, "ENOTEMPTY" }, { ENOSYS, "ENOSYS" },
+	{ EROFS, "EROFS" },	    { EBUSY, "EBUSY" },
+	{ EAGAIN, "EAGAIN" },	    { EISCONN, "EISCONN" },
+	{ E2BIG, "E2BIG" },	    { EPERM, "EPERM" },
 };
 
 /* Name for a negative errno; anything unlisted is reported as EINVAL. */
@@ -73,8 +75,8 @@ void xs_quota_default(struct xs_quota *q)
 static int xs_engine_initial_tree(struct xs_engine *e)
 {
 	static const char *const dirs[] = {
-		"/tool", "/tool/xenstored", "/local", "/local/domain",
-		"/local/domain/0",
+		"/tool",	 "/tool/xenstored", "/local",
+		"/local/domain", "/local/domain/0",
 	};
 	const struct xs_caller dom0 = { .domid = 0, .privileged = true };
 	const struct xs_ctx ctx = { .caller = &dom0 };
@@ -318,8 +320,7 @@ static void xs_reply_error(struct xs_req *r, int err)
  * that lets its queue grow past XS_OUT_HARD is dropped; a domain ring
  * cannot reconnect, so it loses the event instead.
  */
-void xs_conn_queue_event(struct xs_conn *c, const char *path,
-			 const char *token)
+void xs_conn_queue_event(struct xs_conn *c, const char *path, const char *token)
 {
 	struct xsd_sockmsg h = { .type = XS_WATCH_EVENT };
 	size_t plen = strlen(path) + 1, tlen = strlen(token) + 1;

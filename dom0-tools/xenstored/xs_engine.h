@@ -23,17 +23,17 @@
 #define XS_OUT_HARD (1024 * 1024)
 
 struct xs_quota {
-	uint32_t nodes;        /* nodes owned per domain */
-	uint32_t watches;      /* watches per connection */
+	uint32_t nodes; /* nodes owned per domain */
+	uint32_t watches; /* watches per connection */
 	uint32_t transactions; /* open transactions per connection */
-	uint32_t outstanding;  /* see docs/xenstore.md, "Quotas" */
-	uint32_t node_size;    /* value bytes per node */
-	uint32_t perms;        /* permission entries per node */
-	uint32_t txn_nodes;    /* nodes one transaction may depend on */
+	uint32_t outstanding; /* see docs/xenstore.md, "Quotas" */
+	uint32_t node_size; /* value bytes per node */
+	uint32_t perms; /* permission entries per node */
+	uint32_t txn_nodes; /* nodes one transaction may depend on */
 };
 
 struct xs_watch {
-	char *path;  /* canonical path or @special */
+	char *path; /* canonical path or @special */
 	char *token;
 	bool relative;
 	struct xs_watch *next;
@@ -71,8 +71,8 @@ struct xs_engine;
 struct xs_conn {
 	struct xs_engine *eng;
 	struct xs_caller caller;
-	bool is_ring;   /* a domain's ring: never dropped for a full queue */
-	bool dead;      /* to be closed by xs_engine_reap() */
+	bool is_ring; /* a domain's ring: never dropped for a full queue */
+	bool dead; /* to be closed by xs_engine_reap() */
 	struct xs_domain *dom;
 	/* Input: one message at a time. */
 	uint8_t in[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX + 1];
@@ -151,8 +151,7 @@ void xs_watch_clear(struct xs_conn *c);
 void xs_conn_queue_event(struct xs_conn *c, const char *path,
 			 const char *token);
 int xs_quota_set(struct xs_quota *q, const char *name, uint32_t val);
-const struct xs_quota *xs_quota_for(const struct xs_engine *e,
-				    uint32_t domid);
+const struct xs_quota *xs_quota_for(const struct xs_engine *e, uint32_t domid);
 struct xs_domain *xs_domain_find(const struct xs_engine *e, uint32_t domid);
 int xs_domain_release(struct xs_engine *e, uint32_t domid);
 void xs_domain_check_dead(struct xs_engine *e);

@@ -82,15 +82,32 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 	while (!rc && (ch = getopt_long(argc, argv, "E:S:W:t:A:Nh", lopts,
 					NULL)) != -1) {
 		switch (ch) {
-		case 's': o->socket = optarg; break;
-		case 'd': o->dom0_ring = 1; break;
-		case 'D': o->dom0_ring = 0; break;
-		case 'N': break;
-		case 'E': rc = xs_opt_quota(o, "nodes", optarg); break;
-		case 'S': rc = xs_opt_quota(o, "node-size", optarg); break;
-		case 'W': rc = xs_opt_quota(o, "watches", optarg); break;
-		case 't': rc = xs_opt_quota(o, "transactions", optarg); break;
-		case 'A': rc = xs_opt_quota(o, "permissions", optarg); break;
+		case 's':
+			o->socket = optarg;
+			break;
+		case 'd':
+			o->dom0_ring = 1;
+			break;
+		case 'D':
+			o->dom0_ring = 0;
+			break;
+		case 'N':
+			break;
+		case 'E':
+			rc = xs_opt_quota(o, "nodes", optarg);
+			break;
+		case 'S':
+			rc = xs_opt_quota(o, "node-size", optarg);
+			break;
+		case 'W':
+			rc = xs_opt_quota(o, "watches", optarg);
+			break;
+		case 't':
+			rc = xs_opt_quota(o, "transactions", optarg);
+			break;
+		case 'A':
+			rc = xs_opt_quota(o, "permissions", optarg);
+			break;
 		case 'q':
 			eq = strchr(optarg, '=');
 			if (!eq) {
@@ -100,8 +117,12 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 			*eq = '\0';
 			rc = xs_opt_quota(o, optarg, eq + 1);
 			break;
-		case 'h': xs_usage(stdout); exit(0);
-		default: rc = -EINVAL; break;
+		case 'h':
+			xs_usage(stdout);
+			exit(0);
+		default:
+			rc = -EINVAL;
+			break;
 		}
 	}
 	if (!o->socket || !*o->socket) {

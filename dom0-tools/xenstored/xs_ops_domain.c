@@ -94,9 +94,8 @@ int xs_do_introduce(struct xs_req *r)
 	d = xs_domain_find(e, domid);
 	if (d && d->introduced) {
 		/* Re-introduction with the same ring is harmless. */
-		return d->gfn == gfn && d->port == port ?
-			       xs_reply_str(r, "OK") :
-			       -EINVAL;
+		return d->gfn == gfn && d->port == port ? xs_reply_str(r, "OK")
+							: -EINVAL;
 	}
 	if (!d) {
 		d = calloc(1, sizeof(*d));

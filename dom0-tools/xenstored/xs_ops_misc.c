@@ -147,8 +147,7 @@ static int xs_control_ok(struct xs_req *r, unsigned argc, const char **argv)
 	return xs_reply_str(r, "OK");
 }
 
-static int xs_control_print(struct xs_req *r, unsigned argc,
-			    const char **argv)
+static int xs_control_print(struct xs_req *r, unsigned argc, const char **argv)
 {
 	if (argc < 2) {
 		return -EINVAL;

@@ -90,8 +90,7 @@ static int xs_change(struct xs_req *r, struct xs_openv *env,
 	int rc = 0;
 
 	if (r->txn) {
-		rc = xs_txn_op_prepare(r->txn, &op, type, env->path, data,
-				       len);
+		rc = xs_txn_op_prepare(r->txn, &op, type, env->path, data, len);
 		if (rc) {
 			return rc;
 		}

@@ -56,8 +56,7 @@ int xs_path_domain(uint32_t domid, char *out, size_t size)
  * bytes). Relative paths are taken against /local/domain/<domid>.
  * Returns 0 or -EINVAL.
  */
-int xs_path_canonical(const char *in, uint32_t domid, char *out,
-		      bool *relative)
+int xs_path_canonical(const char *in, uint32_t domid, char *out, bool *relative)
 {
 	size_t len = strlen(in);
 	char base[32];

@@ -64,8 +64,7 @@ unsigned xs_perm_for(const struct xs_perm *p, unsigned n,
 		if (p[i].domid == c->domid) {
 			return p[i].perm;
 		}
-		if (c->has_target && p[i].domid == c->target &&
-		    !target_found) {
+		if (c->has_target && p[i].domid == c->target && !target_found) {
 			target_perm = p[i].perm;
 			target_found = true;
 		}

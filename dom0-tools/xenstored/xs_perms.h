@@ -23,9 +23,9 @@ struct xs_perm {
 /* Who is asking: the domain behind a connection. */
 struct xs_caller {
 	uint32_t domid;
-	uint32_t target;   /* valid if has_target (SET_TARGET) */
+	uint32_t target; /* valid if has_target (SET_TARGET) */
 	bool has_target;
-	bool privileged;   /* dom0 and socket clients: no checks, no quota */
+	bool privileged; /* dom0 and socket clients: no checks, no quota */
 };
 
 int xs_perm_parse(const char *str, struct xs_perm *out);

@@ -45,7 +45,8 @@ int xs_conn_pump(struct xs_conn *c)
 		if (rc || want == 0) {
 			break;
 		}
-		r = c->ops->read(c, buf, want < sizeof(buf) ? want : sizeof(buf));
+		r = c->ops->read(c, buf,
+				 want < sizeof(buf) ? want : sizeof(buf));
 		if (r < 0) {
 			rc = (int)r;
 			break;

@@ -143,8 +143,8 @@ int xs_ring_service(struct xs_conn *c)
 	rc = xs_conn_pump(c);
 	if (rc) {
 		if (intf->error == XENSTORE_ERROR_NONE) {
-			intf->error = rc == -EINVAL ? XENSTORE_ERROR_PROTO :
-						      XENSTORE_ERROR_COMM;
+			intf->error = rc == -EINVAL ? XENSTORE_ERROR_PROTO
+						    : XENSTORE_ERROR_COMM;
 		}
 		/* Keep the connection (the domain may reconnect) but drop
 		 * the broken message. */

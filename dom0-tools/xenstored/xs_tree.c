@@ -360,7 +360,8 @@ static int xs_tree_create_access(const struct xs_ctx *ctx, const char *path,
 /* Allocate the chain of missing nodes below anc; NULL on ENOMEM. */
 static struct xs_node *xs_tree_alloc_chain(const struct xs_ctx *ctx,
 					   const struct xs_node *anc,
-					   const char *rest, struct xs_node **last)
+					   const char *rest,
+					   struct xs_node **last)
 {
 	struct xs_node *first = NULL, *prev = NULL, *n;
 	const char *p = rest;
@@ -458,8 +459,8 @@ static int xs_tree_create(struct xs_tree *t, const struct xs_ctx *ctx,
 	return 0;
 }
 
-int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx,
-		  const char *path, const void *val, uint32_t len)
+int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
+		  const void *val, uint32_t len)
 {
 	const struct xs_limits *lim = ctx->limits;
 	struct xs_node *n = xs_tree_find(t, path);
@@ -500,8 +501,7 @@ int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx,
 }
 
 /* MKDIR: an existing node is left alone and fires nothing. */
-int xs_tree_mkdir(struct xs_tree *t, const struct xs_ctx *ctx,
-		  const char *path)
+int xs_tree_mkdir(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 {
 	struct xs_node *n = xs_tree_find(t, path);
 	int rc;

@@ -70,8 +70,8 @@ uint32_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid);
 
 int xs_tree_get(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
 		unsigned need, const struct xs_node **out);
-int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx,
-		  const char *path, const void *val, uint32_t len);
+int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
+		  const void *val, uint32_t len);
 int xs_tree_mkdir(struct xs_tree *t, const struct xs_ctx *ctx,
 		  const char *path);
 int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path);

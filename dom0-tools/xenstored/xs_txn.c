@@ -96,8 +96,8 @@ int xs_txn_op_prepare(struct xs_txn *txn, struct xs_txn_op *op,
 		      enum xs_txn_op_type type, const char *path,
 		      const void *data, uint32_t len)
 {
-	size_t bytes = type == XS_TXN_PERMS ? len * sizeof(struct xs_perm) :
-					      len;
+	size_t bytes =
+		type == XS_TXN_PERMS ? len * sizeof(struct xs_perm) : len;
 	struct xs_txn_op *ops;
 	uint32_t cap;
 

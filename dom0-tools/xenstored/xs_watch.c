@@ -77,8 +77,8 @@ static void xs_fire_conn(struct xs_conn *c, const char *path, bool removed,
 	const char *epath;
 	struct xs_watch *w;
 
-	if (n && !xs_perm_allows(n->perms, n->nr_perms, &c->caller,
-				 XS_PERM_READ)) {
+	if (n &&
+	    !xs_perm_allows(n->perms, n->nr_perms, &c->caller, XS_PERM_READ)) {
 		return;
 	}
 	for (w = c->watches; w; w = w->next) {

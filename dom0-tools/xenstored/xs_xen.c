@@ -86,8 +86,7 @@ int xs_xen_open(struct xs_xen *x)
 	x->gntdev_fd = open("/dev/xen/gntdev", O_RDWR | O_CLOEXEC);
 	x->privcmd_fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
 	x->virq_port = -1;
-	x->evtchn_fd = open("/dev/xen/evtchn",
-			    O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	x->evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (x->evtchn_fd < 0) {
 		return -errno;
 	}
@@ -221,7 +220,8 @@ out:
 static void *xs_xen_map(struct xs_xen *x, struct xs_xen_ring *xr,
 			uint32_t domid, uint64_t gfn)
 {
-	struct xs_gntdev_map m = { .count = 1, .domid = domid,
+	struct xs_gntdev_map m = { .count = 1,
+				   .domid = domid,
 				   .ref = XS_GRANT_STORE_REF };
 	struct xs_privcmd_mmapbatch_v2 b = { .num = 1, .dom = (uint16_t)domid };
 	void *p;
@@ -238,7 +238,7 @@ static void *xs_xen_map(struct xs_xen *x, struct xs_xen_ring *xr,
 		}
 		ioctl(x->gntdev_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF,
 		      &(struct xs_gntdev_unmap){ .index = m.index,
-						  .count = 1 });
+						 .count = 1 });
 	}
 	if (x->privcmd_fd < 0) {
 		return NULL;
@@ -296,8 +296,7 @@ static int xs_xen_introduce(struct xs_engine *e, struct xs_domain *d)
  * state is not available yet, so this reports none: @releaseDomain is sent
  * on RELEASE from the toolstack only (see docs/xenstore.md).
  */
-static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids,
-			       uint32_t max)
+static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 {
 	(void)e;
 	(void)ids;

@@ -13,10 +13,10 @@
 struct xs_xen_ring;
 
 struct xs_xen {
-	int evtchn_fd;   /* -1 when not running under Xen */
+	int evtchn_fd; /* -1 when not running under Xen */
 	int gntdev_fd;
 	int privcmd_fd;
-	int virq_port;   /* VIRQ_DOM_EXC, -1 if not bound */
+	int virq_port; /* VIRQ_DOM_EXC, -1 if not bound */
 	struct xs_xen_ring *rings;
 };
 

@@ -85,8 +85,8 @@ static void fz_ring_drain(struct fz *f)
 	size_t used;
 
 	while (pg->rsp_cons != pg->rsp_prod && f->rsp_len < sizeof(f->rsp)) {
-		f->rsp[f->rsp_len++] = (uint8_t)
-			pg->rsp[MASK_XENSTORE_IDX(pg->rsp_cons)];
+		f->rsp[f->rsp_len++] =
+			(uint8_t)pg->rsp[MASK_XENSTORE_IDX(pg->rsp_cons)];
 		pg->rsp_cons++;
 	}
 	used = fz_check_stream(f->rsp, f->rsp_len);

@@ -85,8 +85,7 @@ TEST(xs_introduce_checks)
 		  -EINVAL);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 2, "7", "1"), -EINVAL);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "7", "x", "3"), -EINVAL);
-	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "8", "666", "3"),
-		  -EINVAL);
+	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "8", "666", "3"), -EINVAL);
 	EXPECT_EQ(xt_req(d0, XS_IS_DOMAIN_INTRODUCED, 0, &r, 1, "8"), 0);
 	EXPECT_STREQ(r.data, "F");
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "9", "-5", "3"), 0);
@@ -131,8 +130,7 @@ TEST(xs_set_target_grants_target_access)
 	dm = xt_dom(&e, 3);
 	xs_domain_find(&e, 3)->conn = dm;
 	EXPECT_EQ(xt_write(d0, 0, "/local/domain/7/x", "1"), 0);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/local/domain/7/x",
-			 "n7"),
+	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/local/domain/7/x", "n7"),
 		  0);
 	EXPECT_EQ(xt_read(dm, 0, "/local/domain/7/x", NULL), -EACCES);
 	EXPECT_EQ(xt_req(d0, XS_SET_TARGET, 0, &r, 2, "3", "7"), 0);

@@ -26,7 +26,8 @@ TEST(xs_perm_strings_round_trip)
 
 TEST(xs_perm_for_owner_listed_default_target)
 {
-	const struct xs_perm p[] = { { 1, XS_PERM_READ }, { 2, XS_PERM_NONE },
+	const struct xs_perm p[] = { { 1, XS_PERM_READ },
+				     { 2, XS_PERM_NONE },
 				     { 3, XS_PERM_WRITE } };
 	struct xs_caller c = { .domid = 1 };
 

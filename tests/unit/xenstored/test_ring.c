@@ -123,8 +123,8 @@ TEST(xs_ring_relative_paths_and_wraparound)
 	{
 		struct xt_msg m;
 
-		EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &m, 2,
-				 "/local/domain/4", "n4"),
+		EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &m, 2, "/local/domain/4",
+				 "n4"),
 			  0);
 	}
 	c = xt_ring_conn(&e, &r, 4);

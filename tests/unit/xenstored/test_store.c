@@ -133,7 +133,7 @@ TEST(xs_rm_is_recursive_and_checks_parent)
 	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/r/a"), 0);
 	EXPECT_EQ(xt_read(c, 0, "/r/a/b", NULL), -ENOENT);
 	EXPECT_EQ(xt_read(c, 0, "/r", NULL), 0);
-	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/r/a"), 0);	/* parent exists */
+	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/r/a"), 0); /* parent exists */
 	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/r/x/y"), -ENOENT); /* it doesn't */
 	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/"), -EINVAL);
 	xs_engine_fini(&e);
@@ -173,8 +173,7 @@ TEST(xs_directory_too_big_needs_directory_part)
 	EXPECT_EQ(got, 300 * sizeof("child-number-0000"));
 	EXPECT_EQ(memcmp(all, "child-number-0000", 18), 0);
 	snprintf(off, sizeof(off), "%zu", got + 1);
-	EXPECT_EQ(xt_req(c, XS_DIRECTORY_PART, 0, &r, 2, "/big", off),
-		  -EINVAL);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY_PART, 0, &r, 2, "/big", off), -EINVAL);
 	xs_engine_fini(&e);
 }
 
@@ -186,7 +185,7 @@ TEST(xs_malformed_requests_get_errors)
 
 	xt_setup(&e);
 	c = xs_conn_new(&e, 0, true);
-	EXPECT_EQ(xt_raw(c, 20, 0, "x", 2, &r), -ENOSYS);  /* RESTRICT */
+	EXPECT_EQ(xt_raw(c, 20, 0, "x", 2, &r), -ENOSYS); /* RESTRICT */
 	EXPECT_EQ(xt_raw(c, 999, 0, "x", 2, &r), -ENOSYS);
 	EXPECT_EQ(xt_raw(c, XS_WATCH_EVENT, 0, "x", 2, &r), -ENOSYS);
 	EXPECT_EQ(r.req_id, 77);

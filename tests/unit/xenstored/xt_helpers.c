@@ -147,8 +147,7 @@ int xt_req(struct xs_conn *c, uint32_t type, uint32_t tx, struct xt_msg *r,
 	return xt_raw(c, type, tx, buf, len, r);
 }
 
-int xt_write(struct xs_conn *c, uint32_t tx, const char *path,
-	     const char *val)
+int xt_write(struct xs_conn *c, uint32_t tx, const char *path, const char *val)
 {
 	char buf[XENSTORE_PAYLOAD_MAX + 64];
 	size_t pl = strlen(path) + 1, vl = strlen(val);

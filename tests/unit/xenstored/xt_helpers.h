@@ -33,8 +33,7 @@ int xt_raw(struct xs_conn *c, uint32_t type, uint32_t tx, const void *p,
 	   size_t len, struct xt_msg *reply);
 int xt_req(struct xs_conn *c, uint32_t type, uint32_t tx, struct xt_msg *r,
 	   int nargs, ...);
-int xt_write(struct xs_conn *c, uint32_t tx, const char *path,
-	     const char *val);
+int xt_write(struct xs_conn *c, uint32_t tx, const char *path, const char *val);
 int xt_read(struct xs_conn *c, uint32_t tx, const char *path, char *out);
 int xt_op1(struct xs_conn *c, uint32_t type, uint32_t tx, const char *a);
 int xt_events(struct xs_conn *c);

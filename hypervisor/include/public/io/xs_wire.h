@@ -45,10 +45,10 @@ enum xsd_sockmsg_type {
 
 /* Message header; len bytes of payload follow it. */
 struct xsd_sockmsg {
-	uint32_t type;   /* IN/OUT: enum xsd_sockmsg_type */
+	uint32_t type; /* IN/OUT: enum xsd_sockmsg_type */
 	uint32_t req_id; /* IN/OUT: echoed in the reply; 0 in watch events */
-	uint32_t tx_id;  /* IN/OUT: transaction id, 0 = none */
-	uint32_t len;    /* IN/OUT: payload length, <= XENSTORE_PAYLOAD_MAX */
+	uint32_t tx_id; /* IN/OUT: transaction id, 0 = none */
+	uint32_t len; /* IN/OUT: payload length, <= XENSTORE_PAYLOAD_MAX */
 };
 
 _Static_assert(sizeof(struct xsd_sockmsg) == 16, "xsd_sockmsg size");
@@ -63,26 +63,26 @@ typedef uint32_t XENSTORE_RING_IDX;
 #define MASK_XENSTORE_IDX(idx) ((idx) & (XENSTORE_RING_SIZE - 1))
 
 struct xenstore_domain_interface {
-	char req[XENSTORE_RING_SIZE];	/* IN: requests to the server */
-	char rsp[XENSTORE_RING_SIZE];	/* OUT: replies and watch events */
-	XENSTORE_RING_IDX req_cons;	/* OUT: advanced by the server */
-	XENSTORE_RING_IDX req_prod;	/* IN: advanced by the domain */
-	XENSTORE_RING_IDX rsp_cons;	/* IN: advanced by the domain */
-	XENSTORE_RING_IDX rsp_prod;	/* OUT: advanced by the server */
-	uint32_t server_features;	/* OUT: XENSTORE_SERVER_FEATURE_* */
-	uint32_t connection;		/* IN/OUT: XENSTORE_CONNECTED/RECONNECT */
-	uint32_t error;			/* OUT: XENSTORE_ERROR_* */
-	uint32_t evtchn_port;		/* OUT: newest Xen only */
+	char req[XENSTORE_RING_SIZE]; /* IN: requests to the server */
+	char rsp[XENSTORE_RING_SIZE]; /* OUT: replies and watch events */
+	XENSTORE_RING_IDX req_cons; /* OUT: advanced by the server */
+	XENSTORE_RING_IDX req_prod; /* IN: advanced by the domain */
+	XENSTORE_RING_IDX rsp_cons; /* IN: advanced by the domain */
+	XENSTORE_RING_IDX rsp_prod; /* OUT: advanced by the server */
+	uint32_t server_features; /* OUT: XENSTORE_SERVER_FEATURE_* */
+	uint32_t connection; /* IN/OUT: XENSTORE_CONNECTED/RECONNECT */
+	uint32_t error; /* OUT: XENSTORE_ERROR_* */
+	uint32_t evtchn_port; /* OUT: newest Xen only */
 };
 
 _Static_assert(__builtin_offsetof(struct xenstore_domain_interface, rsp) ==
 		       1024,
 	       "xenstore rsp offset");
-_Static_assert(__builtin_offsetof(struct xenstore_domain_interface,
-				  req_cons) == 2048,
+_Static_assert(__builtin_offsetof(struct xenstore_domain_interface, req_cons) ==
+		       2048,
 	       "xenstore req_cons offset");
-_Static_assert(__builtin_offsetof(struct xenstore_domain_interface,
-				  rsp_prod) == 2060,
+_Static_assert(__builtin_offsetof(struct xenstore_domain_interface, rsp_prod) ==
+		       2060,
 	       "xenstore rsp_prod offset");
 _Static_assert(__builtin_offsetof(struct xenstore_domain_interface,
 				  server_features) == 2064,
@@ -108,6 +108,6 @@ _Static_assert(sizeof(struct xenstore_domain_interface) == 2080,
 
 /* error values. */
 #define XENSTORE_ERROR_NONE 0
-#define XENSTORE_ERROR_COMM 1	 /* communication problem */
+#define XENSTORE_ERROR_COMM 1 /* communication problem */
 #define XENSTORE_ERROR_RINGIDX 2 /* invalid ring index */
-#define XENSTORE_ERROR_PROTO 3	 /* protocol violation (payload too long) */
+#define XENSTORE_ERROR_PROTO 3 /* protocol violation (payload too long) */
