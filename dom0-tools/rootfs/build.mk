@@ -2,14 +2,15 @@
 #
 # Inputs: Debian's busybox-static and kernel modules from the setup cache, the
 # files in dom0-tools/rootfs, and for dom0 every program another fragment
-# builds into $(B)/arm64/dom0/ (installed into /usr/sbin).
+# builds into $(B)/arm64/dom0/ (installed into /usr/sbin). Without the cache
+# the script stops with "run: make setup".
 
 ROOTFS_DIR := dom0-tools/rootfs
 DOM0_INITRD := $(B)/dom0-initrd.cpio.gz
 DOMU_INITRD := $(B)/domu-initrd.cpio.gz
 ROOTFS_INPUTS := $(ROOTFS_DIR)/mkinitramfs.sh $(ROOTFS_DIR)/init \
 	$(ROOTFS_DIR)/lib.sh $(wildcard $(ROOTFS_DIR)/tests/*.sh) \
-	$(CACHE)/.setup-v1 $(CACHE)/busybox
+	$(wildcard $(CACHE)/.setup-v1 $(CACHE)/busybox)
 
 BUILD_TARGETS += $(DOM0_INITRD) $(DOMU_INITRD)
 

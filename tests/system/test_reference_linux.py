@@ -68,6 +68,22 @@ def test_linux_idle_cpu_baseline(initrds):
                       f"{frac * 100:.1f}% of one host CPU")
         print(f"plain Linux idle: {frac * 100:.1f}% of one host CPU")
         assert 0.0 <= frac < 0.5
+        m.sendline("poweroff")
+        assert m.wait_exit(timeout=60) == 0
+
+
+def test_xen_dom0_idle_cpu_reference(initrds):
+    """Host CPU of QEMU running Xen 4.17 with an idle dom0 (for comparison
+    with Sable's idle dom0)."""
+    _need(xenref.XEN)
+    with xenref.boot_xen("ref-xen-idle", dom0_initrd=initrds[0]) as m:
+        xenref.wait_ready(m, BOOT_TIMEOUT)
+        xenref.wait_prompt(m)
+        frac = xenref.measure_idle(m, 10.0)
+        xenref.record("idle-cpu", f"xen-4.17 dom0 smp=2 idle 10s: "
+                      f"{frac * 100:.1f}% of one host CPU")
+        print(f"Xen 4.17 idle dom0: {frac * 100:.1f}% of one host CPU")
+        assert 0.0 <= frac < 0.5
 
 
 def test_xen_dom0_interactive(initrds, disk):
