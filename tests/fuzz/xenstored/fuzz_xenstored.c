@@ -198,7 +198,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = size - off;
 		}
 		if (data[off - 2] & 0x80 && i == 3) {
+			/* The domain resets: it forgets partial replies. */
 			f.page.connection = XENSTORE_RECONNECT;
+			f.rsp_len = 0;
 		}
 		fz_feed(&f, i, data + off, len);
 		off += len;
