@@ -12,11 +12,13 @@ HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -fno-plt \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics \
 	-fno-stack-protector -fno-common -fno-asynchronous-unwind-tables \
 	-fno-omit-frame-pointer $(WARN) -Wno-missing-field-initializers \
-	-Ihypervisor/include -Ihypervisor/arch/arm64/include \
+	-Ihypervisor/include -Ihypervisor/arch/arm64/include -Ievtchn \
+	-Igrant-tables \
 	-I$(ARM_SYSROOT)/usr/include -MMD -MP
 
 HV_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/lib/*.c) \
-	$(wildcard hypervisor/arch/arm64/*.c) $(P2M_SRCS) \
+	$(wildcard hypervisor/arch/arm64/*.c) $(P2M_SRCS) $(VDEV_SRCS) \
+	$(EVTCHN_SRCS) $(GNTTAB_SRCS) \
 	$(HV_EXTRA_SRCS)
 HV_SRCS := $(sort $(HV_SRCS))
 HV_ASM := $(wildcard hypervisor/arch/arm64/*.S)

@@ -119,3 +119,17 @@ size_t console_input_read(char *buf, size_t len)
 	spin_unlock(&input_lock);
 	return n;
 }
+
+/* Input arrived on the hypervisor's UART: queue it and tell dom0. */
+void console_uart_irq(void)
+{
+	struct domain *d0 = domain_lookup(0);
+	int c;
+
+	while ((c = arch_console_getc()) >= 0) {
+		console_input_push((char)c);
+	}
+	if (d0 && !d0->is_shutdown) {
+		evtchn_send_global_virq(&d0->evtchn, 2 /* VIRQ_CONSOLE */);
+	}
+}

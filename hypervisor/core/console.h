@@ -12,3 +12,4 @@ void console_guest_output(struct domain *d, const char *s, size_t len);
 void console_input_push(char c);
 size_t console_input_read(char *buf, size_t len);
 void console_set_level(int level);
+void console_uart_irq(void);

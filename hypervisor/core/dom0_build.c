@@ -40,6 +40,13 @@ static const struct boot_module *find_module(const struct machine *m,
 	return NULL;
 }
 
+/* dom0 sees the host's SPIs 1:1. */
+static unsigned int dom0_nr_spis(const struct machine *m)
+{
+	(void)m;
+	return arch_gic_nr_spis();
+}
+
 static int dom0_params(const struct machine *m, uint64_t *mem,
 		       unsigned int *vcpus)
 {
@@ -128,7 +135,7 @@ int dom0_build(struct machine *m)
 	}
 	l.ram_base = pa.pa;
 	l.ram_size = mem;
-	d = domain_create(0, "Domain-0", nr_vcpus, true);
+	d = domain_create(0, "Domain-0", nr_vcpus, true, dom0_nr_spis(m));
 	if (!d) {
 		return -ENOMEM;
 	}
@@ -148,6 +155,9 @@ int dom0_build(struct machine *m)
 	}
 	if (!rc) {
 		rc = dom0_map_devices(m, d);
+	}
+	if (!rc) {
+		rc = arch_vgic_domain_init(d, m->gicd_base, m->gicr_base);
 	}
 	if (rc) {
 		pr_err("dom0 build failed (%d)\n", rc);

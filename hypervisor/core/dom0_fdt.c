@@ -13,6 +13,7 @@
 #include <sable/lib.h>
 #include <sable/log.h>
 #include <sable/machine.h>
+#include <sable/vgic.h>
 
 #include "dom0.h"
 
@@ -239,6 +240,23 @@ static bool keep_for_sable(const struct machine *m, const void *fdt, int node)
 	return !fdt_node_check_compatible(fdt, node, "arm,gic-v3");
 }
 
+/* Give dom0 the device's SPIs: virtual INTID == physical, HW-linked. */
+static void route_device_irqs(const void *fdt, int node, struct domain *d)
+{
+	int len;
+	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+
+	for (int i = 0; irq && i + 12 <= len; i += 12) {
+		uint32_t type = fdt32_to_cpu(irq[i / 4]);
+		uint32_t num = fdt32_to_cpu(irq[i / 4 + 1]);
+
+		if (type == 0 && vgic_map_hw_irq(&d->vgic, 32 + num, 32 + num)) {
+			pr_warn("dom0: cannot route SPI %u of %s\n", num,
+				fdt_get_name(fdt, node, NULL));
+		}
+	}
+}
+
 /* Map every top-level device's registers 1:1 (emulated ones excepted). */
 int dom0_map_devices(const struct machine *m, struct domain *d)
 {
@@ -255,6 +273,7 @@ int dom0_map_devices(const struct machine *m, struct domain *d)
 		    keep_for_sable(m, fdt, node)) {
 			continue;
 		}
+		route_device_irqs(fdt, node, d);
 		reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg) {
 			continue;

@@ -3,6 +3,7 @@
 #include <sable/alloc.h>
 #include <sable/arch.h>
 #include <sable/domain.h>
+#include <sable/errno.h>
 #include <sable/lib.h>
 #include <sable/log.h>
 #include <sable/percpu.h>
@@ -12,8 +13,41 @@ static spinlock_t domains_lock = SPINLOCK_INIT;
 static struct domain *domains[MAX_DOMAINS];
 static unsigned int next_pcpu;
 
+#define DOMAIN_MAX_EVTCHN_PORT 4095
+#define DOMAIN_MAX_GRANT_FRAMES 64
+#define DOMAIN_MAX_MAPTRACK_FRAMES 1024
+
+/* The per-domain modules: interrupt controller, events, grants. */
+static int domain_init_modules(struct domain *d, unsigned int nr_spis)
+{
+	int rc = vgic_init(&d->vgic, d->nr_vcpus, nr_spis);
+
+	if (rc) {
+		return rc;
+	}
+	rc = evtchn_domain_init(&d->evtchn, d->id, d->nr_vcpus,
+				DOMAIN_MAX_EVTCHN_PORT, d->privileged);
+	if (rc) {
+		return rc;
+	}
+	rc = gnttab_domain_init(&d->gnttab, d->id, DOMAIN_MAX_GRANT_FRAMES,
+				DOMAIN_MAX_MAPTRACK_FRAMES, d->privileged);
+	if (rc) {
+		return rc;
+	}
+	d->shinfo = page_alloc();
+	if (!d->shinfo) {
+		return -ENOMEM;
+	}
+	evtchn_set_shared_info(&d->evtchn, d->shinfo);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		d->vcpus[i]->vgic = vgic_get_vcpu(&d->vgic, i);
+	}
+	return 0;
+}
+
 struct domain *domain_create(domid_t id, const char *name, unsigned int nr_vcpus,
-			     bool privileged)
+			     bool privileged, unsigned int nr_spis)
 {
 	struct domain *d;
 
@@ -45,6 +79,9 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int nr_vcpus
 		v->state = VCPU_OFFLINE;
 		v->pcpu = next_pcpu++ % pcpu_count();
 		d->vcpus[i] = v;
+	}
+	if (domain_init_modules(d, nr_spis)) {
+		return NULL; /* boot-time only for now */
 	}
 	spin_lock(&domains_lock);
 	if (domains[id]) {

@@ -337,3 +337,28 @@ bool vgic_vcpu_has_pending(struct vgic *g, struct vgic_vcpu *v)
 	spin_unlock(&g->lock);
 	return found;
 }
+
+/*
+ * Link private interrupt @intid of vCPU @vcpu to the same physical PPI of
+ * whichever pCPU runs it (the virtual timer): each physical activation is
+ * one virtual pending event, and the guest's deactivation deactivates the
+ * physical interrupt through the list register's HW bit.
+ */
+int vgic_map_hw_ppi(struct vgic *g, unsigned int vcpu, unsigned int intid)
+{
+	struct vgic_vcpu *v = vgic_get_vcpu(g, vcpu);
+	struct vgic_irq *irq;
+
+	if (!v || intid < 16 || intid >= VGIC_NR_PRIVATE) {
+		return -EINVAL;
+	}
+	irq = vgic_irq_lookup(g, v, intid);
+	if (!irq) {
+		return -EINVAL;
+	}
+	spin_lock(&g->lock);
+	irq->flags |= VGIC_IRQ_HW;
+	irq->hw_intid = (uint16_t)intid;
+	spin_unlock(&g->lock);
+	return 0;
+}

@@ -10,6 +10,7 @@
 struct vcpu;
 
 extern bool semihosting_enabled;
+extern uint32_t uart_spi;
 
 /* uart.c */
 void uart_init(uint64_t base);
@@ -56,6 +57,15 @@ void inject_dabt(struct cpu_regs *regs, uint64_t far);
 /* entry.S */
 extern char el2_vectors[];
 __attribute__((noreturn)) void arch_enter_frame(struct cpu_regs *frame);
+
+/* vgic_arm64.c */
+struct domain;
+void vgic_arch_exit(struct vcpu *v);
+void vgic_arch_enter(struct vcpu *v);
+void vgic_arch_save(struct vcpu *v);
+void vgic_arch_restore(struct vcpu *v);
+bool vgic_arch_sysreg(struct vcpu *v, uint64_t iss, uint64_t val);
+bool vgic_arch_forward(uint32_t intid);
 
 /* setup.c */
 struct cpu_regs *arch_stack_frame(void);

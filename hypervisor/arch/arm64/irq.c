@@ -20,7 +20,16 @@ void irq_handle(uint32_t intid)
 		timer_cancel();
 		c->resched = true;
 		break;
+	case GIC_PPI_MAINT:
+		break; /* the entry path refills the list registers */
 	default:
+		if (intid == 32 + uart_spi) {
+			console_uart_irq();
+			break;
+		}
+		if (vgic_arch_forward(intid)) {
+			return; /* deactivated by the guest (HW bit) */
+		}
 		break;
 	}
 	gic_deactivate(intid);
@@ -30,9 +39,12 @@ void trap_exit_check(struct vcpu *v)
 {
 	struct pcpu *c = this_cpu();
 
-	if (!v || !c->resched) {
+	if (!v) {
 		return;
 	}
-	c->resched = false;
-	sched_yield_current();
+	if (c->resched) {
+		c->resched = false;
+		sched_yield_current();
+	}
+	vgic_arch_enter(v);
 }

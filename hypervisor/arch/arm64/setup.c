@@ -148,6 +148,7 @@ void arch_boot_primary(uint64_t fdt_pa, uint64_t load_addr)
 		fatal(why);
 	}
 	uart_init(machine.uart_base);
+	uart_spi = machine.uart_spi;
 	mmu_setup_tables(machine.ram_base, machine.ram_size);
 	__asm__ volatile("tlbi alle2\n dsb sy\n isb" ::: "memory");
 	semihosting_enabled = true;
@@ -171,6 +172,8 @@ void arch_boot_primary(uint64_t fdt_pa, uint64_t load_addr)
 		fatal("GICv3 initialisation failed");
 	}
 	cpu_common_init();
+	gic_enable_irq(32 + uart_spi, 0);
+	uart_enable_rx_irq();
 	pcpus[0].online = true;
 	start_secondaries();
 	boot_main(&machine);

@@ -34,6 +34,8 @@ void timer_cpu_init(void)
 	write_sysreg(cnthctl_el2, 1UL << 0);
 	write_sysreg(cntvoff_el2, 0);
 	gic_enable_irq(GIC_PPI_HYPTIMER, 0);
+	gic_enable_irq(GIC_PPI_VTIMER, 0);
+	gic_enable_irq(GIC_PPI_MAINT, 0);
 }
 
 void timer_set_deadline(uint64_t cval)

@@ -90,6 +90,7 @@ void trap_guest_sync(struct cpu_regs *regs)
 	uint64_t esr = read_sysreg(esr_el2);
 	struct vcpu *v = current_vcpu();
 
+	vgic_arch_exit(v);
 	switch (esr_ec(esr)) {
 	case ESR_EC_HVC64:
 		handle_hvc(v, regs, esr);
@@ -149,6 +150,7 @@ void trap_guest_irq(struct cpu_regs *regs);
 void trap_guest_irq(struct cpu_regs *regs)
 {
 	(void)regs;
+	vgic_arch_exit(current_vcpu());
 	handle_irqs();
 	trap_exit_check(current_vcpu());
 }

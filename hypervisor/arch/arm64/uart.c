@@ -13,6 +13,7 @@
 #define FR_TXFF (1U << 5)
 #define FR_RXFE (1U << 4)
 
+uint32_t uart_spi = 1;
 static volatile uint8_t *uart_base = (volatile uint8_t *)0x09000000UL;
 
 static inline uint32_t uart_read(unsigned int reg)

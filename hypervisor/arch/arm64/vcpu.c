@@ -9,6 +9,8 @@
 #include <sable/domain.h>
 #include <sable/lib.h>
 #include <sable/percpu.h>
+#include <sable/vdev_env.h>
+#include <sable/vgic.h>
 
 #include "../../core/sched_arch.h"
 #include "arm64.h"
@@ -38,7 +40,7 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 	a->regs.spsr = PSR_EL1H_DAIF;
 	a->regs.x[0] = x0;
 	a->sys.sctlr = SCTLR_EL1_RES1;
-	a->vmpidr = (1UL << 31) | (v->id & 0xf) | ((uint64_t)(v->id >> 4) << 8);
+	a->vmpidr = vdev_vcpu_mpidr(v->id);
 	a->hcr = GUEST_HCR;
 }
 
@@ -147,9 +149,11 @@ static void load_vcpu(struct vcpu *v)
 	if (old) {
 		save_el1(&old->arch.sys);
 		save_fp(&old->arch.fp);
+		vgic_arch_save(old);
 	}
 	restore_el1(&v->arch.sys);
 	restore_fp(&v->arch.fp);
+	vgic_arch_restore(v);
 	write_sysreg(vmpidr_el2, v->arch.vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(P2M_VTCR_T0SZ) |
@@ -167,6 +171,7 @@ void arch_vcpu_run(struct vcpu *v)
 	struct cpu_regs *frame = arch_stack_frame();
 
 	load_vcpu(v);
+	vgic_arch_enter(v);
 	*frame = v->arch.regs;
 	arch_enter_frame(frame);
 }
@@ -178,6 +183,6 @@ void sched_arch_save_current(struct vcpu *v)
 
 bool sched_arch_has_work(struct vcpu *v)
 {
-	(void)v;
-	return false;
+	return vgic_vcpu_has_pending(&v->dom->vgic, v->vgic) ||
+	       evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id);
 }

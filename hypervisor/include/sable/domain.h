@@ -9,7 +9,11 @@
 #include <stdint.h>
 
 #include <arch/vcpu.h>
+#include <evtchn.h>
+#include <gnttab.h>
+#include <public/hvm.h>
 #include <sable/mmio.h>
+#include <sable/vgic.h>
 #include <sable/p2m.h>
 #include <sable/spinlock.h>
 #include <sable/types.h>
@@ -46,6 +50,8 @@ struct vcpu {
 	struct vcpu *rq_next;
 	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
 	volatile bool wake_pending;
+	struct vgic_vcpu *vgic;
+	uint64_t runstate_gva; /* registered runstate area, 0 if none */
 	struct arch_vcpu arch;
 };
 
@@ -67,10 +73,17 @@ struct domain {
 	/* Emulated MMIO regions; set up before the domain runs. */
 	struct mmio_region mmio[MAX_MMIO_REGIONS];
 	unsigned int nr_mmio;
+	struct vgic vgic;
+	struct evtchn_domain evtchn;
+	struct gnttab_domain gnttab;
+	struct shared_info *shinfo; /* the shared_info page */
+	uint64_t shinfo_gfn; /* where the guest placed it, 0 if nowhere */
+	uint64_t gnttab_window; /* IPA of the grant-table window in the DT */
+	uint64_t hvm_params[HVM_NR_PARAMS];
 };
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int nr_vcpus,
-			     bool privileged);
+			     bool privileged, unsigned int nr_spis);
 struct domain *domain_lookup(domid_t id);
 unsigned int domain_count_alive(void);
 void domain_shutdown(struct domain *d, unsigned int reason);

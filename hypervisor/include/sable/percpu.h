@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/percpu.h>
 #include <sable/spinlock.h>
 
 #define MAX_CPUS 8
@@ -31,6 +32,7 @@ struct pcpu {
 	struct vcpu *loaded;
 	/* Time the current vCPU's slice ends (counter ticks). */
 	uint64_t slice_end;
+	struct pcpu_arch arch;
 };
 
 struct pcpu *this_cpu(void);

@@ -122,6 +122,7 @@ int vgic_send_sgi(struct vgic *g, unsigned int src_vcpu,
  */
 int vgic_map_hw_irq(struct vgic *g, unsigned int vintid, unsigned int pintid);
 int vgic_unmap_hw_irq(struct vgic *g, unsigned int vintid);
+int vgic_map_hw_ppi(struct vgic *g, unsigned int vcpu, unsigned int intid);
 
 /*
  * Fill @lrs[0..@nr_lrs-1] (ICH_LR<n>_EL2 values; unused ones 0) for vCPU @v

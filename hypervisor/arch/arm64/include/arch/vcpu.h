@@ -24,4 +24,5 @@ struct arch_vcpu {
 	struct fp_state fp __attribute__((aligned(16)));
 	uint64_t vmpidr;
 	uint64_t hcr;
+	uint64_t ich_vmcr, ich_ap1r0;
 };

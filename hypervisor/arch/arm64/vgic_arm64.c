@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The arm64 side of the virtual GICv3: list registers (ICH_LR<n>_EL2) filled
+ * from the portable model on guest entry and folded back on exit, the
+ * virtual CPU interface state switched with the vCPU, the distributor and
+ * redistributor MMIO windows, trapped ICC_SGI1R_EL1 writes, and physical
+ * interrupts forwarded to guests with the list register's HW bit.
+ * GICv3 architecture spec IHI 0069, 12.4 (ICH registers).
+ */
+#include <arch/sysreg.h>
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/log.h>
+#include <sable/mmio.h>
+#include <sable/percpu.h>
+#include <sable/vgic.h>
+
+#include "../../core/console.h"
+#include "arm64.h"
+#include "trap.h"
+
+#define ICH_HCR_EN (1UL << 0)
+#define ICH_HCR_UIE (1UL << 1)
+#define GICR_FRAME 0x20000UL
+#define GICD_SIZE 0x10000UL
+
+#define LR_READ(n, crm, op2)                                                  \
+	case n:                                                               \
+		return read_sysreg(S3_4_C12_##crm##_##op2)
+#define LR_WRITE(n, crm, op2)                                                 \
+	case n:                                                               \
+		write_sysreg(S3_4_C12_##crm##_##op2, v);                      \
+		break
+
+static uint64_t lr_read(unsigned int n)
+{
+	switch (n) {
+		LR_READ(0, C12, 0);
+		LR_READ(1, C12, 1);
+		LR_READ(2, C12, 2);
+		LR_READ(3, C12, 3);
+		LR_READ(4, C12, 4);
+		LR_READ(5, C12, 5);
+		LR_READ(6, C12, 6);
+		LR_READ(7, C12, 7);
+		LR_READ(8, C13, 0);
+		LR_READ(9, C13, 1);
+		LR_READ(10, C13, 2);
+		LR_READ(11, C13, 3);
+		LR_READ(12, C13, 4);
+		LR_READ(13, C13, 5);
+		LR_READ(14, C13, 6);
+		LR_READ(15, C13, 7);
+	default:
+		return 0;
+	}
+}
+
+static void lr_write(unsigned int n, uint64_t v)
+{
+	switch (n) {
+		LR_WRITE(0, C12, 0);
+		LR_WRITE(1, C12, 1);
+		LR_WRITE(2, C12, 2);
+		LR_WRITE(3, C12, 3);
+		LR_WRITE(4, C12, 4);
+		LR_WRITE(5, C12, 5);
+		LR_WRITE(6, C12, 6);
+		LR_WRITE(7, C12, 7);
+		LR_WRITE(8, C13, 0);
+		LR_WRITE(9, C13, 1);
+		LR_WRITE(10, C13, 2);
+		LR_WRITE(11, C13, 3);
+		LR_WRITE(12, C13, 4);
+		LR_WRITE(13, C13, 5);
+		LR_WRITE(14, C13, 6);
+		LR_WRITE(15, C13, 7);
+	default:
+		break;
+	}
+}
+
+/* Guest exit: fold the list registers in use back into the model. */
+void vgic_arch_exit(struct vcpu *v)
+{
+	struct pcpu_arch *a = &this_cpu()->arch;
+	uint64_t lrs[16];
+
+	if (!v || !a->lr_used) {
+		return;
+	}
+	for (unsigned int i = 0; i < a->lr_used; i++) {
+		lrs[i] = lr_read(i);
+		a->lr[i] = lrs[i];
+	}
+	vgic_sync_lrs(&v->dom->vgic, v->vgic, lrs, a->lr_used);
+}
+
+/* Guest entry: refresh the event upcall level, fill the list registers. */
+void vgic_arch_enter(struct vcpu *v)
+{
+	struct pcpu_arch *a = &this_cpu()->arch;
+	unsigned int n = gic_nr_lrs();
+	uint64_t lrs[16] = { 0 };
+	uint64_t hcr = ICH_HCR_EN;
+	unsigned int used = 0;
+	int left;
+
+	if (evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id)) {
+		vgic_inject(&v->dom->vgic, v->id, 31, true);
+	} else {
+		vgic_inject(&v->dom->vgic, v->id, 31, false);
+	}
+	left = vgic_flush_lrs(&v->dom->vgic, v->vgic, lrs, n);
+	for (unsigned int i = 0; i < n; i++) {
+		if (lrs[i]) {
+			used = i + 1;
+		}
+		if (lrs[i] != a->lr[i]) {
+			lr_write(i, lrs[i]);
+			a->lr[i] = lrs[i];
+		}
+	}
+	a->lr_used = used;
+	if (left > 0) {
+		hcr |= ICH_HCR_UIE;
+	}
+	if (hcr != a->ich_hcr) {
+		write_sysreg(ICH_HCR_EL2, hcr);
+		a->ich_hcr = hcr;
+	}
+}
+
+/* Virtual CPU interface state that belongs to a vCPU, on a switch. */
+void vgic_arch_save(struct vcpu *v)
+{
+	v->arch.ich_vmcr = read_sysreg(ICH_VMCR_EL2);
+	v->arch.ich_ap1r0 = read_sysreg(ICH_AP1R0_EL2);
+}
+
+void vgic_arch_restore(struct vcpu *v)
+{
+	write_sysreg(ICH_VMCR_EL2, v->arch.ich_vmcr);
+	write_sysreg(ICH_AP1R0_EL2, v->arch.ich_ap1r0);
+}
+
+static int gicd_mmio(struct vcpu *v, void *priv, uint64_t off,
+		     struct mmio_access *acc)
+{
+	int rc;
+
+	(void)priv;
+	rc = vgic_dist_mmio(&v->dom->vgic, v->vgic, off, acc->size,
+			    acc->is_write, &acc->val);
+	return rc == VDEV_HANDLED ? MMIO_HANDLED : MMIO_UNHANDLED;
+}
+
+static int gicr_mmio(struct vcpu *v, void *priv, uint64_t off,
+		     struct mmio_access *acc)
+{
+	int rc;
+
+	(void)priv;
+	rc = vgic_redist_mmio(&v->dom->vgic, off, acc->size, acc->is_write,
+			      &acc->val);
+	return rc == VDEV_HANDLED ? MMIO_HANDLED : MMIO_UNHANDLED;
+}
+
+int arch_vgic_domain_init(struct domain *d, uint64_t gicd, uint64_t gicr)
+{
+	int rc = mmio_register(d, gicd, GICD_SIZE, gicd_mmio, NULL);
+
+	if (!rc) {
+		rc = mmio_register(d, gicr, GICR_FRAME * d->nr_vcpus, gicr_mmio,
+				   NULL);
+	}
+	for (unsigned int i = 0; !rc && i < d->nr_vcpus; i++) {
+		rc = vgic_map_hw_ppi(&d->vgic, i, GIC_PPI_VTIMER);
+	}
+	return rc;
+}
+
+/* ICC_SGI1R_EL1 (Op0 3, Op1 0, CRn 12, CRm 11, Op2 5), write only. */
+bool vgic_arch_sysreg(struct vcpu *v, uint64_t iss, uint64_t val)
+{
+	unsigned int op0 = (unsigned int)((iss >> 20) & 3);
+	unsigned int op2 = (unsigned int)((iss >> 17) & 7);
+	unsigned int op1 = (unsigned int)((iss >> 14) & 7);
+	unsigned int crn = (unsigned int)((iss >> 10) & 15);
+	unsigned int crm = (unsigned int)((iss >> 1) & 15);
+	bool is_read = iss & 1;
+
+	if (op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 == 5 &&
+	    !is_read) {
+		vgic_send_sgi(&v->dom->vgic, v->id, val);
+		return true;
+	}
+	return false;
+}
+
+void arch_route_spi(unsigned int intid, bool enable)
+{
+	if (enable) {
+		gic_enable_irq(intid, 0);
+	} else {
+		gic_disable_irq(intid);
+	}
+}
+
+unsigned int arch_gic_nr_spis(void)
+{
+	return gic_nr_spis();
+}
+
+/*
+ * A physical interrupt for a guest. Returns true if it went to a guest
+ * with the HW bit (the guest deactivates it), false if the caller must
+ * deactivate it.
+ */
+bool vgic_arch_forward(uint32_t intid)
+{
+	struct pcpu *c = this_cpu();
+	struct domain *d0;
+
+	if (intid == GIC_PPI_VTIMER) {
+		struct vcpu *v = c->loaded;
+
+		if (!v) {
+			return false;
+		}
+		vgic_inject(&v->dom->vgic, v->id, intid, true);
+		return true;
+	}
+	if (intid < 32) {
+		return false;
+	}
+	d0 = domain_lookup(0);
+	if (!d0 || d0->is_shutdown) {
+		return false;
+	}
+	return vgic_inject(&d0->vgic, 0, intid, true) == 0;
+}

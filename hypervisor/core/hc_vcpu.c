@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vcpu_op (register_vcpu_info, register_runstate_memory_area, is_up) and
+ * the small hypercalls: hvm_op params, vm_assist, platform_op, physdev_op,
+ * and the event-channel and grant-table entry points.
+ */
+#include <public/hvm.h>
+#include <public/vcpu.h>
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/guest_access.h>
+#include <sable/hypercall.h>
+
+static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
+{
+	struct vcpu_register_vcpu_info r;
+	struct domain *d = v->dom;
+	paddr_t pa;
+	enum p2m_type type;
+	int rc;
+
+	if (copy_from_guest(&r, gva, sizeof(r))) {
+		return -EFAULT;
+	}
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7)) {
+		return -EINVAL;
+	}
+	if (evtchn_vcpu_info(&d->evtchn, t->id) &&
+	    evtchn_vcpu_info(&d->evtchn, t->id) != &d->shinfo->vcpu_info[0]) {
+		return -EBUSY;
+	}
+	spin_lock(&d->p2m.lock);
+	rc = p2m_lookup(&d->p2m, gfn_to_ipa(gfn_init(r.mfn)), &pa, &type);
+	spin_unlock(&d->p2m.lock);
+	if (rc || (type != p2m_ram_rw)) {
+		return -EINVAL;
+	}
+	rc = evtchn_set_vcpu_info(
+		&d->evtchn, t->id,
+		(struct vcpu_info *)(uintptr_t)((pa.pa & PAGE_MASK) + r.offset));
+	if (!rc) {
+		vgic_inject(&d->vgic, t->id, 31, true);
+	}
+	return rc;
+}
+
+long do_vcpu_op(struct vcpu *v, const uint64_t args[5])
+{
+	struct domain *d = v->dom;
+	struct vcpu *t;
+
+	if (args[1] >= d->nr_vcpus) {
+		return -ENOENT;
+	}
+	t = d->vcpus[args[1]];
+	switch (args[0]) {
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(v, t, args[2]);
+	case VCPUOP_register_runstate_memory_area: {
+		struct vcpu_register_runstate_memory_area r;
+
+		if (copy_from_guest(&r, args[2], sizeof(r))) {
+			return -EFAULT;
+		}
+		t->runstate_gva = r.addr;
+		return 0;
+	}
+	case VCPUOP_is_up:
+		return t->state != VCPU_OFFLINE;
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_hvm_op(struct vcpu *v, const uint64_t args[5])
+{
+	struct xen_hvm_param p;
+	struct domain *d = v->dom;
+
+	if (args[0] != HVMOP_get_param && args[0] != HVMOP_set_param) {
+		return -ENOSYS;
+	}
+	if (copy_from_guest(&p, args[1], sizeof(p))) {
+		return -EFAULT;
+	}
+	if (p.domid != DOMID_SELF && p.domid != d->id) {
+		if (!d->privileged) {
+			return -EPERM;
+		}
+		d = domain_lookup(p.domid);
+		if (!d) {
+			return -ESRCH;
+		}
+	}
+	if (p.index >= HVM_NR_PARAMS) {
+		return -EINVAL;
+	}
+	if (args[0] == HVMOP_set_param) {
+		if (!v->dom->privileged && p.index != HVM_PARAM_CALLBACK_IRQ) {
+			return -EPERM;
+		}
+		d->hvm_params[p.index] = p.value;
+		return 0;
+	}
+	p.value = d->hvm_params[p.index];
+	return copy_to_guest(args[1], &p, sizeof(p));
+}
+
+long do_vm_assist(struct vcpu *v, const uint64_t args[5])
+{
+	(void)v;
+	if (args[0] > 1) {
+		return -ENOSYS;
+	}
+	return args[1] == 5 ? 0 : -EINVAL; /* runstate_update_flag only */
+}
+
+long do_platform_op(struct vcpu *v, const uint64_t args[5])
+{
+	(void)args;
+	return v->dom->privileged ? 0 : -EPERM;
+}
+
+long do_physdev_op(struct vcpu *v, const uint64_t args[5])
+{
+	(void)v;
+	(void)args;
+	return -ENOSYS;
+}
+
+long do_event_channel_op(struct vcpu *v, const uint64_t args[5])
+{
+	return evtchn_hypercall(&v->dom->evtchn, v->id, (unsigned int)args[0],
+				args[1]);
+}
+
+long do_grant_table_op(struct vcpu *v, const uint64_t args[5])
+{
+	if (args[2] > 0xffffffffUL) {
+		return -EINVAL;
+	}
+	return gnttab_hypercall(&v->dom->gnttab, (unsigned int)args[0], args[1],
+				(unsigned int)args[2]);
+}
