@@ -102,16 +102,16 @@ add_module() {
 	esac
 	if [[ -z "${MODPATH[$key]:-}" ]]; then
 		if is_builtin "$key" || is_builtin "$1"; then
-			STATE[$key]=done
+			STATE[$key]="done"
 			return 0
 		fi
 		die "module $1 not found under $MODDIR"
 	fi
-	STATE[$key]=busy
+	STATE[$key]="busy"
 	for d in $(module_depends "${MODPATH[$key]}"); do
 		add_module "$d"
 	done
-	STATE[$key]=done
+	STATE[$key]="done"
 	LOAD+=("${MODPATH[$key]}")
 }
 

@@ -3,6 +3,7 @@ dom0 of Debian's Xen 4.17. What passes here is what Sable must match."""
 import os
 import subprocess
 
+import pexpect
 import pytest
 
 import xenref
@@ -86,6 +87,32 @@ def test_xen_dom0_idle_cpu_reference(initrds):
         assert 0.0 <= frac < 0.5
 
 
+def test_linux_console_shell_has_job_control(initrds):
+    """The console shell owns its terminal: background jobs and Ctrl-C."""
+    with xenref.boot_linux("ref-linux-shell", initrd=initrds[0]) as m:
+        xenref.wait_ready(m, BOOT_TIMEOUT)
+        xenref.wait_prompt(m)
+        rc, out = xenref.shell(m, "sleep 60 & jobs; kill %1; tty")
+        assert rc == 0 and "Running" in out and "/dev/ttyAMA0" in out, out
+        m.sendline("sleep 60")
+        m.expect("sleep 60")
+        # The shell hands the terminal to the job a moment after echoing
+        # the line; a ^C before that is the shell's. Repeat until it lands.
+        for _ in range(10):
+            m.child.sendcontrol("c")
+            try:
+                xenref.wait_prompt(m, timeout=2)
+                break
+            except pexpect.TIMEOUT:
+                continue
+        else:
+            pytest.fail("Ctrl-C did not stop the foreground job")
+        rc, out = xenref.shell(m, "echo alive")
+        assert (rc, out.strip()) == (0, "alive")
+        m.sendline("poweroff")
+        assert m.wait_exit(timeout=60) == 0
+
+
 def test_xen_dom0_interactive(initrds, disk):
     """Xen 4.17 boots the kernel as dom0: Xen found, control_d, modules,
     disk pattern, and a shell `poweroff` ends QEMU."""
@@ -101,6 +128,8 @@ def test_xen_dom0_interactive(initrds, disk):
         assert rc == 0, out
         rc, out = xenref.shell(m, "cat /proc/xen/capabilities")
         assert (rc, out.strip()) == (0, "control_d")
+        rc, out = xenref.shell(m, "tty")
+        assert (rc, out.strip()) == (0, "/dev/hvc0")
         for script in ("xen-dom0", "smoke", "disk"):
             rc, out = xenref.shell(m, f"sh /tests/{script}.sh", timeout=60)
             assert rc == 0, out

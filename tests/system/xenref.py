@@ -201,8 +201,13 @@ def shell(m, cmd, timeout=30):
     m.sendline(f"{cmd}; printf '%s=%d\\n' SABLE-RC-{tag} $?")
     m.expect(rf"SABLE-RC-{tag}=(\d+)\s", timeout=timeout)
     rc = int(m.child.match.group(1))
+    # The echoed command line may be wrapped by the shell's line editor:
+    # the output starts after the end of its echo.
     before = m.child.before.replace("\r", "")
-    out = before.split("\n", 1)[1] if "\n" in before else ""
+    echo_end = f"SABLE-RC-{tag} $?"
+    out = before[before.rfind(echo_end) + len(echo_end):] \
+        if echo_end in before else before
+    out = out[1:] if out.startswith("\n") else out
     m.expect(PROMPT, timeout=timeout)
     return rc, out
 

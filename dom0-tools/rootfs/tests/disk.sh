@@ -25,7 +25,7 @@ read_sector_line() {
 }
 
 check "$DEV is a block device" test -b "$DEV"
-SECTORS=$(cat /sys/class/block/$BLK/size 2>/dev/null || echo 0)
+SECTORS=$(cat "/sys/class/block/$BLK/size" 2>/dev/null || echo 0)
 info "$DEV: $SECTORS sectors"
 if [ -n "$SABLE_DISK_SIZE" ]; then
 	check "size is $SABLE_DISK_SIZE bytes" \
