@@ -1,6 +1,5 @@
 """Reference runs: Debian's kernel and Sable's initramfs on plain QEMU and as
 dom0 of Debian's Xen 4.17. What passes here is what Sable must match."""
-import os
 import subprocess
 
 import pexpect

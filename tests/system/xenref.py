@@ -125,19 +125,22 @@ def sector_pattern(i):
 
 
 def make_test_disk(path=None, size=16 * MiB):
-    """(Re)write the pattern disk; return a TestDisk with its md5."""
+    """(Re)write the pattern disk; return a TestDisk with its md5. The
+    default path is shared: attach it read-only, or pass a path of your own
+    for a disk the guest may write."""
     if size % 512:
         raise ValueError("disk size must be a multiple of 512")
     path = path or build("disks", "pattern.img")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     md5 = hashlib.md5()
-    with open(path + ".tmp", "wb") as f:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
         for first in range(0, size // 512, 2048):
             chunk = b"".join(sector_pattern(i) for i in
                              range(first, min(first + 2048, size // 512)))
             md5.update(chunk)
             f.write(chunk)
-    os.replace(path + ".tmp", path)
+    os.replace(tmp, path)
     return TestDisk(path, size, md5.hexdigest())
 
 
