@@ -66,17 +66,35 @@ static uint32_t get32(struct input *in)
 	return v | (uint32_t)get8(in) << 24;
 }
 
-/* Mostly small ports, sometimes the edges. */
-static uint32_t get_port(struct input *in)
+/*
+ * A port of @d: mostly one that is in use (so that sequences of
+ * operations meet), sometimes a small number or an edge of a limit.
+ */
+static uint32_t get_port(struct input *in, domid_t dom)
 {
 	static const uint32_t edges[] = { 0, 63, 64, 199, 200, 1023, 1024,
 					  4095, 4096, 0xffffffffu };
+	struct fake_domain *fd = fake_domain(dom);
 	uint8_t b = get8(in);
+	uint32_t used[64], n = 0;
 
 	if (b >= 240) {
 		return edges[b % ARRAY_SIZE(edges)];
 	}
-	return b >= 200 ? b % 80 : b % 12;
+	if (b >= 208 || !fd) {
+		return b % 80;
+	}
+	for (uint32_t p = 1; p < 2048 && n < ARRAY_SIZE(used); p++) {
+		struct evtchn *chn = evtchn_port(&fd->ev, p);
+
+		if (!chn) {
+			break;
+		}
+		if (chn->state != ECS_FREE) {
+			used[n++] = p;
+		}
+	}
+	return n ? used[b % n] : b % 12;
 }
 
 static domid_t get_dom(struct input *in)
@@ -87,6 +105,11 @@ static domid_t get_dom(struct input *in)
 		return b == 255 ? DOMID_IO : 9;
 	}
 	return b % 5 == 4 ? DOMID_SELF : (domid_t)(b % 5);
+}
+
+static domid_t resolve(const struct fake_domain *fd, domid_t id)
+{
+	return id == DOMID_SELF ? fd->ev.domid : id;
 }
 
 static void guest_reset(domid_t id)
@@ -340,7 +363,7 @@ static void guest_consume(struct fake_domain *fd, struct input *in)
 
 static void guest_mask(struct fake_domain *fd, struct input *in)
 {
-	uint32_t port = get_port(in) % 4096;
+	uint32_t port = get_port(in, fd->ev.domid) % 4096;
 	bool mask = get8(in) & 1;
 	event_word_t *w = fd->ev.fifo ? evtchn_fifo_word(&fd->ev, port) : NULL;
 
@@ -451,7 +474,7 @@ static void op_hypercall(struct fake_domain *fd, unsigned int cmd,
 		break;
 	case EVTCHNOP_bind_interdomain:
 		a.bi.remote_dom = get_dom(in);
-		a.bi.remote_port = get_port(in);
+		a.bi.remote_port = get_port(in, resolve(fd, a.bi.remote_dom));
 		break;
 	case EVTCHNOP_bind_virq:
 		a.bv.virq = get8(in) % (NR_VIRQS + 2);
@@ -463,21 +486,21 @@ static void op_hypercall(struct fake_domain *fd, unsigned int cmd,
 	case EVTCHNOP_close:
 	case EVTCHNOP_send:
 	case EVTCHNOP_unmask:
-		a.cl.port = get_port(in);
+		a.cl.port = get_port(in, fd->ev.domid);
 		break;
 	case EVTCHNOP_status:
 		a.st.dom = get_dom(in);
-		a.st.port = get_port(in);
+		a.st.port = get_port(in, resolve(fd, a.st.dom));
 		break;
 	case EVTCHNOP_bind_vcpu:
-		a.bvc.port = get_port(in);
+		a.bvc.port = get_port(in, fd->ev.domid);
 		a.bvc.vcpu = get8(in) % 3;
 		break;
 	case EVTCHNOP_reset:
 		a.rs.dom = get_dom(in);
 		break;
 	case EVTCHNOP_set_priority:
-		a.sp.port = get_port(in);
+		a.sp.port = get_port(in, fd->ev.domid);
 		a.sp.priority = get8(in) % 17;
 		break;
 	default:
@@ -538,7 +561,7 @@ static void op_internal(struct fake_domain *fd, struct input *in)
 		evtchn_alloc_unbound_port(&fd->ev, get_dom(in), &port);
 		break;
 	default:
-		(void)evtchn_port_is_pending(&fd->ev, get_port(in));
+		(void)evtchn_port_is_pending(&fd->ev, get_port(in, fd->ev.domid));
 		break;
 	}
 }
