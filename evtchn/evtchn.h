@@ -30,9 +30,9 @@ struct evtchn_fifo_domain;
 
 struct evtchn_domain {
 	domid_t domid;
-	bool privileged;    /* may name other domains (dom0) */
+	bool privileged; /* may name other domains (dom0) */
 	unsigned int nr_vcpus;
-	uint32_t max_port;  /* highest port number allowed, set at creation */
+	uint32_t max_port; /* highest port number allowed, set at creation */
 
 	spinlock_t lock;
 	/*
@@ -43,11 +43,11 @@ struct evtchn_domain {
 	 * evtchn_lock_pair() (address order).
 	 */
 	bool dying;
-	struct evtchn **buckets;  /* nr_buckets pointers, NULL = not yet */
+	struct evtchn **buckets; /* nr_buckets pointers, NULL = not yet */
 	uint32_t nr_buckets;
-	uint32_t *virq_to_port;   /* [nr_vcpus][NR_VIRQS], 0 = unbound */
+	uint32_t *virq_to_port; /* [nr_vcpus][NR_VIRQS], 0 = unbound */
 	const struct evtchn_port_ops *ops; /* 2-level until init_control */
-	struct evtchn_fifo_domain *fifo;   /* NULL while 2-level */
+	struct evtchn_fifo_domain *fifo; /* NULL while 2-level */
 
 	/* Set by the hypervisor (hypervisor virtual addresses). */
 	struct shared_info *shinfo;

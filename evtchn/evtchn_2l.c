@@ -60,9 +60,9 @@ static void evtchn_2l_clear_pending(struct evtchn_domain *d, uint32_t port,
 
 	(void)chn;
 	if (si) {
-		__atomic_fetch_and(&si->evtchn_pending[port /
-						       EVTCHN_2L_WORD_BITS],
-				   ~evtchn_2l_bit(port), __ATOMIC_SEQ_CST);
+		__atomic_fetch_and(
+			&si->evtchn_pending[port / EVTCHN_2L_WORD_BITS],
+			~evtchn_2l_bit(port), __ATOMIC_SEQ_CST);
 	}
 }
 
@@ -92,10 +92,10 @@ static bool evtchn_2l_is_pending(struct evtchn_domain *d, uint32_t port,
 	struct shared_info *si = d->shinfo;
 
 	(void)chn;
-	return si && (__atomic_load_n(&si->evtchn_pending[port /
-							  EVTCHN_2L_WORD_BITS],
-				      __ATOMIC_SEQ_CST) &
-		      evtchn_2l_bit(port));
+	return si &&
+	       (__atomic_load_n(&si->evtchn_pending[port / EVTCHN_2L_WORD_BITS],
+				__ATOMIC_SEQ_CST) &
+		evtchn_2l_bit(port));
 }
 
 const struct evtchn_port_ops evtchn_2l_ops = {

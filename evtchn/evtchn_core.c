@@ -112,8 +112,7 @@ domid_t evtchn_resolve_domid(const struct evtchn_domain *d, domid_t id)
 }
 
 /* @id's domain with a reference, @self itself without one. */
-struct evtchn_domain *evtchn_domain_ref(struct evtchn_domain *self,
-					domid_t id)
+struct evtchn_domain *evtchn_domain_ref(struct evtchn_domain *self, domid_t id)
 {
 	struct evtchn_domain *d;
 
@@ -353,11 +352,11 @@ int evtchn_domain_init(struct evtchn_domain *d, domid_t id,
 	d->nr_vcpus = nr_vcpus;
 	d->max_port = MIN(max_port, EVTCHN_FIFO_MAX_PORTS - 1);
 	d->ops = &evtchn_2l_ops;
-	d->nr_buckets = (d->max_port + EVTCHN_BUCKET_PORTS) /
-			EVTCHN_BUCKET_PORTS;
+	d->nr_buckets =
+		(d->max_port + EVTCHN_BUCKET_PORTS) / EVTCHN_BUCKET_PORTS;
 	d->buckets = xzalloc(d->nr_buckets * sizeof(*d->buckets));
-	d->virq_to_port = xzalloc(nr_vcpus * NR_VIRQS *
-				  sizeof(*d->virq_to_port));
+	d->virq_to_port =
+		xzalloc(nr_vcpus * NR_VIRQS * sizeof(*d->virq_to_port));
 	d->vcpu_info = xzalloc(nr_vcpus * sizeof(*d->vcpu_info));
 	if (!d->buckets || !d->virq_to_port || !d->vcpu_info) {
 		evtchn_domain_free_tables(d);

@@ -96,10 +96,10 @@ static void evtchn_fifo_link(struct evtchn_domain *d, uint32_t port,
 	}
 	fv->tail[prio] = port;
 
-	if (!linked && !(__atomic_fetch_or(&fv->cb->ready,
-					   EVTCHN_FIFO_BIT(prio),
-					   __ATOMIC_SEQ_CST) &
-			 EVTCHN_FIFO_BIT(prio))) {
+	if (!linked &&
+	    !(__atomic_fetch_or(&fv->cb->ready, EVTCHN_FIFO_BIT(prio),
+				__ATOMIC_SEQ_CST) &
+	      EVTCHN_FIFO_BIT(prio))) {
 		evtchn_mark_upcall(d, vcpu);
 	}
 }
@@ -179,8 +179,8 @@ static bool evtchn_fifo_is_pending(struct evtchn_domain *d, uint32_t port,
 }
 
 /* Takes effect the next time the event is linked, as in Xen. */
-static int evtchn_fifo_set_priority(struct evtchn_domain *d,
-				    struct evtchn *chn, uint32_t priority)
+static int evtchn_fifo_set_priority(struct evtchn_domain *d, struct evtchn *chn,
+				    uint32_t priority)
 {
 	(void)d;
 	if (priority > EVTCHN_FIFO_PRIORITY_MIN) {
@@ -288,8 +288,8 @@ int evtchn_fifo_init_control(struct evtchn_domain *d,
 		}
 		fv = &f->vcpu[ic->vcpu];
 		fv->cb_page = page;
-		fv->cb = (struct evtchn_fifo_control_block *)(page +
-							       ic->offset);
+		fv->cb =
+			(struct evtchn_fifo_control_block *)(page + ic->offset);
 		page = NULL;
 		ic->link_bits = EVTCHN_FIFO_LINK_BITS;
 	}
@@ -381,8 +381,7 @@ struct evtchn_fifo_domain *evtchn_fifo_detach(struct evtchn_domain *d)
 }
 
 /* Unmap and free what evtchn_fifo_detach() returned. No lock held. */
-void evtchn_fifo_release(struct evtchn_domain *d,
-			 struct evtchn_fifo_domain *f)
+void evtchn_fifo_release(struct evtchn_domain *d, struct evtchn_fifo_domain *f)
 {
 	uint32_t i;
 

@@ -29,7 +29,7 @@ typedef int (*evtchn_op_fn)(struct evtchn_domain *d, union evtchn_op_arg *a);
 
 struct evtchn_op_desc {
 	evtchn_op_fn fn;
-	uint8_t size;	/* bytes of guest argument */
+	uint8_t size; /* bytes of guest argument */
 	bool copy_back; /* has OUT fields */
 };
 
@@ -39,8 +39,7 @@ static int evtchn_op_bind_interdomain(struct evtchn_domain *d,
 	return evtchn_do_bind_interdomain(d, &a->bind_interdomain);
 }
 
-static int evtchn_op_bind_virq(struct evtchn_domain *d,
-			       union evtchn_op_arg *a)
+static int evtchn_op_bind_virq(struct evtchn_domain *d, union evtchn_op_arg *a)
 {
 	return evtchn_do_bind_virq(d, &a->bind_virq);
 }
@@ -71,8 +70,7 @@ static int evtchn_op_bind_ipi(struct evtchn_domain *d, union evtchn_op_arg *a)
 	return evtchn_do_bind_ipi(d, &a->bind_ipi);
 }
 
-static int evtchn_op_bind_vcpu(struct evtchn_domain *d,
-			       union evtchn_op_arg *a)
+static int evtchn_op_bind_vcpu(struct evtchn_domain *d, union evtchn_op_arg *a)
 {
 	return evtchn_do_bind_vcpu(d, &a->bind_vcpu);
 }
@@ -105,25 +103,19 @@ static int evtchn_op_set_priority(struct evtchn_domain *d,
 	return evtchn_do_set_priority(d, &a->set_priority);
 }
 
-#define EVTCHN_OP(name, out)                                                  \
-	[EVTCHNOP_##name] = { .fn = evtchn_op_##name,                         \
-			      .size = sizeof(struct evtchn_##name),           \
+#define EVTCHN_OP(name, out)                                        \
+	[EVTCHNOP_##name] = { .fn = evtchn_op_##name,               \
+			      .size = sizeof(struct evtchn_##name), \
 			      .copy_back = (out) }
 
 /* EVTCHNOP_bind_pirq (2) is a hole: no physical IRQs on arm. */
 static const struct evtchn_op_desc evtchn_op_table[] = {
-	EVTCHN_OP(bind_interdomain, true),
-	EVTCHN_OP(bind_virq, true),
-	EVTCHN_OP(close, false),
-	EVTCHN_OP(send, false),
-	EVTCHN_OP(status, true),
-	EVTCHN_OP(alloc_unbound, true),
-	EVTCHN_OP(bind_ipi, true),
-	EVTCHN_OP(bind_vcpu, false),
-	EVTCHN_OP(unmask, false),
-	EVTCHN_OP(reset, false),
-	EVTCHN_OP(init_control, true),
-	EVTCHN_OP(expand_array, false),
+	EVTCHN_OP(bind_interdomain, true), EVTCHN_OP(bind_virq, true),
+	EVTCHN_OP(close, false),	   EVTCHN_OP(send, false),
+	EVTCHN_OP(status, true),	   EVTCHN_OP(alloc_unbound, true),
+	EVTCHN_OP(bind_ipi, true),	   EVTCHN_OP(bind_vcpu, false),
+	EVTCHN_OP(unmask, false),	   EVTCHN_OP(reset, false),
+	EVTCHN_OP(init_control, true),	   EVTCHN_OP(expand_array, false),
 	EVTCHN_OP(set_priority, false),
 };
 

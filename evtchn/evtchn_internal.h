@@ -13,18 +13,18 @@
 /* Port states (EVTCHNSTAT_* plus free and reserved). */
 enum evtchn_state {
 	ECS_FREE = 0,
-	ECS_RESERVED,	 /* port 0 */
-	ECS_UNBOUND,	 /* remote_dom may bind */
+	ECS_RESERVED, /* port 0 */
+	ECS_UNBOUND, /* remote_dom may bind */
 	ECS_INTERDOMAIN, /* connected to remote_dom:remote_port */
 	ECS_VIRQ,
 	ECS_IPI,
 };
 
 struct evtchn {
-	uint8_t state;	    /* enum evtchn_state */
-	uint8_t priority;   /* FIFO queue */
+	uint8_t state; /* enum evtchn_state */
+	uint8_t priority; /* FIFO queue */
 	uint8_t last_priority; /* FIFO queue it was last linked on */
-	bool pending;	    /* FIFO: pending while no event word maps it */
+	bool pending; /* FIFO: pending while no event word maps it */
 	uint16_t remote_dom; /* UNBOUND: who may bind; INTERDOMAIN: peer */
 	uint16_t virq;
 	uint32_t remote_port; /* INTERDOMAIN */
@@ -57,14 +57,14 @@ extern const struct evtchn_port_ops evtchn_fifo_ops;
 /* FIFO state of one vCPU (guarded by the domain lock). */
 struct evtchn_fifo_vcpu {
 	struct evtchn_fifo_control_block *cb; /* mapped; NULL = not yet */
-	void *cb_page;			      /* what to unmap */
+	void *cb_page; /* what to unmap */
 	uint32_t tail[EVTCHN_FIFO_MAX_QUEUES]; /* last port linked, 0 = none */
 };
 
 struct evtchn_fifo_domain {
-	uint32_t nr_pages;			/* event array pages mapped */
+	uint32_t nr_pages; /* event array pages mapped */
 	event_word_t *array[EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES];
-	struct evtchn_fifo_vcpu vcpu[];		/* [nr_vcpus] */
+	struct evtchn_fifo_vcpu vcpu[]; /* [nr_vcpus] */
 };
 
 /* evtchn_core.c */
@@ -74,12 +74,10 @@ struct evtchn *evtchn_bucket_alloc(void);
 int evtchn_find_free_port(struct evtchn_domain *d, const struct evtchn *spare,
 			  uint32_t *port);
 struct evtchn *evtchn_bind_port(struct evtchn_domain *d, uint32_t port,
-				struct evtchn **spare,
-				enum evtchn_state state);
+				struct evtchn **spare, enum evtchn_state state);
 void evtchn_free_port(struct evtchn_domain *d, uint32_t port,
 		      struct evtchn *chn);
-struct evtchn_domain *evtchn_domain_ref(struct evtchn_domain *self,
-					domid_t id);
+struct evtchn_domain *evtchn_domain_ref(struct evtchn_domain *self, domid_t id);
 void evtchn_domain_unref(struct evtchn_domain *self, struct evtchn_domain *d);
 void evtchn_lock_pair(struct evtchn_domain *a, struct evtchn_domain *b);
 void evtchn_unlock_pair(struct evtchn_domain *a, struct evtchn_domain *b);
@@ -117,6 +115,5 @@ int evtchn_fifo_expand_array(struct evtchn_domain *d,
 int evtchn_do_set_priority(struct evtchn_domain *d,
 			   const struct evtchn_set_priority *sp);
 struct evtchn_fifo_domain *evtchn_fifo_detach(struct evtchn_domain *d);
-void evtchn_fifo_release(struct evtchn_domain *d,
-			 struct evtchn_fifo_domain *f);
+void evtchn_fifo_release(struct evtchn_domain *d, struct evtchn_fifo_domain *f);
 event_word_t *evtchn_fifo_word(struct evtchn_domain *d, uint32_t port);

@@ -12,8 +12,7 @@
 #include "evtchn_internal.h"
 
 /* Whether @caller may act on domain @dom (itself, or any if privileged). */
-static bool evtchn_may_control(const struct evtchn_domain *caller,
-			       domid_t dom)
+static bool evtchn_may_control(const struct evtchn_domain *caller, domid_t dom)
 {
 	return dom == caller->domid || caller->privileged;
 }
@@ -362,8 +361,7 @@ int evtchn_do_bind_vcpu(struct evtchn_domain *d,
 	chn = evtchn_port(d, b->port);
 	if (!chn) {
 		rc = -EINVAL;
-	} else if (chn->state == ECS_UNBOUND ||
-		   chn->state == ECS_INTERDOMAIN ||
+	} else if (chn->state == ECS_UNBOUND || chn->state == ECS_INTERDOMAIN ||
 		   (chn->state == ECS_VIRQ &&
 		    evtchn_virq_is_global(chn->virq))) {
 		chn->notify_vcpu = b->vcpu;

@@ -57,32 +57,32 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNSTAT_ipi 5
 
 struct evtchn_alloc_unbound {
-	xen_domid_t dom;	/* IN: DOMID_SELF, or any domain if privileged */
+	xen_domid_t dom; /* IN: DOMID_SELF, or any domain if privileged */
 	xen_domid_t remote_dom; /* IN: who may bind; DOMID_SELF allowed */
-	evtchn_port_t port;	/* OUT */
+	evtchn_port_t port; /* OUT */
 };
 _Static_assert(sizeof(struct evtchn_alloc_unbound) == 8, "alloc_unbound");
 _Static_assert(__builtin_offsetof(struct evtchn_alloc_unbound, port) == 4,
 	       "alloc_unbound.port");
 
 struct evtchn_bind_interdomain {
-	xen_domid_t remote_dom;	   /* IN: DOMID_SELF allowed (self-loop) */
+	xen_domid_t remote_dom; /* IN: DOMID_SELF allowed (self-loop) */
 	uint8_t pad[2];
 	evtchn_port_t remote_port; /* IN: unbound, accepting the caller */
-	evtchn_port_t local_port;  /* OUT */
+	evtchn_port_t local_port; /* OUT */
 };
 _Static_assert(sizeof(struct evtchn_bind_interdomain) == 12,
 	       "bind_interdomain");
 _Static_assert(__builtin_offsetof(struct evtchn_bind_interdomain,
 				  remote_port) == 4,
 	       "bind_interdomain.remote_port");
-_Static_assert(__builtin_offsetof(struct evtchn_bind_interdomain,
-				  local_port) == 8,
+_Static_assert(__builtin_offsetof(struct evtchn_bind_interdomain, local_port) ==
+		       8,
 	       "bind_interdomain.local_port");
 
 struct evtchn_bind_virq {
-	uint32_t virq;	    /* IN */
-	uint32_t vcpu;	    /* IN: 0 for global VIRQs */
+	uint32_t virq; /* IN */
+	uint32_t vcpu; /* IN: 0 for global VIRQs */
 	evtchn_port_t port; /* OUT */
 };
 _Static_assert(sizeof(struct evtchn_bind_virq) == 12, "bind_virq");
@@ -90,14 +90,14 @@ _Static_assert(__builtin_offsetof(struct evtchn_bind_virq, port) == 8,
 	       "bind_virq.port");
 
 struct evtchn_bind_pirq {
-	uint32_t pirq;	    /* IN */
-	uint32_t flags;	    /* IN */
+	uint32_t pirq; /* IN */
+	uint32_t flags; /* IN */
 	evtchn_port_t port; /* OUT */
 };
 _Static_assert(sizeof(struct evtchn_bind_pirq) == 12, "bind_pirq");
 
 struct evtchn_bind_ipi {
-	uint32_t vcpu;	    /* IN */
+	uint32_t vcpu; /* IN */
 	evtchn_port_t port; /* OUT */
 };
 _Static_assert(sizeof(struct evtchn_bind_ipi) == 8, "bind_ipi");
@@ -119,11 +119,11 @@ _Static_assert(sizeof(struct evtchn_send) == 4, "send");
 _Static_assert(sizeof(struct evtchn_unmask) == 4, "unmask");
 
 struct evtchn_status {
-	xen_domid_t dom;    /* IN: DOMID_SELF, or any domain if privileged */
+	xen_domid_t dom; /* IN: DOMID_SELF, or any domain if privileged */
 	uint8_t pad0[2];
 	evtchn_port_t port; /* IN */
-	uint32_t status;    /* OUT: EVTCHNSTAT_* */
-	uint32_t vcpu;	    /* OUT: vCPU notified */
+	uint32_t status; /* OUT: EVTCHNSTAT_* */
+	uint32_t vcpu; /* OUT: vCPU notified */
 	union {
 		struct {
 			xen_domid_t dom;
@@ -151,7 +151,7 @@ _Static_assert(__builtin_offsetof(struct evtchn_status, u.interdomain.port) ==
 
 struct evtchn_bind_vcpu {
 	evtchn_port_t port; /* IN */
-	uint32_t vcpu;	    /* IN */
+	uint32_t vcpu; /* IN */
 };
 _Static_assert(sizeof(struct evtchn_bind_vcpu) == 8, "bind_vcpu");
 
@@ -179,14 +179,14 @@ _Static_assert(sizeof(struct evtchn_reset) == 2, "reset");
 typedef uint32_t event_word_t;
 
 #define EVTCHN_FIFO_EVENT_WORDS_PER_PAGE (4096 / sizeof(event_word_t))
-#define EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES                                     \
+#define EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES \
 	(EVTCHN_FIFO_NR_CHANNELS / EVTCHN_FIFO_EVENT_WORDS_PER_PAGE)
 
 struct evtchn_init_control {
 	uint64_t control_gfn; /* IN: page holding the control block */
-	uint32_t offset;      /* IN: 8-aligned, block must fit the page */
-	uint32_t vcpu;	      /* IN */
-	uint8_t link_bits;    /* OUT: EVTCHN_FIFO_LINK_BITS */
+	uint32_t offset; /* IN: 8-aligned, block must fit the page */
+	uint32_t vcpu; /* IN */
+	uint8_t link_bits; /* OUT: EVTCHN_FIFO_LINK_BITS */
 	uint8_t pad[7];
 };
 _Static_assert(sizeof(struct evtchn_init_control) == 24, "init_control");
@@ -194,8 +194,7 @@ _Static_assert(__builtin_offsetof(struct evtchn_init_control, offset) == 8,
 	       "init_control.offset");
 _Static_assert(__builtin_offsetof(struct evtchn_init_control, vcpu) == 12,
 	       "init_control.vcpu");
-_Static_assert(__builtin_offsetof(struct evtchn_init_control, link_bits) ==
-		       16,
+_Static_assert(__builtin_offsetof(struct evtchn_init_control, link_bits) == 16,
 	       "init_control.link_bits");
 
 struct evtchn_expand_array {
@@ -205,7 +204,7 @@ _Static_assert(sizeof(struct evtchn_expand_array) == 8, "expand_array");
 
 struct evtchn_set_priority {
 	evtchn_port_t port; /* IN */
-	uint32_t priority;  /* IN: 0 (highest) .. 15 */
+	uint32_t priority; /* IN: 0 (highest) .. 15 */
 };
 _Static_assert(sizeof(struct evtchn_set_priority) == 8, "set_priority");
 

@@ -72,8 +72,8 @@ static uint32_t get32(struct input *in)
  */
 static uint32_t get_port(struct input *in, domid_t dom)
 {
-	static const uint32_t edges[] = { 0, 63, 64, 199, 200, 1023, 1024,
-					  4095, 4096, 0xffffffffu };
+	static const uint32_t edges[] = { 0,	63,   64,   199,  200,
+					  1023, 1024, 4095, 4096, 0xffffffffu };
 	struct fake_domain *fd = fake_domain(dom);
 	uint8_t b = get8(in);
 	uint32_t used[64], n = 0;
@@ -331,9 +331,10 @@ static void guest_consume_fifo(struct fake_domain *fd, unsigned int v)
 		if (!w || !port) {
 			break; /* only reachable for a hostile guest */
 		}
-		old = __atomic_fetch_and(w, ~((1U << EVTCHN_FIFO_LINKED) |
-					      EVTCHN_FIFO_LINK_MASK),
-					 __ATOMIC_SEQ_CST);
+		old = __atomic_fetch_and(
+			w,
+			~((1U << EVTCHN_FIFO_LINKED) | EVTCHN_FIFO_LINK_MASK),
+			__ATOMIC_SEQ_CST);
 		heads[q] = old & EVTCHN_FIFO_LINK_MASK;
 		if (!heads[q]) {
 			ready &= ~(1U << q);
@@ -394,8 +395,7 @@ static void guest_scribble(struct fake_domain *fd, struct input *in)
 	guests[fd->ev.domid].hostile = true;
 }
 
-static void guest_register_vcpu_info(struct fake_domain *fd,
-				     struct input *in)
+static void guest_register_vcpu_info(struct fake_domain *fd, struct input *in)
 {
 	unsigned int v = get8(in) % (NVCPUS + 1);
 	uint8_t *page = fake_page(fd, 0);
@@ -414,8 +414,7 @@ static long call(struct fake_domain *fd, unsigned int cmd, void *arg)
 	return evtchn_hypercall(&fd->ev, 0, cmd, (uint64_t)(uintptr_t)arg);
 }
 
-static void op_fifo(struct fake_domain *fd, unsigned int cmd,
-		    struct input *in)
+static void op_fifo(struct fake_domain *fd, unsigned int cmd, struct input *in)
 {
 	struct guest *g = &guests[fd->ev.domid];
 	bool weird = get8(in) >= 224;
@@ -561,7 +560,8 @@ static void op_internal(struct fake_domain *fd, struct input *in)
 		evtchn_alloc_unbound_port(&fd->ev, get_dom(in), &port);
 		break;
 	default:
-		(void)evtchn_port_is_pending(&fd->ev, get_port(in, fd->ev.domid));
+		(void)evtchn_port_is_pending(&fd->ev,
+					     get_port(in, fd->ev.domid));
 		break;
 	}
 }

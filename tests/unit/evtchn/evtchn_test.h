@@ -19,8 +19,7 @@ void teardown(void);
 
 long hc(struct fake_domain *fd, unsigned int cmd, void *arg);
 uint32_t alloc_unbound(struct fake_domain *fd, domid_t remote);
-uint32_t bind_interdomain(struct fake_domain *fd, domid_t rdom,
-			  uint32_t rport);
+uint32_t bind_interdomain(struct fake_domain *fd, domid_t rdom, uint32_t rport);
 uint32_t bind_virq(struct fake_domain *fd, uint32_t virq, uint32_t vcpu);
 uint32_t bind_ipi(struct fake_domain *fd, uint32_t vcpu);
 long close_port(struct fake_domain *fd, uint32_t port);

@@ -258,8 +258,7 @@ TEST(evtchn_alloc_unbound_port_for_domain_builder)
 	EXPECT_EQ(port, 1);
 	lp = bind_interdomain(d0, 2, port);
 	EXPECT_EQ(evtchn_port(&d2->ev, port)->remote_port, lp);
-	EXPECT_EQ(evtchn_alloc_unbound_port(&d2->ev, DOMID_IO, &port),
-		  -EINVAL);
+	EXPECT_EQ(evtchn_alloc_unbound_port(&d2->ev, DOMID_IO, &port), -EINVAL);
 	teardown();
 }
 

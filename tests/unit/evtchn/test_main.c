@@ -34,8 +34,7 @@ uint32_t alloc_unbound(struct fake_domain *fd, domid_t remote)
 	return a.port;
 }
 
-uint32_t bind_interdomain(struct fake_domain *fd, domid_t rdom,
-			  uint32_t rport)
+uint32_t bind_interdomain(struct fake_domain *fd, domid_t rdom, uint32_t rport)
 {
 	struct evtchn_bind_interdomain b = { .remote_dom = rdom,
 					     .remote_port = rport };
@@ -190,9 +189,9 @@ static uint32_t fifo_consume_one(struct fake_domain *fd,
 		port = __atomic_load_n(&cb->head[prio], __ATOMIC_SEQ_CST);
 	}
 	w = fifo_word(fd, port);
-	old = __atomic_fetch_and(w, ~(FIFO_BIT(EVTCHN_FIFO_LINKED) |
-				      EVTCHN_FIFO_LINK_MASK),
-				 __ATOMIC_SEQ_CST);
+	old = __atomic_fetch_and(
+		w, ~(FIFO_BIT(EVTCHN_FIFO_LINKED) | EVTCHN_FIFO_LINK_MASK),
+		__ATOMIC_SEQ_CST);
 	heads[prio] = old & EVTCHN_FIFO_LINK_MASK;
 	if (heads[prio] == 0) {
 		*ready &= ~(1U << prio);
@@ -216,8 +215,8 @@ unsigned int fifo_drain(struct fake_domain *fd,
 	while (ready && n < max) {
 		unsigned int prio = (unsigned int)__builtin_ctz(ready);
 		bool deliver;
-		uint32_t port = fifo_consume_one(fd, cb, prio, &ready,
-						 &deliver);
+		uint32_t port =
+			fifo_consume_one(fd, cb, prio, &ready, &deliver);
 
 		if (deliver) {
 			out[n++] = port;
