@@ -23,9 +23,19 @@ struct fake_domain *fake_domain(domid_t id)
 	return id < FAKE_MAX_DOMAINS ? fake_doms[id] : NULL;
 }
 
+void (*fake_on_get)(domid_t id);
+
 struct evtchn_domain *evtchn_env_domain_get(domid_t id)
 {
-	struct fake_domain *fd = fake_domain(id);
+	struct fake_domain *fd;
+
+	if (fake_on_get) {
+		void (*hook)(domid_t) = fake_on_get;
+
+		fake_on_get = NULL;
+		hook(id);
+	}
+	fd = fake_domain(id);
 
 	if (!fd || !fd->exists) {
 		return NULL;

@@ -25,6 +25,13 @@ struct fake_domain {
 	unsigned int kicks[FAKE_MAX_VCPUS];
 };
 
+/*
+ * Called (once, then cleared) inside the next evtchn_env_domain_get(),
+ * i.e. while the module holds no lock: lets tests change state at the
+ * moment a concurrent vCPU could.
+ */
+extern void (*fake_on_get)(domid_t id);
+
 /* Create domain @id (evtchn_domain_init + a shared_info page), or NULL. */
 struct fake_domain *fake_domain_create(domid_t id, unsigned int nr_vcpus,
 				       uint32_t max_port, bool privileged);
