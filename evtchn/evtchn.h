@@ -36,13 +36,15 @@ struct evtchn_domain {
 
 	spinlock_t lock;
 	/*
-	 * Protects: dying, buckets[] and every port in them, virq_to_port,
+	 * Protects: dying, resetting, buckets[] and every port in them,
+	 * virq_to_port,
 	 * ops, fifo (and the queues in it), the contents of shinfo's event
 	 * bitmaps and of vcpu_info as far as Sable writes them, vcpu_info[].
 	 * Taken together with another domain's lock only through
 	 * evtchn_lock_pair() (address order).
 	 */
-	bool dying;
+	bool dying; /* being destroyed: no new ports */
+	unsigned int resetting; /* EVTCHNOP_reset running: no new ports */
 	struct evtchn **buckets; /* nr_buckets pointers, NULL = not yet */
 	uint32_t nr_buckets;
 	uint32_t *virq_to_port; /* [nr_vcpus][NR_VIRQS], 0 = unbound */

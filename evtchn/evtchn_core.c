@@ -106,6 +106,19 @@ void evtchn_free_port(struct evtchn_domain *d, uint32_t port,
 	chn->notify_vcpu = 0;
 }
 
+/*
+ * Whether a port may be created in @d now: not while it is destroyed
+ * (-ESRCH) or reset (-EAGAIN), since those sweep the ports once and
+ * would miss one created behind them. Domain lock held.
+ */
+int evtchn_check_new_port(const struct evtchn_domain *d)
+{
+	if (d->dying) {
+		return -ESRCH;
+	}
+	return d->resetting ? -EAGAIN : 0;
+}
+
 domid_t evtchn_resolve_domid(const struct evtchn_domain *d, domid_t id)
 {
 	return id == DOMID_SELF ? d->domid : id;

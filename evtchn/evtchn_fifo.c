@@ -275,13 +275,13 @@ int evtchn_fifo_init_control(struct evtchn_domain *d,
 
 	spin_lock(&d->lock);
 	f = d->fifo ? d->fifo : newf;
-	if (d->dying) {
-		rc = -ESRCH;
-	} else if (!f) {
+	rc = evtchn_check_new_port(d);
+	if (!rc && !f) {
 		rc = -ENOMEM;
-	} else if (f->vcpu[ic->vcpu].cb) {
+	} else if (!rc && f->vcpu[ic->vcpu].cb) {
 		rc = -EINVAL;
-	} else {
+	}
+	if (!rc) {
 		if (f == newf) {
 			evtchn_fifo_switch(d, newf);
 			newf = NULL;

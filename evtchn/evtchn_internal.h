@@ -91,6 +91,7 @@ void evtchn_mark_upcall(struct evtchn_domain *d, unsigned int vcpu);
 uint32_t *evtchn_virq_slot(struct evtchn_domain *d, unsigned int vcpu,
 			   unsigned int virq);
 domid_t evtchn_resolve_domid(const struct evtchn_domain *d, domid_t id);
+int evtchn_check_new_port(const struct evtchn_domain *d);
 
 /* evtchn_ops.c */
 int evtchn_do_alloc_unbound(struct evtchn_domain *caller,

@@ -41,7 +41,10 @@ int evtchn_do_alloc_unbound(struct evtchn_domain *caller,
 	spare = evtchn_bucket_alloc();
 
 	spin_lock(&d->lock);
-	rc = d->dying ? -ESRCH : evtchn_find_free_port(d, spare, &port);
+	rc = evtchn_check_new_port(d);
+	if (!rc) {
+		rc = evtchn_find_free_port(d, spare, &port);
+	}
 	if (!rc) {
 		chn = evtchn_bind_port(d, port, &spare, ECS_UNBOUND);
 		chn->remote_dom = rdom;
@@ -85,9 +88,8 @@ int evtchn_do_bind_interdomain(struct evtchn_domain *ld,
 	spare = evtchn_bucket_alloc();
 
 	evtchn_lock_pair(ld, rd);
-	if (ld->dying || rd->dying) {
-		rc = -ESRCH;
-	} else {
+	rc = rd->dying ? -ESRCH : evtchn_check_new_port(ld);
+	if (!rc) {
 		rchn = evtchn_bindable_remote(rd, rport, ld);
 		rc = rchn ? evtchn_find_free_port(ld, spare, &lport) : -EINVAL;
 	}
@@ -131,12 +133,12 @@ int evtchn_do_bind_virq(struct evtchn_domain *d, struct evtchn_bind_virq *b)
 	spare = evtchn_bucket_alloc();
 
 	spin_lock(&d->lock);
-	slot = d->dying ? NULL : evtchn_virq_slot(d, vcpu, virq);
-	if (!slot) {
-		rc = -ESRCH;
-	} else if (*slot) {
+	rc = evtchn_check_new_port(d);
+	slot = rc ? NULL : evtchn_virq_slot(d, vcpu, virq);
+	if (slot && *slot) {
 		rc = -EEXIST;
-	} else {
+	}
+	if (!rc) {
 		rc = evtchn_find_free_port(d, spare, &port);
 	}
 	if (!rc) {
@@ -164,7 +166,10 @@ int evtchn_do_bind_ipi(struct evtchn_domain *d, struct evtchn_bind_ipi *b)
 	spare = evtchn_bucket_alloc();
 
 	spin_lock(&d->lock);
-	rc = d->dying ? -ESRCH : evtchn_find_free_port(d, spare, &port);
+	rc = evtchn_check_new_port(d);
+	if (!rc) {
+		rc = evtchn_find_free_port(d, spare, &port);
+	}
 	if (!rc) {
 		chn = evtchn_bind_port(d, port, &spare, ECS_IPI);
 		chn->notify_vcpu = b->vcpu;
@@ -402,11 +407,16 @@ int evtchn_do_reset(struct evtchn_domain *caller, domid_t dom)
 	if (!d) {
 		return -ESRCH;
 	}
+	spin_lock(&d->lock);
+	d->resetting++;
+	spin_unlock(&d->lock);
+
 	evtchn_close_all(d);
 
 	/* Back to the 2-level ABI, as after domain creation. */
 	spin_lock(&d->lock);
 	f = evtchn_fifo_detach(d);
+	d->resetting--;
 	spin_unlock(&d->lock);
 	evtchn_fifo_release(d, f);
 

@@ -291,7 +291,7 @@ static void check_all(void)
 			continue;
 		}
 		d = &fd->ev;
-		CHECK(!d->dying);
+		CHECK(!d->dying && !d->resetting);
 		CHECK(fd->refs == 0);
 		for (uint32_t b = 0; b < d->nr_buckets; b++) {
 			struct evtchn *bucket = d->buckets[b];

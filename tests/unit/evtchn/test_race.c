@@ -96,3 +96,41 @@ TEST(evtchn_bind_interdomain_to_self_by_id_needs_no_lookup)
 	fake_on_get = NULL;
 	teardown();
 }
+
+static void bind_during_reset(domid_t id)
+{
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+	struct evtchn_bind_virq v = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_alloc_unbound a = { .dom = 1, .remote_dom = 0 };
+	struct evtchn_bind_interdomain b = { .remote_dom = 0 };
+	struct evtchn_init_control ic = { .control_gfn = 1, .vcpu = 0 };
+
+	if (id != 2) {
+		/* The reset's own lookup of dom1: wait for the peer's. */
+		fake_on_get = bind_during_reset;
+		return;
+	}
+	b.remote_port = alloc_unbound(d0, 1);
+	EXPECT_EQ(hc(d1, EVTCHNOP_bind_ipi, &ipi), -EAGAIN);
+	EXPECT_EQ(hc(d1, EVTCHNOP_bind_virq, &v), -EAGAIN);
+	EXPECT_EQ(hc(d0, EVTCHNOP_alloc_unbound, &a), -EAGAIN);
+	EXPECT_EQ(hc(d1, EVTCHNOP_bind_interdomain, &b), -EAGAIN);
+	EXPECT_EQ(hc(d1, EVTCHNOP_init_control, &ic), -EAGAIN);
+}
+
+TEST(evtchn_reset_refuses_new_ports_while_it_runs)
+{
+	struct evtchn_reset r = { .dom = 1 };
+	uint32_t rp;
+
+	fixture();
+	rp = alloc_unbound(d2, 1);
+	bind_interdomain(d1, 2, rp);
+	/* The reset looks dom2 up while closing: other vCPUs act then. */
+	fake_on_get = bind_during_reset;
+	EXPECT_EQ(hc(d0, EVTCHNOP_reset, &r), 0);
+	EXPECT_TRUE(fake_on_get == NULL);
+	EXPECT_EQ(d1->ev.resetting, 0);
+	EXPECT_EQ(bind_ipi(d1, 0), 1);
+	teardown();
+}
