@@ -64,6 +64,7 @@ void vgic_arch_exit(struct vcpu *v);
 void vgic_arch_enter(struct vcpu *v);
 void vgic_arch_save(struct vcpu *v);
 void vgic_arch_restore(struct vcpu *v);
+void vgic_arch_maintenance(void);
 bool vgic_arch_sysreg(struct vcpu *v, uint64_t iss, uint64_t val);
 bool vgic_arch_forward(uint32_t intid);
 

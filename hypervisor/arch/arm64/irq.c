@@ -21,7 +21,12 @@ void irq_handle(uint32_t intid)
 		c->resched = true;
 		break;
 	case GIC_PPI_MAINT:
-		break; /* the entry path refills the list registers */
+		/* Underflow: the entry path refills the list registers. */
+		vgic_arch_maintenance();
+		if (c->loaded) {
+			vgic_arch_exit(c->loaded);
+		}
+		break;
 	default:
 		if (intid == 32 + uart_spi) {
 			console_uart_irq();

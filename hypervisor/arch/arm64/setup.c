@@ -179,9 +179,16 @@ void arch_boot_primary(uint64_t fdt_pa, uint64_t load_addr)
 	boot_main(&machine);
 }
 
+/*
+ * Wait for an interrupt with IRQs masked (WFI still wakes on a pending
+ * one), then open a window to take it. Unmasking first would let an IRQ
+ * that queues work be handled just before the WFI, which would then sleep
+ * with work queued.
+ */
 void arch_idle(void)
 {
-	__asm__ volatile("msr daifclr, #2\n wfi\n msr daifset, #2" ::: "memory");
+	__asm__ volatile("dsb sy\n wfi\n msr daifclr, #2\n isb\n"
+			 "msr daifset, #2" ::: "memory");
 }
 
 void arch_send_resched(unsigned int cpu)

@@ -60,6 +60,9 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 		/* A call that deschedules the vCPU completes with 0. */
 		regs->x[0] = 0;
 		regs->x[0] = (uint64_t)hypercall_dispatch(v, nr, args);
+		pr_debug("d%u v%u: hypercall %lu (%lx, %lx) = %ld\n", v->dom->id,
+			 v->id, (unsigned long)nr, (unsigned long)args[0],
+			 (unsigned long)args[1], (long)regs->x[0]);
 		return;
 	}
 	if (imm == 0) {

@@ -80,20 +80,75 @@ static void lr_write(unsigned int n, uint64_t v)
 	}
 }
 
+/*
+ * The virtual timer's line as the guest programmed it (Arm ARM D11.2.4):
+ * enabled, condition met, not masked.
+ */
+static bool vtimer_line(void)
+{
+	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+
+	return (ctl & 5) == 5 && !(ctl & 2);
+}
+
+/*
+ * The physical virtual-timer PPI fired for the loaded vCPU: hold it off at
+ * the redistributor and raise the virtual line; vtimer_resample() lets it
+ * through again once the guest has dealt with the timer.
+ */
+static void vtimer_fired(struct vcpu *v)
+{
+	this_cpu()->arch.vtimer_held = true;
+	gic_disable_irq(GIC_PPI_VTIMER);
+	vgic_inject(&v->dom->vgic, v->id, GIC_PPI_VTIMER, true);
+}
+
+static void vtimer_resample(struct vcpu *v)
+{
+	struct pcpu_arch *a = &this_cpu()->arch;
+	bool line;
+
+	if (!a->vtimer_held) {
+		return;
+	}
+	line = vtimer_line();
+	vgic_inject(&v->dom->vgic, v->id, GIC_PPI_VTIMER, line);
+	if (!line) {
+		a->vtimer_held = false;
+		gic_enable_irq(GIC_PPI_VTIMER, 0);
+	}
+}
+
 /* Guest exit: fold the list registers in use back into the model. */
 void vgic_arch_exit(struct vcpu *v)
 {
 	struct pcpu_arch *a = &this_cpu()->arch;
 	uint64_t lrs[16];
 
-	if (!v || !a->lr_used) {
+	if (!v) {
+		return;
+	}
+	vtimer_resample(v);
+	if (!a->lr_used) {
 		return;
 	}
 	for (unsigned int i = 0; i < a->lr_used; i++) {
 		lrs[i] = lr_read(i);
-		a->lr[i] = lrs[i];
 	}
 	vgic_sync_lrs(&v->dom->vgic, v->vgic, lrs, a->lr_used);
+	/*
+	 * The model owns the state now: empty the list registers so that no
+	 * EOI or underflow maintenance condition stays asserted in EL2.
+	 */
+	for (unsigned int i = 0; i < a->lr_used; i++) {
+		lr_write(i, 0);
+		a->lr[i] = 0;
+	}
+	a->lr_used = 0;
+	if (a->ich_hcr & ICH_HCR_UIE) {
+		a->ich_hcr = ICH_HCR_EN;
+		write_sysreg(ICH_HCR_EL2, a->ich_hcr);
+	}
 }
 
 /* Guest entry: refresh the event upcall level, fill the list registers. */
@@ -129,6 +184,15 @@ void vgic_arch_enter(struct vcpu *v)
 		write_sysreg(ICH_HCR_EL2, hcr);
 		a->ich_hcr = hcr;
 	}
+}
+
+/* The maintenance interrupt is level: drop UIE until the next entry. */
+void vgic_arch_maintenance(void)
+{
+	struct pcpu_arch *a = &this_cpu()->arch;
+
+	a->ich_hcr &= ~ICH_HCR_UIE;
+	write_sysreg(ICH_HCR_EL2, a->ich_hcr);
 }
 
 /* Virtual CPU interface state that belongs to a vCPU, on a switch. */
@@ -173,9 +237,6 @@ int arch_vgic_domain_init(struct domain *d, uint64_t gicd, uint64_t gicr)
 	if (!rc) {
 		rc = mmio_register(d, gicr, GICR_FRAME * d->nr_vcpus, gicr_mmio,
 				   NULL);
-	}
-	for (unsigned int i = 0; !rc && i < d->nr_vcpus; i++) {
-		rc = vgic_map_hw_ppi(&d->vgic, i, GIC_PPI_VTIMER);
 	}
 	return rc;
 }
@@ -223,13 +284,10 @@ bool vgic_arch_forward(uint32_t intid)
 	struct domain *d0;
 
 	if (intid == GIC_PPI_VTIMER) {
-		struct vcpu *v = c->loaded;
-
-		if (!v) {
-			return false;
+		if (c->loaded) {
+			vtimer_fired(c->loaded);
 		}
-		vgic_inject(&v->dom->vgic, v->id, intid, true);
-		return true;
+		return false;
 	}
 	if (intid < 32) {
 		return false;

@@ -2,10 +2,12 @@
 /* arm64 part of the per-CPU structure: list-register shadows. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct pcpu_arch {
 	uint64_t lr[16]; /* last value written to ICH_LR<n>_EL2 */
 	unsigned int lr_used; /* LRs that may hold guest state */
 	uint64_t ich_hcr; /* last value written to ICH_HCR_EL2 */
+	bool vtimer_held; /* physical PPI 27 disabled, virtual line up */
 };
