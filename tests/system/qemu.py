@@ -49,7 +49,8 @@ class Module:
 
 class Machine:
     def __init__(self, name, kernel, smp=2, mem=2048, append=None,
-                 modules=(), extra=(), dtb=None, semihosting=True):
+                 modules=(), extra=(), dtb=None, semihosting=True,
+                 no_reboot=True):
         self.name = name
         self.kernel = kernel
         self.smp = smp
@@ -59,6 +60,7 @@ class Machine:
         self.extra = list(extra)
         self.dtb = dtb
         self.semihosting = semihosting
+        self.no_reboot = no_reboot
         self.child = None
         os.makedirs(LOGDIR, exist_ok=True)
         self.logpath = os.path.join(LOGDIR, f"{name}.log")
@@ -67,7 +69,9 @@ class Machine:
         a = ["qemu-system-aarch64",
              "-machine", "virt,virtualization=on,gic-version=3",
              "-cpu", "cortex-a57", "-smp", str(self.smp), "-m", str(self.mem),
-             "-nographic", "-no-reboot", "-nic", "none", "-kernel", self.kernel]
+             "-nographic", "-nic", "none", "-kernel", self.kernel]
+        if self.no_reboot:
+            a.append("-no-reboot")
         if self.append is not None:
             a += ["-append", self.append]
         if self.dtb:

@@ -187,6 +187,12 @@ void arch_boot_primary(uint64_t fdt_pa, uint64_t load_addr)
  */
 void arch_idle(void)
 {
+	/*
+	 * With the virtual CPU interface enabled, a pending virtual interrupt
+	 * of the loaded vCPU would end every WFI at once: switch it off.
+	 */
+	write_sysreg(ICH_HCR_EL2, 0);
+	this_cpu()->arch.ich_hcr = 0;
 	__asm__ volatile("dsb sy\n wfi\n msr daifclr, #2\n isb\n"
 			 "msr daifset, #2" ::: "memory");
 }
