@@ -159,6 +159,60 @@ if [[ "$FLAVOUR" == dom0 && -n "$EXTRA" && -d "$EXTRA" ]]; then
 	done
 fi
 
+# ---- Debian's xenstore-utils (dom0) --------------------------------------
+# One multi-call binary, `xenstore`, answers to every xenstore-<verb> name it
+# is started as. It is dynamically linked: the loader and exactly the shared
+# libraries its DT_NEEDED closure names are copied from the arm64 cache into
+# /lib/aarch64-linux-gnu, one of glibc's built-in search directories.
+ARMROOT=$CACHE/arm64
+XS_VERBS="read write ls exists rm list chmod watch"
+LIBDIRS="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu"
+declare -A COPIED_LIB=()
+
+find_lib() { # soname -> path under $ARMROOT
+	local d
+	for d in $LIBDIRS; do
+		[[ -e "$ARMROOT/$d/$1" ]] && { echo "$ARMROOT/$d/$1"; return 0; }
+	done
+	return 1
+}
+
+needed_libs() {
+	"$READELF" -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+}
+
+add_lib() { # soname
+	local src n
+	[[ -n "${COPIED_LIB[$1]:-}" ]] && return 0
+	COPIED_LIB[$1]=1
+	src=$(find_lib "$1") || die "shared library $1 not in $ARMROOT (run: make setup)"
+	install -m 0755 "$(readlink -f "$src")" "$STAGE/lib/aarch64-linux-gnu/$1"
+	for n in $(needed_libs "$src"); do
+		add_lib "$n"
+	done
+}
+
+if [[ "$FLAVOUR" == dom0 ]]; then
+	XS_BIN=$ARMROOT/usr/bin/xenstore
+	[[ -f "$XS_BIN" ]] || die "no xenstore-utils at $XS_BIN (run: make setup)"
+	mkdir -p "$STAGE/lib/aarch64-linux-gnu"
+	install -m 0755 "$XS_BIN" "$STAGE/bin/xenstore"
+	for v in $XS_VERBS; do
+		ln -sf xenstore "$STAGE/bin/xenstore-$v"
+	done
+	for n in $(needed_libs "$XS_BIN"); do
+		add_lib "$n"
+	done
+	interp=$("$READELF" -l "$XS_BIN" |
+		sed -n 's/.*program interpreter: \(.*\)\]$/\1/p')
+	[[ "$interp" == /lib/ld-linux-aarch64.so.1 ]] ||
+		die "unexpected program interpreter '$interp' in $XS_BIN"
+	add_lib ld-linux-aarch64.so.1
+	ln -sf aarch64-linux-gnu/ld-linux-aarch64.so.1 "$STAGE/lib/ld-linux-aarch64.so.1"
+	echo "mkinitramfs: $FLAVOUR: added xenstore-utils ($XS_VERBS) and" \
+		"${!COPIED_LIB[*]}"
+fi
+
 # ---- archive -----------------------------------------------------------
 # /dev/console must exist before /init runs (the kernel opens it for init's
 # stdio). A second, hand-written newc archive carries it, so the build needs

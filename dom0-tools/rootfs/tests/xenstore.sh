@@ -1,0 +1,70 @@
+#!/bin/sh
+# Debian's xenstore-utils against Sable's xenstored: through its Unix socket
+# and through the dom0 kernel's xenbus device.
+. /tests/lib.sh
+
+XS_SOCKET=/var/run/xenstored/socket
+
+# The daemon is started in the background by /init: give it a moment.
+wait_socket() {
+	n=0
+	while [ ! -S "$XS_SOCKET" ] && [ "$n" -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	test -S "$XS_SOCKET"
+}
+
+read_is() { # path expected
+	[ "$(xenstore-read "$1")" = "$2" ]
+}
+
+listed() { # dir name
+	xenstore-list "$1" | grep -qx "$2"
+}
+
+ls_shows() { # dir pattern
+	xenstore-ls "$1" | grep -q "$2"
+}
+
+perms_are() { # path expected (xenstore-ls -p prints "(perms)" last)
+	xenstore-ls -p "$(dirname "$1")" |
+		grep "^$(basename "$1") = " | grep -q "($2)\$"
+}
+
+kernel_read_is() { # path expected, through /dev/xen/xenbus
+	[ "$(XENSTORED_PATH=/dev/xen/xenbus xenstore-read "$1")" = "$2" ]
+}
+
+check "xenstored socket $XS_SOCKET" wait_socket
+check "xenstore-utils installed" test -x /usr/bin/xenstore-read
+check "xenstore-write /test/a hello" xenstore-write /test/a hello
+check "xenstore-read /test/a is hello" read_is /test/a hello
+check "xenstore-exists /test/a" xenstore-exists /test/a
+check "xenstore-write two more nodes" xenstore-write /test/b 2 /test/c/d 3
+check "xenstore-list /test names a" listed /test a
+check "xenstore-list /test names c" listed /test c
+check "xenstore-ls /test shows a = \"hello\"" ls_shows /test 'a = "hello"'
+check "xenstore-ls /test shows nested d = \"3\"" ls_shows /test ' d = "3"'
+check "xenstore-chmod /test/a n0 r1" xenstore-chmod /test/a n0 r1
+check "permissions of /test/a are n0,r1" perms_are /test/a n0,r1
+check "xenstore-rm /test/a" xenstore-rm /test/a
+check "/test/a gone after rm" sh -c '! xenstore-exists /test/a'
+check "/test/a no longer listed" sh -c '! xenstore-list /test | grep -qx a'
+check "xenstore-rm /test" xenstore-rm /test
+check "/test gone after rm" sh -c '! xenstore-exists /test'
+
+# The dom0 kernel's side of XenStore.
+check "/sys/bus/xen exists" test -d /sys/bus/xen
+check "/sys/bus/xen-backend exists" test -d /sys/bus/xen-backend
+check "/dev/xen/xenbus exists" test -c /dev/xen/xenbus
+check "socket write, kernel read" sh -c \
+	'xenstore-write /test/k via-socket && [ "$(XENSTORED_PATH=/dev/xen/xenbus xenstore-read /test/k)" = via-socket ]'
+check "kernel write, socket read" sh -c \
+	'XENSTORED_PATH=/dev/xen/xenbus xenstore-write /test/k via-kernel && [ "$(xenstore-read /test/k)" = via-kernel ]'
+xenstore-rm /test >/dev/null 2>&1
+info "/local/domain/0/name: $(xenstore-read /local/domain/0/name 2>&1)"
+info "kernel read of /local/domain/0/name: $(XENSTORED_PATH=/dev/xen/xenbus xenstore-read /local/domain/0/name 2>&1)"
+info "dmesg xenbus lines:"
+dmesg | grep -i xenbus
+finish
