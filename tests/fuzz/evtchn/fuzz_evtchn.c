@@ -319,9 +319,12 @@ static void guest_consume_fifo(struct fake_domain *fd, unsigned int v)
 	struct evtchn_domain *d = &fd->ev;
 	struct evtchn_fifo_control_block *cb = d->fifo->vcpu[v].cb;
 	uint32_t *heads = guests[d->domid].head[v];
+	const uint32_t queues = (1U << EVTCHN_FIFO_MAX_QUEUES) - 1;
 	uint32_t ready = __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST);
 	unsigned int budget = 4 * EVTCHN_FIFO_NR_CHANNELS;
 
+	/* Like Linux, look at the 16 queue bits only. */
+	ready &= queues;
 	while (ready && budget--) {
 		unsigned int q = (unsigned int)__builtin_ctz(ready);
 		uint32_t port = heads[q] ? heads[q] : cb->head[q];
@@ -341,7 +344,8 @@ static void guest_consume_fifo(struct fake_domain *fd, unsigned int v)
 		}
 		__atomic_fetch_and(w, ~(1U << EVTCHN_FIFO_PENDING),
 				   __ATOMIC_SEQ_CST);
-		ready |= __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST);
+		ready |= __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST) &
+			 queues;
 	}
 }
 
