@@ -23,3 +23,9 @@ def test_xenstore_utils_against_sable_xenstored():
     assert "check: ok   xenstore-read /test/a is hello" in out
     assert "check: ok   socket write, kernel read" in out
 
+
+
+def test_evtchn_loopback_from_userspace():
+    out = run_dom0_test("evtchn")
+    assert "check: ok   evtchn-test: 1000 rounds" in out
+    assert "evtchn-test: PASS 100 notifications delivered" in out
