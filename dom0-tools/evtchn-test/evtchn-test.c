@@ -92,7 +92,8 @@ static int evt_rounds(int fd, uint32_t a, uint32_t b, unsigned long rounds)
 			return evt_fail("read of the fired port", err);
 		if (got != a) {
 			printf("evtchn-test: FAIL round %lu: port %u fired, "
-			       "expected %u\n", i, got, a);
+			       "expected %u\n",
+			       i, got, a);
 			return 1;
 		}
 		err = evt_unmask(fd, got);
@@ -115,7 +116,8 @@ static int evt_drain_bind(int fd, uint32_t b)
 		return evt_fail("read of the bind-time event", err);
 	if (got != b) {
 		printf("evtchn-test: FAIL port %u fired before any notify, "
-		       "expected none or %u\n", got, b);
+		       "expected none or %u\n",
+		       got, b);
 		return 1;
 	}
 	err = evt_unmask(fd, got);

@@ -91,7 +91,8 @@ static void bad_mmio_and_hvc(void)
 	      (unsigned long)last_exc.esr);
 	before = last_exc.count;
 	raw_hvc_imm1();
-	check(last_exc.count == before + 1 && ((last_exc.esr >> 26) & 0x3f) == 0,
+	check(last_exc.count == before + 1 &&
+		      ((last_exc.esr >> 26) & 0x3f) == 0,
 	      "hvc_bad_immediate_undef", "count %lu esr 0x%lx",
 	      (unsigned long)(last_exc.count - before),
 	      (unsigned long)last_exc.esr);

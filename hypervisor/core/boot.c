@@ -34,8 +34,8 @@ void boot_main(struct machine *m)
 {
 	char v[16];
 
-	if (cmdline_get(m->cmdline, "loglvl", v, sizeof(v)) &&
-	    v[0] >= '0' && v[0] <= '4') {
+	if (cmdline_get(m->cmdline, "loglvl", v, sizeof(v)) && v[0] >= '0' &&
+	    v[0] <= '4') {
 		console_set_level(v[0] - '0');
 	}
 	banner(m);

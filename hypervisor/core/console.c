@@ -16,10 +16,8 @@ static spinlock_t console_lock = SPINLOCK_INIT;
 static int log_level_max = LOG_GUEST;
 
 static const char *const level_prefix[] = {
-	[LOG_ERR] = "sable: ERROR: ",
-	[LOG_WARN] = "sable: warning: ",
-	[LOG_INFO] = "sable: ",
-	[LOG_GUEST] = "sable: guest: ",
+	[LOG_ERR] = "sable: ERROR: ",	[LOG_WARN] = "sable: warning: ",
+	[LOG_INFO] = "sable: ",		[LOG_GUEST] = "sable: guest: ",
 	[LOG_DEBUG] = "sable: debug: ",
 };
 
@@ -67,7 +65,8 @@ void console_write_raw(const char *s, size_t len)
 
 void console_guest_output(struct domain *d, const char *s, size_t len)
 {
-	static bool at_line_start[MAX_DOMAINS] = { [0 ... MAX_DOMAINS - 1] = true };
+	static bool at_line_start[MAX_DOMAINS] = { [0 ... MAX_DOMAINS - 1] =
+							   true };
 	char prefix[12];
 	size_t start = 0;
 
@@ -78,7 +77,8 @@ void console_guest_output(struct domain *d, const char *s, size_t len)
 	spin_lock(&console_lock);
 	for (size_t i = 0; i < len; i++) {
 		if (at_line_start[d->id]) {
-			int n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
+			int n = snprintf(prefix, sizeof(prefix), "(d%u) ",
+					 d->id);
 
 			arch_console_write(s + start, i - start);
 			start = i;

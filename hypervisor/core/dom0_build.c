@@ -72,9 +72,11 @@ static int load_kernel(const struct boot_module *k, struct dom0_layout *l)
 	uint64_t size;
 
 	if (k->size < sizeof(*h) || h->magic != ARM64_IMAGE_MAGIC) {
-		pr_err("dom0 kernel at 0x%lx (%lu bytes) is not an arm64 Image\n",
+		pr_err("dom0 kernel at 0x%lx (%lu bytes) is not an arm64 "
+		       "Image\n",
 		       (unsigned long)k->addr, (unsigned long)k->size);
-		pr_err("header words: %x %x magic %x\n", h->code0, h->code1, h->magic);
+		pr_err("header words: %x %x magic %x\n", h->code0, h->code1,
+		       h->magic);
 		return -EINVAL;
 	}
 	size = h->image_size ? h->image_size : k->size;
@@ -120,7 +122,8 @@ int dom0_build(struct machine *m)
 	int rc;
 
 	if (!k) {
-		pr_err("no dom0 kernel module (/chosen/module, multiboot,kernel)\n");
+		pr_err("no dom0 kernel module (/chosen/module, "
+		       "multiboot,kernel)\n");
 		return -ENOENT;
 	}
 	if (dom0_params(m, &mem, &nr_vcpus)) {
@@ -165,7 +168,8 @@ int dom0_build(struct machine *m)
 	}
 	arch_dcache_clean((void *)(uintptr_t)l.ram_base,
 			  MAX(l.initrd_end, l.fdt + FDT_MAX) - l.ram_base);
-	pr_info("dom0: %u vCPUs, %lu MiB at 0x%lx (1:1), kernel 0x%lx, dtb 0x%lx\n",
+	pr_info("dom0: %u vCPUs, %lu MiB at 0x%lx (1:1), kernel 0x%lx, dtb "
+		"0x%lx\n",
 		nr_vcpus, (unsigned long)(mem >> 20), (unsigned long)l.ram_base,
 		(unsigned long)l.kernel, (unsigned long)l.fdt);
 	arch_vcpu_init(d->vcpus[0], l.kernel, l.fdt);

@@ -20,14 +20,14 @@
 #define FDT_MAX (2UL << 20)
 #define GNTTAB_WINDOW_SIZE 0x01000000UL
 
-#define CHECK(expr)                                                           \
-	do {                                                                  \
-		int rc__ = (expr);                                            \
-		if (rc__ < 0) {                                               \
-			pr_err("dom0 fdt: %s: %s\n", #expr,                   \
-			       fdt_strerror(rc__));                           \
-			return -EINVAL;                                       \
-		}                                                             \
+#define CHECK(expr)                                         \
+	do {                                                \
+		int rc__ = (expr);                          \
+		if (rc__ < 0) {                             \
+			pr_err("dom0 fdt: %s: %s\n", #expr, \
+			       fdt_strerror(rc__));         \
+			return -EINVAL;                     \
+		}                                           \
 	} while (0)
 
 static void del_compatible(void *fdt, const char *compat)
@@ -113,7 +113,8 @@ static int fix_cpus(void *fdt, const struct domain *d)
 				continue;
 			}
 			CHECK(fdt_setprop_u32(fdt, node, "reg",
-					      (seen & 0xf) | ((seen >> 4) << 8)));
+					      (seen & 0xf) |
+						      ((seen >> 4) << 8)));
 			CHECK(fdt_setprop_string(fdt, node, "enable-method",
 						 "psci"));
 			seen++;
@@ -234,7 +235,8 @@ static bool keep_for_sable(const struct machine *m, const void *fdt, int node)
 	if (node == m->uart_node) {
 		return true;
 	}
-	if (status && strcmp(status, "okay") != 0 && strcmp(status, "ok") != 0) {
+	if (status && strcmp(status, "okay") != 0 &&
+	    strcmp(status, "ok") != 0) {
 		return true;
 	}
 	return !fdt_node_check_compatible(fdt, node, "arm,gic-v3");
@@ -250,7 +252,8 @@ static void route_device_irqs(const void *fdt, int node, struct domain *d)
 		uint32_t type = fdt32_to_cpu(irq[i / 4]);
 		uint32_t num = fdt32_to_cpu(irq[i / 4 + 1]);
 
-		if (type == 0 && vgic_map_hw_irq(&d->vgic, 32 + num, 32 + num)) {
+		if (type == 0 &&
+		    vgic_map_hw_irq(&d->vgic, 32 + num, 32 + num)) {
 			pr_warn("dom0: cannot route SPI %u of %s\n", num,
 				fdt_get_name(fdt, node, NULL));
 		}
@@ -279,10 +282,12 @@ int dom0_map_devices(const struct machine *m, struct domain *d)
 			continue;
 		}
 		for (int i = 0; i + 16 <= len; i += 16) {
-			uint64_t base = ((uint64_t)fdt32_to_cpu(reg[i / 4]) << 32) |
-					fdt32_to_cpu(reg[i / 4 + 1]);
-			uint64_t size = ((uint64_t)fdt32_to_cpu(reg[i / 4 + 2]) << 32) |
-					fdt32_to_cpu(reg[i / 4 + 3]);
+			uint64_t base =
+				((uint64_t)fdt32_to_cpu(reg[i / 4]) << 32) |
+				fdt32_to_cpu(reg[i / 4 + 1]);
+			uint64_t size =
+				((uint64_t)fdt32_to_cpu(reg[i / 4 + 2]) << 32) |
+				fdt32_to_cpu(reg[i / 4 + 3]);
 			uint64_t lo = base & PAGE_MASK;
 			uint64_t hi = ALIGN_UP(base + size, PAGE_SIZE);
 			int rc;
@@ -290,8 +295,8 @@ int dom0_map_devices(const struct machine *m, struct domain *d)
 			if (!size) {
 				continue;
 			}
-			rc = p2m_map(&d->p2m, ipa_init(lo), pa_init(lo), hi - lo,
-				     p2m_mmio);
+			rc = p2m_map(&d->p2m, ipa_init(lo), pa_init(lo),
+				     hi - lo, p2m_mmio);
 			if (rc) {
 				pr_warn("dom0: cannot map %s (%d)\n",
 					fdt_get_name(fdt, node, NULL), rc);

@@ -16,8 +16,8 @@
 
 #include "dom0.h"
 
-#define container_of(p, type, member)                                         \
-	((type *)((char *)(p)-__builtin_offsetof(type, member)))
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - __builtin_offsetof(type, member)))
 
 static struct domain *ev_dom(struct evtchn_domain *e)
 {
@@ -68,8 +68,8 @@ static void *gfn_to_va(struct domain *d, uint64_t gfn, bool writable)
 	spin_lock(&d->p2m.lock);
 	rc = p2m_lookup(&d->p2m, gfn_to_ipa(gfn_init(gfn)), &pa, &t);
 	spin_unlock(&d->p2m.lock);
-	if (rc || t == p2m_mmio || (writable && (t == p2m_ram_ro ||
-						  t == p2m_grant_ro))) {
+	if (rc || t == p2m_mmio ||
+	    (writable && (t == p2m_ram_ro || t == p2m_grant_ro))) {
 		return NULL;
 	}
 	return (void *)(uintptr_t)pa.pa;

@@ -46,8 +46,9 @@ static int domain_init_modules(struct domain *d, unsigned int nr_spis)
 	return 0;
 }
 
-struct domain *domain_create(domid_t id, const char *name, unsigned int nr_vcpus,
-			     bool privileged, unsigned int nr_spis)
+struct domain *domain_create(domid_t id, const char *name,
+			     unsigned int nr_vcpus, bool privileged,
+			     unsigned int nr_spis)
 {
 	struct domain *d;
 
@@ -139,8 +140,9 @@ static void machine_drain_console(void)
  */
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
-	const char *name = reason < ARRAY_SIZE(reason_name) ?
-				   reason_name[reason] : "unknown";
+	const char *name = reason < ARRAY_SIZE(reason_name)
+				   ? reason_name[reason]
+				   : "unknown";
 
 	spin_lock(&d->lock);
 	if (d->is_shutdown) {

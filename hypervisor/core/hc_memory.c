@@ -48,7 +48,8 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (x.idx != 0) {
 			return -EINVAL;
 		}
-		rc = map_page(d, x.gpfn, pa_init((uint64_t)(uintptr_t)d->shinfo),
+		rc = map_page(d, x.gpfn,
+			      pa_init((uint64_t)(uintptr_t)d->shinfo),
 			      p2m_ram_rw);
 		if (!rc) {
 			d->shinfo_gfn = x.gpfn;
@@ -58,7 +59,8 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (x.idx & XENMAPIDX_grant_table_status) {
 			return -EINVAL; /* v2 status frames: v1 only */
 		}
-		rc = gnttab_get_frame(&d->gnttab, (unsigned int)x.idx, &mfn, &va);
+		rc = gnttab_get_frame(&d->gnttab, (unsigned int)x.idx, &mfn,
+				      &va);
 		if (rc) {
 			return rc;
 		}
@@ -150,7 +152,8 @@ long do_memory_op(struct vcpu *v, const uint64_t args[5])
 	case XENMEM_maximum_reservation:
 		return (long)(v->dom->ram_size >> PAGE_SHIFT);
 	case XENMEM_maximum_gpfn:
-		return (long)((v->dom->ram_base + v->dom->ram_size) >> PAGE_SHIFT);
+		return (long)((v->dom->ram_base + v->dom->ram_size) >>
+			      PAGE_SHIFT);
 	default:
 		return -ENOSYS;
 	}

@@ -38,7 +38,8 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 	}
 	rc = evtchn_set_vcpu_info(
 		&d->evtchn, t->id,
-		(struct vcpu_info *)(uintptr_t)((pa.pa & PAGE_MASK) + r.offset));
+		(struct vcpu_info *)(uintptr_t)((pa.pa & PAGE_MASK) +
+						r.offset));
 	if (!rc) {
 		vgic_inject(&d->vgic, t->id, 31, true);
 	}

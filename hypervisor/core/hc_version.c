@@ -20,8 +20,8 @@ static uint32_t features_submap0(const struct domain *d)
 	if (d->privileged) {
 		f |= 1U << XENFEAT_dom0;
 	}
-	f |= d->direct_map ? (1U << XENFEAT_direct_mapped) :
-			     (1U << XENFEAT_not_direct_mapped);
+	f |= d->direct_map ? (1U << XENFEAT_direct_mapped)
+			   : (1U << XENFEAT_not_direct_mapped);
 	return f;
 }
 

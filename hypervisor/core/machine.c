@@ -118,8 +118,9 @@ static int parse_uart(const void *fdt, struct machine *m)
 	if (path) {
 		const char *colon = strchr(path, ':');
 
-		node = fdt_path_offset_namelen(
-			fdt, path, colon ? (int)(colon - path) : (int)strlen(path));
+		node = fdt_path_offset_namelen(fdt, path,
+					       colon ? (int)(colon - path)
+						     : (int)strlen(path));
 	}
 	if (node < 0) {
 		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
@@ -185,9 +186,9 @@ static void parse_modules(const void *fdt, struct machine *m, int chosen)
 			mod->kind = BOOT_MOD_RAMDISK;
 		} else {
 			/* Untyped: first is the kernel, second the ramdisk. */
-			mod->kind = m->nr_modules == 0 ? BOOT_MOD_KERNEL :
-				    m->nr_modules == 1 ? BOOT_MOD_RAMDISK :
-							 BOOT_MOD_OTHER;
+			mod->kind = m->nr_modules == 0	 ? BOOT_MOD_KERNEL
+				    : m->nr_modules == 1 ? BOOT_MOD_RAMDISK
+							 : BOOT_MOD_OTHER;
 		}
 		mod->bootargs = fdt_getprop(fdt, node, "bootargs", NULL);
 		mod->node = node;
@@ -225,8 +226,8 @@ int machine_parse(const void *fdt, struct machine *m, const char **why)
 	m->cmdline = "";
 	chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen >= 0) {
-		const char *c = fdt_getprop(fdt, chosen, "xen,xen-bootargs",
-					    NULL);
+		const char *c =
+			fdt_getprop(fdt, chosen, "xen,xen-bootargs", NULL);
 
 		if (!c) {
 			c = fdt_getprop(fdt, chosen, "bootargs", NULL);
@@ -240,8 +241,7 @@ int machine_parse(const void *fdt, struct machine *m, const char **why)
 	return 0;
 }
 
-bool cmdline_get(const char *cmdline, const char *name, char *val,
-		 size_t len)
+bool cmdline_get(const char *cmdline, const char *name, char *val, size_t len)
 {
 	size_t nl = strlen(name);
 	const char *p = cmdline;
@@ -250,8 +250,8 @@ bool cmdline_get(const char *cmdline, const char *name, char *val,
 		while (*p == ' ') {
 			p++;
 		}
-		if (strncmp(p, name, nl) == 0 && (p[nl] == '=' || p[nl] == ' ' ||
-						  p[nl] == '\0')) {
+		if (strncmp(p, name, nl) == 0 &&
+		    (p[nl] == '=' || p[nl] == ' ' || p[nl] == '\0')) {
 			size_t i = 0;
 
 			p += nl;

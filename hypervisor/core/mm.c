@@ -53,7 +53,8 @@ void mm_reserve(uint64_t base, uint64_t size)
 	}
 	first = (MAX(base, mm_base) - mm_base) >> PAGE_SHIFT;
 	last = (MIN(base + size, mm_base + (mm_pages << 12)) - mm_base +
-		PAGE_SIZE - 1) >> PAGE_SHIFT;
+		PAGE_SIZE - 1) >>
+	       PAGE_SHIFT;
 	for (uint64_t i = first; i < last; i++) {
 		if (!bit_test(i)) {
 			bit_set(i, true);

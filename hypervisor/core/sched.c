@@ -151,7 +151,8 @@ void sched_run(void)
 		spin_unlock(&c->rq_lock);
 		if (v) {
 			c->current = v;
-			c->slice_end = arch_counter() + arch_counter_freq() / 100;
+			c->slice_end =
+				arch_counter() + arch_counter_freq() / 100;
 			arch_vcpu_run(v);
 		}
 		arch_idle();

@@ -100,8 +100,8 @@ int gic_init(uint64_t dist, uint64_t redist, uint64_t redist_size)
 
 static uint64_t find_redist(uint64_t mpidr)
 {
-	uint32_t aff = (uint32_t)((mpidr & 0xffffff) |
-				  ((mpidr >> 8) & 0xff000000UL));
+	uint32_t aff =
+		(uint32_t)((mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000UL));
 
 	for (uint64_t a = gicr; a < gicr + gicr_size; a += GICR_STRIDE) {
 		uint64_t typer = rd64(a + GICR_TYPER);
@@ -138,7 +138,8 @@ int gic_cpu_init(void)
 		wr32(sgi + GICD_IPRIORITYR + i, 0xa0a0a0a0U);
 	}
 	/* Enable our SGIs (reschedule, call). */
-	wr32(sgi + GICD_ISENABLER, (1U << GIC_SGI_RESCHED) | (1U << GIC_SGI_CALL));
+	wr32(sgi + GICD_ISENABLER,
+	     (1U << GIC_SGI_RESCHED) | (1U << GIC_SGI_CALL));
 
 	/* CPU interface: system registers, EOImode=1 (split drop/deact). */
 	write_sysreg(ICC_SRE_EL2, read_sysreg(ICC_SRE_EL2) | 0xf);

@@ -16,8 +16,8 @@
 #define ESR_IL (1UL << 25)
 #define FSC_SYNC_EXT_ABORT 0x10UL
 
-static void enter_el1_vector(struct cpu_regs *regs, uint64_t esr,
-			     uint64_t far, bool set_far)
+static void enter_el1_vector(struct cpu_regs *regs, uint64_t esr, uint64_t far,
+			     bool set_far)
 {
 	uint64_t mode = regs->spsr & PSR_MODE_MASK;
 	uint64_t offset;
@@ -54,7 +54,8 @@ void inject_dabt(struct cpu_regs *regs, uint64_t far)
 {
 	uint64_t ec = abort_ec(regs, ESR_EC_DABT_LOW, ESR_EC_DABT_CUR);
 
-	enter_el1_vector(regs, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT,
+	enter_el1_vector(regs,
+			 (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT,
 			 far, true);
 }
 
@@ -62,6 +63,7 @@ void inject_iabt(struct cpu_regs *regs, uint64_t far)
 {
 	uint64_t ec = abort_ec(regs, ESR_EC_IABT_LOW, ESR_EC_IABT_CUR);
 
-	enter_el1_vector(regs, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT,
+	enter_el1_vector(regs,
+			 (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT,
 			 far, true);
 }

@@ -49,8 +49,8 @@ void mmu_setup_tables(uint64_t ram_base, uint64_t ram_size)
 			el2_l1[i] = lo | PTE_BLOCK | PTE_ATTR(ATTR_IDX_NORMAL) |
 				    PTE_SH_INNER | PTE_AF;
 		} else {
-			el2_l1[i] = lo | PTE_BLOCK |
-				    PTE_ATTR(ATTR_IDX_DEVICE) | PTE_AF | PTE_XN;
+			el2_l1[i] = lo | PTE_BLOCK | PTE_ATTR(ATTR_IDX_DEVICE) |
+				    PTE_AF | PTE_XN;
 		}
 	}
 	dsb(sy);
@@ -58,9 +58,10 @@ void mmu_setup_tables(uint64_t ram_base, uint64_t ram_size)
 
 void mmu_enable(void)
 {
-	write_sysreg(mair_el2, MAIR_DEVICE_NGNRNE |
-				       (MAIR_NORMAL_WB << (8 * ATTR_IDX_NORMAL)) |
-				       (MAIR_DEVICE_NGNRE << (8 * ATTR_IDX_DEVICE)));
+	write_sysreg(mair_el2,
+		     MAIR_DEVICE_NGNRNE |
+			     (MAIR_NORMAL_WB << (8 * ATTR_IDX_NORMAL)) |
+			     (MAIR_DEVICE_NGNRE << (8 * ATTR_IDX_DEVICE)));
 	write_sysreg(tcr_el2, TCR_T0SZ(25) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
 				      TCR_SH0_INNER | TCR_PS_40BIT |
 				      TCR_EL2_RES1);

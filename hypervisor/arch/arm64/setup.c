@@ -57,7 +57,8 @@ struct cpu_regs *arch_stack_frame(void)
 {
 	unsigned int id = this_cpu()->id;
 
-	return (struct cpu_regs *)(pcpu_stacks[id + 1] - sizeof(struct cpu_regs));
+	return (struct cpu_regs *)(pcpu_stacks[id + 1] -
+				   sizeof(struct cpu_regs));
 }
 
 static void fatal(const char *why)
@@ -161,10 +162,12 @@ void arch_boot_primary(uint64_t fdt_pa, uint64_t load_addr)
 		}
 	}
 	memory_init(fdt_pa);
-	fdt_copy = (char *)mm_alloc_pages(
-		ALIGN_UP(machine.fdt_size, PAGE_SIZE) >> PAGE_SHIFT, 1).pa;
-	if (!fdt_copy || fdt_move((const void *)fdt_pa, fdt_copy,
-				  (int)machine.fdt_size)) {
+	fdt_copy =
+		(char *)mm_alloc_pages(
+			ALIGN_UP(machine.fdt_size, PAGE_SIZE) >> PAGE_SHIFT, 1)
+			.pa;
+	if (!fdt_copy ||
+	    fdt_move((const void *)fdt_pa, fdt_copy, (int)machine.fdt_size)) {
 		fatal("cannot copy the device tree");
 	}
 	machine_parse(fdt_copy, &machine, &why);
@@ -194,7 +197,8 @@ void arch_idle(void)
 	write_sysreg(ICH_HCR_EL2, 0);
 	this_cpu()->arch.ich_hcr = 0;
 	__asm__ volatile("dsb sy\n wfi\n msr daifclr, #2\n isb\n"
-			 "msr daifset, #2" ::: "memory");
+			 "msr daifset, #2" ::
+				 : "memory");
 }
 
 void arch_send_resched(unsigned int cpu)

@@ -14,9 +14,9 @@
 
 #define ISS_RT(iss) ((unsigned int)(((iss) >> 5) & 31))
 #define ISS_SYSREG_MASK 0x3ffc1eUL /* Op0, Op2, Op1, CRn, CRm */
-#define SYSREG(op0, op1, crn, crm, op2)                                       \
-	(((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) |                  \
-	 ((uint64_t)(op1) << 14) | ((uint64_t)(crn) << 10) |                  \
+#define SYSREG(op0, op1, crn, crm, op2)                      \
+	(((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) | \
+	 ((uint64_t)(op1) << 14) | ((uint64_t)(crn) << 10) | \
 	 ((uint64_t)(crm) << 1))
 
 void sysreg_guest_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)

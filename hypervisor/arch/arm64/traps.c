@@ -19,9 +19,9 @@
 #include "trap.h"
 
 static const char *const vector_name[] = {
-	"EL2t sync", "EL2t irq",   "EL2t fiq",	"EL2t serror",
-	"EL2h sync", "EL2h irq",   "EL2h fiq",	"EL2h serror",
-	"EL1 sync",  "EL1 irq",	   "EL1 fiq",	"EL1 serror",
+	"EL2t sync",	"EL2t irq",    "EL2t fiq",    "EL2t serror",
+	"EL2h sync",	"EL2h irq",    "EL2h fiq",    "EL2h serror",
+	"EL1 sync",	"EL1 irq",     "EL1 fiq",     "EL1 serror",
 	"AArch32 sync", "AArch32 irq", "AArch32 fiq", "AArch32 serror",
 };
 
@@ -60,9 +60,10 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 		/* A call that deschedules the vCPU completes with 0. */
 		regs->x[0] = 0;
 		regs->x[0] = (uint64_t)hypercall_dispatch(v, nr, args);
-		pr_debug("d%u v%u: hypercall %lu (%lx, %lx) = %ld\n", v->dom->id,
-			 v->id, (unsigned long)nr, (unsigned long)args[0],
-			 (unsigned long)args[1], (long)regs->x[0]);
+		pr_debug("d%u v%u: hypercall %lu (%lx, %lx) = %ld\n",
+			 v->dom->id, v->id, (unsigned long)nr,
+			 (unsigned long)args[0], (unsigned long)args[1],
+			 (long)regs->x[0]);
 		return;
 	}
 	if (imm == 0) {

@@ -25,10 +25,10 @@
 #define VTCR_SH0_INNER (3UL << 12)
 #define VTCR_PS_40BIT (2UL << 16)
 
-#define GUEST_HCR                                                             \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI |          \
-	 HCR_TSC | HCR_RW | HCR_BSU_IS | HCR_FB | HCR_TACR | HCR_TIDCP |      \
-	 HCR_TSW | HCR_APK | HCR_API)
+#define GUEST_HCR                                                              \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TSC | \
+	 HCR_RW | HCR_BSU_IS | HCR_FB | HCR_TACR | HCR_TIDCP | HCR_TSW |       \
+	 HCR_APK | HCR_API)
 
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
@@ -157,9 +157,9 @@ static void load_vcpu(struct vcpu *v)
 	write_sysreg(vmpidr_el2, v->arch.vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(P2M_VTCR_T0SZ) |
-				       VTCR_SL0(P2M_VTCR_SL0) | VTCR_IRGN0_WBWA |
-				       VTCR_ORGN0_WBWA | VTCR_SH0_INNER |
-				       VTCR_PS_40BIT);
+				       VTCR_SL0(P2M_VTCR_SL0) |
+				       VTCR_IRGN0_WBWA | VTCR_ORGN0_WBWA |
+				       VTCR_SH0_INNER | VTCR_PS_40BIT);
 	write_sysreg(vttbr_el2, p2m_vttbr(&v->dom->p2m));
 	write_sysreg(hcr_el2, v->arch.hcr);
 	isb();

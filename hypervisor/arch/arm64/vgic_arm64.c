@@ -24,12 +24,12 @@
 #define GICR_FRAME 0x20000UL
 #define GICD_SIZE 0x10000UL
 
-#define LR_READ(n, crm, op2)                                                  \
-	case n:                                                               \
+#define LR_READ(n, crm, op2) \
+	case n:              \
 		return read_sysreg(S3_4_C12_##crm##_##op2)
-#define LR_WRITE(n, crm, op2)                                                 \
-	case n:                                                               \
-		write_sysreg(S3_4_C12_##crm##_##op2, v);                      \
+#define LR_WRITE(n, crm, op2)                            \
+	case n:                                          \
+		write_sysreg(S3_4_C12_##crm##_##op2, v); \
 		break
 
 static uint64_t lr_read(unsigned int n)

@@ -72,7 +72,7 @@ _Static_assert(sizeof(struct vcpu_time_info) == 32, "vcpu_time_info");
 
 struct vcpu_info {
 	uint8_t evtchn_upcall_pending; /* OUT: set by Xen */
-	uint8_t evtchn_upcall_mask;    /* unused on arm */
+	uint8_t evtchn_upcall_mask; /* unused on arm */
 	uint8_t pad[6];
 	uint64_t evtchn_pending_sel; /* OUT: selector of pending words */
 	struct vcpu_time_info time;

@@ -82,8 +82,9 @@ struct domain {
 	uint64_t hvm_params[HVM_NR_PARAMS];
 };
 
-struct domain *domain_create(domid_t id, const char *name, unsigned int nr_vcpus,
-			     bool privileged, unsigned int nr_spis);
+struct domain *domain_create(domid_t id, const char *name,
+			     unsigned int nr_vcpus, bool privileged,
+			     unsigned int nr_spis);
 struct domain *domain_lookup(domid_t id);
 unsigned int domain_count_alive(void);
 void domain_shutdown(struct domain *d, unsigned int reason);

@@ -49,5 +49,4 @@ struct machine {
 int machine_parse(const void *fdt, struct machine *m, const char **why);
 
 /* Find "name=value" in a command line; copies value; false if absent. */
-bool cmdline_get(const char *cmdline, const char *name, char *val,
-		 size_t len);
+bool cmdline_get(const char *cmdline, const char *name, char *val, size_t len);

@@ -32,50 +32,50 @@ extern jmp_buf ut_jmp;
 void ut_register(const char *name, ut_fn fn);
 int ut_main(int argc, char **argv);
 
-#define TEST(name)                                                            \
-	static void name(void);                                               \
-	__attribute__((constructor)) static void ut_reg_##name(void)          \
-	{                                                                     \
-		ut_register(#name, name);                                     \
-	}                                                                     \
+#define TEST(name)                                                   \
+	static void name(void);                                      \
+	__attribute__((constructor)) static void ut_reg_##name(void) \
+	{                                                            \
+		ut_register(#name, name);                            \
+	}                                                            \
 	static void name(void)
 
-#define UT_FAIL_(fatal, ...)                                                  \
-	do {                                                                  \
-		fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__);             \
-		fprintf(stderr, __VA_ARGS__);                                 \
-		fprintf(stderr, "\n");                                        \
-		ut_failed_flag = 1;                                           \
-		if (fatal) {                                                  \
-			longjmp(ut_jmp, 1);                                   \
-		}                                                             \
+#define UT_FAIL_(fatal, ...)                                      \
+	do {                                                      \
+		fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__); \
+		fprintf(stderr, __VA_ARGS__);                     \
+		fprintf(stderr, "\n");                            \
+		ut_failed_flag = 1;                               \
+		if (fatal) {                                      \
+			longjmp(ut_jmp, 1);                       \
+		}                                                 \
 	} while (0)
 
-#define EXPECT_TRUE(c)                                                        \
-	do {                                                                  \
-		if (!(c)) {                                                   \
-			UT_FAIL_(0, "expected true: %s", #c);                 \
-		}                                                             \
+#define EXPECT_TRUE(c)                                        \
+	do {                                                  \
+		if (!(c)) {                                   \
+			UT_FAIL_(0, "expected true: %s", #c); \
+		}                                             \
 	} while (0)
 
-#define ASSERT_TRUE(c)                                                        \
-	do {                                                                  \
-		if (!(c)) {                                                   \
-			UT_FAIL_(1, "required true: %s", #c);                 \
-		}                                                             \
+#define ASSERT_TRUE(c)                                        \
+	do {                                                  \
+		if (!(c)) {                                   \
+			UT_FAIL_(1, "required true: %s", #c); \
+		}                                             \
 	} while (0)
 
 #define EXPECT_FALSE(c) EXPECT_TRUE(!(c))
 #define ASSERT_FALSE(c) ASSERT_TRUE(!(c))
 
-#define UT_CMP_(fatal, a, op, b)                                              \
-	do {                                                                  \
-		long long ut_a_ = (long long)(a);                             \
-		long long ut_b_ = (long long)(b);                             \
-		if (!(ut_a_ op ut_b_)) {                                      \
-			UT_FAIL_(fatal, "%s %s %s (%lld vs %lld)", #a, #op,  \
-				 #b, ut_a_, ut_b_);                           \
-		}                                                             \
+#define UT_CMP_(fatal, a, op, b)                                            \
+	do {                                                                \
+		long long ut_a_ = (long long)(a);                           \
+		long long ut_b_ = (long long)(b);                           \
+		if (!(ut_a_ op ut_b_)) {                                    \
+			UT_FAIL_(fatal, "%s %s %s (%lld vs %lld)", #a, #op, \
+				 #b, ut_a_, ut_b_);                         \
+		}                                                           \
 	} while (0)
 
 #define EXPECT_EQ(a, b) UT_CMP_(0, a, ==, b)
@@ -87,14 +87,14 @@ int ut_main(int argc, char **argv);
 #define ASSERT_EQ(a, b) UT_CMP_(1, a, ==, b)
 #define ASSERT_NE(a, b) UT_CMP_(1, a, !=, b)
 
-#define EXPECT_STREQ(a, b)                                                    \
-	do {                                                                  \
-		const char *ut_a_ = (a), *ut_b_ = (b);                        \
-		if (!ut_a_ || !ut_b_ || strcmp(ut_a_, ut_b_) != 0) {          \
-			UT_FAIL_(0, "%s == %s (\"%s\" vs \"%s\")", #a, #b,   \
-				 ut_a_ ? ut_a_ : "(null)",                    \
-				 ut_b_ ? ut_b_ : "(null)");                   \
-		}                                                             \
+#define EXPECT_STREQ(a, b)                                                 \
+	do {                                                               \
+		const char *ut_a_ = (a), *ut_b_ = (b);                     \
+		if (!ut_a_ || !ut_b_ || strcmp(ut_a_, ut_b_) != 0) {       \
+			UT_FAIL_(0, "%s == %s (\"%s\" vs \"%s\")", #a, #b, \
+				 ut_a_ ? ut_a_ : "(null)",                 \
+				 ut_b_ ? ut_b_ : "(null)");                \
+		}                                                          \
 	} while (0)
 
 #define EXPECT_MEMEQ(a, b, n) EXPECT_TRUE(memcmp((a), (b), (n)) == 0)
