@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scheduler: one run queue per pCPU, round robin with a time slice.
- * A vCPU stays on its home pCPU. Blocking (WFI, SCHEDOP_block) and waking
- * are ordered by the home run queue's lock, so a wake-up that races with a
- * block is never lost (wake_pending is checked under the lock).
+ * The scheduler: one run queue per pCPU, round robin on yields, blocks and
+ * reschedule requests (no time slice yet). A vCPU stays on its home pCPU.
+ * Blocking (WFI, SCHEDOP_block) and waking are ordered by the home run
+ * queue's lock, so a wake-up that races with a block is never lost.
  */
 #include <sable/arch.h>
 #include <sable/domain.h>
@@ -80,13 +80,28 @@ void sched_block_current(void)
 	struct vcpu *v = c->current;
 
 	spin_lock(&c->rq_lock);
-	if (v->wake_pending || sched_arch_has_work(v)) {
+	if (v->wake_pending) {
 		v->wake_pending = false;
 		spin_unlock(&c->rq_lock);
 		return;
 	}
 	v->state = VCPU_BLOCKED;
 	spin_unlock(&c->rq_lock);
+	/*
+	 * Checked without the run-queue lock: the device models and event
+	 * channels take their own locks and then wake vCPUs (run-queue lock),
+	 * so taking theirs under ours would invert the order. A wake-up that
+	 * lands from here on finds the vCPU blocked and queues it.
+	 */
+	if (sched_arch_has_work(v)) {
+		spin_lock(&c->rq_lock);
+		if (v->state == VCPU_BLOCKED) {
+			v->state = VCPU_RUNNING;
+			spin_unlock(&c->rq_lock);
+			return;
+		}
+		spin_unlock(&c->rq_lock); /* already queued by a wake-up */
+	}
 	sched_arch_save_current(v);
 	c->current = NULL;
 	sched_run();
@@ -151,8 +166,6 @@ void sched_run(void)
 		spin_unlock(&c->rq_lock);
 		if (v) {
 			c->current = v;
-			c->slice_end =
-				arch_counter() + arch_counter_freq() / 100;
 			arch_vcpu_run(v);
 		}
 		arch_idle();

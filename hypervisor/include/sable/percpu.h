@@ -30,8 +30,6 @@ struct pcpu {
 	struct vcpu *rq_head, *rq_tail;
 	/* The vCPU whose EL1 state is in the registers (lazy switch). */
 	struct vcpu *loaded;
-	/* Time the current vCPU's slice ends (counter ticks). */
-	uint64_t slice_end;
 	struct pcpu_arch arch;
 };
 
