@@ -6,10 +6,11 @@ GUESTS := hello hostile
 GUEST_B := $(B)/guests
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -mgeneral-regs-only \
 	-mstrict-align -mno-outline-atomics -fno-stack-protector \
-	-fno-asynchronous-unwind-tables $(WARN) -Ihypervisor/include \
+	-fno-asynchronous-unwind-tables -fno-builtin \
+	-fno-tree-loop-distribute-patterns $(WARN) -Ihypervisor/include \
 	-Iguests/lib -MMD -MP
 GUEST_LIB_SRCS := guests/lib/start.S guests/lib/hypercall.S guests/lib/guest.c \
-	hypervisor/lib/vsnprintf.c
+	hypervisor/lib/vsnprintf.c hypervisor/lib/libc.c
 
 define GUEST_template
 $(GUEST_B)/$(1).elf: $(GUEST_LIB_SRCS) $(wildcard guests/$(1)/*.c) guests/lib/guest.lds

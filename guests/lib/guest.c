@@ -4,39 +4,6 @@
 struct exc_record last_exc;
 static unsigned int passed, failed;
 
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--) {
-		*p++ = (unsigned char)c;
-	}
-	return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *p = d;
-	const unsigned char *q = s;
-
-	while (n--) {
-		*p++ = *q++;
-	}
-	return d;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const unsigned char *x = a, *y = b;
-
-	for (size_t i = 0; i < n; i++) {
-		if (x[i] != y[i]) {
-			return x[i] - y[i];
-		}
-	}
-	return 0;
-}
-
 bool on_sable(void)
 {
 	char extra[XEN_EXTRAVERSION_LEN] = { 0 };
@@ -48,25 +15,6 @@ bool on_sable(void)
 		}
 	}
 	return false;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n]) {
-		n++;
-	}
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
 }
 
 void gputs(const char *s)

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor log on its own UART, serialised by one lock, and a ring
- * of recent output for the toolstack. Every line starts with "sable: ";
- * errors with "sable: ERROR: " (the system tests fail on those).
+ * The hypervisor log on its own UART, serialised by one lock; guest
+ * console output; input typed on the UART, queued for dom0. Every log line
+ * starts with "sable: "; errors with "sable: ERROR: " (the system tests
+ * fail on those).
  */
 #include <sable/arch.h>
-
-#include "console.h"
+#include <sable/domain.h>
 #include <sable/lib.h>
 #include <sable/log.h>
 #include <sable/spinlock.h>
+
+#include "console.h"
 
 /* Protects: console output ordering. */
 static spinlock_t console_lock = SPINLOCK_INIT;
@@ -58,10 +60,6 @@ void console_write_raw(const char *s, size_t len)
 }
 
 /* ---- guest output and dom0 input --------------------------------------- */
-
-#include <sable/domain.h>
-
-#include "console.h"
 
 void console_guest_output(struct domain *d, const char *s, size_t len)
 {

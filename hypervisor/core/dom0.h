@@ -14,6 +14,9 @@ struct dom0_layout {
 	uint64_t initrd, initrd_end;
 };
 
+/* Room reserved for dom0's device tree (Linux maps at most 2 MiB of it). */
+#define FDT_MAX (2UL << 20)
+
 /* The event-channel upcall PPI (INTID) given to guests in /hypervisor. */
 #define EVTCHN_UPCALL_INTID 31
 

@@ -21,7 +21,6 @@
 #define ARM64_IMAGE_MAGIC 0x644d5241U
 #define SZ_2M (2UL << 20)
 #define DOM0_MEM_DEFAULT (512UL << 20)
-#define FDT_MAX (2UL << 20)
 
 struct image_header {
 	uint32_t code0, code1;

@@ -17,7 +17,6 @@
 
 #include "dom0.h"
 
-#define FDT_MAX (2UL << 20)
 #define GNTTAB_WINDOW_SIZE 0x01000000UL
 
 #define CHECK(expr)                                         \

@@ -63,12 +63,8 @@ static void *gfn_to_va(struct domain *d, uint64_t gfn, bool writable)
 {
 	paddr_t pa;
 	enum p2m_type t;
-	int rc;
 
-	spin_lock(&d->p2m.lock);
-	rc = p2m_lookup(&d->p2m, gfn_to_ipa(gfn_init(gfn)), &pa, &t);
-	spin_unlock(&d->p2m.lock);
-	if (rc || t == p2m_mmio ||
+	if (domain_gfn_lookup(d, gfn, &pa, &t) || t == p2m_mmio ||
 	    (writable && (t == p2m_ram_ro || t == p2m_grant_ro))) {
 		return NULL;
 	}

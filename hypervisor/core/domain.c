@@ -94,6 +94,17 @@ struct domain *domain_create(domid_t id, const char *name,
 	return d;
 }
 
+int domain_gfn_lookup(struct domain *d, uint64_t gfn, paddr_t *pa,
+		      enum p2m_type *type)
+{
+	int rc;
+
+	spin_lock(&d->p2m.lock);
+	rc = p2m_lookup(&d->p2m, gfn_to_ipa(gfn_init(gfn)), pa, type);
+	spin_unlock(&d->p2m.lock);
+	return rc;
+}
+
 struct domain *domain_lookup(domid_t id)
 {
 	if (id >= MAX_DOMAINS) {

@@ -48,13 +48,9 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (x.idx != 0) {
 			return -EINVAL;
 		}
-		rc = map_page(d, x.gpfn,
-			      pa_init((uint64_t)(uintptr_t)d->shinfo),
-			      p2m_ram_rw);
-		if (!rc) {
-			d->shinfo_gfn = x.gpfn;
-		}
-		return rc;
+		return map_page(d, x.gpfn,
+				pa_init((uint64_t)(uintptr_t)d->shinfo),
+				p2m_ram_rw);
 	case XENMAPSPACE_grant_table:
 		if (x.idx & XENMAPIDX_grant_table_status) {
 			return -EINVAL; /* v2 status frames: v1 only */

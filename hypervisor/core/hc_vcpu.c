@@ -16,9 +16,9 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 {
 	struct vcpu_register_vcpu_info r;
 	struct domain *d = v->dom;
+	struct vcpu_info *cur;
 	paddr_t pa;
 	enum p2m_type type;
-	int rc;
 
 	if (copy_from_guest(&r, gva, sizeof(r))) {
 		return -EFAULT;
@@ -26,24 +26,18 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7)) {
 		return -EINVAL;
 	}
-	if (evtchn_vcpu_info(&d->evtchn, t->id) &&
-	    evtchn_vcpu_info(&d->evtchn, t->id) != &d->shinfo->vcpu_info[0]) {
+	cur = evtchn_vcpu_info(&d->evtchn, t->id);
+	if (cur && cur != &d->shinfo->vcpu_info[0]) {
 		return -EBUSY;
 	}
-	spin_lock(&d->p2m.lock);
-	rc = p2m_lookup(&d->p2m, gfn_to_ipa(gfn_init(r.mfn)), &pa, &type);
-	spin_unlock(&d->p2m.lock);
-	if (rc || (type != p2m_ram_rw)) {
+	if (domain_gfn_lookup(d, r.mfn, &pa, &type) || type != p2m_ram_rw) {
 		return -EINVAL;
 	}
-	rc = evtchn_set_vcpu_info(
+	/* This marks an upcall pending; the guest-entry path raises it. */
+	return evtchn_set_vcpu_info(
 		&d->evtchn, t->id,
 		(struct vcpu_info *)(uintptr_t)((pa.pa & PAGE_MASK) +
 						r.offset));
-	if (!rc) {
-		vgic_inject(&d->vgic, t->id, 31, true);
-	}
-	return rc;
 }
 
 long do_vcpu_op(struct vcpu *v, const uint64_t args[5])

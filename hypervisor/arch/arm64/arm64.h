@@ -28,7 +28,6 @@ void mmu_enable(void);
 
 /* gicv3.c */
 #define GIC_SGI_RESCHED 0
-#define GIC_SGI_CALL 1
 #define GIC_PPI_MAINT 25
 #define GIC_PPI_HYPTIMER 26
 #define GIC_PPI_VTIMER 27

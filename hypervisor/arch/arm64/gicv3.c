@@ -137,9 +137,8 @@ int gic_cpu_init(void)
 	for (unsigned int i = 0; i < 32; i += 4) {
 		wr32(sgi + GICD_IPRIORITYR + i, 0xa0a0a0a0U);
 	}
-	/* Enable our SGIs (reschedule, call). */
-	wr32(sgi + GICD_ISENABLER,
-	     (1U << GIC_SGI_RESCHED) | (1U << GIC_SGI_CALL));
+	/* Enable our reschedule SGI. */
+	wr32(sgi + GICD_ISENABLER, 1U << GIC_SGI_RESCHED);
 
 	/* CPU interface: system registers, EOImode=1 (split drop/deact). */
 	write_sysreg(ICC_SRE_EL2, read_sysreg(ICC_SRE_EL2) | 0xf);

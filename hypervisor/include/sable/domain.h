@@ -77,8 +77,6 @@ struct domain {
 	struct evtchn_domain evtchn;
 	struct gnttab_domain gnttab;
 	struct shared_info *shinfo; /* the shared_info page */
-	uint64_t shinfo_gfn; /* where the guest placed it, 0 if nowhere */
-	uint64_t gnttab_window; /* IPA of the grant-table window in the DT */
 	uint64_t hvm_params[HVM_NR_PARAMS];
 };
 
@@ -86,6 +84,9 @@ struct domain *domain_create(domid_t id, const char *name,
 			     unsigned int nr_vcpus, bool privileged,
 			     unsigned int nr_spis);
 struct domain *domain_lookup(domid_t id);
+/* Translate one of @d's frames (takes the p2m lock). 0 or -ENOENT. */
+int domain_gfn_lookup(struct domain *d, uint64_t gfn, paddr_t *pa,
+		      enum p2m_type *type);
 unsigned int domain_count_alive(void);
 void domain_shutdown(struct domain *d, unsigned int reason);
 
