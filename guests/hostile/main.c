@@ -6,11 +6,14 @@
  * this guest, and the hypervisor must keep running (the guest reports and
  * shuts down cleanly at the end). Runs the same on Xen 4.17.
  */
+#include <public/hvm.h>
+
 #include "guest.h"
 
 #define ENOSYS 38
 #define EFAULT 14
 #define EINVAL 22
+#define ENOENT 2
 
 /* An IPA nothing is mapped at in QEMU virt's map (between devices). */
 #define UNMAPPED_IPA 0x0b000000UL
@@ -69,6 +72,29 @@ static void bad_addresses(void)
 	}
 }
 
+/* Out-of-range sub-ops, ports, vCPUs and params of the other hypercalls. */
+static void bad_indexes(void)
+{
+	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = 9999 };
+	uint32_t port = 0xffffff;
+	long rc;
+
+	rc = xen_hypercall(__HYPERVISOR_event_channel_op, 4 /* send */,
+			   (unsigned long)&port, 0, 0, 0);
+	check(rc == -EINVAL, "evtchn_send_bad_port", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_event_channel_op, 4, BAD_GVA, 0, 0, 0);
+	check(rc == -EFAULT, "evtchn_bad_address", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_grant_table_op, 99, 0, 0, 0, 0);
+	check(rc == -ENOSYS, "gnttab_bad_subop", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_memory_op, 63, 0, 0, 0, 0);
+	check(rc == -ENOSYS, "memory_op_bad_subop", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_vcpu_op, 10, 1000, 0, 0, 0);
+	check(rc == -ENOENT, "vcpu_op_bad_vcpu", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_hvm_op, 1 /* get_param */,
+			   (unsigned long)&p, 0, 0, 0);
+	check(rc == -EINVAL, "hvm_get_param_bad_index", "rc %ld", rc);
+}
+
 static void bad_mmio_and_hvc(void)
 {
 	uint64_t before = last_exc.count;
@@ -104,6 +130,7 @@ void guest_main(const void *dtb)
 	gputs("hostile: probing bad hypercalls and accesses\n");
 	bad_numbers();
 	bad_addresses();
+	bad_indexes();
 	bad_mmio_and_hvc();
 	gputs("hostile: still alive\n");
 }
