@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Boot, portable part: banner, the hypervisor command line, dom0 (from the
- * boot modules) and then the scheduler on the boot pCPU.
+ * boot modules), the boot-time domUs (/chosen xen,domain nodes) and then
+ * the scheduler on the boot pCPU.
  */
 #include <sable/arch.h>
 #include <sable/domain.h>
+#include <sable/errno.h>
 #include <sable/hypercall.h>
 #include <sable/lib.h>
 #include <sable/log.h>
@@ -33,6 +35,7 @@ static void banner(const struct machine *m)
 void boot_main(struct machine *m)
 {
 	char v[16];
+	int rc, domus;
 
 	if (cmdline_get(m->cmdline, "loglvl", v, sizeof(v)) && v[0] >= '0' &&
 	    v[0] <= '4') {
@@ -44,8 +47,15 @@ void boot_main(struct machine *m)
 		/* Proves the EL2 vectors: decoded, printed, machine stopped. */
 		__asm__ volatile("brk #0x5ab");
 	}
-	if (dom0_build(m)) {
-		pr_err("no domain could be built: stopping\n");
+	rc = dom0_build(m);
+	if (rc && rc != -ENOENT) {
+		pr_err("dom0 could not be built: stopping\n");
+		arch_machine_exit(2);
+	}
+	domus = domu_build_all(m);
+	if (rc == -ENOENT && domus <= 0) {
+		pr_err("no dom0 kernel module (/chosen/module, "
+		       "multiboot,kernel) and no boot-time domain: stopping\n");
 		arch_machine_exit(2);
 	}
 	pr_info("free memory: %lu MiB; starting domains\n",

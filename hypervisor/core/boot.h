@@ -2,9 +2,16 @@
 /* The portable part of boot, after the arch has the machine running. */
 #pragma once
 
+#include <stdint.h>
+
 struct machine;
 
 __attribute__((noreturn)) void boot_main(struct machine *m);
 
-/* dom0_build.c */
+/* dom0_build.c: 0, or a negative errno (-ENOENT: no dom0 kernel module). */
 int dom0_build(struct machine *m);
+/* domu_build.c: how many boot-time domUs were built, or a negative errno. */
+int domu_build_all(struct machine *m);
+/* kimage.c: an arm64 Image's text_offset and the span it needs. */
+int arm64_image_info(const void *img, uint64_t size, uint64_t *text_offset,
+		     uint64_t *span);

@@ -18,15 +18,8 @@
 #include "boot.h"
 #include "dom0.h"
 
-#define ARM64_IMAGE_MAGIC 0x644d5241U
 #define SZ_2M (2UL << 20)
 #define DOM0_MEM_DEFAULT (512UL << 20)
-
-struct image_header {
-	uint32_t code0, code1;
-	uint64_t text_offset, image_size, flags, res2, res3, res4;
-	uint32_t magic, res5;
-};
 
 static const struct boot_module *find_module(const struct machine *m,
 					     enum boot_module_kind kind)
@@ -67,20 +60,17 @@ static int dom0_params(const struct machine *m, uint64_t *mem,
 
 static int load_kernel(const struct boot_module *k, struct dom0_layout *l)
 {
-	const struct image_header *h = (const void *)(uintptr_t)k->addr;
-	uint64_t size;
+	uint64_t text_offset, span;
 
-	if (k->size < sizeof(*h) || h->magic != ARM64_IMAGE_MAGIC) {
+	if (arm64_image_info((const void *)(uintptr_t)k->addr, k->size,
+			     &text_offset, &span)) {
 		pr_err("dom0 kernel at 0x%lx (%lu bytes) is not an arm64 "
 		       "Image\n",
 		       (unsigned long)k->addr, (unsigned long)k->size);
-		pr_err("header words: %x %x magic %x\n", h->code0, h->code1,
-		       h->magic);
 		return -EINVAL;
 	}
-	size = h->image_size ? h->image_size : k->size;
-	l->kernel = l->ram_base + h->text_offset;
-	l->kernel_end = l->kernel + MAX(size, k->size);
+	l->kernel = l->ram_base + text_offset;
+	l->kernel_end = l->kernel + span;
 	if (l->kernel_end + FDT_MAX > l->ram_base + l->ram_size) {
 		pr_err("dom0 kernel does not fit in dom0_mem\n");
 		return -ENOMEM;
@@ -121,9 +111,7 @@ int dom0_build(struct machine *m)
 	int rc;
 
 	if (!k) {
-		pr_err("no dom0 kernel module (/chosen/module, "
-		       "multiboot,kernel)\n");
-		return -ENOENT;
+		return -ENOENT; /* boot-time domUs only */
 	}
 	if (dom0_params(m, &mem, &nr_vcpus)) {
 		pr_err("bad dom0_mem or dom0_max_vcpus\n");

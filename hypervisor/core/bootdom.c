@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading boot-time domain descriptions (Xen's dom0less binding):
+ *
+ *   chosen {
+ *       domU1 {
+ *           compatible = "xen,domain";
+ *           #address-cells = <1>; #size-cells = <1>;
+ *           memory = <0 0x20000>;          64-bit, in KiB
+ *           cpus = <1>;
+ *           vpl011;                        optional: an emulated UART
+ *           module@50000000 {
+ *               compatible = "multiboot,kernel", "multiboot,module";
+ *               reg = <0x50000000 0x100000>;
+ *               bootargs = "...";
+ *           };
+ *           module@51000000 { compatible = "multiboot,ramdisk", ...; };
+ *       };
+ *   };
+ *
+ * Every field is checked here; a bad description names its node and field.
+ */
+#include <libfdt.h>
+
+#include <sable/bootdom.h>
+#include <sable/errno.h>
+#include <sable/lib.h>
+
+static uint64_t cells_value(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++) {
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	}
+	return v;
+}
+
+/* A u32 or u64 property; false if absent or of another length. */
+static bool read_number(const void *fdt, int node, const char *prop,
+			uint64_t *val)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p || (len != 4 && len != 8)) {
+		return false;
+	}
+	*val = cells_value(p, len / 4);
+	return true;
+}
+
+static int read_module(const void *fdt, int dom, int node,
+		       struct bootdom_module *mod)
+{
+	int ac = fdt_address_cells(fdt, dom);
+	int sc = fdt_size_cells(fdt, dom);
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
+	    len != (ac + sc) * 4) {
+		return -EINVAL;
+	}
+	mod->addr = cells_value(reg, ac);
+	mod->size = cells_value(reg + ac, sc);
+	if (!mod->size || mod->addr + mod->size < mod->addr) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool is_compatible(const void *fdt, int node, const char *c)
+{
+	return fdt_node_check_compatible(fdt, node, c) == 0;
+}
+
+static int read_modules(const void *fdt, int dom, struct boot_domain *bd,
+			const char **why)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, dom)
+	{
+		struct bootdom_module *mod = NULL;
+
+		if (is_compatible(fdt, node, "multiboot,kernel") ||
+		    is_compatible(fdt, node, "xen,linux-zimage")) {
+			mod = &bd->kernel;
+			if (!bd->bootargs) {
+				bd->bootargs = fdt_getprop(fdt, node,
+							   "bootargs", NULL);
+			}
+		} else if (is_compatible(fdt, node, "multiboot,ramdisk") ||
+			   is_compatible(fdt, node, "xen,linux-initrd")) {
+			mod = &bd->ramdisk;
+		} else {
+			continue; /* device-tree fragments etc.: not used */
+		}
+		if (mod->size) {
+			*why = "two modules of the same kind";
+			return -EINVAL;
+		}
+		if (read_module(fdt, dom, node, mod)) {
+			*why = "module reg does not match #address-cells and "
+			       "#size-cells";
+			return -EINVAL;
+		}
+	}
+	if (!bd->kernel.size) {
+		*why = "no multiboot,kernel module";
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
+		       const char **why)
+{
+	const char *name = fdt_get_name(fdt, dom, NULL);
+	uint64_t v;
+
+	memset(bd, 0, sizeof(*bd));
+	snprintf(bd->name, sizeof(bd->name), "%s", name ? name : "?");
+	if (!read_number(fdt, dom, "memory", &bd->mem_kib)) {
+		*why = "missing or malformed memory (KiB, u32 or u64)";
+		return -EINVAL;
+	}
+	if (bd->mem_kib < 4096 || bd->mem_kib > (64ULL << 20)) {
+		*why = "memory out of range (4 MiB to 64 GiB)";
+		return -EINVAL;
+	}
+	if (!read_number(fdt, dom, "cpus", &v) || v == 0 ||
+	    v > BOOTDOM_MAX_VCPUS) {
+		*why = "missing or out-of-range cpus";
+		return -EINVAL;
+	}
+	bd->nr_vcpus = (unsigned int)v;
+	bd->vpl011 = fdt_getprop(fdt, dom, "vpl011", NULL) != NULL;
+	bd->bootargs = fdt_getprop(fdt, dom, "bootargs", NULL);
+	return read_modules(fdt, dom, bd, why);
+}
+
+int bootdom_parse(const void *fdt, struct boot_domain *out, unsigned int max,
+		  const char **why, const char **node)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	unsigned int n = 0;
+	int dom;
+
+	*why = NULL;
+	*node = NULL;
+	if (chosen < 0) {
+		return 0;
+	}
+	fdt_for_each_subnode(dom, fdt, chosen)
+	{
+		int rc;
+
+		if (!is_compatible(fdt, dom, "xen,domain")) {
+			continue;
+		}
+		*node = fdt_get_name(fdt, dom, NULL);
+		if (n == max) {
+			*why = "too many boot-time domains";
+			return -ENOSPC;
+		}
+		rc = read_domain(fdt, dom, &out[n], why);
+		if (rc) {
+			return rc;
+		}
+		n++;
+	}
+	*node = NULL;
+	return (int)n;
+}

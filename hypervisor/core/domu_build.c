@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building the boot-time domUs described under /chosen (Xen's dom0less
+ * binding, see bootdom.c). Each gets domid 1, 2, ... in node order, its own
+ * zeroed RAM at Xen's guest RAM base (one 2 MiB-aligned allocation, mapped
+ * with the largest blocks), its kernel at RAM base + text_offset, a device
+ * tree written from scratch after it, the ramdisk after that, a vGICv3 at
+ * Xen's guest addresses and, when asked for, an emulated UART. A bad
+ * description or a domain that does not fit is reported and skipped; the
+ * others are still built.
+ */
+#include <sable/arch.h>
+#include <sable/bootdom.h>
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/lib.h>
+#include <sable/log.h>
+#include <sable/machine.h>
+#include <sable/mm.h>
+
+#include "boot.h"
+#include "domu.h"
+
+#define SZ_2M (2UL << 20)
+
+struct domu_ram {
+	uint64_t pa; /* machine address of GUEST_RAM_BASE */
+	uint64_t size;
+};
+
+static void *ram_va(const struct domu_ram *r, uint64_t ipa)
+{
+	return (void *)(uintptr_t)(r->pa + (ipa - GUEST_RAM_BASE));
+}
+
+static int place_images(const struct boot_domain *bd, const struct domu_ram *r,
+			struct domu_layout *l)
+{
+	uint64_t text_offset, span, end = GUEST_RAM_BASE + r->size;
+
+	if (arm64_image_info((const void *)(uintptr_t)bd->kernel.addr,
+			     bd->kernel.size, &text_offset, &span)) {
+		pr_err("domain %s: kernel at 0x%lx is not an arm64 Image\n",
+		       bd->name, (unsigned long)bd->kernel.addr);
+		return -EINVAL;
+	}
+	l->ram_size = r->size;
+	l->kernel = GUEST_RAM_BASE + text_offset;
+	l->kernel_end = l->kernel + span;
+	l->fdt = ALIGN_UP(l->kernel_end, SZ_2M);
+	if (bd->ramdisk.size) {
+		l->initrd = l->fdt + DOMU_FDT_MAX;
+		l->initrd_end = l->initrd + bd->ramdisk.size;
+	}
+	if (l->kernel_end > end || l->fdt + DOMU_FDT_MAX > end ||
+	    l->initrd_end > end) {
+		pr_err("domain %s: kernel, device tree and ramdisk do not fit "
+		       "in %lu MiB\n",
+		       bd->name, (unsigned long)(r->size >> 20));
+		return -ENOMEM;
+	}
+	memcpy(ram_va(r, l->kernel), (const void *)(uintptr_t)bd->kernel.addr,
+	       bd->kernel.size);
+	if (bd->ramdisk.size) {
+		memcpy(ram_va(r, l->initrd),
+		       (const void *)(uintptr_t)bd->ramdisk.addr,
+		       bd->ramdisk.size);
+	}
+	return 0;
+}
+
+static int domu_setup(struct domain *d, const struct boot_domain *bd,
+		      const struct domu_ram *r)
+{
+	struct domu_layout l = { 0 };
+	int rc = place_images(bd, r, &l);
+
+	if (!rc) {
+		rc = domu_make_fdt(ram_va(r, l.fdt), d, bd, &l);
+	}
+	if (!rc) {
+		rc = p2m_map(&d->p2m, ipa_init(GUEST_RAM_BASE), pa_init(r->pa),
+			     r->size, p2m_ram_rw);
+	}
+	if (!rc) {
+		rc = arch_vgic_domain_init(d, GUEST_GICD_BASE, GUEST_GICR_BASE);
+	}
+	if (!rc && bd->vpl011) {
+		rc = vpl011_init(d);
+	}
+	if (rc) {
+		return rc;
+	}
+	arch_dcache_clean(ram_va(r, GUEST_RAM_BASE), r->size);
+	pr_info("domain %u (%s): %u vCPUs, %lu MiB at 0x%lx (machine 0x%lx), "
+		"kernel 0x%lx, dtb 0x%lx%s\n",
+		d->id, bd->name, d->nr_vcpus, (unsigned long)(r->size >> 20),
+		GUEST_RAM_BASE, (unsigned long)r->pa, (unsigned long)l.kernel,
+		(unsigned long)l.fdt, bd->vpl011 ? ", vpl011" : "");
+	arch_vcpu_init(d->vcpus[0], l.kernel, l.fdt);
+	sched_add_vcpu(d->vcpus[0]);
+	return 0;
+}
+
+static int domu_build_one(const struct boot_domain *bd, domid_t id)
+{
+	struct domu_ram r;
+	struct domain *d;
+	paddr_t pa;
+
+	r.size = ALIGN_UP(bd->mem_kib << 10, SZ_2M);
+	if (r.size > GUEST_RAM_MAX) {
+		pr_err("domain %s: memory above %lu MiB\n", bd->name,
+		       GUEST_RAM_MAX >> 20);
+		return -EINVAL;
+	}
+	pa = mm_alloc_pages(r.size >> PAGE_SHIFT, SZ_2M >> PAGE_SHIFT);
+	if (!pa.pa) {
+		pr_err("domain %s: cannot allocate %lu MiB\n", bd->name,
+		       (unsigned long)(r.size >> 20));
+		return -ENOMEM;
+	}
+	r.pa = pa.pa;
+	/* Nothing of the previous owner (or of the boot modules) leaks. */
+	memset(ram_va(&r, GUEST_RAM_BASE), 0, r.size);
+	d = domain_create(id, bd->name, bd->nr_vcpus, false, GUEST_NR_SPIS);
+	if (!d) {
+		mm_free_pages(pa, r.size >> PAGE_SHIFT);
+		pr_err("domain %s: cannot create domain %u\n", bd->name, id);
+		return -ENOMEM;
+	}
+	d->ram_base = GUEST_RAM_BASE;
+	d->ram_size = r.size;
+	return domu_setup(d, bd, &r);
+}
+
+int domu_build_all(struct machine *m)
+{
+	static struct boot_domain bds[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+	domid_t id = 1;
+	int built = 0;
+	int n = bootdom_parse(m->fdt, bds, MAX_BOOT_DOMAINS, &why, &node);
+
+	if (n < 0) {
+		pr_err("boot-time domain %s: %s\n", node ? node : "?", why);
+		return n;
+	}
+	for (int i = 0; i < n; i++, id++) {
+		if (domu_build_one(&bds[i], id) == 0) {
+			built++;
+		} else {
+			pr_err("domain %s (%u) not built\n", bds[i].name, id);
+		}
+	}
+	return built;
+}

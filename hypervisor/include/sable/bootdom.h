@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot-time domains: the /chosen nodes with compatible "xen,domain" (Xen's
+ * dom0less binding) that the hypervisor builds itself at boot, with or
+ * without dom0. Parsing is portable (host unit tests feed it dtc output).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_BOOT_DOMAINS 8
+#define BOOTDOM_MAX_VCPUS 8
+
+struct bootdom_module {
+	uint64_t addr, size; /* 0 size: absent */
+};
+
+struct boot_domain {
+	char name[32]; /* the node's name */
+	uint64_t mem_kib;
+	unsigned int nr_vcpus;
+	bool vpl011;
+	struct bootdom_module kernel, ramdisk;
+	const char *bootargs; /* points into the fdt, or NULL */
+};
+
+/*
+ * Read every "xen,domain" node under /chosen of @fdt into @out (at most
+ * @max). Returns how many, or a negative errno with *why naming the problem
+ * and *node the node's name (both point into static text or the fdt).
+ */
+int bootdom_parse(const void *fdt, struct boot_domain *out, unsigned int max,
+		  const char **why, const char **node);
