@@ -47,12 +47,15 @@ void boot_main(struct machine *m)
 		/* Proves the EL2 vectors: decoded, printed, machine stopped. */
 		__asm__ volatile("brk #0x5ab");
 	}
+	domus = domu_prepare(m);
 	rc = dom0_build(m);
 	if (rc && rc != -ENOENT) {
 		pr_err("dom0 could not be built: stopping\n");
 		arch_machine_exit(2);
 	}
-	domus = domu_build_all(m);
+	if (domus > 0) {
+		domus = domu_build_all();
+	}
 	if (rc == -ENOENT && domus <= 0) {
 		pr_err("no dom0 kernel module (/chosen/module, "
 		       "multiboot,kernel) and no boot-time domain: stopping\n");

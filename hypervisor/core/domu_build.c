@@ -134,19 +134,37 @@ static int domu_build_one(const struct boot_domain *bd, domid_t id)
 	return domu_setup(d, bd, &r);
 }
 
-int domu_build_all(struct machine *m)
+static struct boot_domain bds[MAX_BOOT_DOMAINS];
+static int nr_bds;
+
+/*
+ * Read the descriptions and keep their modules out of the page allocator
+ * before any domain's RAM is allocated.
+ */
+int domu_prepare(struct machine *m)
 {
-	static struct boot_domain bds[MAX_BOOT_DOMAINS];
 	const char *why, *node;
+
+	nr_bds = bootdom_parse(m->fdt, bds, MAX_BOOT_DOMAINS, &why, &node);
+	if (nr_bds < 0) {
+		pr_err("boot-time domain %s: %s\n", node ? node : "?", why);
+		return nr_bds;
+	}
+	for (int i = 0; i < nr_bds; i++) {
+		mm_reserve(bds[i].kernel.addr, bds[i].kernel.size);
+		if (bds[i].ramdisk.size) {
+			mm_reserve(bds[i].ramdisk.addr, bds[i].ramdisk.size);
+		}
+	}
+	return nr_bds;
+}
+
+int domu_build_all(void)
+{
 	domid_t id = 1;
 	int built = 0;
-	int n = bootdom_parse(m->fdt, bds, MAX_BOOT_DOMAINS, &why, &node);
 
-	if (n < 0) {
-		pr_err("boot-time domain %s: %s\n", node ? node : "?", why);
-		return n;
-	}
-	for (int i = 0; i < n; i++, id++) {
+	for (int i = 0; i < nr_bds; i++, id++) {
 		if (domu_build_one(&bds[i], id) == 0) {
 			built++;
 		} else {

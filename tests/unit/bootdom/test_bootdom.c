@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/* bootdom_parse: good descriptions, and each malformed field named. */
+#include <libfdt.h>
+#include <sable/bootdom.h>
+#include <sable/errno.h>
+
+#include "ut.h"
+
+/* What one test domain node holds; zero/NULL fields are left out. */
+struct spec {
+	const char *name;
+	int acells, scells;
+	const fdt32_t *mem;
+	int mem_len;
+	int cpus; /* < 0: absent */
+	bool vpl011;
+	const char *kernel_compat; /* NULL: no kernel module */
+	uint64_t kaddr, ksize;
+	const char *kargs;
+	bool ramdisk, second_kernel;
+};
+
+static char dtb[8192];
+
+static void put_module(const struct spec *s, const char *compat, uint64_t a,
+		       uint64_t sz, const char *args)
+{
+	fdt32_t reg[4];
+	int n = 0;
+
+	if (s->acells == 2) {
+		reg[n++] = cpu_to_fdt32((uint32_t)(a >> 32));
+	}
+	reg[n++] = cpu_to_fdt32((uint32_t)a);
+	if (s->scells == 2) {
+		reg[n++] = cpu_to_fdt32((uint32_t)(sz >> 32));
+	}
+	reg[n++] = cpu_to_fdt32((uint32_t)sz);
+	fdt_begin_node(dtb, "module");
+	fdt_property(dtb, "compatible", compat, strlen(compat) + 1);
+	fdt_property(dtb, "reg", reg, n * 4);
+	if (args) {
+		fdt_property_string(dtb, "bootargs", args);
+	}
+	fdt_end_node(dtb);
+}
+
+static void put_domain(const struct spec *s)
+{
+	fdt_begin_node(dtb, s->name);
+	fdt_property_string(dtb, "compatible", "xen,domain");
+	fdt_property_u32(dtb, "#address-cells", (uint32_t)s->acells);
+	fdt_property_u32(dtb, "#size-cells", (uint32_t)s->scells);
+	if (s->mem) {
+		fdt_property(dtb, "memory", s->mem, s->mem_len);
+	}
+	if (s->cpus >= 0) {
+		fdt_property_u32(dtb, "cpus", (uint32_t)s->cpus);
+	}
+	if (s->vpl011) {
+		fdt_property(dtb, "vpl011", NULL, 0);
+	}
+	if (s->kernel_compat) {
+		put_module(s, s->kernel_compat, s->kaddr, s->ksize, s->kargs);
+	}
+	if (s->second_kernel) {
+		put_module(s, "multiboot,kernel", 0x60000000, 0x1000, NULL);
+	}
+	if (s->ramdisk) {
+		put_module(s, "multiboot,ramdisk", 0x61000000, 0x2000, NULL);
+	}
+	fdt_end_node(dtb);
+}
+
+/* A tree with a dom0 module, an unrelated node and the given domains. */
+static const void *make_tree(const struct spec *specs, int n)
+{
+	fdt_create(dtb, sizeof(dtb));
+	fdt_finish_reservemap(dtb);
+	fdt_begin_node(dtb, "");
+	fdt_begin_node(dtb, "chosen");
+	fdt_property_string(dtb, "bootargs", "loglvl=3");
+	fdt_begin_node(dtb, "module@52000000");
+	fdt_property_string(dtb, "compatible", "multiboot,kernel");
+	fdt_end_node(dtb);
+	for (int i = 0; i < n; i++) {
+		put_domain(&specs[i]);
+	}
+	fdt_end_node(dtb);
+	fdt_end_node(dtb);
+	ASSERT_EQ(fdt_finish(dtb), 0);
+	return dtb;
+}
+
+static fdt32_t mem64k[2]; /* 64 MiB, set by good() */
+
+static struct spec good(const char *name)
+{
+	struct spec s;
+
+	mem64k[0] = 0;
+	mem64k[1] = cpu_to_fdt32(0x10000);
+	s = (struct spec){
+		.name = name,
+		.acells = 1,
+		.scells = 1,
+		.mem = mem64k,
+		.mem_len = 8,
+		.cpus = 1,
+		.kernel_compat = "multiboot,kernel\0"
+				 "multiboot,module",
+		.kaddr = 0x50000000,
+		.ksize = 0x3000,
+		.kargs = "role=server",
+	};
+	return s;
+}
+
+static int parse(const struct spec *specs, int n, struct boot_domain *out,
+		 const char **why, const char **node)
+{
+	return bootdom_parse(make_tree(specs, n), out, MAX_BOOT_DOMAINS, why,
+			     node);
+}
+
+TEST(two_domains_in_node_order)
+{
+	struct spec s[2] = { good("domU1"), good("domU2") };
+	struct boot_domain bd[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	s[1].acells = 2;
+	s[1].scells = 2;
+	s[1].kaddr = 0x123450000ULL;
+	s[1].cpus = 2;
+	s[1].vpl011 = true;
+	s[1].ramdisk = true;
+	s[1].kargs = NULL;
+	ASSERT_EQ(parse(s, 2, bd, &why, &node), 2);
+	EXPECT_STREQ(bd[0].name, "domU1");
+	EXPECT_EQ(bd[0].mem_kib, 0x10000);
+	EXPECT_EQ(bd[0].nr_vcpus, 1);
+	EXPECT_FALSE(bd[0].vpl011);
+	EXPECT_EQ(bd[0].kernel.addr, 0x50000000);
+	EXPECT_EQ(bd[0].kernel.size, 0x3000);
+	EXPECT_EQ(bd[0].ramdisk.size, 0);
+	EXPECT_STREQ(bd[0].bootargs, "role=server");
+	EXPECT_STREQ(bd[1].name, "domU2");
+	EXPECT_EQ(bd[1].nr_vcpus, 2);
+	EXPECT_TRUE(bd[1].vpl011);
+	EXPECT_EQ(bd[1].kernel.addr, 0x123450000ULL);
+	EXPECT_EQ(bd[1].ramdisk.addr, 0x61000000);
+	EXPECT_EQ(bd[1].ramdisk.size, 0x2000);
+	EXPECT_TRUE(bd[1].bootargs == NULL);
+	EXPECT_TRUE(why == NULL);
+}
+
+TEST(no_domains_and_no_chosen)
+{
+	struct boot_domain bd[1];
+	const char *why, *node;
+
+	EXPECT_EQ(parse(NULL, 0, bd, &why, &node), 0);
+	fdt_create(dtb, sizeof(dtb));
+	fdt_finish_reservemap(dtb);
+	fdt_begin_node(dtb, "");
+	fdt_end_node(dtb);
+	fdt_finish(dtb);
+	EXPECT_EQ(bootdom_parse(dtb, bd, 1, &why, &node), 0);
+}
+
+TEST(memory_as_u32_is_accepted)
+{
+	fdt32_t m32[1] = { cpu_to_fdt32(8192) };
+	struct spec s = good("d");
+	struct boot_domain bd[1];
+	const char *why, *node;
+
+	s.mem = m32;
+	s.mem_len = 4;
+	ASSERT_EQ(parse(&s, 1, bd, &why, &node), 1);
+	EXPECT_EQ(bd[0].mem_kib, 8192);
+}
+
+/* Each malformed description: an error, the node named, a reason. */
+static void expect_bad(const struct spec *s, int err, const char *reason)
+{
+	struct boot_domain bd[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	EXPECT_EQ(parse(s, 1, bd, &why, &node), err);
+	ASSERT_TRUE(why != NULL);
+	EXPECT_TRUE(strstr(why, reason) != NULL);
+	ASSERT_TRUE(node != NULL);
+	EXPECT_STREQ(node, s->name);
+}
+
+TEST(missing_or_malformed_memory)
+{
+	fdt32_t odd[3] = { 0, 0, cpu_to_fdt32(1) };
+	fdt32_t tiny[2] = { 0, cpu_to_fdt32(1024) };
+	struct spec s = good("nomem");
+
+	s.mem = NULL;
+	expect_bad(&s, -EINVAL, "memory");
+	s.mem = odd;
+	s.mem_len = 12;
+	expect_bad(&s, -EINVAL, "memory");
+	s.mem = tiny;
+	s.mem_len = 8;
+	expect_bad(&s, -EINVAL, "out of range");
+}
+
+TEST(missing_or_bad_cpus)
+{
+	struct spec s = good("cpus");
+
+	s.cpus = -1;
+	expect_bad(&s, -EINVAL, "cpus");
+	s.cpus = 0;
+	expect_bad(&s, -EINVAL, "cpus");
+	s.cpus = BOOTDOM_MAX_VCPUS + 1;
+	expect_bad(&s, -EINVAL, "cpus");
+}
+
+TEST(kernel_module_problems)
+{
+	struct spec s = good("kern");
+
+	s.kernel_compat = NULL;
+	expect_bad(&s, -ENOENT, "no multiboot,kernel");
+	s = good("kern");
+	s.second_kernel = true;
+	expect_bad(&s, -EINVAL, "two modules");
+	s = good("kern");
+	s.ksize = 0;
+	expect_bad(&s, -EINVAL, "reg");
+	s = good("kern");
+	s.acells = 3;
+	expect_bad(&s, -EINVAL, "reg");
+}
+
+TEST(too_many_domains)
+{
+	struct spec s[3] = { good("a"), good("b"), good("c") };
+	struct boot_domain bd[2];
+	const char *why, *node;
+
+	EXPECT_EQ(bootdom_parse(make_tree(s, 3), bd, 2, &why, &node), -ENOSPC);
+	EXPECT_STREQ(node, "c");
+	EXPECT_TRUE(strstr(why, "too many") != NULL);
+}
+
+TEST(other_chosen_children_are_ignored)
+{
+	struct spec s = good("only");
+	struct boot_domain bd[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	EXPECT_EQ(parse(&s, 1, bd, &why, &node), 1);
+	EXPECT_TRUE(node == NULL);
+}
+
+int main(int argc, char **argv)
+{
+	return ut_main(argc, argv);
+}
