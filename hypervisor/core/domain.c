@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Domain and vCPU lifetime. */
+#include <public/event_channel.h>
 #include <sable/alloc.h>
 #include <sable/arch.h>
 #include <sable/domain.h>
@@ -135,6 +136,16 @@ static const char *const reason_name[] = {
 
 static int machine_status;
 
+/* Tell the control domain (xenstored, the toolstack) with VIRQ_DOM_EXC. */
+static void notify_control_domain(struct domain *d)
+{
+	struct domain *d0 = domain_lookup(0);
+
+	if (d0 && d0 != d && !d0->is_shutdown) {
+		evtchn_send_global_virq(&d0->evtchn, VIRQ_DOM_EXC);
+	}
+}
+
 /* Give the host a moment to drain the console before QEMU exits. */
 static void machine_drain_console(void)
 {
@@ -164,6 +175,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	d->shutdown_reason = reason;
 	spin_unlock(&d->lock);
 	pr_info("domain %u (%s) shut down: %s\n", d->id, d->name, name);
+	notify_control_domain(d);
 	if (reason == SHUTDOWN_crash || reason == SHUTDOWN_watchdog) {
 		machine_status = 1;
 	}

@@ -3,6 +3,7 @@
  * The hypercall table. Indexed only after a range check; a hole is
  * -ENOSYS, as Xen answers unknown hypercalls.
  */
+#include <public/sable_ctl.h>
 #include <public/xen.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
@@ -20,6 +21,7 @@ static const hypercall_fn hypercall_table[NR_HYPERCALLS] = {
 	[__HYPERVISOR_physdev_op] = do_physdev_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 	[__HYPERVISOR_grant_table_op] = do_grant_table_op,
+	[__HYPERVISOR_sable_ctl] = do_sable_ctl,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])

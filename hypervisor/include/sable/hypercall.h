@@ -20,6 +20,7 @@ long do_hvm_op(struct vcpu *v, const uint64_t args[5]);
 long do_vm_assist(struct vcpu *v, const uint64_t args[5]);
 long do_platform_op(struct vcpu *v, const uint64_t args[5]);
 long do_physdev_op(struct vcpu *v, const uint64_t args[5]);
+long do_sable_ctl(struct vcpu *v, const uint64_t args[5]);
 long do_event_channel_op(struct vcpu *v, const uint64_t args[5]);
 long do_grant_table_op(struct vcpu *v, const uint64_t args[5]);
 
