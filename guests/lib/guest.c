@@ -17,11 +17,6 @@ bool on_sable(void)
 	return false;
 }
 
-void gputs(const char *s)
-{
-	HYPERVISOR_console_io(CONSOLEIO_write, strlen(s), s);
-}
-
 void gprintf(const char *fmt, ...)
 {
 	char buf[256];
@@ -84,6 +79,8 @@ void guest_exception(void)
 void guest_start(const void *dtb);
 void guest_start(const void *dtb)
 {
+	gfdt_init(dtb);
+	console_init();
 	guest_main(dtb);
 	guest_finish();
 }

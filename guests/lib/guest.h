@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The small library of Sable's bare-metal test guests: hypercalls, console
- * output, a test reporter and the exception record.
+ * output (the emulated PL011 when the device tree has one, else
+ * console_io), a test reporter, the exception record, device-tree lookups,
+ * event channels (2-level ABI) and a minimal GICv3 for event upcalls.
  */
 #pragma once
 
@@ -10,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -38,6 +43,30 @@ static inline long HYPERVISOR_sched_op(int cmd, void *arg)
 	return xen_hypercall(__HYPERVISOR_sched_op, (unsigned long)cmd,
 			     (unsigned long)arg, 0, 0, 0);
 }
+
+static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
+{
+	return xen_hypercall(__HYPERVISOR_event_channel_op, (unsigned long)cmd,
+			     (unsigned long)arg, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_grant_table_op(int cmd, void *ops,
+					     unsigned int count)
+{
+	return xen_hypercall(__HYPERVISOR_grant_table_op, (unsigned long)cmd,
+			     (unsigned long)ops, count, 0, 0);
+}
+
+static inline long HYPERVISOR_memory_op(int cmd, void *arg)
+{
+	return xen_hypercall(__HYPERVISOR_memory_op, (unsigned long)cmd,
+			     (unsigned long)arg, 0, 0, 0);
+}
+
+/* Barriers: the guests run with the MMU off, on one vCPU each. */
+#define guest_mb() __asm__ volatile("dmb ish" ::: "memory")
+#define guest_wmb() __asm__ volatile("dmb ishst" ::: "memory")
+#define guest_rmb() __asm__ volatile("dmb ishld" ::: "memory")
 
 /* Console. */
 void gputs(const char *s);
@@ -71,6 +100,55 @@ static inline uint64_t cntfrq(void)
 
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
 	return v;
+}
+
+/*
+ * Device tree (fdt.c): guest_start hands the tree from x0 to gfdt_init
+ * before guest_main. Lookups return false/defaults without a tree.
+ */
+void gfdt_init(const void *dtb);
+bool gfdt_valid(void);
+/* Base and size of entry idx of the reg of the first node compatible. */
+bool gfdt_reg(const char *compatible, int idx, uint64_t *base, uint64_t *size);
+/* Value of "key=value" in /chosen/bootargs, copied into val. */
+bool gfdt_arg(const char *key, char *val, size_t len);
+unsigned long gfdt_arg_ulong(const char *key, unsigned long dflt);
+/* The event-channel upcall PPI (INTID) from /hypervisor, else Xen's 31. */
+unsigned int gfdt_evtchn_ppi(void);
+/* The grant-table region from /hypervisor, else Xen's 0x38000000. */
+uint64_t gfdt_gnttab_base(void);
+/* The UART console base, 0 for console_io (console.c). */
+extern uint64_t guest_uart_base;
+void console_init(void);
+
+/* Event channels, 2-level ABI (evtchn.c). */
+struct shared_info *evtchn_map_shared_info(void);
+long evtchn_alloc_unbound(xen_domid_t remote, evtchn_port_t *port);
+long evtchn_bind_interdomain(xen_domid_t remote, evtchn_port_t remote_port,
+			     evtchn_port_t *local);
+long evtchn_send(evtchn_port_t port);
+long evtchn_close(evtchn_port_t port);
+/* SCHEDOP_poll on one port: returns once it is pending. */
+long evtchn_poll(evtchn_port_t port);
+bool evtchn_test_and_clear(evtchn_port_t port);
+bool evtchn_is_pending(evtchn_port_t port);
+void evtchn_mask(evtchn_port_t port);
+void evtchn_unmask(evtchn_port_t port);
+
+/* Minimal GICv3 and IRQ entry (gic.c): one handler for every INTID. */
+typedef void (*irq_handler_t)(unsigned int intid);
+int gic_init(void);
+void gic_enable_ppi(unsigned int intid);
+void irq_set_handler(irq_handler_t fn);
+
+static inline void irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #2" ::: "memory");
 }
 
 /* Entry point each guest defines. */

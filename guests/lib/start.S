@@ -58,8 +58,12 @@ entry:
 5:	wfi
 	b	5b
 
-/* Exceptions: record them for the tests, then return past the insn. */
-	.macro	gvec
+/*
+ * Exceptions: IRQs go to guest_irq (gic.c) and return to the interrupted
+ * instruction; everything else is recorded by guest_exception, which
+ * returns past the faulting instruction.
+ */
+	.macro	gvec handler
 	.balign	0x80
 	sub	sp, sp, #256
 	stp	x0, x1, [sp]
@@ -72,7 +76,7 @@ entry:
 	stp	x14, x15, [sp, #112]
 	stp	x16, x17, [sp, #128]
 	stp	x18, x30, [sp, #144]
-	bl	guest_exception
+	bl	\handler
 	ldp	x0, x1, [sp]
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
@@ -87,11 +91,16 @@ entry:
 	eret
 	.endm
 
+	/* Four groups (EL1t, EL1h, lower EL64, lower EL32) of sync, IRQ,
+	 * FIQ, SError. */
 	.text
 	.balign	0x800
 guest_vectors:
-	.rept	16
-	gvec
+	.rept	4
+	gvec	guest_exception
+	gvec	guest_irq
+	gvec	guest_exception
+	gvec	guest_exception
 	.endr
 
 	.bss

@@ -1,0 +1,129 @@
+"""Boot-time domains without dom0 ("dom0less"), as Xen's arm device-tree
+binding describes them (docs/misc/arm/device-tree/booting.txt).
+
+The device tree is QEMU virt's own (dumped once with the same machine
+options), plus one /chosen node per domain:
+
+    domU1 {
+        compatible = "xen,domain";
+        #address-cells = <1>; #size-cells = <1>;
+        memory = <0 KiB>; cpus = <1>; vpl011;
+        module@ADDR {
+            compatible = "multiboot,kernel", "multiboot,module";
+            reg = <ADDR SIZE>; bootargs = "...";
+        };
+    };
+
+Domains get domain ids 1, 2, ... in node order. The images are loaded raw
+at their module addresses by QEMU's generic loader, and the same tree and
+images boot on Sable and on Xen 4.17:
+
+    doms = [Domain("ping", guest("pingpong"), "pingpong.role=server"), ...]
+    m = boot("name", SABLE, "", doms)          # started Machine
+    m = boot("name", xenref.XEN, XEN_CMDLINE, doms)
+"""
+import os
+import subprocess
+
+from qemu import BUILD, Machine
+
+MiB = 1 << 20
+# Module images: clear of the hypervisor image at the start of RAM and of
+# the device tree QEMU places at RAM + 128 MiB (0x48000000).
+MODULE_BASE = 0x50000000
+MODULE_STRIDE = 16 * MiB
+
+# Xen 4.17: its console on QEMU's PL011, every log level, guest lines too.
+# Debian's arm build defaults to the SILO XSM policy, which forbids event
+# channels and grants between two unprivileged domains: the dummy (default
+# Xen) policy allows them.
+XEN_CMDLINE = ("console=dtuart dtuart=/pl011@9000000 loglvl=all "
+               "guest_loglvl=all xsm=dummy")
+SABLE_CMDLINE = ""
+
+
+class Domain:
+    """One boot-time domain: a kernel image, its command line, RAM in KiB
+    and vCPUs. vpl011 gives it an emulated PL011 for its console."""
+
+    def __init__(self, name, kernel, bootargs="", mem_kib=16 * 1024, cpus=1,
+                 vpl011=True):
+        self.name, self.kernel, self.bootargs = name, kernel, bootargs
+        self.mem_kib, self.cpus, self.vpl011 = mem_kib, cpus, vpl011
+
+
+def _dts_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def chosen_dts(domains, addrs, cmdline=None):
+    """The /chosen fragment (dts source) describing the domains. Xen reads
+    its command line from xen,xen-bootargs when no dom0 is given, so the
+    hypervisor's command line goes there as well as into bootargs."""
+    out = ["/ {", "\tchosen {"]
+    if cmdline is not None:
+        out.append(f"\t\txen,xen-bootargs = {_dts_string(cmdline)};")
+    for i, (d, addr) in enumerate(zip(domains, addrs)):
+        size = os.path.getsize(d.kernel)
+        out += [f"\t\tdomU{i + 1} {{",
+                '\t\t\tcompatible = "xen,domain";',
+                "\t\t\t#address-cells = <1>;",
+                "\t\t\t#size-cells = <1>;",
+                f"\t\t\tmemory = <0 {d.mem_kib}>;",
+                f"\t\t\tcpus = <{d.cpus}>;"]
+        if d.vpl011:
+            out.append("\t\t\tvpl011;")
+        out += [f"\t\t\tmodule@{addr:x} {{",
+                '\t\t\t\tcompatible = "multiboot,kernel", '
+                '"multiboot,module";',
+                f"\t\t\t\treg = <0x{addr:x} 0x{size:x}>;",
+                f"\t\t\t\tbootargs = {_dts_string(d.bootargs)};",
+                "\t\t\t};",
+                "\t\t};"]
+    out += ["\t};", "};", ""]
+    return "\n".join(out)
+
+
+def machine_argv(smp, mem):
+    """QEMU options shared by the dump and the boot (see qemu.Machine)."""
+    return ["qemu-system-aarch64", "-machine",
+            "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
+            "-smp", str(smp), "-m", str(mem), "-nographic", "-nic", "none"]
+
+
+def make_dtb(name, domains, smp=2, mem=1024, cmdline=None):
+    """Write build/dom0less/<name>.dtb (QEMU virt's tree plus the domain
+    nodes); return (dtb path, module addresses)."""
+    out_dir = os.path.join(BUILD, "dom0less")
+    os.makedirs(out_dir, exist_ok=True)
+    base = os.path.join(out_dir, name)
+    argv = machine_argv(smp, mem)
+    argv[2] += f",dumpdtb={base}.qemu.dtb"
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE, timeout=60)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts",
+                          f"{base}.qemu.dtb"], check=True,
+                         capture_output=True, text=True).stdout
+    addrs = [MODULE_BASE + i * MODULE_STRIDE for i in range(len(domains))]
+    for d in domains:
+        if os.path.getsize(d.kernel) > MODULE_STRIDE:
+            raise ValueError(f"{d.kernel} is larger than a module slot")
+    with open(f"{base}.dts", "w") as f:
+        f.write(dts + "\n" + chosen_dts(domains, addrs, cmdline))
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                    f"{base}.dtb", f"{base}.dts"], check=True,
+                   capture_output=True, timeout=60)
+    return f"{base}.dtb", addrs
+
+
+def boot(name, hypervisor, cmdline, domains, smp=2, mem=1024):
+    """Boot a hypervisor image (Xen or Sable) with the domains as
+    boot-time domains; return the started Machine."""
+    dtb, addrs = make_dtb(name, domains, smp, mem, cmdline)
+    extra = []
+    for d, addr in zip(domains, addrs):
+        extra += ["-device",
+                  f"loader,file={d.kernel},addr=0x{addr:x},force-raw=on"]
+    m = Machine(name, hypervisor, smp=smp, mem=mem, append=cmdline,
+                dtb=dtb, extra=extra)
+    return m.start()
