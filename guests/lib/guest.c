@@ -3,6 +3,7 @@
 
 struct exc_record last_exc;
 static unsigned int passed, failed;
+static bool reported;
 
 bool on_sable(void)
 {
@@ -51,9 +52,17 @@ void guest_shutdown(unsigned int reason)
 	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 }
 
+void guest_report(void)
+{
+	if (!reported) {
+		reported = true;
+		gprintf("GUEST-RESULT: %u passed, %u failed\n", passed, failed);
+	}
+}
+
 void guest_finish(void)
 {
-	gprintf("GUEST-RESULT: %u passed, %u failed\n", passed, failed);
+	guest_report();
 	guest_shutdown(0);
 	for (;;) {
 		__asm__ volatile("wfi");

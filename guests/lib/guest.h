@@ -72,7 +72,12 @@ static inline long HYPERVISOR_memory_op(int cmd, void *arg)
 void gputs(const char *s);
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Tests: each check prints one line; guest_finish prints the summary. */
+/*
+ * Tests: each check prints one line; guest_report prints the summary line
+ * (once: guest_finish prints it unless already printed), guest_finish
+ * also shuts the domain down (poweroff).
+ */
+void guest_report(void);
 void check(bool ok, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 __attribute__((noreturn)) void guest_finish(void);
