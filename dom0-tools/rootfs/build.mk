@@ -10,7 +10,7 @@ DOM0_INITRD := $(B)/dom0-initrd.cpio.gz
 DOMU_INITRD := $(B)/domu-initrd.cpio.gz
 ROOTFS_INPUTS := $(ROOTFS_DIR)/mkinitramfs.sh $(ROOTFS_DIR)/init \
 	$(ROOTFS_DIR)/lib.sh $(wildcard $(ROOTFS_DIR)/tests/*.sh) \
-	$(wildcard $(CACHE)/.setup-v1 $(CACHE)/busybox)
+	$(wildcard $(CACHE)/.setup-v2 $(CACHE)/busybox)
 
 BUILD_TARGETS += $(DOM0_INITRD) $(DOMU_INITRD)
 
@@ -29,3 +29,17 @@ $(DOMU_INITRD): $(ROOTFS_INPUTS) $(ROOTFS_DIR)/modules-domu.list
 
 .PHONY: initrd
 initrd: $(DOM0_INITRD) $(DOMU_INITRD)
+
+# The XenStore benchmark image: the dom0 image followed by an overlay with
+# Debian's C xenstored and oxenstored (the kernel unpacks both archives).
+XSD_OVERLAY := $(B)/dom0-xsd-overlay.cpio.gz
+XSBENCH_INITRD := $(B)/dom0-xsbench-initrd.cpio.gz
+BUILD_TARGETS += $(XSD_OVERLAY) $(XSBENCH_INITRD)
+
+$(XSD_OVERLAY): $(ROOTFS_DIR)/mkxsdoverlay.sh $(DOM0_INITRD) \
+		$(wildcard $(CACHE)/.setup-v2)
+	SABLE_CACHE=$(CACHE) CROSS=$(CROSS) bash $(ROOTFS_DIR)/mkxsdoverlay.sh \
+		$(DOM0_INITRD) $@
+
+$(XSBENCH_INITRD): $(DOM0_INITRD) $(XSD_OVERLAY)
+	cat $^ >$@.tmp && mv $@.tmp $@

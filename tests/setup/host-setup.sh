@@ -7,7 +7,7 @@
 set -euo pipefail
 
 CACHE="${SABLE_CACHE:-$HOME/.cache/sable}"
-STAMP="$CACHE/.setup-v1"
+STAMP="$CACHE/.setup-v2"
 mkdir -p "$CACHE"
 if [[ -f "$STAMP" ]]; then
 	exit 0
@@ -55,8 +55,12 @@ if [[ -z "$KPKG" ]]; then
 	exit 1
 fi
 
+# xen-utils-4.17 and the libraries below it: Debian's C xenstored and
+# oxenstored, run against Sable's by `make bench` (bench_xenstore.py).
 ARM_PKGS=("$KPKG" busybox-static libfdt-dev libfdt1 xen-hypervisor-4.17-arm64
-	xenstore-utils libxenstore4 libxentoolcore1 libc6)
+	xenstore-utils libxenstore4 libxentoolcore1 libc6
+	xen-utils-4.17 libxenmisc4.17 libxenevtchn1 libxengnttab1 libxencall1
+	libxenforeignmemory1 libxendevicemodel1 libxentoollog1 zlib1g)
 
 DEBS="$CACHE/debs"
 ROOT="$CACHE/arm64"
