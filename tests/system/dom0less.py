@@ -21,11 +21,15 @@ images boot on Sable and on Xen 4.17:
     doms = [Domain("ping", guest("pingpong"), "pingpong.role=server"), ...]
     m = boot("name", SABLE, "", doms)          # started Machine
     m = boot("name", xenref.XEN, XEN_CMDLINE, doms)
+
+Also the ping-pong pair (guests/pingpong) that the interdomain system test
+and the event-channel benchmark boot, and the parser of its output.
 """
 import os
+import re
 import subprocess
 
-from qemu import BUILD, Machine
+from qemu import BUILD, Machine, build
 
 MiB = 1 << 20
 # Module images: clear of the hypervisor image at the start of RAM and of
@@ -127,3 +131,57 @@ def boot(name, hypervisor, cmdline, domains, smp=2, mem=1024):
     m = Machine(name, hypervisor, smp=smp, mem=mem, append=cmdline,
                 dtb=dtb, extra=extra)
     return m.start()
+
+
+# ---- the ping-pong pair (guests/pingpong) ----------------------------------
+
+PINGPONG = build("guests", "pingpong.bin")
+RESULT = r"GUEST-RESULT: (\d+) passed, (\d+) failed"
+
+
+def pingpong_domains(rounds=10000, upcalls=10000, wait="poll"):
+    """Server domain 1 and client domain 2. wait: "poll" (SCHEDOP_poll,
+    spinning with yield if the hypervisor refuses it) or "yield"."""
+    common = (f"pingpong.rounds={rounds} pingpong.upcalls={upcalls} "
+              f"pingpong.wait={wait}")
+    return [Domain("server", PINGPONG,
+                   f"pingpong.role=server pingpong.peer=2 {common}"),
+            Domain("client", PINGPONG,
+                   f"pingpong.role=client pingpong.peer=1 {common}")]
+
+
+def parse_pingpong(out):
+    """Per-domain results from a console log, with Xen's ("(XEN) DOMn: ")
+    or Sable's ("(dn) ") line prefix: {domid: {"result": (passed,
+    failed), "pingpong": {key: value}, "upcall": {key: value},
+    "fails": [lines]}}."""
+    doms = {}
+    for line in out.splitlines():
+        m = re.match(r"(?:\(XEN\) DOM(\d+): |\(d(\d+)\) )(.*)", line.strip())
+        if not m:
+            continue
+        d = doms.setdefault(int(m.group(1) or m.group(2)), {"fails": []})
+        text = m.group(3)
+        r = re.match(RESULT, text)
+        if r:
+            d["result"] = (int(r.group(1)), int(r.group(2)))
+        for key, tag in (("pingpong", "PINGPONG "), ("upcall", "UPCALL ")):
+            if text.startswith(tag):
+                d[key] = dict(kv.split("=", 1) for kv in text.split()[1:]
+                              if "=" in kv)
+        if ": FAIL" in text:
+            d["fails"].append(text)
+    return doms
+
+
+def run_pingpong(name, hypervisor, cmdline, domains, timeout=240):
+    """Boot the pair, wait for both result lines, stop QEMU (Xen without
+    dom0 keeps running once its domains are gone). Returns (Machine,
+    parsed results); raises pexpect's TIMEOUT or EOF."""
+    m = boot(name, hypervisor, cmdline, domains)
+    try:
+        for _ in domains:
+            m.expect(RESULT, timeout=timeout)
+    finally:
+        m.close()
+    return m, parse_pingpong(m.output())

@@ -14,47 +14,18 @@ from scenarios import SABLE, guest
 ROUNDS = 10000
 UPCALLS = 10000
 TIMEOUT = 240
-RESULT = r"GUEST-RESULT: (\d+) passed, (\d+) failed"
+RESULT = dom0less.RESULT
 # Checks each role makes (guests/pingpong): the counts must not shrink.
 CLIENT_CHECKS = 11
 SERVER_CHECKS = 7
 
 
-def domains(rounds=ROUNDS, upcalls=UPCALLS, extra=""):
-    """The ping-pong pair: server domain 1, client domain 2."""
-    image = guest("pingpong")
-    common = f"pingpong.rounds={rounds} pingpong.upcalls={upcalls} {extra}"
-    return [dom0less.Domain("server", image,
-                            f"pingpong.role=server pingpong.peer=2 {common}"),
-            dom0less.Domain("client", image,
-                            f"pingpong.role=client pingpong.peer=1 {common}")]
-
-
-def parse(out):
-    """Per-domain results from a console log, Xen's ("(XEN) DOMn: ") or
-    Sable's ("(dn) ") line prefix: {domid: {"result": (passed, failed),
-    "pingpong": {...}, "upcall": {...}, "fails": [lines]}}."""
-    doms = {}
-    for line in out.splitlines():
-        m = re.match(r"(?:\(XEN\) DOM(\d+): |\(d(\d+)\) )(.*)", line.strip())
-        if not m:
-            continue
-        domid = int(m.group(1) or m.group(2))
-        text = m.group(3)
-        d = doms.setdefault(domid, {"fails": []})
-        r = re.match(RESULT, text)
-        if r:
-            d["result"] = (int(r.group(1)), int(r.group(2)))
-        for key, tag in (("pingpong", "PINGPONG"), ("upcall", "UPCALL")):
-            if text.startswith(tag + " "):
-                d[key] = dict(kv.split("=", 1) for kv in text.split()[1:])
-        if ": FAIL" in text:
-            d["fails"].append(text)
-    return doms
+def domains():
+    return dom0less.pingpong_domains(ROUNDS, UPCALLS)
 
 
 def check_results(out):
-    doms = parse(out)
+    doms = dom0less.parse_pingpong(out)
     assert set(doms) >= {1, 2}, out
     server, client = doms[1], doms[2]
     assert server["fails"] == [] and client["fails"] == [], out
