@@ -17,7 +17,7 @@ GUEST_LIB_SRCS := guests/lib/start.S guests/lib/hypercall.S guests/lib/guest.c \
 
 define GUEST_template
 $(GUEST_B)/$(1).elf: $(GUEST_LIB_SRCS) $(wildcard guests/$(1)/*.c) \
-		guests/lib/guest.lds guests/lib/guest.h
+		$(wildcard guests/$(1)/*.h) guests/lib/guest.lds guests/lib/guest.h
 	@mkdir -p $(GUEST_B)
 	$(CROSS)gcc $(GUEST_CFLAGS) -nostdlib -static-pie -Wl,--no-dynamic-linker \
 		-Wl,-z,norelro -Wl,-z,notext -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T guests/lib/guest.lds \
