@@ -51,6 +51,9 @@ struct evtchn_domain {
 	const struct evtchn_port_ops *ops; /* 2-level until init_control */
 	struct evtchn_fifo_domain *fifo; /* NULL while 2-level */
 
+	/* vCPUs in SCHEDOP_poll (bit n: vCPU n < 64); atomic, no lock. */
+	uint64_t pollers;
+
 	/* Set by the hypervisor (hypervisor virtual addresses). */
 	struct shared_info *shinfo;
 	struct vcpu_info **vcpu_info; /* [nr_vcpus]; NULL: see below */
@@ -120,5 +123,14 @@ int evtchn_send_virq(struct evtchn_domain *d, unsigned int virq,
 int evtchn_send_global_virq(struct evtchn_domain *d, unsigned int virq);
 /* Whether @port is pending (SCHEDOP_poll). False for a bad port. */
 bool evtchn_port_is_pending(struct evtchn_domain *d, uint32_t port);
+/*
+ * SCHEDOP_poll: mark @vcpu as polling, then look at @ports. Returns 1 if
+ * one is pending (the mark is dropped), 0 if none is: the caller blocks
+ * the vCPU, and the next port of the domain to become pending wakes it
+ * through evtchn_env_wake_poller(). -EINVAL: a port above the domain's
+ * limit or a vCPU that cannot poll (the mark is dropped).
+ */
+int evtchn_poll_begin(struct evtchn_domain *d, unsigned int vcpu,
+		      const uint32_t *ports, unsigned int nr_ports);
 /* Whether VIRQ @virq is global (bound on vCPU 0, delivered anywhere). */
 bool evtchn_virq_is_global(unsigned int virq);

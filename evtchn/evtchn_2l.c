@@ -47,6 +47,7 @@ static void evtchn_2l_set_pending(struct evtchn_domain *d, uint32_t port,
 	    bit) {
 		return;
 	}
+	evtchn_poll_notify(d);
 	if (__atomic_load_n(&si->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit) {
 		return;
 	}

@@ -462,6 +462,47 @@ int evtchn_send_global_virq(struct evtchn_domain *d, unsigned int virq)
 	return evtchn_raise_virq(d, virq, 0);
 }
 
+/* A port went pending: wake every poller (they re-check and poll again). */
+void evtchn_poll_notify(struct evtchn_domain *d)
+{
+	uint64_t p;
+
+	if (!__atomic_load_n(&d->pollers, __ATOMIC_SEQ_CST)) {
+		return;
+	}
+	p = __atomic_exchange_n(&d->pollers, 0, __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; p; i++, p >>= 1) {
+		if (p & 1) {
+			evtchn_env_wake_poller(d, i);
+		}
+	}
+}
+
+int evtchn_poll_begin(struct evtchn_domain *d, unsigned int vcpu,
+		      const uint32_t *ports, unsigned int nr_ports)
+{
+	uint64_t bit = 1ULL << (vcpu & 63);
+
+	if (vcpu >= d->nr_vcpus || vcpu >= 64) {
+		return -EINVAL;
+	}
+	/* Marked before looking: a port raised meanwhile sees the mark. */
+	__atomic_fetch_or(&d->pollers, bit, __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < nr_ports; i++) {
+		if (ports[i] > d->max_port) {
+			__atomic_fetch_and(&d->pollers, ~bit, __ATOMIC_SEQ_CST);
+			return -EINVAL;
+		}
+	}
+	for (unsigned int i = 0; i < nr_ports; i++) {
+		if (evtchn_port_is_pending(d, ports[i])) {
+			__atomic_fetch_and(&d->pollers, ~bit, __ATOMIC_SEQ_CST);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 bool evtchn_port_is_pending(struct evtchn_domain *d, uint32_t port)
 {
 	struct evtchn *chn;

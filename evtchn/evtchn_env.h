@@ -29,6 +29,12 @@ void evtchn_env_domain_put(struct evtchn_domain *d);
 void evtchn_env_kick_vcpu(struct evtchn_domain *d, unsigned int vcpu);
 
 /*
+ * A port of @d became pending while @vcpu was in SCHEDOP_poll: wake it
+ * (no interrupt). Same locking rules as evtchn_env_kick_vcpu().
+ */
+void evtchn_env_wake_poller(struct evtchn_domain *d, unsigned int vcpu);
+
+/*
  * Map one page of @d's guest memory for long-term use by the hypervisor
  * (FIFO control blocks and event arrays), or NULL if @gfn is not a RAM
  * page @d owns. Called with no event-channel lock held.

@@ -118,6 +118,9 @@ static void evtchn_fifo_set_pending(struct evtchn_domain *d, uint32_t port,
 	}
 	w = __atomic_fetch_or(word, EVTCHN_FIFO_BIT(EVTCHN_FIFO_PENDING),
 			      __ATOMIC_SEQ_CST);
+	if (!(w & EVTCHN_FIFO_BIT(EVTCHN_FIFO_PENDING))) {
+		evtchn_poll_notify(d);
+	}
 	if (w & (EVTCHN_FIFO_BIT(EVTCHN_FIFO_MASKED) |
 		 EVTCHN_FIFO_BIT(EVTCHN_FIFO_LINKED))) {
 		return;

@@ -88,6 +88,8 @@ void evtchn_unlock_with_peer(struct evtchn_domain *d,
 struct vcpu_info *evtchn_vcpu_info_locked(struct evtchn_domain *d,
 					  unsigned int vcpu);
 void evtchn_mark_upcall(struct evtchn_domain *d, unsigned int vcpu);
+/* A port of @d went from not pending to pending: wake its pollers. */
+void evtchn_poll_notify(struct evtchn_domain *d);
 uint32_t *evtchn_virq_slot(struct evtchn_domain *d, unsigned int vcpu,
 			   unsigned int virq);
 domid_t evtchn_resolve_domid(const struct evtchn_domain *d, domid_t id);

@@ -58,6 +58,16 @@ void evtchn_env_kick_vcpu(struct evtchn_domain *e, unsigned int vcpu)
 	}
 }
 
+/* A port went pending while the vCPU polled: wake it, no interrupt. */
+void evtchn_env_wake_poller(struct evtchn_domain *e, unsigned int vcpu)
+{
+	struct domain *d = ev_dom(e);
+
+	if (vcpu < d->nr_vcpus) {
+		sched_wake(d->vcpus[vcpu]);
+	}
+}
+
 /* Guest frames are reached through the identity map once translated. */
 static void *gfn_to_va(struct domain *d, uint64_t gfn, bool writable)
 {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* sched_op: yield, block, shutdown, shutdown_code, remote_shutdown. */
+/*
+ * sched_op: yield, block, poll, shutdown, shutdown_code, remote_shutdown.
+ */
 #include <public/sched.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
@@ -19,6 +21,39 @@ static long sched_shutdown_op(struct vcpu *v, uint64_t gva)
 	domain_shutdown(v->dom, s.reason);
 	/* dom0 or the last domain never gets here: the machine stopped. */
 	sched_pause_current();
+	return 0;
+}
+
+/* Xen's limit on the ports one SCHEDOP_poll names. */
+#define POLL_MAX_PORTS 128
+
+/*
+ * Block until one of the ports is pending (at once if one is). Like Xen,
+ * masked ports count, and the call completes with 0 whenever the vCPU is
+ * woken; the guest checks its ports again. A timeout is accepted but not
+ * yet honoured: an interrupt or an event must end the wait.
+ */
+static long sched_poll_op(struct vcpu *v, uint64_t gva)
+{
+	uint32_t ports[POLL_MAX_PORTS];
+	struct sched_poll p;
+	int rc;
+
+	if (copy_from_guest(&p, gva, sizeof(p))) {
+		return -EFAULT;
+	}
+	if (p.nr_ports > POLL_MAX_PORTS) {
+		return -EINVAL;
+	}
+	if (p.nr_ports &&
+	    copy_from_guest(ports, p.ports, p.nr_ports * sizeof(ports[0]))) {
+		return -EFAULT;
+	}
+	rc = evtchn_poll_begin(&v->dom->evtchn, v->id, ports, p.nr_ports);
+	if (rc) {
+		return rc < 0 ? rc : 0;
+	}
+	sched_block_current();
 	return 0;
 }
 
@@ -53,6 +88,8 @@ long do_sched_op(struct vcpu *v, const uint64_t args[5])
 	case SCHEDOP_block:
 		sched_block_current();
 		return 0;
+	case SCHEDOP_poll:
+		return sched_poll_op(v, args[1]);
 	case SCHEDOP_shutdown:
 		return sched_shutdown_op(v, args[1]);
 	case SCHEDOP_shutdown_code: {

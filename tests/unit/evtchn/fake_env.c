@@ -58,6 +58,15 @@ void evtchn_env_kick_vcpu(struct evtchn_domain *d, unsigned int vcpu)
 	}
 }
 
+void evtchn_env_wake_poller(struct evtchn_domain *d, unsigned int vcpu)
+{
+	struct fake_domain *fd = fake_of(d);
+
+	if (vcpu < FAKE_MAX_VCPUS) {
+		fd->poll_wakes[vcpu]++;
+	}
+}
+
 void *fake_page(struct fake_domain *fd, uint64_t gfn)
 {
 	if (gfn >= FAKE_GUEST_PAGES) {

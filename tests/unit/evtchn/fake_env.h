@@ -23,6 +23,7 @@ struct fake_domain {
 	void *pages[FAKE_GUEST_PAGES];
 	int maps[FAKE_GUEST_PAGES];
 	unsigned int kicks[FAKE_MAX_VCPUS];
+	unsigned int poll_wakes[FAKE_MAX_VCPUS];
 };
 
 /*
