@@ -192,9 +192,11 @@ static void vgic_irq_drive(struct vgic *g, struct vgic_irq *irq, bool level,
 		 * physical activation is one virtual pending event. */
 		if (level) {
 			irq->flags |= VGIC_IRQ_PENDING;
+			vgic_mark_live(g, irq);
 		}
 	} else if (level) {
 		irq->flags |= VGIC_IRQ_LINE;
+		vgic_mark_live(g, irq);
 	} else {
 		irq->flags &= (uint8_t)~VGIC_IRQ_LINE;
 	}

@@ -13,6 +13,16 @@
 #define VGIC_IRQ_HW (1u << 6)
 #define VGIC_IRQ_IN_LR (1u << 7)
 
+/* @irq may now be pending or active: let the LR flush look at it. */
+static inline void vgic_mark_live(struct vgic *g, const struct vgic_irq *irq)
+{
+	if (irq->intid >= VGIC_NR_PRIVATE) {
+		unsigned int i = irq->intid - VGIC_NR_PRIVATE;
+
+		g->spi_live[i / 64] |= 1ULL << (i % 64);
+	}
+}
+
 /* GICD_CTLR (Non-secure view, two security states). */
 #define GICD_CTLR_ENABLE_G1A (1u << 1)
 #define GICD_CTLR_ARE_NS (1u << 4)

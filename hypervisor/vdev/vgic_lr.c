@@ -31,23 +31,49 @@ static unsigned int vgic_lr_rank(const struct vgic_irq *irq)
 	return (irq->flags & VGIC_IRQ_ACTIVE ? 0u : 256u) + irq->priority;
 }
 
+/* Take @irq as the best so far if it is a candidate and more urgent. */
+static void vgic_lr_consider(struct vgic *g, struct vgic_vcpu *v,
+			     struct vgic_irq *irq, struct vgic_irq **best,
+			     unsigned int *n)
+{
+	if (!vgic_lr_candidate(g, v, irq)) {
+		return;
+	}
+	(*n)++;
+	if (!*best || vgic_lr_rank(irq) < vgic_lr_rank(*best)) {
+		*best = irq;
+	}
+}
+
+/*
+ * The most urgent candidate: the vCPU's private interrupts, then the SPIs
+ * marked live (in INTID order, so ties keep INTID order). A live SPI found
+ * neither pending, active nor in an LR is unmarked on the way.
+ */
 static struct vgic_irq *vgic_lr_pick(struct vgic *g, struct vgic_vcpu *v,
 				     unsigned int *nr_candidates)
 {
+	const uint8_t busy = VGIC_IRQ_PENDING | VGIC_IRQ_LINE |
+			     VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR;
 	struct vgic_irq *best = NULL;
-	unsigned int i, n = 0;
+	unsigned int n = 0;
 
-	for (i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
-		struct vgic_irq *irq = i < VGIC_NR_PRIVATE
-					       ? &v->priv[i]
-					       : &g->spis[i - VGIC_NR_PRIVATE];
+	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++) {
+		vgic_lr_consider(g, v, &v->priv[i], &best, &n);
+	}
+	for (unsigned int w = 0; w * 64 < g->nr_spis; w++) {
+		uint64_t bits = g->spi_live[w];
 
-		if (!vgic_lr_candidate(g, v, irq)) {
-			continue;
-		}
-		n++;
-		if (!best || vgic_lr_rank(irq) < vgic_lr_rank(best)) {
-			best = irq;
+		while (bits) {
+			unsigned int b = (unsigned int)__builtin_ctzll(bits);
+			struct vgic_irq *irq = &g->spis[w * 64 + b];
+
+			bits &= bits - 1;
+			if (!(irq->flags & busy)) {
+				g->spi_live[w] &= ~(1ULL << b);
+				continue;
+			}
+			vgic_lr_consider(g, v, irq, &best, &n);
 		}
 	}
 	*nr_candidates = n;

@@ -123,6 +123,7 @@ static void vgic_bit_put(struct vgic_access *a, struct vgic_irq *irq,
 	if (!b) {
 		return;
 	}
+	vgic_mark_live(a->g, irq);
 	switch (r) {
 	case BITREG_SENABLE:
 	case BITREG_CENABLE:

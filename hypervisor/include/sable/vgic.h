@@ -70,6 +70,12 @@ struct vgic {
 	unsigned int nr_spis; /* multiple of 32 */
 	struct vgic_vcpu *vcpus;
 	struct vgic_irq *spis; /* spis[i] is INTID 32 + i */
+	/*
+	 * Bit i: SPI i may be pending, active or in a list register. Set when
+	 * one of those states is set, cleared lazily by the list-register
+	 * flush, so that a flush visits only these instead of every SPI.
+	 */
+	uint64_t spi_live[(VGIC_MAX_SPIS + 63) / 64];
 };
 
 /*

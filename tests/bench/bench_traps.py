@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Trap cost: a hypercall round trip and a trapped MMIO read, on Sable and
+on Debian's Xen 4.17 under the same QEMU, measured by the same bare-metal
+guest (guests/trapbench) running as dom0 and timing 20,000 operations with
+its virtual counter (best of 5 rounds per boot).
+
+Runs alternate Sable, Xen, Sable, ... (RUNS boots each) and the table shows
+medians in ns per operation, the ratio Sable/Xen, and each figure as a
+multiple of the floor: what a do-nothing EL2 handler costs on this QEMU
+(about 445 ns per hypercall and 770 ns per trapped MMIO read, measured with
+a stub hypervisor; see docs/benchmarks.md).
+"""
+import os
+import re
+import statistics
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "system"))
+
+import xenref  # noqa: E402
+from qemu import cache  # noqa: E402
+from scenarios import SABLE, guest, sable_machine  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+LINE = re.compile(r"TRAPBENCH op=(\w+) iters=(\d+) ticks=(\d+) freq=(\d+)")
+OPS = [("hypercall", "hypercall round trip", 445),
+       ("mmio_read", "trapped MMIO read (GICD_TYPER)", 770)]
+TIMEOUT = 120
+
+
+def parse(out):
+    """{op: ns per operation} from a guest's output."""
+    res = {}
+    for op, iters, ticks, freq in LINE.findall(out):
+        res[op] = int(ticks) * 1e9 / int(freq) / int(iters)
+    return res
+
+
+def run(m):
+    """Wait for a started machine's guest to finish; its figures."""
+    try:
+        m.expect(r"GUEST-RESULT: \d+ passed, \d+ failed", timeout=TIMEOUT)
+        return parse(m.output())
+    finally:
+        m.close()
+
+
+def sable_run(i):
+    m = sable_machine(f"bench-traps-sable-{i}", guest("trapbench"))
+    return run(m.start())
+
+
+def xen_run(i):
+    return run(xenref.boot_xen(f"bench-traps-xen-{i}",
+                               dom0_kernel=guest("trapbench"),
+                               dom0_initrd=None, net=False))
+
+
+def main():
+    missing = xenref.missing(SABLE, guest("trapbench"), cache("xen"))
+    if missing:
+        print("bench traps: missing " + ", ".join(missing) +
+              " (run make build; make setup for Xen)")
+        return 2
+    results = {"sable": [], "xen": []}
+    for i in range(RUNS):
+        results["sable"].append(sable_run(i))
+        results["xen"].append(xen_run(i))
+    print(f"{'operation':34} {'Sable ns':>9} {'Xen ns':>9} {'Sable/Xen':>9}"
+          f" {'Sable/floor':>11} {'Xen/floor':>9}")
+    ok = True
+    for op, label, floor in OPS:
+        s = [r[op] for r in results["sable"] if op in r]
+        x = [r[op] for r in results["xen"] if op in r]
+        if not s or not x:
+            print(f"{label:34} {'missing':>9}")
+            ok = False
+            continue
+        ms, mx = statistics.median(s), statistics.median(x)
+        print(f"{label:34} {ms:9.0f} {mx:9.0f} {ms / mx:9.2f}"
+              f" {ms / floor:11.2f} {mx / floor:9.2f}")
+    print(f"({RUNS} boots each, interleaved; median of per-boot best of 5 "
+          "rounds of 20,000)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
