@@ -11,7 +11,8 @@
  * whole on any console: the server prints its start, the client binds
  * quietly and says hello, the server answers go and stays quiet while
  * the client tests the grant and runs the rounds; the client prints its
- * results and says done; then the server reports and measures upcalls.
+ * results and says done; the server measures upcalls, reports and says
+ * bye; then both shut down, so the hypervisor's lines come last.
  *
  * Prints "PINGPONG rounds= ticks= ticks_per_round= freq=" (client) and
  * "UPCALL sends= ticks= ticks_per_op= freq=" (server), CNTVCT ticks.
@@ -105,6 +106,7 @@ static void client(xen_domid_t peer, unsigned long rounds)
 	check(true, "client_pingpong", "%lu rounds", rounds);
 	guest_report();
 	evtchn_send(port); /* done */
+	pp_wait(port); /* bye: the server has reported */
 }
 
 static void server(xen_domid_t peer, unsigned long rounds)
@@ -133,6 +135,8 @@ static void server(xen_domid_t peer, unsigned long rounds)
 	check(true, "server_pingpong", "%lu rounds", rounds);
 	pp_grant_check_reply(data_page);
 	pp_upcall_latency(gfdt_arg_ulong("pingpong.upcalls", 10000));
+	guest_report();
+	evtchn_send(port); /* bye */
 }
 
 void guest_main(const void *dtb)
