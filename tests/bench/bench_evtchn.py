@@ -68,7 +68,7 @@ def median_of(runs, label):
 
 def main():
     missing = xenref.missing(SABLE, dom0less.PINGPONG, xenref.XEN)
-    reason = xenref.qemu_missing()
+    reason = dom0less.tools_missing()
     if missing or reason:
         print("bench evtchn: missing " + ", ".join(missing or [reason]) +
               " (run make build; make setup for Xen)")

@@ -27,6 +27,7 @@ and the event-channel benchmark boot, and the parser of its output.
 """
 import os
 import re
+import shutil
 import subprocess
 
 from qemu import BUILD, Machine, build
@@ -44,6 +45,15 @@ MODULE_STRIDE = 16 * MiB
 XEN_CMDLINE = ("console=dtuart dtuart=/pl011@9000000 loglvl=all "
                "guest_loglvl=all xsm=dummy")
 SABLE_CMDLINE = ""
+
+
+def tools_missing():
+    """A reason string if QEMU or dtc is not installed, else None."""
+    for tool, pkg in (("qemu-system-aarch64", "qemu-system-arm"),
+                      ("dtc", "device-tree-compiler")):
+        if shutil.which(tool) is None:
+            return f"{tool} not installed ({pkg})"
+    return None
 
 
 class Domain:

@@ -38,8 +38,9 @@ def check_results(out):
 
 def test_pingpong_on_xen():
     missing = xenref.missing(guest("pingpong"), cache("xen"))
-    if missing or xenref.qemu_missing():
-        pytest.skip("missing: " + ", ".join(missing or [xenref.qemu_missing()]))
+    reason = dom0less.tools_missing()
+    if missing or reason:
+        pytest.skip("missing: " + ", ".join(missing or [reason]))
     m = dom0less.boot("xen-interdomain", cache("xen"), dom0less.XEN_CMDLINE,
                       domains())
     try:
@@ -61,8 +62,9 @@ def _sable_runs_dom0less(out):
 
 def test_pingpong_on_sable():
     missing = xenref.missing(SABLE, guest("pingpong"))
-    if missing:
-        pytest.skip("not built: " + ", ".join(missing))
+    reason = dom0less.tools_missing()
+    if missing or reason:
+        pytest.skip("missing: " + ", ".join(missing or [reason]))
     m = dom0less.boot("sable-interdomain", SABLE, dom0less.SABLE_CMDLINE,
                       domains())
     try:
