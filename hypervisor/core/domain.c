@@ -135,6 +135,7 @@ static const char *const reason_name[] = {
 };
 
 static int machine_status;
+static bool machine_stopping; /* the first to stop the machine wins */
 
 /* Tell the control domain (xenstored, the toolstack) with VIRQ_DOM_EXC. */
 static void notify_control_domain(struct domain *d)
@@ -183,7 +184,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		pr_info("dom0 asked for a reboot: resetting the machine\n");
 		arch_machine_reset();
 	}
-	if (d->id == 0 || domain_count_alive() == 0) {
+	if ((d->id == 0 || domain_count_alive() == 0) &&
+	    !__atomic_exchange_n(&machine_stopping, true, __ATOMIC_SEQ_CST)) {
 		if (d->shutdown_code >= 0 && reason == SHUTDOWN_poweroff) {
 			machine_status = d->shutdown_code;
 		}

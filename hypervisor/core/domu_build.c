@@ -108,6 +108,14 @@ static int domu_build_one(const struct boot_domain *bd, domid_t id)
 	struct domain *d;
 	paddr_t pa;
 
+	uint64_t text_offset, span;
+
+	if (arm64_image_info((const void *)(uintptr_t)bd->kernel.addr,
+			     bd->kernel.size, &text_offset, &span)) {
+		pr_err("domain %s: kernel at 0x%lx is not an arm64 Image\n",
+		       bd->name, (unsigned long)bd->kernel.addr);
+		return -EINVAL;
+	}
 	r.size = ALIGN_UP(bd->mem_kib << 10, SZ_2M);
 	if (r.size > GUEST_RAM_MAX) {
 		pr_err("domain %s: memory above %lu MiB\n", bd->name,
@@ -131,7 +139,15 @@ static int domu_build_one(const struct boot_domain *bd, domid_t id)
 	}
 	d->ram_base = GUEST_RAM_BASE;
 	d->ram_size = r.size;
-	return domu_setup(d, bd, &r);
+	if (domu_setup(d, bd, &r)) {
+		/* Never started: listed as crashed, keeps nothing up. */
+		spin_lock(&d->lock);
+		d->is_shutdown = true;
+		d->shutdown_reason = SHUTDOWN_crash;
+		spin_unlock(&d->lock);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static struct boot_domain bds[MAX_BOOT_DOMAINS];

@@ -29,11 +29,25 @@
 #define FR_RXFE (1U << 4)
 #define INT_TX (1U << 5)
 
+#define LINE_MAX 128
+
 struct vpl011 {
-	/* Protects: imsc. */
+	/* Protects: imsc, line, len. */
 	spinlock_t lock;
 	uint32_t imsc;
+	/* Output is passed on a whole line at a time, as Xen does. */
+	char line[LINE_MAX];
+	unsigned int len;
 };
+
+static void put_char(struct domain *d, struct vpl011 *u, char c)
+{
+	u->line[u->len++] = c;
+	if (c == '\n' || u->len == LINE_MAX) {
+		console_guest_output(d, u->line, u->len);
+		u->len = 0;
+	}
+}
 
 static void update_irq(struct domain *d, const struct vpl011 *u)
 {
@@ -45,15 +59,13 @@ static int vpl011_mmio(struct vcpu *v, void *priv, uint64_t offset,
 {
 	struct vpl011 *u = priv;
 	struct domain *d = v->dom;
-	char c;
 
 	acc->val = acc->is_write ? acc->val : 0;
 	spin_lock(&u->lock);
 	switch (offset) {
 	case UARTDR:
 		if (acc->is_write) {
-			c = (char)(acc->val & 0xff);
-			console_guest_output(d, &c, 1);
+			put_char(d, u, (char)(acc->val & 0xff));
 		}
 		break;
 	case UARTFR:

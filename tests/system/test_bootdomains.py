@@ -1,0 +1,139 @@
+"""Boot-time domains (docs/boot-domains.md) beside dom0: dom0 Linux and a
+domU built from the same device tree, the toolstack seeing the domU, and
+bad descriptions reported clearly while everything else keeps running."""
+import os
+import re
+import subprocess
+
+import pytest
+
+import dom0less
+import xenref
+from qemu import BUILD, Machine
+from scenarios import SABLE, guest
+
+DOM0_KERNEL_ADDR = 0x70000000
+DOM0_INITRD_ADDR = 0x78000000
+TIMEOUT = 120
+
+
+def need(*paths):
+    missing = xenref.missing(*paths)
+    if missing or xenref.qemu_missing():
+        pytest.skip("missing: " + ", ".join(missing or
+                                            [xenref.qemu_missing()]))
+
+
+def dom0_dts(kernel, initrd, bootargs):
+    """dom0's modules as direct children of /chosen (QEMU's guest-loader
+    adds none to a tree given with -dtb)."""
+    return "\n".join([
+        "/ {", "\tchosen {",
+        f"\t\tmodule@{DOM0_KERNEL_ADDR:x} {{",
+        '\t\t\tcompatible = "multiboot,kernel", "multiboot,module";',
+        f"\t\t\treg = <0x0 0x{DOM0_KERNEL_ADDR:x} 0x0 "
+        f"0x{os.path.getsize(kernel):x}>;",
+        f'\t\t\tbootargs = "{bootargs}";', "\t\t};",
+        f"\t\tmodule@{DOM0_INITRD_ADDR:x} {{",
+        '\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";',
+        f"\t\t\treg = <0x0 0x{DOM0_INITRD_ADDR:x} 0x0 "
+        f"0x{os.path.getsize(initrd):x}>;", "\t\t};",
+        "\t};", "};", ""])
+
+
+def boot(name, domains, dom0=None, cmdline="dom0_mem=512M", mem=2048):
+    """Sable with the boot-time @domains and, if given, dom0 (kernel,
+    initrd); returns the started Machine."""
+    out = os.path.join(BUILD, "dom0less")
+    os.makedirs(out, exist_ok=True)
+    base = os.path.join(out, name)
+    argv = dom0less.machine_argv(2, mem)
+    argv[2] += f",dumpdtb={base}.qemu.dtb"
+    subprocess.run(argv, check=True, capture_output=True, timeout=60)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts",
+                          f"{base}.qemu.dtb"], check=True,
+                         capture_output=True, text=True).stdout
+    addrs = [dom0less.MODULE_BASE + i * dom0less.MODULE_STRIDE
+             for i in range(len(domains))]
+    dts += "\n" + dom0less.chosen_dts(domains, addrs)
+    extra = []
+    if dom0:
+        dts += dom0_dts(dom0[0], dom0[1], xenref.DOM0_BOOTARGS)
+        extra += ["-device", f"loader,file={dom0[0]},"
+                  f"addr=0x{DOM0_KERNEL_ADDR:x},force-raw=on",
+                  "-device", f"loader,file={dom0[1]},"
+                  f"addr=0x{DOM0_INITRD_ADDR:x},force-raw=on"]
+    with open(f"{base}.dts", "w") as f:
+        f.write(dts)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                    f"{base}.dtb", f"{base}.dts"], check=True,
+                   capture_output=True, timeout=60)
+    for d, addr in zip(domains, addrs):
+        extra += ["-device", f"loader,file={d.kernel},addr=0x{addr:x},"
+                  "force-raw=on"]
+    return Machine(name, SABLE, mem=mem, append=cmdline, dtb=f"{base}.dtb",
+                   extra=extra).start()
+
+
+def test_dom0_and_a_boot_time_domain_with_xl_list():
+    need(SABLE, guest("hello"), xenref.KERNEL, xenref.DOM0_INITRD)
+    doms = [dom0less.Domain("hello", guest("hello"), "boot-time")]
+    m = boot("sable-dom0-and-domu", doms,
+             dom0=(xenref.KERNEL, xenref.DOM0_INITRD))
+    try:
+        m.expect(r"\(d1\) GUEST-RESULT", timeout=TIMEOUT)
+        m.expect(r"domain 1 \(domU1\) shut down: poweroff", timeout=TIMEOUT)
+        xenref.wait_ready(m, timeout=TIMEOUT)
+        xenref.wait_prompt(m)
+        rc, out = xenref.shell(m, "xl list")
+        assert rc == 0, out
+        rows = [l.split() for l in out.splitlines()[1:] if l.strip()]
+        assert ["Domain-0", "0", "512", "2", "r-----", "0.0"] in rows or \
+            ["Domain-0", "0", "512", "2", "-b----", "0.0"] in rows, out
+        assert ["domU1", "1", "16", "1", "---s--", "0.0"] in rows, out
+        rc, out = xenref.shell(m, "xl domid domU1")
+        assert (rc, out.strip()) == (0, "1")
+        rc, out = xenref.shell(m, "xl list nosuch")
+        assert rc == 1 and "no domain nosuch" in out
+        m.sendline("poweroff")
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    assert re.search(r"domain 1 \(domU1\): 1 vCPUs, 16 MiB at 0x40000000",
+                     out)
+    assert status == 0
+
+
+def test_malformed_description_stops_with_a_clear_error():
+    need(SABLE, guest("hello"))
+    doms = [dom0less.Domain("hello", guest("hello"), cpus=0)]
+    m = boot("sable-bootdom-bad-cpus", doms, cmdline="")
+    try:
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert "boot-time domain domU1: missing or out-of-range cpus" in out
+    assert status == 2
+
+
+def test_a_domain_that_cannot_be_built_is_skipped():
+    """domU1's kernel is not an arm64 Image: reported, skipped; domU2
+    still runs and the machine ends when it is done."""
+    need(SABLE, guest("hello"), xenref.DOM0_INITRD)
+    doms = [dom0less.Domain("bad", xenref.DOM0_INITRD),
+            dom0less.Domain("hello", guest("hello"))]
+    m = boot("sable-bootdom-skip", doms, cmdline="")
+    try:
+        m.expect(r"\(d2\) GUEST-RESULT", timeout=TIMEOUT)
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert "domain domU1: kernel at 0x50000000 is not an arm64 Image" in out
+    assert "domain domU1 (1) not built" in out
+    assert "(d1)" not in out
+    assert "no domain left: powering off (status 0)" in out
+    assert status == 0
