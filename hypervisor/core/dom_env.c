@@ -54,6 +54,7 @@ void evtchn_env_kick_vcpu(struct evtchn_domain *e, unsigned int vcpu)
 	struct domain *d = ev_dom(e);
 
 	if (vcpu < d->nr_vcpus) {
+		d->vcpus[vcpu]->upcall_line = true;
 		vgic_inject(&d->vgic, vcpu, EVTCHN_UPCALL_INTID, true);
 	}
 }

@@ -159,12 +159,16 @@ void vgic_arch_enter(struct vcpu *v)
 	uint64_t lrs[16] = { 0 };
 	uint64_t hcr = ICH_HCR_EN;
 	unsigned int used = 0;
+	bool upcall = evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id);
 	int left;
 
-	if (evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id)) {
-		vgic_inject(&v->dom->vgic, v->id, 31, true);
-	} else {
-		vgic_inject(&v->dom->vgic, v->id, 31, false);
+	/*
+	 * Only a change of level goes to the model. A kick from another pCPU
+	 * raises the line itself and forces an exit, so none is missed.
+	 */
+	if (upcall != v->upcall_line) {
+		v->upcall_line = upcall;
+		vgic_inject(&v->dom->vgic, v->id, 31, upcall);
 	}
 	left = vgic_flush_lrs(&v->dom->vgic, v->vgic, lrs, n);
 	for (unsigned int i = 0; i < n; i++) {

@@ -51,6 +51,8 @@ struct vcpu {
 	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
 	volatile bool wake_pending;
 	struct vgic_vcpu *vgic;
+	/* Last level given to the event upcall PPI (entry and kicks). */
+	bool upcall_line;
 	uint64_t runstate_gva; /* registered runstate area, 0 if none */
 	struct arch_vcpu arch;
 };
