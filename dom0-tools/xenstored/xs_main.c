@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * xenstored: Sable's XenStore daemon. One thread, one poll(2) loop, every
+ * xenstored: Sable's XenStore daemon. One thread, one epoll(7) loop, every
  * descriptor non-blocking; the request engine itself does no I/O.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "xs_engine.h"
@@ -17,7 +17,6 @@
 #include "xs_xen.h"
 
 #define XS_DEFAULT_SOCKET "/var/run/xenstored/socket"
-#define XS_MAX_POLL 1024
 
 struct xs_opts {
 	const char *socket;
@@ -131,51 +130,102 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 	return rc;
 }
 
-/* One round: wait, accept, serve whatever is ready, reap. */
-static void xs_loop_once(struct xs_engine *e, struct xs_xen *x, int lfd)
-{
-	struct pollfd pfd[XS_MAX_POLL];
-	struct xs_conn *map[XS_MAX_POLL], *c;
-	const uint8_t *p;
-	nfds_t n = 0, i;
+/*
+ * The event loop waits in epoll(7): the set of descriptors is kept across
+ * rounds (a client's interest changes only with back-pressure or queued
+ * output), so a round costs one epoll_wait(2) and no per-descriptor setup.
+ */
+#define XS_EV_LISTEN 1
+#define XS_EV_EVTCHN 2
+#define XS_MAX_EVENTS 64
 
-	pfd[n++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-	pfd[n++] = (struct pollfd){ .fd = x->evtchn_fd, .events = POLLIN };
-	for (c = e->conns; c && n < XS_MAX_POLL; c = c->next) {
+struct xs_loop {
+	int epfd;
+	int lfd;
+	struct xs_engine *e;
+	struct xs_xen *x;
+};
+
+static int xs_loop_init(struct xs_loop *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0) {
+		return -errno;
+	}
+	ev.data.u64 = XS_EV_LISTEN;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->lfd, &ev) < 0) {
+		return -errno;
+	}
+	if (l->x->evtchn_fd >= 0) {
+		ev.data.u64 = XS_EV_EVTCHN;
+		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->x->evtchn_fd, &ev)) {
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* Bring every client's epoll interest up to date; returns the timeout. */
+static int xs_loop_interest(struct xs_loop *l)
+{
+	const uint8_t *p;
+	struct xs_conn *c;
+	uint32_t mask;
+	int timeout = 1000;
+
+	for (c = l->e->conns; c; c = c->next) {
 		if (!xs_unix_is(c) || c->dead) {
 			continue;
 		}
-		map[n] = c;
-		pfd[n].fd = xs_unix_fd(c);
-		pfd[n].events = xs_conn_want(c) ? POLLIN : 0;
+		mask = xs_conn_want(c) ? EPOLLIN : 0;
+		if (mask && xs_unix_has_input(c)) {
+			timeout = 0; /* read ahead, not yet served */
+		}
 		if (xs_conn_out_peek(c, &p)) {
-			pfd[n].events |= POLLOUT;
+			mask |= EPOLLOUT;
 		}
-		pfd[n++].revents = 0;
-	}
-	if (poll(pfd, n, 1000) < 0) {
-		return;
-	}
-	if (pfd[0].revents & POLLIN) {
-		while (xs_unix_accept(e, lfd)) {
+		if (xs_unix_epoll_sync(c, l->epfd, mask)) {
+			c->dead = true;
 		}
 	}
-	if (pfd[1].revents & POLLIN) {
-		xs_xen_events(x, e);
-	}
-	for (i = 2; i < n; i++) {
-		if (pfd[i].revents) {
-			xs_conn_pump(map[i]);
-		}
-	}
-	/* Other connections' requests may have queued watch events. */
-	for (c = e->conns; c; c = c->next) {
-		if (xs_unix_is(c) && !c->dead && xs_conn_out_peek(c, &p)) {
+	return timeout;
+}
+
+/* One round: wait, accept, serve whatever is ready, reap. */
+static void xs_loop_once(struct xs_loop *l)
+{
+	struct epoll_event ev[XS_MAX_EVENTS];
+	struct xs_conn *c;
+	const uint8_t *p;
+	int n, i;
+
+	n = epoll_wait(l->epfd, ev, XS_MAX_EVENTS, xs_loop_interest(l));
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.u64 == XS_EV_LISTEN) {
+			while (xs_unix_accept(l->e, l->lfd)) {
+			}
+		} else if (ev[i].data.u64 == XS_EV_EVTCHN) {
+			xs_xen_events(l->x, l->e);
+		} else {
+			c = ev[i].data.ptr;
+			xs_unix_mark_readable(c);
 			xs_conn_pump(c);
 		}
 	}
-	xs_xen_service_all(x, e);
-	xs_engine_reap(e);
+	for (c = l->e->conns; c; c = c->next) {
+		if (!xs_unix_is(c) || c->dead) {
+			continue;
+		}
+		/* Read-ahead input, and watch events queued by others. */
+		if ((xs_unix_has_input(c) && xs_conn_want(c)) ||
+		    xs_conn_out_peek(c, &p)) {
+			xs_conn_pump(c);
+		}
+	}
+	xs_xen_service_all(l->x, l->e);
+	xs_engine_reap(l->e);
 }
 
 int main(int argc, char **argv)
@@ -183,6 +233,7 @@ int main(int argc, char **argv)
 	struct xs_opts o;
 	struct xs_engine e;
 	struct xs_xen x;
+	struct xs_loop l = { .epfd = -1, .e = &e, .x = &x };
 	int lfd, rc = 1;
 
 	if (xs_parse_opts(argc, argv, &o)) {
@@ -214,12 +265,20 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	l.lfd = lfd;
+	if (xs_loop_init(&l)) {
+		fprintf(stderr, "xenstored: epoll: %s\n", strerror(errno));
+		goto out_close;
+	}
 	fprintf(stderr, "xenstored: listening on %s\n", o.socket);
 	while (!xs_stop) {
-		xs_loop_once(&e, &x, lfd);
+		xs_loop_once(&l);
 	}
 	rc = 0;
 out_close:
+	if (l.epfd >= 0) {
+		close(l.epfd);
+	}
 	close(lfd);
 	unlink(o.socket);
 	xs_engine_fini(&e);

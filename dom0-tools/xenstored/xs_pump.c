@@ -29,8 +29,9 @@ static int xs_pump_out(struct xs_conn *c)
 
 /*
  * Serve a connection until its transport has nothing more to give or take.
- * Returns 0, or a negative errno when the connection must be closed (it is
- * then also marked dead).
+ * The replies to every request taken in one call leave together, in one
+ * write where the transport allows. Returns 0, or a negative errno when the
+ * connection must be closed (it is then also marked dead).
  */
 int xs_conn_pump(struct xs_conn *c)
 {
@@ -40,10 +41,14 @@ int xs_conn_pump(struct xs_conn *c)
 	int rc = 0, rounds;
 
 	for (rounds = 0; rounds < 64 && !rc; rounds++) {
-		rc = xs_pump_out(c);
 		want = xs_conn_want(c);
-		if (rc || want == 0) {
-			break;
+		if (want == 0) {
+			/* Back-pressure: drain the replies, then go on. */
+			rc = xs_pump_out(c);
+			want = xs_conn_want(c);
+			if (rc || want == 0) {
+				break;
+			}
 		}
 		r = c->ops->read(c, buf,
 				 want < sizeof(buf) ? want : sizeof(buf));
