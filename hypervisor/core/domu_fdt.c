@@ -153,6 +153,8 @@ static int add_uart(void *fdt)
 
 	TRY(node = fdt_add_subnode(fdt, 0, "sbsa-uart@22000000"));
 	TRY(fdt_setprop_string(fdt, node, "compatible", "arm,sbsa-uart"));
+	/* Linux's SBSA UART driver refuses a node without a fixed speed. */
+	TRY(fdt_setprop_u32(fdt, node, "current-speed", 115200));
 	if (set_reg(fdt, node, GUEST_PL011_BASE, GUEST_PL011_SIZE)) {
 		return -EINVAL;
 	}

@@ -137,3 +137,74 @@ def test_a_domain_that_cannot_be_built_is_skipped():
     assert "(d1)" not in out
     assert "no domain left: powering off (status 0)" in out
     assert status == 0
+
+
+LINUX_KERNEL_ADDR = 0x50000000
+LINUX_INITRD_ADDR = 0x58000000
+
+
+def linux_domu_dts(kernel, initrd, bootargs, vcpus=2, mem_mib=256):
+    return "\n".join([
+        "/ {", "\tchosen {", "\t\tdomU1 {",
+        '\t\t\tcompatible = "xen,domain";',
+        "\t\t\t#address-cells = <1>;", "\t\t\t#size-cells = <1>;",
+        f"\t\t\tmemory = <0 {mem_mib * 1024}>;", f"\t\t\tcpus = <{vcpus}>;",
+        "\t\t\tvpl011;",
+        f"\t\t\tmodule@{LINUX_KERNEL_ADDR:x} {{",
+        '\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";',
+        f"\t\t\t\treg = <0x{LINUX_KERNEL_ADDR:x} "
+        f"0x{os.path.getsize(kernel):x}>;",
+        f'\t\t\t\tbootargs = "{bootargs}";', "\t\t\t};",
+        f"\t\t\tmodule@{LINUX_INITRD_ADDR:x} {{",
+        '\t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";',
+        f"\t\t\t\treg = <0x{LINUX_INITRD_ADDR:x} "
+        f"0x{os.path.getsize(initrd):x}>;", "\t\t\t};",
+        "\t\t};", "\t};", "};", ""])
+
+
+def test_stock_linux_as_a_boot_time_domu():
+    """Debian's kernel as domU1 (2 vCPUs, 256 MiB, console on the emulated
+    UART, no dom0): Xen found, FIFO events, both CPUs, the scripted smoke
+    checks pass, and its poweroff ends the machine."""
+    need(SABLE, xenref.KERNEL, xenref.DOMU_INITRD)
+    name = "sable-linux-domu"
+    base = os.path.join(BUILD, "dom0less", name)
+    os.makedirs(os.path.dirname(base), exist_ok=True)
+    argv = dom0less.machine_argv(2, 2048)
+    argv[2] += f",dumpdtb={base}.qemu.dtb"
+    subprocess.run(argv, check=True, capture_output=True, timeout=60)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts",
+                          f"{base}.qemu.dtb"], check=True,
+                         capture_output=True, text=True).stdout
+    dts += "\n" + linux_domu_dts(xenref.KERNEL, xenref.DOMU_INITRD,
+                                 "console=ttyAMA0 sable.test=smoke")
+    with open(f"{base}.dts", "w") as f:
+        f.write(dts)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                    f"{base}.dtb", f"{base}.dts"], check=True,
+                   capture_output=True, timeout=60)
+    extra = ["-device", f"loader,file={xenref.KERNEL},"
+             f"addr=0x{LINUX_KERNEL_ADDR:x},force-raw=on",
+             "-device", f"loader,file={xenref.DOMU_INITRD},"
+             f"addr=0x{LINUX_INITRD_ADDR:x},force-raw=on"]
+    m = Machine(name, SABLE, mem=2048, append="", dtb=f"{base}.dtb",
+                extra=extra).start()
+    try:
+        m.expect(xenref.RESULT_RE, timeout=TIMEOUT)
+        result = m.child.match.group(0)
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    assert "PASS" in result, out
+    for want in ["(d1) [", "Xen 4.17 support found",
+                 "xen:events: Using FIFO-based ABI",
+                 "Grant tables using version 1 layout",
+                 "smp: Brought up 1 node, 2 CPUs",
+                 "ttyAMA0 at MMIO 0x22000000"]:
+        assert want in out, want
+    for bad in ["WARNING:", "BUG:", "Oops", "Kernel panic"]:
+        assert bad not in out, bad
+    assert "domain 1 (domU1) shut down: poweroff" in out
+    assert status == 0

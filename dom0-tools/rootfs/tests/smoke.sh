@@ -30,7 +30,12 @@ if on_xen; then
 			check "module $m loaded" module_loaded $m
 		done
 	fi
-	check "xenfs mounted on /proc/xen" mounted xenfs /proc/xen
+	if [ "$(cat /etc/sable/flavour)" = dom0 ] || [ -d /proc/xen ]; then
+		check "xenfs mounted on /proc/xen" mounted xenfs /proc/xen
+	else
+		# A boot-time domU without xenstore: Linux makes no /proc/xen.
+		info "no /proc/xen: no xenstore for this domain"
+	fi
 fi
 info "mounts:"
 cat /proc/mounts
