@@ -64,7 +64,8 @@ add_lib() { # soname
 	local src n
 	[[ -n "${HAVE[$1]:-}" ]] && return 0
 	HAVE[$1]=1
-	src=$(find_lib "$1") || die "shared library $1 not in $ARMROOT (run: make setup)"
+	src=$(find_lib "$1") ||
+		die "shared library $1 not in $ARMROOT (run: make setup)"
 	install -m 0755 "$(readlink -f "$src")" "$STAGE/lib/aarch64-linux-gnu/$1"
 	ADDED+=("$1")
 	for n in $(needed_libs "$src"); do
