@@ -222,7 +222,8 @@ size_t xs_conn_want(const struct xs_conn *c)
 
 size_t xs_conn_out_peek(const struct xs_conn *c, const uint8_t **p)
 {
-	*p = c->out + c->out_head;
+	/* No queue allocated yet: no arithmetic on a null pointer. */
+	*p = c->out ? c->out + c->out_head : NULL;
 	return xs_conn_pending(c);
 }
 
