@@ -32,9 +32,12 @@ initrd: $(DOM0_INITRD) $(DOMU_INITRD)
 
 # The XenStore benchmark image: the dom0 image followed by an overlay with
 # Debian's C xenstored and oxenstored (the kernel unpacks both archives).
+# Built once the setup cache holds them (an older cache: `make setup`).
 XSD_OVERLAY := $(B)/dom0-xsd-overlay.cpio.gz
 XSBENCH_INITRD := $(B)/dom0-xsbench-initrd.cpio.gz
+ifneq ($(wildcard $(CACHE)/arm64/usr/lib/xen-4.17/bin/oxenstored),)
 BUILD_TARGETS += $(XSD_OVERLAY) $(XSBENCH_INITRD)
+endif
 
 $(XSD_OVERLAY): $(ROOTFS_DIR)/mkxsdoverlay.sh $(DOM0_INITRD) \
 		$(wildcard $(CACHE)/.setup-v2)
