@@ -279,9 +279,28 @@ struct vcpu_info *evtchn_vcpu_info(struct evtchn_domain *d, unsigned int vcpu)
 	return vi;
 }
 
+/*
+ * Lock-free (it runs on every guest entry and WFI): the pointers are
+ * published with release stores under the lock and only ever change to
+ * another page that stays valid, so an acquire load sees a usable one.
+ */
 bool evtchn_vcpu_upcall_pending(struct evtchn_domain *d, unsigned int vcpu)
 {
-	struct vcpu_info *vi = evtchn_vcpu_info(d, vcpu);
+	struct vcpu_info *vi = NULL;
+	struct vcpu_info **table;
+	struct shared_info *si;
+
+	if (vcpu >= d->nr_vcpus) {
+		return false;
+	}
+	table = __atomic_load_n(&d->vcpu_info, __ATOMIC_ACQUIRE);
+	if (table) {
+		vi = __atomic_load_n(&table[vcpu], __ATOMIC_ACQUIRE);
+	}
+	si = __atomic_load_n(&d->shinfo, __ATOMIC_ACQUIRE);
+	if (!vi && vcpu == 0 && si) {
+		vi = &si->vcpu_info[0];
+	}
 
 	return vi && __atomic_load_n(&vi->evtchn_upcall_pending,
 				     __ATOMIC_ACQUIRE) != 0;
@@ -301,7 +320,7 @@ void evtchn_mark_upcall(struct evtchn_domain *d, unsigned int vcpu)
 void evtchn_set_shared_info(struct evtchn_domain *d, struct shared_info *si)
 {
 	spin_lock(&d->lock);
-	d->shinfo = si;
+	__atomic_store_n(&d->shinfo, si, __ATOMIC_RELEASE);
 	spin_unlock(&d->lock);
 }
 
@@ -315,7 +334,7 @@ int evtchn_set_vcpu_info(struct evtchn_domain *d, unsigned int vcpu,
 	}
 	spin_lock(&d->lock);
 	old = evtchn_vcpu_info_locked(d, vcpu);
-	d->vcpu_info[vcpu] = vi;
+	__atomic_store_n(&d->vcpu_info[vcpu], vi, __ATOMIC_RELEASE);
 	if (vi) {
 		if (!old) {
 			__builtin_memset(vi, 0, sizeof(*vi));

@@ -323,18 +323,43 @@ int vgic_unmap_hw_irq(struct vgic *g, unsigned int vintid)
 	return ret;
 }
 
+/*
+ * Checked on every guest WFI: the private interrupts, then only the SPIs
+ * marked live (vgic_mark_live). Nothing busy at all is seen without the
+ * lock; whoever makes an interrupt pending wakes the vCPU afterwards.
+ */
 bool vgic_vcpu_has_pending(struct vgic *g, struct vgic_vcpu *v)
 {
-	bool found = false;
+	const uint8_t busy = VGIC_IRQ_PENDING | VGIC_IRQ_LINE | VGIC_IRQ_ACTIVE;
+	bool found = false, any = false;
 	unsigned int i;
 
+	for (i = 0; i < VGIC_NR_PRIVATE && !any; i++) {
+		any = __atomic_load_n(&v->priv[i].flags, __ATOMIC_RELAXED) &
+		      busy;
+	}
+	for (i = 0; i * 64 < g->nr_spis && !any; i++) {
+		any = __atomic_load_n(&g->spi_live[i], __ATOMIC_RELAXED) != 0;
+	}
+	if (!any) {
+		return false;
+	}
 	spin_lock(&g->lock);
 	for (i = 0; i < VGIC_NR_PRIVATE && !found; i++) {
 		found = vgic_irq_deliverable(g, &v->priv[i]);
 	}
-	for (i = 0; i < g->nr_spis && !found; i++) {
-		found = g->spis[i].target == v->idx &&
-			vgic_irq_deliverable(g, &g->spis[i]);
+	for (unsigned int w = 0; w * 64 < g->nr_spis && !found; w++) {
+		uint64_t bits = g->spi_live[w];
+
+		while (bits && !found) {
+			const struct vgic_irq *irq =
+				&g->spis[w * 64 +
+					 (unsigned int)__builtin_ctzll(bits)];
+
+			bits &= bits - 1;
+			found = irq->target == v->idx &&
+				vgic_irq_deliverable(g, irq);
+		}
 	}
 	spin_unlock(&g->lock);
 	return found;
