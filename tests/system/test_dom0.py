@@ -140,9 +140,6 @@ def test_dom0_reboot_restarts_the_machine():
     assert status == 0
 
 
-@pytest.mark.xfail(strict=False, reason="in some boots both QEMU vCPU "
-                   "threads spin for seconds on a domain-wide lock of the "
-                   "guest-entry path after the prompt (docs/dom0.md)")
 def test_idle_dom0_does_not_keep_a_host_cpu_busy():
     """Host CPU time of QEMU over 10 idle seconds, Sable+dom0 against plain
     Linux on the same QEMU: within 2x (with a small floor for noise)."""

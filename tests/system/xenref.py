@@ -220,8 +220,31 @@ def errors(m):
     return [l for l in m.errors() if not XEN_FIRMWARE_WARNING.search(l)]
 
 
+def _sched_runtime(pid):
+    """Sum of se.sum_exec_runtime (ms, microsecond precision) over the
+    process's threads, in seconds; None where /proc/PID/task/*/sched is
+    not available."""
+    total = 0.0
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+        for tid in tids:
+            with open(f"/proc/{pid}/task/{tid}/sched") as f:
+                for line in f:
+                    if line.startswith("se.sum_exec_runtime"):
+                        total += float(line.split(":")[1])
+                        break
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1000.0
+
+
 def cpu_seconds(pid):
-    """User plus system CPU time consumed so far by a process, in seconds."""
+    """CPU time consumed so far by a process, in seconds: the scheduler's
+    precise per-thread run time where the kernel exposes it, else user plus
+    system time in clock ticks (10 ms steps)."""
+    precise = _sched_runtime(pid)
+    if precise:
+        return precise
     with open(f"/proc/{pid}/stat") as f:
         stat = f.read()
     fields = stat[stat.rindex(")") + 2:].split()
