@@ -33,10 +33,12 @@ static void *ram_va(const struct domu_ram *r, uint64_t ipa)
 	return (void *)(uintptr_t)(r->pa + (ipa - GUEST_RAM_BASE));
 }
 
-static int place_images(const struct boot_domain *bd, const struct domu_ram *r,
-			struct domu_layout *l)
+/* Where everything goes in a RAM bank of @ram_size; checked before any
+ * memory is allocated. */
+static int plan_layout(const struct boot_domain *bd, uint64_t ram_size,
+		       struct domu_layout *l)
 {
-	uint64_t text_offset, span, end = GUEST_RAM_BASE + r->size;
+	uint64_t text_offset, span, end = GUEST_RAM_BASE + ram_size;
 
 	if (arm64_image_info((const void *)(uintptr_t)bd->kernel.addr,
 			     bd->kernel.size, &text_offset, &span)) {
@@ -44,7 +46,7 @@ static int place_images(const struct boot_domain *bd, const struct domu_ram *r,
 		       bd->name, (unsigned long)bd->kernel.addr);
 		return -EINVAL;
 	}
-	l->ram_size = r->size;
+	l->ram_size = ram_size;
 	l->kernel = GUEST_RAM_BASE + text_offset;
 	l->kernel_end = l->kernel + span;
 	l->fdt = ALIGN_UP(l->kernel_end, SZ_2M);
@@ -56,9 +58,15 @@ static int place_images(const struct boot_domain *bd, const struct domu_ram *r,
 	    l->initrd_end > end) {
 		pr_err("domain %s: kernel, device tree and ramdisk do not fit "
 		       "in %lu MiB\n",
-		       bd->name, (unsigned long)(r->size >> 20));
+		       bd->name, (unsigned long)(ram_size >> 20));
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+static void load_images(const struct boot_domain *bd, const struct domu_ram *r,
+			const struct domu_layout *l)
+{
 	memcpy(ram_va(r, l->kernel), (const void *)(uintptr_t)bd->kernel.addr,
 	       bd->kernel.size);
 	if (bd->ramdisk.size) {
@@ -66,18 +74,15 @@ static int place_images(const struct boot_domain *bd, const struct domu_ram *r,
 		       (const void *)(uintptr_t)bd->ramdisk.addr,
 		       bd->ramdisk.size);
 	}
-	return 0;
 }
 
 static int domu_setup(struct domain *d, const struct boot_domain *bd,
-		      const struct domu_ram *r)
+		      const struct domu_ram *r, const struct domu_layout *l)
 {
-	struct domu_layout l = { 0 };
-	int rc = place_images(bd, r, &l);
+	int rc;
 
-	if (!rc) {
-		rc = domu_make_fdt(ram_va(r, l.fdt), d, bd, &l);
-	}
+	load_images(bd, r, l);
+	rc = domu_make_fdt(ram_va(r, l->fdt), d, bd, l);
 	if (!rc) {
 		rc = p2m_map(&d->p2m, ipa_init(GUEST_RAM_BASE), pa_init(r->pa),
 			     r->size, p2m_ram_rw);
@@ -95,31 +100,27 @@ static int domu_setup(struct domain *d, const struct boot_domain *bd,
 	pr_info("domain %u (%s): %u vCPUs, %lu MiB at 0x%lx (machine 0x%lx), "
 		"kernel 0x%lx, dtb 0x%lx%s\n",
 		d->id, bd->name, d->nr_vcpus, (unsigned long)(r->size >> 20),
-		GUEST_RAM_BASE, (unsigned long)r->pa, (unsigned long)l.kernel,
-		(unsigned long)l.fdt, bd->vpl011 ? ", vpl011" : "");
-	arch_vcpu_init(d->vcpus[0], l.kernel, l.fdt);
+		GUEST_RAM_BASE, (unsigned long)r->pa, (unsigned long)l->kernel,
+		(unsigned long)l->fdt, bd->vpl011 ? ", vpl011" : "");
+	arch_vcpu_init(d->vcpus[0], l->kernel, l->fdt);
 	sched_add_vcpu(d->vcpus[0]);
 	return 0;
 }
 
 static int domu_build_one(const struct boot_domain *bd, domid_t id)
 {
+	struct domu_layout l = { 0 };
 	struct domu_ram r;
 	struct domain *d;
 	paddr_t pa;
 
-	uint64_t text_offset, span;
-
-	if (arm64_image_info((const void *)(uintptr_t)bd->kernel.addr,
-			     bd->kernel.size, &text_offset, &span)) {
-		pr_err("domain %s: kernel at 0x%lx is not an arm64 Image\n",
-		       bd->name, (unsigned long)bd->kernel.addr);
-		return -EINVAL;
-	}
 	r.size = ALIGN_UP(bd->mem_kib << 10, SZ_2M);
 	if (r.size > GUEST_RAM_MAX) {
 		pr_err("domain %s: memory above %lu MiB\n", bd->name,
 		       GUEST_RAM_MAX >> 20);
+		return -EINVAL;
+	}
+	if (plan_layout(bd, r.size, &l)) {
 		return -EINVAL;
 	}
 	pa = mm_alloc_pages(r.size >> PAGE_SHIFT, SZ_2M >> PAGE_SHIFT);
@@ -139,7 +140,7 @@ static int domu_build_one(const struct boot_domain *bd, domid_t id)
 	}
 	d->ram_base = GUEST_RAM_BASE;
 	d->ram_size = r.size;
-	if (domu_setup(d, bd, &r)) {
+	if (domu_setup(d, bd, &r, &l)) {
 		/* Never started: listed as crashed, keeps nothing up. */
 		spin_lock(&d->lock);
 		d->is_shutdown = true;

@@ -330,18 +330,10 @@ int vgic_unmap_hw_irq(struct vgic *g, unsigned int vintid)
  */
 bool vgic_vcpu_has_pending(struct vgic *g, struct vgic_vcpu *v)
 {
-	const uint8_t busy = VGIC_IRQ_PENDING | VGIC_IRQ_LINE | VGIC_IRQ_ACTIVE;
-	bool found = false, any = false;
+	bool found = false;
 	unsigned int i;
 
-	for (i = 0; i < VGIC_NR_PRIVATE && !any; i++) {
-		any = __atomic_load_n(&v->priv[i].flags, __ATOMIC_RELAXED) &
-		      busy;
-	}
-	for (i = 0; i * 64 < g->nr_spis && !any; i++) {
-		any = __atomic_load_n(&g->spi_live[i], __ATOMIC_RELAXED) != 0;
-	}
-	if (!any) {
+	if (!vgic_maybe_live(g, v)) {
 		return false;
 	}
 	spin_lock(&g->lock);

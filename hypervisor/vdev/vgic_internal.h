@@ -13,6 +13,31 @@
 #define VGIC_IRQ_HW (1u << 6)
 #define VGIC_IRQ_IN_LR (1u << 7)
 
+/* The states that may need a list register. */
+#define VGIC_IRQ_LIVE (VGIC_IRQ_PENDING | VGIC_IRQ_LINE | VGIC_IRQ_ACTIVE)
+
+/*
+ * Without the lock: false only if no private interrupt of @v and no SPI is
+ * live. Callers rely on whoever makes an interrupt live kicking its vCPU
+ * afterwards, so a stale "false" is followed by another look.
+ */
+static inline bool vgic_maybe_live(const struct vgic *g,
+				   const struct vgic_vcpu *v)
+{
+	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++) {
+		if (__atomic_load_n(&v->priv[i].flags, __ATOMIC_RELAXED) &
+		    VGIC_IRQ_LIVE) {
+			return true;
+		}
+	}
+	for (unsigned int w = 0; w * 64 < g->nr_spis; w++) {
+		if (__atomic_load_n(&g->spi_live[w], __ATOMIC_RELAXED)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* @irq may now be pending or active: let the LR flush look at it. */
 static inline void vgic_mark_live(struct vgic *g, const struct vgic_irq *irq)
 {

@@ -53,8 +53,7 @@ static void vgic_lr_consider(struct vgic *g, struct vgic_vcpu *v,
 static struct vgic_irq *vgic_lr_pick(struct vgic *g, struct vgic_vcpu *v,
 				     unsigned int *nr_candidates)
 {
-	const uint8_t busy = VGIC_IRQ_PENDING | VGIC_IRQ_LINE |
-			     VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR;
+	const uint8_t busy = VGIC_IRQ_LIVE | VGIC_IRQ_IN_LR;
 	struct vgic_irq *best = NULL;
 	unsigned int n = 0;
 
@@ -162,31 +161,11 @@ static void vgic_lr_release(struct vgic *g, struct vgic_vcpu *v,
 	v->lr_moved = 0;
 }
 
-/*
- * Whether a flush could put anything in the list registers, looked at
- * without the lock: the common trap with nothing pending skips it. Safe
- * because whoever makes an interrupt of @v pending or changes its routing
- * kicks @v afterwards, so it exits and flushes again.
- */
+/* Whether a flush could put anything in the list registers (no lock). */
 static bool vgic_lr_maybe_work(const struct vgic *g, const struct vgic_vcpu *v)
 {
-	const uint8_t busy = VGIC_IRQ_PENDING | VGIC_IRQ_LINE | VGIC_IRQ_ACTIVE;
-
-	if (__atomic_load_n(&v->nr_lrs_used, __ATOMIC_RELAXED)) {
-		return true;
-	}
-	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++) {
-		if (__atomic_load_n(&v->priv[i].flags, __ATOMIC_RELAXED) &
-		    busy) {
-			return true;
-		}
-	}
-	for (unsigned int w = 0; w * 64 < g->nr_spis; w++) {
-		if (__atomic_load_n(&g->spi_live[w], __ATOMIC_RELAXED)) {
-			return true;
-		}
-	}
-	return false;
+	return __atomic_load_n(&v->nr_lrs_used, __ATOMIC_RELAXED) ||
+	       vgic_maybe_live(g, v);
 }
 
 int vgic_flush_lrs(struct vgic *g, struct vgic_vcpu *v, uint64_t *lrs,

@@ -105,9 +105,10 @@ def machine_argv(smp, mem):
             "-smp", str(smp), "-m", str(mem), "-nographic", "-nic", "none"]
 
 
-def make_dtb(name, domains, smp=2, mem=1024, cmdline=None):
-    """Write build/dom0less/<name>.dtb (QEMU virt's tree plus the domain
-    nodes); return (dtb path, module addresses)."""
+def compile_dtb(name, extra_dts, smp=2, mem=1024):
+    """Write build/dom0less/<name>.dtb: QEMU virt's own tree for these
+    machine options plus @extra_dts (dts source merged by dtc); return its
+    path."""
     out_dir = os.path.join(BUILD, "dom0less")
     os.makedirs(out_dir, exist_ok=True)
     base = os.path.join(out_dir, name)
@@ -118,16 +119,33 @@ def make_dtb(name, domains, smp=2, mem=1024, cmdline=None):
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts",
                           f"{base}.qemu.dtb"], check=True,
                          capture_output=True, text=True).stdout
-    addrs = [MODULE_BASE + i * MODULE_STRIDE for i in range(len(domains))]
-    for d in domains:
-        if os.path.getsize(d.kernel) > MODULE_STRIDE:
-            raise ValueError(f"{d.kernel} is larger than a module slot")
     with open(f"{base}.dts", "w") as f:
-        f.write(dts + "\n" + chosen_dts(domains, addrs, cmdline))
+        f.write(dts + "\n" + extra_dts)
     subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
                     f"{base}.dtb", f"{base}.dts"], check=True,
                    capture_output=True, timeout=60)
-    return f"{base}.dtb", addrs
+    return f"{base}.dtb"
+
+
+def module_addrs(domains):
+    """Where each domain's kernel is loaded (one 16 MiB slot each)."""
+    for d in domains:
+        if os.path.getsize(d.kernel) > MODULE_STRIDE:
+            raise ValueError(f"{d.kernel} is larger than a module slot")
+    return [MODULE_BASE + i * MODULE_STRIDE for i in range(len(domains))]
+
+
+def loader_args(path, addr):
+    """QEMU options loading @path raw at @addr."""
+    return ["-device", f"loader,file={path},addr=0x{addr:x},force-raw=on"]
+
+
+def make_dtb(name, domains, smp=2, mem=1024, cmdline=None):
+    """Write build/dom0less/<name>.dtb (QEMU virt's tree plus the domain
+    nodes); return (dtb path, module addresses)."""
+    addrs = module_addrs(domains)
+    return compile_dtb(name, chosen_dts(domains, addrs, cmdline), smp,
+                       mem), addrs
 
 
 def boot(name, hypervisor, cmdline, domains, smp=2, mem=1024):
@@ -136,8 +154,7 @@ def boot(name, hypervisor, cmdline, domains, smp=2, mem=1024):
     dtb, addrs = make_dtb(name, domains, smp, mem, cmdline)
     extra = []
     for d, addr in zip(domains, addrs):
-        extra += ["-device",
-                  f"loader,file={d.kernel},addr=0x{addr:x},force-raw=on"]
+        extra += loader_args(d.kernel, addr)
     m = Machine(name, hypervisor, smp=smp, mem=mem, append=cmdline,
                 dtb=dtb, extra=extra)
     return m.start()

@@ -3,13 +3,12 @@ domU built from the same device tree, the toolstack seeing the domU, and
 bad descriptions reported clearly while everything else keeps running."""
 import os
 import re
-import subprocess
 
 import pytest
 
 import dom0less
 import xenref
-from qemu import BUILD, Machine
+from qemu import Machine
 from scenarios import SABLE, guest
 
 DOM0_KERNEL_ADDR = 0x70000000
@@ -44,34 +43,17 @@ def dom0_dts(kernel, initrd, bootargs):
 def boot(name, domains, dom0=None, cmdline="dom0_mem=512M", mem=2048):
     """Sable with the boot-time @domains and, if given, dom0 (kernel,
     initrd); returns the started Machine."""
-    out = os.path.join(BUILD, "dom0less")
-    os.makedirs(out, exist_ok=True)
-    base = os.path.join(out, name)
-    argv = dom0less.machine_argv(2, mem)
-    argv[2] += f",dumpdtb={base}.qemu.dtb"
-    subprocess.run(argv, check=True, capture_output=True, timeout=60)
-    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts",
-                          f"{base}.qemu.dtb"], check=True,
-                         capture_output=True, text=True).stdout
-    addrs = [dom0less.MODULE_BASE + i * dom0less.MODULE_STRIDE
-             for i in range(len(domains))]
-    dts += "\n" + dom0less.chosen_dts(domains, addrs)
+    addrs = dom0less.module_addrs(domains)
+    dts = dom0less.chosen_dts(domains, addrs)
     extra = []
     if dom0:
         dts += dom0_dts(dom0[0], dom0[1], xenref.DOM0_BOOTARGS)
-        extra += ["-device", f"loader,file={dom0[0]},"
-                  f"addr=0x{DOM0_KERNEL_ADDR:x},force-raw=on",
-                  "-device", f"loader,file={dom0[1]},"
-                  f"addr=0x{DOM0_INITRD_ADDR:x},force-raw=on"]
-    with open(f"{base}.dts", "w") as f:
-        f.write(dts)
-    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
-                    f"{base}.dtb", f"{base}.dts"], check=True,
-                   capture_output=True, timeout=60)
+        extra += dom0less.loader_args(dom0[0], DOM0_KERNEL_ADDR)
+        extra += dom0less.loader_args(dom0[1], DOM0_INITRD_ADDR)
     for d, addr in zip(domains, addrs):
-        extra += ["-device", f"loader,file={d.kernel},addr=0x{addr:x},"
-                  "force-raw=on"]
-    return Machine(name, SABLE, mem=mem, append=cmdline, dtb=f"{base}.dtb",
+        extra += dom0less.loader_args(d.kernel, addr)
+    dtb = dom0less.compile_dtb(name, dts, mem=mem)
+    return Machine(name, SABLE, mem=mem, append=cmdline, dtb=dtb,
                    extra=extra).start()
 
 
@@ -168,26 +150,12 @@ def test_stock_linux_as_a_boot_time_domu():
     checks pass, and its poweroff ends the machine."""
     need(SABLE, xenref.KERNEL, xenref.DOMU_INITRD)
     name = "sable-linux-domu"
-    base = os.path.join(BUILD, "dom0less", name)
-    os.makedirs(os.path.dirname(base), exist_ok=True)
-    argv = dom0less.machine_argv(2, 2048)
-    argv[2] += f",dumpdtb={base}.qemu.dtb"
-    subprocess.run(argv, check=True, capture_output=True, timeout=60)
-    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts",
-                          f"{base}.qemu.dtb"], check=True,
-                         capture_output=True, text=True).stdout
-    dts += "\n" + linux_domu_dts(xenref.KERNEL, xenref.DOMU_INITRD,
-                                 "console=ttyAMA0 sable.test=smoke")
-    with open(f"{base}.dts", "w") as f:
-        f.write(dts)
-    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
-                    f"{base}.dtb", f"{base}.dts"], check=True,
-                   capture_output=True, timeout=60)
-    extra = ["-device", f"loader,file={xenref.KERNEL},"
-             f"addr=0x{LINUX_KERNEL_ADDR:x},force-raw=on",
-             "-device", f"loader,file={xenref.DOMU_INITRD},"
-             f"addr=0x{LINUX_INITRD_ADDR:x},force-raw=on"]
-    m = Machine(name, SABLE, mem=2048, append="", dtb=f"{base}.dtb",
+    dtb = dom0less.compile_dtb(
+        name, linux_domu_dts(xenref.KERNEL, xenref.DOMU_INITRD,
+                             "console=ttyAMA0 sable.test=smoke"), mem=2048)
+    extra = (dom0less.loader_args(xenref.KERNEL, LINUX_KERNEL_ADDR) +
+             dom0less.loader_args(xenref.DOMU_INITRD, LINUX_INITRD_ADDR))
+    m = Machine(name, SABLE, mem=2048, append="", dtb=dtb,
                 extra=extra).start()
     try:
         m.expect(xenref.RESULT_RE, timeout=TIMEOUT)
