@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "libsable.h"
 #include "xs_ring.h"
 #include "xs_xen.h"
 
@@ -80,6 +81,7 @@ bool xs_xen_dom0_available(void)
 int xs_xen_open(struct xs_xen *x)
 {
 	uint32_t virq = VIRQ_DOM_EXC;
+	const char *why;
 	int port;
 
 	memset(x, 0, sizeof(*x));
@@ -92,11 +94,13 @@ int xs_xen_open(struct xs_xen *x)
 	}
 	port = ioctl(x->evtchn_fd, IOCTL_EVTCHN_BIND_VIRQ, &virq);
 	x->virq_port = port >= 0 ? port : -1;
+	x->ctl = sable_open(&why);
 	return 0;
 }
 
 void xs_xen_close(struct xs_xen *x)
 {
+	sable_close(x->ctl);
 	if (x->evtchn_fd >= 0) {
 		close(x->evtchn_fd);
 	}
@@ -292,16 +296,36 @@ static int xs_xen_introduce(struct xs_engine *e, struct xs_domain *d)
 }
 
 /*
- * Dying domains. Sable's hypervisor interface for enumerating domain
- * state is not available yet, so this reports none: @releaseDomain is sent
- * on RELEASE from the toolstack only (see docs/xenstore.md).
+ * Dying domains: introduced domains that the hypervisor reports shut down,
+ * dying or gone (Sable's control interface, SABLE_CTL_domain_info). Where
+ * that interface is absent (Xen answers -ENOSYS) none is reported and
+ * @releaseDomain follows RELEASE from the toolstack only.
  */
 static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 {
-	(void)e;
-	(void)ids;
-	(void)max;
-	return 0;
+	const uint32_t dead = SABLE_DOMINF_shutdown | SABLE_DOMINF_dying;
+	struct xs_xen *x = e->plat_arg;
+	struct sable_ctl_domain_info info;
+	struct xs_domain *d;
+	uint32_t n = 0;
+
+	if (!x || !x->ctl) {
+		return 0;
+	}
+	for (d = e->domains; d && n < max; d = d->next) {
+		if (!d->introduced || d->domid == 0 || d->shutdown) {
+			continue;
+		}
+		if (sable_domain_info(x->ctl, d->domid, &info) == 0) {
+			if (info.domid == d->domid && !(info.flags & dead)) {
+				continue; /* alive */
+			}
+		} else if (errno != ESRCH) {
+			continue; /* no answer: not known to be dead */
+		}
+		ids[n++] = d->domid;
+	}
+	return (int)n;
 }
 
 const struct xs_platform_ops xs_xen_platform = {

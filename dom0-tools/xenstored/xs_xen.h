@@ -17,6 +17,7 @@ struct xs_xen {
 	int gntdev_fd;
 	int privcmd_fd;
 	int virq_port; /* VIRQ_DOM_EXC, -1 if not bound */
+	struct sable_handle *ctl; /* Sable's control interface, or NULL */
 	struct xs_xen_ring *rings;
 };
 
