@@ -7,6 +7,7 @@
  * shuts down cleanly at the end). Runs the same on Xen 4.17.
  */
 #include <public/hvm.h>
+#include <public/sable_ctl.h>
 
 #include "guest.h"
 
@@ -14,6 +15,8 @@
 #define EFAULT 14
 #define EINVAL 22
 #define ENOENT 2
+#define EACCES 13
+#define EPERM 1
 
 /* An IPA nothing is mapped at in QEMU virt's map (between devices). */
 #define UNMAPPED_IPA 0x0b000000UL
@@ -95,6 +98,77 @@ static void bad_indexes(void)
 	check(rc == -EINVAL, "hvm_get_param_bad_index", "rc %ld", rc);
 }
 
+/* SCHEDOP_poll with too many, bad or unreadable ports: never blocks. */
+static void bad_poll(void)
+{
+	uint32_t port = 0xffffff;
+	struct sched_poll p = { .ports = (uint64_t)(uintptr_t)&port,
+				.nr_ports = 1 };
+	long rc;
+
+	rc = HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+	check(rc == -EINVAL, "sched_poll_bad_port", "rc %ld", rc);
+	p.nr_ports = 129;
+	rc = HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+	check(rc == -EINVAL, "sched_poll_too_many_ports", "rc %ld", rc);
+	p.nr_ports = 1;
+	p.ports = BAD_GVA;
+	rc = HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+	check(rc == -EFAULT, "sched_poll_bad_ports_address", "rc %ld", rc);
+}
+
+static bool is_dom0(void)
+{
+	struct xen_feature_info fi = { .submap_idx = 0 };
+
+	return HYPERVISOR_xen_version(XENVER_get_features, &fi) == 0 &&
+	       (fi.submap & (1U << XENFEAT_dom0));
+}
+
+/*
+ * Sable's control hypercall with a bad version, padding, command and
+ * address; Xen has no such hypercall and answers -ENOSYS.
+ */
+static void bad_ctl(void)
+{
+	struct sable_ctl c = { .version = SABLE_CTL_VERSION + 1,
+			       .cmd = SABLE_CTL_domain_info };
+	long rc;
+
+	rc = xen_hypercall(__HYPERVISOR_sable_ctl, (unsigned long)&c, 0, 0, 0,
+			   0);
+	if (!on_sable()) {
+		check(rc == -ENOSYS, "sable_ctl_absent_on_xen", "rc %ld", rc);
+		return;
+	}
+	if (!is_dom0()) {
+		/* Checked before anything else: only dom0 may ask. */
+		check(rc == -EPERM, "sable_ctl_refused_to_domu", "rc %ld", rc);
+		return;
+	}
+	check(rc == -EACCES, "sable_ctl_bad_version", "rc %ld", rc);
+	c.version = SABLE_CTL_VERSION;
+	c.pad = 1;
+	rc = xen_hypercall(__HYPERVISOR_sable_ctl, (unsigned long)&c, 0, 0, 0,
+			   0);
+	check(rc == -EINVAL, "sable_ctl_bad_padding", "rc %ld", rc);
+	c.pad = 0;
+	c.cmd = 0x7777;
+	rc = xen_hypercall(__HYPERVISOR_sable_ctl, (unsigned long)&c, 0, 0, 0,
+			   0);
+	check(rc == -ENOSYS, "sable_ctl_bad_command", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_sable_ctl, BAD_GVA, 0, 0, 0, 0);
+	check(rc == -EFAULT, "sable_ctl_bad_address", "rc %ld", rc);
+	c.cmd = SABLE_CTL_domain_info;
+	c.domid = 0;
+	rc = xen_hypercall(__HYPERVISOR_sable_ctl, (unsigned long)&c, 0, 0, 0,
+			   0);
+	check(rc == 0 && c.u.info.domid == 0 &&
+		      (c.u.info.flags & SABLE_DOMINF_privileged),
+	      "sable_ctl_domain_info_self", "rc %ld domid %u flags 0x%x", rc,
+	      c.u.info.domid, c.u.info.flags);
+}
+
 static void bad_mmio_and_hvc(void)
 {
 	uint64_t before = last_exc.count;
@@ -131,6 +205,8 @@ void guest_main(const void *dtb)
 	bad_numbers();
 	bad_addresses();
 	bad_indexes();
+	bad_poll();
+	bad_ctl();
 	bad_mmio_and_hvc();
 	gputs("hostile: still alive\n");
 }

@@ -176,3 +176,25 @@ def test_stock_linux_as_a_boot_time_domu():
         assert bad not in out, bad
     assert "domain 1 (domU1) shut down: poweroff" in out
     assert status == 0
+
+
+def test_hostile_guest_as_a_boot_time_domu():
+    """The hostile guest as domU1 beside a well-behaved domU2: every bad
+    call gets its error (the control hypercall is refused to a domU), and
+    domU2 runs to its end untouched."""
+    need(SABLE, guest("hostile"), guest("hello"))
+    doms = [dom0less.Domain("hostile", guest("hostile")),
+            dom0less.Domain("hello", guest("hello"))]
+    m = boot("sable-bootdom-hostile", doms, cmdline="")
+    try:
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    assert re.search(r"\(d1\) GUEST-RESULT: \d+ passed, 0 failed", out), out
+    assert "(d1) GUEST-TEST sable_ctl_refused_to_domu: PASS" in out
+    assert "(d1) hostile: still alive" in out
+    assert re.search(r"\(d2\) GUEST-RESULT: \d+ passed, 0 failed", out), out
+    assert "no domain left: powering off (status 0)" in out
+    assert status == 0
