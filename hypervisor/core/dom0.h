@@ -20,6 +20,21 @@ struct dom0_layout {
 /* The event-channel upcall PPI (INTID) given to guests in /hypervisor. */
 #define EVTCHN_UPCALL_INTID 31
 
+/*
+ * For the device-tree writers (dom0_fdt.c, domu_fdt.c): evaluate a libfdt
+ * call; on failure log @who, the call and libfdt's reason and return
+ * -EINVAL from the enclosing function.
+ */
+#define FDT_TRY(who, expr)                                     \
+	do {                                                   \
+		int rc__ = (expr);                             \
+		if (rc__ < 0) {                                \
+			pr_err("%s fdt: %s: %s\n", who, #expr, \
+			       fdt_strerror(rc__));            \
+			return -EINVAL;                        \
+		}                                              \
+	} while (0)
+
 /* Write dom0's device tree at l->fdt. */
 int dom0_make_fdt(const struct machine *m, struct domain *d,
 		  const struct dom0_layout *l, const char *bootargs);

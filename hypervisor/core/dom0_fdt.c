@@ -19,15 +19,7 @@
 
 #define GNTTAB_WINDOW_SIZE 0x01000000UL
 
-#define CHECK(expr)                                         \
-	do {                                                \
-		int rc__ = (expr);                          \
-		if (rc__ < 0) {                             \
-			pr_err("dom0 fdt: %s: %s\n", #expr, \
-			       fdt_strerror(rc__));         \
-			return -EINVAL;                     \
-		}                                           \
-	} while (0)
+#define CHECK(expr) FDT_TRY("dom0", expr)
 
 static void del_compatible(void *fdt, const char *compat)
 {

@@ -17,15 +17,7 @@
 #include "dom0.h"
 #include "domu.h"
 
-#define TRY(expr)                                           \
-	do {                                                \
-		int rc__ = (expr);                          \
-		if (rc__ < 0) {                             \
-			pr_err("domU fdt: %s: %s\n", #expr, \
-			       fdt_strerror(rc__));         \
-			return -EINVAL;                     \
-		}                                           \
-	} while (0)
+#define TRY(expr) FDT_TRY("domU", expr)
 
 /* Level-sensitive PPIs on every CPU / an SPI, as interrupt specifiers. */
 #define IRQ_PPI 1
