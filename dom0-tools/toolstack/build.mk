@@ -1,12 +1,18 @@
-# The toolstack: libsable (the control interface through privcmd) and the
-# xl command line, static arm64 programs for dom0: build/arm64/dom0/xl.
+# The toolstack: libsable (the control interface through privcmd), its
+# XenStore client, init-dom0less, and the xl command line: a static arm64
+# program for dom0, build/arm64/dom0/xl.
 
 TOOLSTACK_DIR := dom0-tools/toolstack
+# The library behind xl; tests/unit/toolstack links all but libsable.c.
+TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_DIR)/xs_client.c \
+	$(TOOLSTACK_DIR)/dom0less.c
+TOOLSTACK_HDRS := $(wildcard $(TOOLSTACK_DIR)/*.h) \
+	hypervisor/include/public/sable_ctl.h hypervisor/include/public/hvm.h \
+	hypervisor/include/public/io/xs_wire.h
 
-$(B)/arm64/dom0/xl: $(TOOLSTACK_DIR)/xl.c $(TOOLSTACK_DIR)/libsable.c \
-		$(TOOLSTACK_DIR)/libsable.h hypervisor/include/public/sable_ctl.h
+$(B)/arm64/dom0/xl: $(TOOLSTACK_DIR)/xl.c $(TOOLSTACK_LIB_SRCS) $(TOOLSTACK_HDRS)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc -std=gnu11 $(WARN) -static -O2 -Ihypervisor/include \
-		-o $@ $(TOOLSTACK_DIR)/xl.c $(TOOLSTACK_DIR)/libsable.c
+		-o $@ $(TOOLSTACK_DIR)/xl.c $(TOOLSTACK_LIB_SRCS)
 
 BUILD_TARGETS += $(B)/arm64/dom0/xl

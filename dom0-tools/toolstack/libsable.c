@@ -54,18 +54,32 @@ void sable_close(struct sable_handle *h)
 	}
 }
 
+/*
+ * Issue one hypercall through privcmd. Its argument structures live on
+ * the caller's stack, already written, so the pages are present when the
+ * hypervisor walks dom0's tables. privcmd turns a negative result into
+ * -1 with errno set; a positive one is returned as is.
+ */
+static long sable_hypercall(struct sable_handle *h, uint64_t op, uint64_t a0,
+			    uint64_t a1)
+{
+	struct privcmd_hypercall call = {
+		.op = op,
+		.arg = { a0, a1 },
+	};
+
+	return ioctl(h->fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+}
+
 /* Issue one control command; the kernel returns -errno as -1/errno. */
 static int ctl(struct sable_handle *h, struct sable_ctl *c)
 {
-	struct privcmd_hypercall call = {
-		.op = __HYPERVISOR_sable_ctl,
-		.arg = { (uint64_t)(uintptr_t)c },
-	};
 	long rc;
 
 	c->version = SABLE_CTL_VERSION;
 	c->pad = 0;
-	rc = ioctl(h->fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+	rc = sable_hypercall(h, __HYPERVISOR_sable_ctl, (uint64_t)(uintptr_t)c,
+			     0);
 	if (rc < 0) {
 		return -1;
 	}
@@ -74,6 +88,47 @@ static int ctl(struct sable_handle *h, struct sable_ctl *c)
 		return -1;
 	}
 	return 0;
+}
+
+/* HVMOP_get_param / HVMOP_set_param (hvm_op, public/hvm.h). */
+static int sable_hvm_op(struct sable_handle *h, uint64_t op,
+			struct xen_hvm_param *p)
+{
+	long rc = sable_hypercall(h, __HYPERVISOR_hvm_op, op,
+				  (uint64_t)(uintptr_t)p);
+
+	if (rc < 0) {
+		return errno ? -errno : -EIO;
+	}
+	return rc ? -EIO : 0;
+}
+
+int sable_hvm_get_param(struct sable_handle *h, uint16_t domid, uint32_t index,
+			uint64_t *value)
+{
+	struct xen_hvm_param p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.domid = domid;
+	p.index = index;
+	rc = sable_hvm_op(h, HVMOP_get_param, &p);
+	if (!rc) {
+		*value = p.value;
+	}
+	return rc;
+}
+
+int sable_hvm_set_param(struct sable_handle *h, uint16_t domid, uint32_t index,
+			uint64_t value)
+{
+	struct xen_hvm_param p;
+
+	memset(&p, 0, sizeof(p));
+	p.domid = domid;
+	p.index = index;
+	p.value = value;
+	return sable_hvm_op(h, HVMOP_set_param, &p);
 }
 
 int sable_domain_info(struct sable_handle *h, uint32_t domid,

@@ -5,6 +5,7 @@
  *   xl list [DOMAIN]     domains: name, id, memory (MiB), vCPUs, state
  *   xl domid NAME        the id of the domain called NAME
  *   xl domname ID        the name of domain ID
+ *   xl init-dom0less     introduce boot-time domains to xenstored
  *
  * Exit status: 0, 1 on an error (printed on stderr), 2 on bad usage.
  */
@@ -14,12 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dom0less.h"
 #include "libsable.h"
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: xl list [DOMAIN] | xl domid NAME | "
-			"xl domname ID\n");
+			"xl domname ID | xl init-dom0less\n");
 	return 2;
 }
 
@@ -82,21 +84,98 @@ static void print_name(const struct sable_ctl_domain_info *i)
 	printf("%s\n", i->name);
 }
 
-int main(int argc, char **argv)
+/* One line per domain: progress on stdout, failures on stderr. */
+static void report_dom0less(const struct dom0less_result *r, void *arg)
 {
-	struct sable_handle *h;
-	const char *why = "";
-	const char *want = argc > 2 ? argv[2] : NULL;
+	char what[160];
+	bool failed = r->status == DOM0LESS_FAILED;
+
+	(void)arg;
+	dom0less_describe(r, what, sizeof(what));
+	fprintf(failed ? stderr : stdout, "%sdomain %u (%s): %s\n",
+		failed ? "xl: " : "", r->info.domid, r->info.name, what);
+	fflush(failed ? stderr : stdout);
+}
+
+static int cmd_init_dom0less(struct sable_handle *h, const char *arg)
+{
+	int failed;
+
+	(void)arg;
+	failed = dom0less_introduce_all(h, NULL, report_dom0less, NULL);
+	if (failed < 0) {
+		fprintf(stderr, "xl: cannot read domain information: %s\n",
+			failed == -EACCES ? "hypervisor control interface "
+					    "version mismatch"
+					  : strerror(-failed));
+		return 1;
+	}
+	return failed ? 1 : 0;
+}
+
+static int cmd_list(struct sable_handle *h, const char *want)
+{
 	int n;
 
-	if (argc < 2 || argc > 3) {
-		return usage();
+	printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs",
+	       "State", "Time(s)");
+	n = for_each(h, want, print_row);
+	if (n == 0 && want) {
+		fprintf(stderr, "xl: no domain %s\n", want);
+		return 1;
 	}
-	if (strcmp(argv[1], "list") && strcmp(argv[1], "domid") &&
-	    strcmp(argv[1], "domname")) {
-		return usage();
+	return n < 0 ? 1 : 0;
+}
+
+static int lookup(struct sable_handle *h, const char *want,
+		  void (*fn)(const struct sable_ctl_domain_info *))
+{
+	int n = for_each(h, want, fn);
+
+	if (n == 0) {
+		fprintf(stderr, "xl: no domain %s\n", want);
+		return 1;
 	}
-	if (strcmp(argv[1], "list") && !want) {
+	return n < 0 ? 1 : 0;
+}
+
+static int cmd_domid(struct sable_handle *h, const char *want)
+{
+	return lookup(h, want, print_id);
+}
+
+static int cmd_domname(struct sable_handle *h, const char *want)
+{
+	return lookup(h, want, print_name);
+}
+
+/* xl's command names; each takes min_args..max_args arguments (0 or 1). */
+static const struct xl_cmd {
+	const char *name;
+	int min_args, max_args;
+	int (*fn)(struct sable_handle *h, const char *arg);
+} xl_cmds[] = {
+	{ "list", 0, 1, cmd_list },
+	{ "domid", 1, 1, cmd_domid },
+	{ "domname", 1, 1, cmd_domname },
+	{ "init-dom0less", 0, 0, cmd_init_dom0less },
+};
+
+int main(int argc, char **argv)
+{
+	const struct xl_cmd *cmd = NULL;
+	struct sable_handle *h;
+	const char *why = "";
+	size_t i;
+	int rc;
+
+	for (i = 0; argc >= 2 && i < sizeof(xl_cmds) / sizeof(xl_cmds[0]);
+	     i++) {
+		if (strcmp(argv[1], xl_cmds[i].name) == 0) {
+			cmd = &xl_cmds[i];
+		}
+	}
+	if (!cmd || argc - 2 < cmd->min_args || argc - 2 > cmd->max_args) {
 		return usage();
 	}
 	h = sable_open(&why);
@@ -104,18 +183,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xl: %s: %s\n", why, strerror(errno));
 		return 1;
 	}
-	if (strcmp(argv[1], "list") == 0) {
-		printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem",
-		       "VCPUs", "State", "Time(s)");
-		n = for_each(h, want, print_row);
-	} else {
-		n = for_each(h, want,
-			     strcmp(argv[1], "domid") ? print_name : print_id);
-	}
+	rc = cmd->fn(h, argc > 2 ? argv[2] : NULL);
 	sable_close(h);
-	if (n == 0 && want) {
-		fprintf(stderr, "xl: no domain %s\n", want);
-		return 1;
-	}
-	return n < 0 ? 1 : 0;
+	return rc;
 }
