@@ -208,6 +208,9 @@ if [[ "$FLAVOUR" == dom0 ]]; then
 	[[ "$interp" == /lib/ld-linux-aarch64.so.1 ]] ||
 		die "unexpected program interpreter '$interp' in $XS_BIN"
 	add_lib ld-linux-aarch64.so.1
+	# glibc loads libgcc_s when a thread is cancelled: xenstore-watch
+	# cancels its reader thread on exit and aborts without it.
+	add_lib libgcc_s.so.1
 	ln -sf aarch64-linux-gnu/ld-linux-aarch64.so.1 "$STAGE/lib/ld-linux-aarch64.so.1"
 	echo "mkinitramfs: $FLAVOUR: added xenstore-utils ($XS_VERBS) and" \
 		"${!COPIED_LIB[*]}"

@@ -9,6 +9,7 @@
  *           memory = <0 0x20000>;          64-bit, in KiB
  *           cpus = <1>;
  *           vpl011;                        optional: an emulated UART
+ *           xen,enhanced = "enabled";      optional: a xenstore connection
  *           module@50000000 {
  *               compatible = "multiboot,kernel", "multiboot,module";
  *               reg = <0x50000000 0x100000>;
@@ -114,6 +115,33 @@ static int read_modules(const void *fdt, int dom, struct boot_domain *bd,
 	return 0;
 }
 
+/*
+ * xen,enhanced: "enabled" (or empty) gives the domain a xenstore page and
+ * port for dom0's xenstored; "disabled" and "no-xenstore" give none. The
+ * other PV interfaces (grant tables, event channels) are always there.
+ */
+static int read_enhanced(const void *fdt, int dom, struct boot_domain *bd,
+			 const char **why)
+{
+	int len;
+	const char *v = fdt_getprop(fdt, dom, "xen,enhanced", &len);
+
+	if (!v) {
+		return 0;
+	}
+	if (len == 0 || (len == 8 && memcmp(v, "enabled", 8) == 0)) {
+		bd->xenstore = true;
+		return 0;
+	}
+	if ((len == 9 && memcmp(v, "disabled", 9) == 0) ||
+	    (len == 12 && memcmp(v, "no-xenstore", 12) == 0)) {
+		return 0;
+	}
+	*why = "xen,enhanced is not \"enabled\", \"disabled\" or "
+	       "\"no-xenstore\"";
+	return -EINVAL;
+}
+
 static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 		       const char **why)
 {
@@ -138,6 +166,9 @@ static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 	bd->nr_vcpus = (unsigned int)v;
 	bd->vpl011 = fdt_getprop(fdt, dom, "vpl011", NULL) != NULL;
 	bd->bootargs = fdt_getprop(fdt, dom, "bootargs", NULL);
+	if (read_enhanced(fdt, dom, bd, why)) {
+		return -EINVAL;
+	}
 	return read_modules(fdt, dom, bd, why);
 }
 

@@ -5,7 +5,8 @@
  * zeroed RAM at Xen's guest RAM base (one 2 MiB-aligned allocation, mapped
  * with the largest blocks), its kernel at RAM base + text_offset, a device
  * tree written from scratch after it, the ramdisk after that, a vGICv3 at
- * Xen's guest addresses and, when asked for, an emulated UART. A bad
+ * Xen's guest addresses and, when asked for, an emulated UART and a xenstore
+ * connection for dom0's xenstored (below). A bad
  * description or a domain that does not fit is reported and skipped; the
  * others are still built.
  */
@@ -17,6 +18,9 @@
 #include <sable/log.h>
 #include <sable/machine.h>
 #include <sable/mm.h>
+#include <sable/p2m.h>
+
+#include <public/hvm.h>
 
 #include "boot.h"
 #include "domu.h"
@@ -76,6 +80,54 @@ static void load_images(const struct boot_domain *bd, const struct domu_ram *r,
 	}
 }
 
+/*
+ * xen,enhanced: what Xen 4.17 prepares for an enhanced dom0less domain,
+ * plus the page itself. A zeroed xenstore page at the magic area's
+ * xenstore frame, granted to dom0 at the reserved grant reference, and an
+ * unbound port whose remote is dom0. HVM_PARAM_STORE_PFN stays ~0 ("not
+ * connected yet") until dom0's toolstack introduces the domain to xenstored
+ * and sets it; Linux waits for the store port's event and then connects.
+ */
+static int domu_xenstore(struct domain *d)
+{
+	uint64_t gfn =
+		(GUEST_MAGIC_BASE >> PAGE_SHIFT) + GUEST_XENSTORE_PFN_OFFSET;
+	uint32_t port;
+	paddr_t pa;
+	int rc;
+
+	if (!domain_lookup(0)) {
+		pr_warn("domain %u (%s): xen,enhanced but no dom0 to run "
+			"xenstored: no xenstore\n",
+			d->id, d->name);
+		return 0;
+	}
+	pa = mm_alloc_pages(1, 1);
+	if (!pa.pa) {
+		return -ENOMEM;
+	}
+	memset((void *)(uintptr_t)pa.pa, 0, PAGE_SIZE);
+	rc = p2m_map(&d->p2m, ipa_init(gfn << PAGE_SHIFT), pa, PAGE_SIZE,
+		     p2m_ram_rw);
+	if (!rc) {
+		rc = gnttab_seed_entry(&d->gnttab, GUEST_XENSTORE_GRANT_REF, 0,
+				       gfn, false);
+	}
+	if (!rc) {
+		rc = evtchn_alloc_unbound_port(&d->evtchn, 0, &port);
+	}
+	if (rc) {
+		/* The domain is never started; its mappings go with it. */
+		return rc;
+	}
+	d->hvm_params[HVM_PARAM_STORE_EVTCHN] = port;
+	d->hvm_params[HVM_PARAM_STORE_PFN] = ~0ULL;
+	pr_info("domain %u (%s): xenstore page 0x%lx, port %u, waiting for "
+		"dom0\n",
+		d->id, d->name, (unsigned long)gfn, port);
+	return 0;
+}
+
 static int domu_setup(struct domain *d, const struct boot_domain *bd,
 		      const struct domu_ram *r, const struct domu_layout *l)
 {
@@ -92,6 +144,9 @@ static int domu_setup(struct domain *d, const struct boot_domain *bd,
 	}
 	if (!rc && bd->vpl011) {
 		rc = vpl011_init(d);
+	}
+	if (!rc && bd->xenstore) {
+		rc = domu_xenstore(d);
 	}
 	if (rc) {
 		return rc;

@@ -125,13 +125,15 @@ LINUX_KERNEL_ADDR = 0x50000000
 LINUX_INITRD_ADDR = 0x58000000
 
 
-def linux_domu_dts(kernel, initrd, bootargs, vcpus=2, mem_mib=256):
+def linux_domu_dts(kernel, initrd, bootargs, vcpus=2, mem_mib=256,
+                   enhanced=False):
     return "\n".join([
         "/ {", "\tchosen {", "\t\tdomU1 {",
         '\t\t\tcompatible = "xen,domain";',
         "\t\t\t#address-cells = <1>;", "\t\t\t#size-cells = <1>;",
         f"\t\t\tmemory = <0 {mem_mib * 1024}>;", f"\t\t\tcpus = <{vcpus}>;",
-        "\t\t\tvpl011;",
+        "\t\t\tvpl011;"] + (
+        ['\t\t\txen,enhanced = "enabled";'] if enhanced else []) + [
         f"\t\t\tmodule@{LINUX_KERNEL_ADDR:x} {{",
         '\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";',
         f"\t\t\t\treg = <0x{LINUX_KERNEL_ADDR:x} "
@@ -197,4 +199,81 @@ def test_hostile_guest_as_a_boot_time_domu():
     assert "(d1) hostile: still alive" in out
     assert re.search(r"\(d2\) GUEST-RESULT: \d+ passed, 0 failed", out), out
     assert "no domain left: powering off (status 0)" in out
+    assert status == 0
+
+
+def dom0_shell(m, cmd, timeout=30):
+    """xenref.shell without the domU's console lines ("(d1) ...") that may
+    land in the middle of dom0's output."""
+    rc, out = xenref.shell(m, cmd, timeout=timeout)
+    keep = [l for l in out.splitlines() if not l.startswith("(d")]
+    return rc, "\n".join(keep)
+
+
+def wait_for_node(m, path, want, timeout=TIMEOUT):
+    """Poll xenstore-read in dom0 until @path reads @want."""
+    rc, out = dom0_shell(
+        m, f"i=0; until [ \"$(xenstore-read {path} 2>/dev/null)\" = "
+        f"{want} ]; do i=$((i+1)); [ $i -gt {timeout} ] && break; "
+        f"sleep 1; done; xenstore-read {path}", timeout=timeout + 30)
+    return rc == 0 and out.strip() == want, out
+
+
+def test_linux_domu_connects_to_dom0_xenstore_and_release_fires():
+    """A stock Linux domU with xen,enhanced beside dom0: dom0's init
+    introduces it to xenstored (xl init-dom0less), the domU's xenbus
+    connects over its ring and writes its control features; a shutdown
+    request through xenstore powers it off, and @releaseDomain fires in
+    dom0."""
+    need(SABLE, xenref.KERNEL, xenref.DOM0_INITRD, xenref.DOMU_INITRD)
+    name = "sable-dom0-linux-domu-xenstore"
+    dts = linux_domu_dts(xenref.KERNEL, xenref.DOMU_INITRD,
+                         "console=ttyAMA0 quiet", vcpus=1, enhanced=True)
+    dts += dom0_dts(xenref.KERNEL, xenref.DOM0_INITRD, xenref.DOM0_BOOTARGS)
+    extra = (dom0less.loader_args(xenref.KERNEL, LINUX_KERNEL_ADDR) +
+             dom0less.loader_args(xenref.DOMU_INITRD, LINUX_INITRD_ADDR) +
+             dom0less.loader_args(xenref.KERNEL, DOM0_KERNEL_ADDR) +
+             dom0less.loader_args(xenref.DOM0_INITRD, DOM0_INITRD_ADDR))
+    dtb = dom0less.compile_dtb(name, dts, mem=2048)
+    m = Machine(name, SABLE, mem=2048, append="dom0_mem=512M", dtb=dtb,
+                extra=extra).start()
+    try:
+        m.expect(r"domain 1 \(domU1\): xenstore page 0x39001, port \d+",
+                 timeout=TIMEOUT)
+        xenref.wait_ready(m, timeout=TIMEOUT)
+        xenref.wait_prompt(m)
+        ok, out = wait_for_node(m, "/local/domain/1/control/feature-poweroff",
+                                "1")
+        assert ok, out
+        rc, out = dom0_shell(m, "xenstore-read /local/domain/1/name")
+        assert (rc, out.strip()) == (0, "domU1"), out
+        rc, out = dom0_shell(m, "xenstore-ls -p /local/domain/1/control")
+        assert rc == 0, out
+        # Running the toolstack again changes nothing.
+        rc, out = dom0_shell(m, "xl init-dom0less")
+        assert rc == 0, out
+        rc, out = dom0_shell(
+            m, "xenstore-watch -n 2 @releaseDomain >/tmp/release 2>&1 & "
+            "sleep 1; xenstore-write /local/domain/1/control/shutdown "
+            "poweroff")
+        assert rc == 0, out
+        m.expect(r"domain 1 \(domU1\) shut down: poweroff", timeout=TIMEOUT)
+        rc, out = dom0_shell(
+            m, "i=0; while ! [ $(grep -c @releaseDomain /tmp/release) "
+            "-ge 2 ]; do i=$((i+1)); [ $i -gt 30 ] && break; sleep 1; "
+            "done; cat /tmp/release", timeout=60)
+        assert out.count("@releaseDomain") >= 2, out
+        assert "must be installed" not in out, out
+        rc, out = dom0_shell(m, "wait")
+        assert "Aborted" not in out, out
+        rc, out = dom0_shell(m, "xl list domU1")
+        assert rc == 0 and "---s--" in out, out
+        m.sendline("poweroff")
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    for bad in ["WARNING:", "BUG:", "Oops", "Kernel panic"]:
+        assert bad not in out, bad
     assert status == 0

@@ -197,6 +197,15 @@ def wait_test(m, timeout=90):
 _tags = itertools.count(1)
 
 
+def _echo_end(text, echo):
+    """Index just past the last @echo in @text, where the line editor may
+    have broken the echo with newlines; 0 if it is not there."""
+    idx = [i for i, c in enumerate(text) if c != "\n"]
+    flat = "".join(text[i] for i in idx)
+    at = flat.rfind(echo)
+    return idx[at + len(echo) - 1] + 1 if at >= 0 else 0
+
+
 def shell(m, cmd, timeout=30):
     """Run one command line on the console shell (its prompt must be up);
     return (exit status, output). The output excludes the echoed command."""
@@ -207,9 +216,7 @@ def shell(m, cmd, timeout=30):
     # The echoed command line may be wrapped by the shell's line editor:
     # the output starts after the end of its echo.
     before = m.child.before.replace("\r", "")
-    echo_end = f"SABLE-RC-{tag} $?"
-    out = before[before.rfind(echo_end) + len(echo_end):] \
-        if echo_end in before else before
+    out = before[_echo_end(before, f"SABLE-RC-{tag} $?"):]
     out = out[1:] if out.startswith("\n") else out
     m.expect(PROMPT, timeout=timeout)
     return rc, out

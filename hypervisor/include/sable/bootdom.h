@@ -21,6 +21,7 @@ struct boot_domain {
 	uint64_t mem_kib;
 	unsigned int nr_vcpus;
 	bool vpl011;
+	bool xenstore; /* xen,enhanced: a xenstore page and port for dom0 */
 	struct bootdom_module kernel, ramdisk;
 	const char *bootargs; /* points into the fdt, or NULL */
 };

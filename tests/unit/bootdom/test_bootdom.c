@@ -14,6 +14,8 @@ struct spec {
 	int mem_len;
 	int cpus; /* < 0: absent */
 	bool vpl011;
+	const char *enhanced; /* NULL: absent; its value with the NUL */
+	int enhanced_len;
 	const char *kernel_compat; /* NULL: no kernel module */
 	uint64_t kaddr, ksize;
 	const char *kargs;
@@ -59,6 +61,9 @@ static void put_domain(const struct spec *s)
 	}
 	if (s->vpl011) {
 		fdt_property(dtb, "vpl011", NULL, 0);
+	}
+	if (s->enhanced) {
+		fdt_property(dtb, "xen,enhanced", s->enhanced, s->enhanced_len);
 	}
 	if (s->kernel_compat) {
 		put_module(s, s->kernel_compat, s->kaddr, s->ksize, s->kargs);
@@ -153,6 +158,45 @@ TEST(two_domains_in_node_order)
 	EXPECT_EQ(bd[1].ramdisk.size, 0x2000);
 	EXPECT_TRUE(bd[1].bootargs == NULL);
 	EXPECT_TRUE(why == NULL);
+}
+
+static void set_enhanced(struct spec *s, const char *v, int len)
+{
+	s->enhanced = v;
+	s->enhanced_len = len;
+}
+
+TEST(xen_enhanced_values)
+{
+	struct spec s[5] = { good("plain"), good("on"), good("empty"),
+			     good("off"), good("nostore") };
+	struct boot_domain bd[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	set_enhanced(&s[1], "enabled", 8);
+	set_enhanced(&s[2], "", 0);
+	set_enhanced(&s[3], "disabled", 9);
+	set_enhanced(&s[4], "no-xenstore", 12);
+	ASSERT_EQ(parse(s, 5, bd, &why, &node), 5);
+	EXPECT_FALSE(bd[0].xenstore);
+	EXPECT_TRUE(bd[1].xenstore);
+	EXPECT_TRUE(bd[2].xenstore);
+	EXPECT_FALSE(bd[3].xenstore);
+	EXPECT_FALSE(bd[4].xenstore);
+}
+
+TEST(xen_enhanced_bad_value_is_named)
+{
+	struct spec s[2] = { good("ok"), good("typo") };
+	struct boot_domain bd[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	set_enhanced(&s[1], "enable", 7);
+	EXPECT_EQ(parse(s, 2, bd, &why, &node), -EINVAL);
+	EXPECT_STREQ(node, "typo");
+	EXPECT_TRUE(strstr(why, "xen,enhanced") != NULL);
+	set_enhanced(&s[1], "enabledX", 8); /* no terminating NUL */
+	EXPECT_EQ(parse(s, 2, bd, &why, &node), -EINVAL);
 }
 
 TEST(no_domains_and_no_chosen)
