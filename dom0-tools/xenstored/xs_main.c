@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "xs_engine.h"
+#include "xs_loop.h"
 #include "xs_unix.h"
 #include "xs_xen.h"
 
@@ -21,6 +21,7 @@
 struct xs_opts {
 	const char *socket;
 	int dom0_ring; /* -1 auto, 0 off, 1 on */
+	bool epoll; /* never io_uring */
 	struct xs_quota quota;
 };
 
@@ -41,6 +42,7 @@ static void xs_usage(FILE *f)
 		"  --dom0-ring          serve dom0's ring (default: if\n"
 		"                       /proc/xen/xsd_kva exists)\n"
 		"  --no-dom0-ring       do not\n"
+		"  --epoll              wait in epoll(7), not io_uring(7)\n"
 		"  --quota NAME=VALUE   nodes, watches, transactions,\n"
 		"                       outstanding, node-size, permissions,\n"
 		"                       transaction-nodes (0 = unlimited)\n"
@@ -67,6 +69,7 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 		{ "socket", required_argument, NULL, 's' },
 		{ "dom0-ring", no_argument, NULL, 'd' },
 		{ "no-dom0-ring", no_argument, NULL, 'D' },
+		{ "epoll", no_argument, NULL, 'P' },
 		{ "quota", required_argument, NULL, 'q' },
 		{ "no-fork", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
@@ -77,6 +80,7 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 
 	o->socket = getenv("XENSTORED_PATH");
 	o->dom0_ring = -1;
+	o->epoll = false;
 	xs_quota_default(&o->quota);
 	while (!rc && (ch = getopt_long(argc, argv, "E:S:W:t:A:Nh", lopts,
 					NULL)) != -1) {
@@ -89,6 +93,9 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 			break;
 		case 'D':
 			o->dom0_ring = 0;
+			break;
+		case 'P':
+			o->epoll = true;
 			break;
 		case 'N':
 			break;
@@ -130,102 +137,29 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 	return rc;
 }
 
-/*
- * The event loop waits in epoll(7): the set of descriptors is kept across
- * rounds (a client's interest changes only with back-pressure or queued
- * output), so a round costs one epoll_wait(2) and no per-descriptor setup.
- */
-#define XS_EV_LISTEN 1
-#define XS_EV_EVTCHN 2
-#define XS_MAX_EVENTS 64
-
-struct xs_loop {
-	int epfd;
-	int lfd;
-	struct xs_engine *e;
-	struct xs_xen *x;
-};
-
-static int xs_loop_init(struct xs_loop *l)
+/* No SA_RESTART: a signal ends the wait of either loop with EINTR. */
+static void xs_signals(void)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct sigaction sa = { .sa_handler = xs_on_signal };
 
-	l->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (l->epfd < 0) {
-		return -errno;
-	}
-	ev.data.u64 = XS_EV_LISTEN;
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->lfd, &ev) < 0) {
-		return -errno;
-	}
-	if (l->x->evtchn_fd >= 0) {
-		ev.data.u64 = XS_EV_EVTCHN;
-		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->x->evtchn_fd, &ev)) {
-			return -errno;
-		}
-	}
-	return 0;
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 }
 
-/* Bring every client's epoll interest up to date; returns the timeout. */
-static int xs_loop_interest(struct xs_loop *l)
+/* io_uring unless told otherwise or unavailable, then epoll. */
+static int xs_serve(struct xs_loop *l, bool epoll)
 {
-	const uint8_t *p;
-	struct xs_conn *c;
-	uint32_t mask;
-	int timeout = 1000;
+	int rc = epoll ? -ENOSYS : xs_loop_uring(l);
 
-	for (c = l->e->conns; c; c = c->next) {
-		if (!xs_unix_is(c) || c->dead) {
-			continue;
-		}
-		mask = xs_conn_want(c) ? EPOLLIN : 0;
-		if (mask && xs_unix_has_input(c)) {
-			timeout = 0; /* read ahead, not yet served */
-		}
-		if (xs_conn_out_peek(c, &p)) {
-			mask |= EPOLLOUT;
-		}
-		if (xs_unix_epoll_sync(c, l->epfd, mask)) {
-			c->dead = true;
-		}
+	if (rc == -ENOSYS || rc == -EPERM) {
+		rc = xs_loop_epoll(l);
 	}
-	return timeout;
-}
-
-/* One round: wait, accept, serve whatever is ready, reap. */
-static void xs_loop_once(struct xs_loop *l)
-{
-	struct epoll_event ev[XS_MAX_EVENTS];
-	struct xs_conn *c;
-	const uint8_t *p;
-	int n, i;
-
-	n = epoll_wait(l->epfd, ev, XS_MAX_EVENTS, xs_loop_interest(l));
-	for (i = 0; i < n; i++) {
-		if (ev[i].data.u64 == XS_EV_LISTEN) {
-			while (xs_unix_accept(l->e, l->lfd)) {
-			}
-		} else if (ev[i].data.u64 == XS_EV_EVTCHN) {
-			xs_xen_events(l->x, l->e);
-		} else {
-			c = ev[i].data.ptr;
-			xs_unix_mark_readable(c);
-			xs_conn_pump(c);
-		}
+	if (rc) {
+		fprintf(stderr, "xenstored: event loop: %s\n", strerror(-rc));
 	}
-	for (c = l->e->conns; c; c = c->next) {
-		if (!xs_unix_is(c) || c->dead) {
-			continue;
-		}
-		/* Read-ahead input, and watch events queued by others. */
-		if ((xs_unix_has_input(c) && xs_conn_want(c)) ||
-		    xs_conn_out_peek(c, &p)) {
-			xs_conn_pump(c);
-		}
-	}
-	xs_xen_service_all(l->x, l->e);
-	xs_engine_reap(l->e);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -233,16 +167,14 @@ int main(int argc, char **argv)
 	struct xs_opts o;
 	struct xs_engine e;
 	struct xs_xen x;
-	struct xs_loop l = { .epfd = -1, .e = &e, .x = &x };
+	struct xs_loop l = { .e = &e, .x = &x, .stop = &xs_stop };
 	int lfd, rc = 1;
 
 	if (xs_parse_opts(argc, argv, &o)) {
 		xs_usage(stderr);
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, xs_on_signal);
-	signal(SIGINT, xs_on_signal);
+	xs_signals();
 	if (xs_engine_init(&e, &o.quota)) {
 		fprintf(stderr, "xenstored: out of memory\n");
 		return 1;
@@ -266,19 +198,11 @@ int main(int argc, char **argv)
 		}
 	}
 	l.lfd = lfd;
-	if (xs_loop_init(&l)) {
-		fprintf(stderr, "xenstored: epoll: %s\n", strerror(errno));
-		goto out_close;
-	}
 	fprintf(stderr, "xenstored: listening on %s\n", o.socket);
-	while (!xs_stop) {
-		xs_loop_once(&l);
+	if (!xs_serve(&l, o.epoll)) {
+		rc = 0;
 	}
-	rc = 0;
 out_close:
-	if (l.epfd >= 0) {
-		close(l.epfd);
-	}
 	close(lfd);
 	unlink(o.socket);
 	xs_engine_fini(&e);

@@ -21,9 +21,14 @@
 
 /*
  * Per-client transport state. Input is read ahead a buffer at a time, so a
- * request normally costs one recv(2) for header and payload together, and
- * the socket is only read again once poll(2) reports it readable: after a
- * short read it is known to be empty.
+ * request normally costs one recv(2) for header and payload together.
+ *
+ * Two ways to drive it. With epoll(7) the socket is read again only once
+ * epoll reports it readable (after a short read it is known to be empty),
+ * and replies leave through send(2) from the engine's queue. With io_uring
+ * (xs_unix_uring_*) the daemon keeps one receive into buf in flight and
+ * hands replies to the kernel from sbuf, a copy, since the engine's queue
+ * may move while a send is in flight.
  */
 struct xs_unix_conn {
 	int fd;
@@ -31,6 +36,16 @@ struct xs_unix_conn {
 	bool in_epoll;
 	uint32_t ep_mask; /* events registered with the daemon's epoll set */
 	uint32_t head, len; /* buffered input is buf[head .. len) */
+	/* io_uring only (ur != NULL). */
+	struct xs_unix_uring *ur;
+	struct xs_conn *conn; /* NULL once closed: waiting for completions */
+	uint32_t inflight; /* completions the kernel still owes us */
+	bool recv_busy; /* a receive into buf is in flight */
+	bool send_busy; /* a send from sbuf is in flight */
+	uint32_t send_off, send_len; /* sbuf[send_off .. send_len) unsent */
+	uint32_t send_cap;
+	uint8_t *sbuf;
+	struct xs_unix_conn *next_zombie;
 	uint8_t buf[4096];
 };
 
@@ -45,7 +60,7 @@ static long xs_unix_read(struct xs_conn *c, void *buf, size_t len)
 	ssize_t n;
 
 	if (u->head == u->len) {
-		if (!u->readable) {
+		if (!u->readable || u->ur) {
 			return 0;
 		}
 		u->head = 0;
@@ -71,7 +86,12 @@ static long xs_unix_read(struct xs_conn *c, void *buf, size_t len)
 
 static long xs_unix_write(struct xs_conn *c, const void *buf, size_t len)
 {
-	ssize_t n = send(xs_unix_priv(c)->fd, buf, len, MSG_NOSIGNAL);
+	ssize_t n;
+
+	if (xs_unix_priv(c)->ur) {
+		return 0; /* replies leave through the ring: xs_unix_uring_arm() */
+	}
+	n = send(xs_unix_priv(c)->fd, buf, len, MSG_NOSIGNAL);
 
 	if (n >= 0) {
 		return n;
@@ -79,13 +99,31 @@ static long xs_unix_write(struct xs_conn *c, const void *buf, size_t len)
 	return (errno == EAGAIN || errno == EINTR) ? 0 : -errno;
 }
 
+static void xs_unix_free(struct xs_unix_conn *u)
+{
+	close(u->fd);
+	free(u->sbuf);
+	free(u);
+}
+
+/*
+ * With io_uring operations in flight the buffers must outlive the
+ * connection: shut the socket down, which completes them (a receive
+ * returns 0, a send fails), and free once the last completion came.
+ */
 static void xs_unix_close(struct xs_conn *c)
 {
 	struct xs_unix_conn *u = xs_unix_priv(c);
 
-	close(u->fd);
-	free(u);
 	c->priv = NULL;
+	if (u->inflight) {
+		shutdown(u->fd, SHUT_RDWR);
+		u->conn = NULL;
+		u->next_zombie = u->ur->zombies;
+		u->ur->zombies = u;
+		return;
+	}
+	xs_unix_free(u);
 }
 
 static const struct xs_conn_ops xs_unix_ops = {
@@ -190,4 +228,197 @@ struct xs_conn *xs_unix_accept(struct xs_engine *e, int lfd)
 	c->ops = &xs_unix_ops;
 	c->priv = u;
 	return c;
+}
+
+/* ---- io_uring ----------------------------------------------------------- */
+
+/* Low bits of an operation's user_data (the transport is 8-aligned). */
+#define XS_UNIX_UD_RECV 0u
+#define XS_UNIX_UD_SEND 1u
+#define XS_UNIX_UD_OP 7u
+
+_Static_assert(_Alignof(struct xs_unix_conn) >= 8, "user_data tag bits");
+
+/* Drive this client through the ring from now on. */
+void xs_unix_uring_attach(struct xs_conn *c, struct xs_unix_uring *ur)
+{
+	struct xs_unix_conn *u = xs_unix_priv(c);
+
+	u->ur = ur;
+	u->conn = c;
+}
+
+/* Move queued output (up to XS_OUT_SOFT) into sbuf; false if none. */
+static bool xs_unix_take_output(struct xs_conn *c, struct xs_unix_conn *u)
+{
+	const uint8_t *p;
+	size_t n = xs_conn_out_peek(c, &p);
+	uint32_t cap;
+	uint8_t *b;
+
+	if (n > XS_OUT_SOFT) {
+		n = XS_OUT_SOFT;
+	}
+	if (n > u->send_cap) {
+		cap = u->send_cap ? u->send_cap : 4096;
+		while (cap < n) {
+			cap *= 2;
+		}
+		b = realloc(u->sbuf, cap);
+		if (b) {
+			u->sbuf = b;
+			u->send_cap = cap;
+		} else {
+			n = u->send_cap; /* what fits now, the rest later */
+		}
+	}
+	if (n == 0) {
+		return false;
+	}
+	memcpy(u->sbuf, p, n);
+	xs_conn_out_consume(c, n);
+	u->send_off = 0;
+	u->send_len = (uint32_t)n;
+	return true;
+}
+
+static uint64_t xs_unix_ud(struct xs_unix_conn *u, unsigned op)
+{
+	return (uint64_t)(uintptr_t)u | op;
+}
+
+static bool xs_unix_queue_send(struct xs_unix_conn *u)
+{
+	struct io_uring_sqe *sqe =
+		xs_uring_sqe(&u->ur->ring, IORING_OP_SEND, u->fd,
+			     xs_unix_ud(u, XS_UNIX_UD_SEND));
+
+	if (!sqe) {
+		return false;
+	}
+	sqe->addr = (uint64_t)(uintptr_t)(u->sbuf + u->send_off);
+	sqe->len = u->send_len - u->send_off;
+	sqe->msg_flags = MSG_WAITALL | MSG_NOSIGNAL;
+	u->send_busy = true;
+	u->inflight++;
+	return true;
+}
+
+static bool xs_unix_queue_recv(struct xs_unix_conn *u)
+{
+	struct io_uring_sqe *sqe =
+		xs_uring_sqe(&u->ur->ring, IORING_OP_RECV, u->fd,
+			     xs_unix_ud(u, XS_UNIX_UD_RECV));
+
+	if (!sqe) {
+		return false;
+	}
+	sqe->addr = (uint64_t)(uintptr_t)u->buf;
+	sqe->len = sizeof(u->buf);
+	u->recv_busy = true;
+	u->inflight++;
+	return true;
+}
+
+/*
+ * Before the daemon waits: serve input held back by back-pressure, hand
+ * queued output to the kernel, and keep a receive in flight while the
+ * engine takes input. Returns XS_UNIX_ARM_READY if input is ready to be
+ * served at once (the daemon must not wait), XS_UNIX_ARM_SEND if a send
+ * was queued.
+ */
+unsigned xs_unix_uring_arm(struct xs_conn *c)
+{
+	struct xs_unix_conn *u = xs_unix_priv(c);
+	unsigned rc = 0;
+
+	if (xs_unix_has_input(c) && xs_conn_want(c)) {
+		xs_conn_pump(c);
+	}
+	if (c->dead) {
+		return 0;
+	}
+	if (!u->send_busy &&
+	    (u->send_off < u->send_len || xs_unix_take_output(c, u))) {
+		if (xs_unix_queue_send(u)) {
+			rc |= XS_UNIX_ARM_SEND;
+		}
+	}
+	if (!u->recv_busy && !xs_unix_has_input(c) && xs_conn_want(c)) {
+		xs_unix_queue_recv(u);
+	}
+	if (xs_unix_has_input(c) && xs_conn_want(c)) {
+		rc |= XS_UNIX_ARM_READY;
+	}
+	return rc;
+}
+
+static void xs_unix_zombie_free(struct xs_unix_uring *ur,
+				struct xs_unix_conn *u)
+{
+	struct xs_unix_conn **pp = &ur->zombies;
+
+	while (*pp != u) {
+		pp = &(*pp)->next_zombie;
+	}
+	*pp = u->next_zombie;
+	xs_unix_free(u);
+}
+
+static void xs_unix_sent(struct xs_conn *c, struct xs_unix_conn *u, int32_t res)
+{
+	u->send_busy = false;
+	if (res <= 0) {
+		c->dead = true;
+		return;
+	}
+	u->send_off += (uint32_t)res;
+	if (u->send_off >= u->send_len) {
+		u->send_off = 0;
+		u->send_len = 0;
+	}
+}
+
+static void xs_unix_received(struct xs_conn *c, struct xs_unix_conn *u,
+			     int32_t res)
+{
+	u->recv_busy = false;
+	if (res <= 0) {
+		c->dead = true; /* end of stream or error */
+		return;
+	}
+	u->head = 0;
+	u->len = (uint32_t)res;
+	xs_conn_pump(c);
+}
+
+/* A completion whose user_data is a client's (not one of the loop's). */
+void xs_unix_uring_done(struct xs_unix_uring *ur, uint64_t user_data,
+			int32_t res)
+{
+	struct xs_unix_conn *u =
+		(void *)(uintptr_t)(user_data & ~(uint64_t)XS_UNIX_UD_OP);
+	bool send = (user_data & XS_UNIX_UD_OP) == XS_UNIX_UD_SEND;
+
+	u->inflight--;
+	if (!u->conn) {
+		if (!u->inflight) {
+			xs_unix_zombie_free(ur, u);
+		}
+	} else if (send) {
+		xs_unix_sent(u->conn, u, res);
+	} else {
+		xs_unix_received(u->conn, u, res);
+	}
+}
+
+/* After the ring is gone: free what still waited for completions. */
+void xs_unix_uring_fini(struct xs_unix_uring *ur)
+{
+	struct xs_unix_conn *u;
+
+	while ((u = ur->zombies)) {
+		ur->zombies = u->next_zombie;
+		xs_unix_free(u);
+	}
 }
