@@ -5,7 +5,8 @@
 XS_DIR := dom0-tools/xenstored
 # The I/O-free store engine: linked by the daemon, unit tests and fuzzer.
 XS_ENGINE_SRCS := $(XS_DIR)/xs_path.c $(XS_DIR)/xs_perms.c \
-	$(XS_DIR)/xs_tree.c $(XS_DIR)/xs_txn.c $(XS_DIR)/xs_engine.c \
+	$(XS_DIR)/xs_node.c $(XS_DIR)/xs_tree.c $(XS_DIR)/xs_tree_view.c \
+	$(XS_DIR)/xs_txn.c $(XS_DIR)/xs_engine.c \
 	$(XS_DIR)/xs_watch.c $(XS_DIR)/xs_ops_node.c \
 	$(XS_DIR)/xs_ops_domain.c $(XS_DIR)/xs_ops_misc.c \
 	$(XS_DIR)/xs_pump.c $(XS_DIR)/xs_ring.c

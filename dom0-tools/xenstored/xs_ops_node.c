@@ -27,13 +27,17 @@ static void xs_event_cb(void *arg, const char *path, bool removed,
 	xs_fire(arg, path, removed, n);
 }
 
-/* Resolve the path argument and set up where and how the op runs. */
+/*
+ * Resolve the path argument and set up where and how the op runs; in a
+ * transaction, copy into its view what the op reads (how).
+ */
 static int xs_openv_init(struct xs_req *r, const char *arg,
-			 struct xs_openv *env)
+			 struct xs_openv *env, enum xs_load how)
 {
 	struct xs_engine *e = r->c->eng;
 	const struct xs_quota *q = xs_quota_for(e, r->c->caller.domid);
 	bool rel;
+	int rc;
 
 	memset(&env->ctx, 0, sizeof(env->ctx));
 	env->lim.nodes = q->nodes;
@@ -51,10 +55,11 @@ static int xs_openv_init(struct xs_req *r, const char *arg,
 		env->ctx.arg = e;
 		env->tree = &e->tree;
 	}
-	return xs_path_canonical(arg, r->c->caller.domid, env->path, &rel);
+	rc = xs_path_canonical(arg, r->c->caller.domid, env->path, &rel);
+	return rc ? rc : xs_tree_load(env->tree, env->path, how);
 }
 
-static int xs_one_path(struct xs_req *r, struct xs_openv *env)
+static int xs_one_path(struct xs_req *r, struct xs_openv *env, enum xs_load how)
 {
 	const char *argv[1];
 	unsigned argc;
@@ -63,14 +68,14 @@ static int xs_one_path(struct xs_req *r, struct xs_openv *env)
 	if (rc || argc != 1) {
 		return -EINVAL;
 	}
-	return xs_openv_init(r, argv[0], env);
+	return xs_openv_init(r, argv[0], env, how);
 }
 
 int xs_do_read(struct xs_req *r)
 {
 	const struct xs_node *n;
 	struct xs_openv env;
-	int rc = xs_one_path(r, &env);
+	int rc = xs_one_path(r, &env, XS_LOAD_PATH);
 
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
@@ -132,7 +137,7 @@ int xs_do_write(struct xs_req *r)
 		return -EINVAL;
 	}
 	off = (uint32_t)(nul - r->data) + 1;
-	rc = xs_openv_init(r, r->data, &env);
+	rc = xs_openv_init(r, r->data, &env, XS_LOAD_PATH);
 	if (rc) {
 		return rc;
 	}
@@ -142,7 +147,7 @@ int xs_do_write(struct xs_req *r)
 int xs_do_mkdir(struct xs_req *r)
 {
 	struct xs_openv env;
-	int rc = xs_one_path(r, &env);
+	int rc = xs_one_path(r, &env, XS_LOAD_PATH);
 
 	return rc ? rc : xs_change(r, &env, XS_TXN_MKDIR, NULL, 0);
 }
@@ -150,7 +155,7 @@ int xs_do_mkdir(struct xs_req *r)
 int xs_do_rm(struct xs_req *r)
 {
 	struct xs_openv env;
-	int rc = xs_one_path(r, &env);
+	int rc = xs_one_path(r, &env, XS_LOAD_SUBTREE);
 
 	return rc ? rc : xs_change(r, &env, XS_TXN_RM, NULL, 0);
 }
@@ -161,7 +166,7 @@ int xs_do_directory(struct xs_req *r)
 	struct xs_openv env;
 	char buf[XENSTORE_PAYLOAD_MAX];
 	size_t len;
-	int rc = xs_one_path(r, &env);
+	int rc = xs_one_path(r, &env, XS_LOAD_CHILDREN);
 
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
@@ -196,7 +201,7 @@ int xs_do_directory_part(struct xs_req *r)
 	if (rc || argc != 2 || xs_parse_u32(argv[1], UINT32_MAX, &off)) {
 		return -EINVAL;
 	}
-	rc = xs_openv_init(r, argv[0], &env);
+	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_CHILDREN);
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
 				 &n);
@@ -236,7 +241,7 @@ int xs_do_get_perms(struct xs_req *r)
 	char buf[XENSTORE_PAYLOAD_MAX];
 	size_t len = 0;
 	uint32_t i;
-	int rc = xs_one_path(r, &env), w;
+	int rc = xs_one_path(r, &env, XS_LOAD_PATH), w;
 
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
@@ -267,7 +272,7 @@ int xs_do_set_perms(struct xs_req *r)
 	if (rc || argc < 2) {
 		return -EINVAL;
 	}
-	rc = xs_openv_init(r, argv[0], &env);
+	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_PATH);
 	if (rc) {
 		return rc;
 	}

@@ -66,30 +66,6 @@ uint32_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid)
 
 /* ---- nodes ------------------------------------------------------------- */
 
-static struct xs_node *xs_node_alloc(const char *name, size_t nlen,
-				     const struct xs_perm *perms,
-				     uint32_t nperms)
-{
-	struct xs_node *n = calloc(1, sizeof(*n));
-
-	if (!n) {
-		return NULL;
-	}
-	n->name = malloc(nlen + 1);
-	n->perms = malloc((nperms ? nperms : 1) * sizeof(*perms));
-	if (!n->name || !n->perms) {
-		free(n->name);
-		free(n->perms);
-		free(n);
-		return NULL;
-	}
-	memcpy(n->name, name, nlen);
-	n->name[nlen] = '\0';
-	memcpy(n->perms, perms, nperms * sizeof(*perms));
-	n->nr_perms = nperms;
-	return n;
-}
-
 static void xs_node_free(struct xs_tree *t, struct xs_node *n)
 {
 	uint32_t i;
@@ -100,43 +76,7 @@ static void xs_node_free(struct xs_tree *t, struct xs_node *n)
 	if (t && n->nr_perms) {
 		xs_acct_add(t, n->perms[0].domid, -1);
 	}
-	free(n->child);
-	free(n->name);
-	free(n->value);
-	free(n->perms);
-	free(n);
-}
-
-static int xs_node_reserve_child(struct xs_node *n)
-{
-	struct xs_node **c;
-	uint32_t cap;
-
-	if (n->nr_child < n->cap_child) {
-		return 0;
-	}
-	cap = n->cap_child ? n->cap_child * 2 : 4;
-	c = realloc(n->child, cap * sizeof(*c));
-	if (!c) {
-		return -ENOMEM;
-	}
-	n->child = c;
-	n->cap_child = cap;
-	return 0;
-}
-
-static struct xs_node *xs_node_child(const struct xs_node *n, const char *name,
-				     size_t len)
-{
-	uint32_t i;
-
-	for (i = 0; i < n->nr_child; i++) {
-		if (strncmp(n->child[i]->name, name, len) == 0 &&
-		    n->child[i]->name[len] == '\0') {
-			return n->child[i];
-		}
-	}
-	return NULL;
+	xs_node_release(n);
 }
 
 /*
@@ -203,68 +143,6 @@ void xs_tree_destroy(struct xs_tree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static struct xs_node *xs_node_clone(const struct xs_node *src,
-				     struct xs_node *parent)
-{
-	struct xs_node *n;
-	uint32_t i;
-
-	n = xs_node_alloc(src->name, strlen(src->name), src->perms,
-			  src->nr_perms);
-	if (!n) {
-		return NULL;
-	}
-	n->parent = parent;
-	n->gen = src->gen;
-	if (src->vlen) {
-		n->value = malloc(src->vlen);
-		if (!n->value) {
-			goto fail;
-		}
-		memcpy(n->value, src->value, src->vlen);
-		n->vlen = src->vlen;
-	}
-	if (src->nr_child) {
-		n->child = calloc(src->nr_child, sizeof(*n->child));
-		if (!n->child) {
-			goto fail;
-		}
-		n->cap_child = src->nr_child;
-	}
-	for (i = 0; i < src->nr_child; i++) {
-		n->child[i] = xs_node_clone(src->child[i], n);
-		if (!n->child[i]) {
-			goto fail;
-		}
-		n->nr_child++;
-	}
-	return n;
-fail:
-	xs_node_free(NULL, n);
-	return NULL;
-}
-
-int xs_tree_clone(struct xs_tree *dst, const struct xs_tree *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->gen = src->gen;
-	dst->acct = malloc((src->cap_acct ? src->cap_acct : 1) *
-			   sizeof(*dst->acct));
-	if (!dst->acct) {
-		return -ENOMEM;
-	}
-	memcpy(dst->acct, src->acct, src->nr_acct * sizeof(*dst->acct));
-	dst->nr_acct = src->nr_acct;
-	dst->cap_acct = src->cap_acct;
-	dst->root = xs_node_clone(src->root, NULL);
-	if (!dst->root) {
-		free(dst->acct);
-		memset(dst, 0, sizeof(*dst));
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /* ---- access checks ------------------------------------------------------ */
 
 static bool xs_ctx_allows(const struct xs_ctx *ctx, const struct xs_node *n,
@@ -318,13 +196,6 @@ int xs_tree_get(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
 }
 
 /* ---- mutations ---------------------------------------------------------- */
-
-static size_t xs_component_len(const char *p)
-{
-	const char *slash = strchr(p, '/');
-
-	return slash ? (size_t)(slash - p) : strlen(p);
-}
 
 /* Report the nearest existing ancestor and every missing node on path. */
 static int xs_tree_create_access(const struct xs_ctx *ctx, const char *path,
@@ -383,8 +254,7 @@ static struct xs_node *xs_tree_alloc_chain(const struct xs_ctx *ctx,
 			n->perms[0].domid = ctx->caller->domid;
 		}
 		if (prev) {
-			prev->child[prev->nr_child++] = n;
-			n->parent = prev;
+			xs_node_link_child(prev, n);
 		} else {
 			first = n;
 		}
@@ -449,8 +319,7 @@ static int xs_tree_create(struct xs_tree *t, const struct xs_ctx *ctx,
 		return -ENOMEM;
 	}
 	/* Nothing can fail from here on. */
-	anc->child[anc->nr_child++] = first;
-	first->parent = anc;
+	xs_node_link_child(anc, first);
 	anc->gen = ++*t->gen;
 	k = 0;
 	xs_tree_bump_chain(t, first, &k);
@@ -531,7 +400,7 @@ static int xs_tree_access_subtree(const struct xs_ctx *ctx, char *buf,
 	int rc = ctx->access(ctx->arg, buf, n);
 
 	for (i = 0; !rc && i < n->nr_child; i++) {
-		clen = strlen(n->child[i]->name);
+		clen = n->child[i]->nlen;
 		if (len + 1 + clen >= XS_PATH_BUF) {
 			continue;
 		}
@@ -552,7 +421,6 @@ int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 {
 	char buf[XS_PATH_BUF];
 	struct xs_node *n, *parent;
-	uint32_t i;
 	int rc;
 
 	if (strcmp(path, "/") == 0) {
@@ -582,14 +450,7 @@ int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 	if (ctx->event) {
 		ctx->event(ctx->arg, path, true, n);
 	}
-	for (i = 0; i < parent->nr_child; i++) {
-		if (parent->child[i] == n) {
-			break;
-		}
-	}
-	memmove(&parent->child[i], &parent->child[i + 1],
-		(parent->nr_child - i - 1) * sizeof(n));
-	parent->nr_child--;
+	xs_node_unlink_child(parent, n);
 	parent->gen = ++*t->gen;
 	xs_node_free(t, n);
 	return 0;
@@ -654,7 +515,7 @@ size_t xs_node_children_len(const struct xs_node *n)
 	uint32_t i;
 
 	for (i = 0; i < n->nr_child; i++) {
-		len += strlen(n->child[i]->name) + 1;
+		len += n->child[i]->nlen + 1;
 	}
 	return len;
 }
@@ -665,7 +526,7 @@ void xs_node_children_copy(const struct xs_node *n, char *buf)
 	uint32_t i;
 
 	for (i = 0; i < n->nr_child; i++) {
-		len = strlen(n->child[i]->name) + 1;
+		len = n->child[i]->nlen + 1;
 		memcpy(buf, n->child[i]->name, len);
 		buf += len;
 	}

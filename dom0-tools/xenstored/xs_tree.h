@@ -12,17 +12,28 @@
 
 #include "xs_perms.h"
 
+/*
+ * A node and its name are one allocation. Children sit in an array in
+ * listing order; from XS_INDEX_MIN children on, an open-addressing index
+ * of name hashes points into it, so that finding a child touches a few
+ * cache lines rather than every sibling and its name.
+ */
 struct xs_node {
+	uint32_t hash; /* of name */
+	uint32_t nlen;
 	char *name; /* last path component; "" for the root */
-	struct xs_node *parent;
 	struct xs_node **child;
 	uint32_t nr_child;
 	uint32_t cap_child;
+	uint32_t *index; /* child slot + 1 per used entry; NULL if none */
+	uint32_t index_mask;
 	char *value;
 	uint32_t vlen;
-	struct xs_perm *perms;
 	uint32_t nr_perms;
+	struct xs_perm *perms;
 	uint64_t gen; /* bumped on every change of value, perms or children */
+	struct xs_node *parent;
+	bool partial; /* transaction view: children may still be in the base */
 };
 
 struct xs_acct {
@@ -32,6 +43,7 @@ struct xs_acct {
 
 struct xs_tree {
 	struct xs_node *root;
+	const struct xs_tree *base; /* a transaction's view reads this */
 	uint64_t *gen; /* shared generation counter (one per store) */
 	struct xs_acct *acct;
 	uint32_t nr_acct;
@@ -62,9 +74,17 @@ struct xs_ctx {
 	void *arg;
 };
 
+/* What a request reads, to be copied into a view first (xs_tree_load). */
+enum xs_load {
+	XS_LOAD_PATH, /* the nodes on the path */
+	XS_LOAD_CHILDREN, /* ... and the node's children */
+	XS_LOAD_SUBTREE, /* ... its subtree and its parent's children */
+};
+
 int xs_tree_init(struct xs_tree *t, uint64_t *gen);
 void xs_tree_destroy(struct xs_tree *t);
-int xs_tree_clone(struct xs_tree *dst, const struct xs_tree *src);
+int xs_tree_view_init(struct xs_tree *v, const struct xs_tree *base);
+int xs_tree_load(struct xs_tree *t, const char *path, enum xs_load how);
 struct xs_node *xs_tree_find(const struct xs_tree *t, const char *path);
 uint32_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid);
 
@@ -80,3 +100,14 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 
 size_t xs_node_children_len(const struct xs_node *n);
 void xs_node_children_copy(const struct xs_node *n, char *buf);
+
+/* Nodes (xs_node.c), for the tree and its views. */
+struct xs_node *xs_node_alloc(const char *name, size_t nlen,
+			      const struct xs_perm *perms, uint32_t nperms);
+void xs_node_release(struct xs_node *n);
+struct xs_node *xs_node_child(const struct xs_node *n, const char *name,
+			      size_t len);
+int xs_node_reserve_child(struct xs_node *n);
+void xs_node_link_child(struct xs_node *n, struct xs_node *c);
+void xs_node_unlink_child(struct xs_node *n, struct xs_node *c);
+size_t xs_component_len(const char *p);

@@ -16,7 +16,7 @@ int xs_txn_start(struct xs_txn **out, const struct xs_tree *live, uint32_t id,
 	if (!txn) {
 		return -ENOMEM;
 	}
-	if (xs_tree_clone(&txn->tree, live)) {
+	if (xs_tree_view_init(&txn->tree, live)) {
 		free(txn);
 		return -ENOMEM;
 	}

@@ -3,6 +3,8 @@
  * Store basics, paths and message parsing.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ut.h"
@@ -257,4 +259,41 @@ TEST(xs_control_help_and_unknown)
 int main(int argc, char **argv)
 {
 	return ut_main(argc, argv);
+}
+
+/* Many children: found through the hash index, also after removals. */
+TEST(xs_many_children_found_after_removals)
+{
+	struct xs_engine e;
+	struct xs_conn *c;
+	struct xt_msg r;
+	char path[32], v[16];
+	int i;
+
+	xt_setup(&e);
+	c = xs_conn_new(&e, 0, true);
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "/many/n%d", i);
+		snprintf(v, sizeof(v), "%d", i);
+		EXPECT_EQ(xt_write(c, 0, path, v), 0);
+	}
+	for (i = 0; i < 300; i += 3) {
+		snprintf(path, sizeof(path), "/many/n%d", i);
+		EXPECT_EQ(xt_op1(c, XS_RM, 0, path), 0);
+	}
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "/many/n%d", i);
+		if (i % 3 == 0) {
+			EXPECT_EQ(xt_read(c, 0, path, v), -ENOENT);
+			continue;
+		}
+		EXPECT_EQ(xt_read(c, 0, path, v), 0);
+		EXPECT_EQ(strtol(v, NULL, 10), i);
+	}
+	/* Listing keeps creation order; re-created names go last. */
+	EXPECT_EQ(xt_write(c, 0, "/many/n0", "again"), 0);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/many"), 0);
+	EXPECT_MEMEQ(r.data, "n1\0n2\0n4\0", 9);
+	EXPECT_STREQ(r.data + r.len - 3, "n0");
+	xs_engine_fini(&e);
 }
