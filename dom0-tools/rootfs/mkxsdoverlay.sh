@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Build the XenStore benchmark overlay: a gzip'd newc cpio holding Debian's
-# C xenstored and oxenstored (xen-utils-4.17) and the shared libraries they
-# need that the base dom0 image lacks. Appended to the dom0 image (the kernel
+# Build the Xen tools overlay: a gzip'd newc cpio holding Debian's C
+# xenstored and oxenstored and Xen's init-dom0less (xen-utils-4.17) and the
+# shared libraries they need that the base dom0 image lacks. Appended to the dom0 image (the kernel
 # unpacks concatenated archives in order), it lets /tests/xsbench.sh run
-# either daemon; ordinary dom0 boots do not carry it. See docs/rootfs.md.
+# either daemon, and the Xen 4.17 reference boots to introduce boot-time
+# domains with Xen's own helper; ordinary dom0 boots do not carry it. See docs/rootfs.md.
 #
 #   mkxsdoverlay.sh <base-dom0.cpio.gz> <output.cpio.gz>
 #
@@ -16,7 +17,7 @@ CROSS=${CROSS:-aarch64-linux-gnu-}
 READELF=${CROSS}readelf
 ARMROOT=$CACHE/arm64
 XEN_BIN=usr/lib/xen-4.17/bin
-DAEMONS="xenstored oxenstored"
+DAEMONS="xenstored oxenstored init-dom0less"
 LIBDIRS="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu"
 
 die() {

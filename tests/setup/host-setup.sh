@@ -7,7 +7,7 @@
 set -euo pipefail
 
 CACHE="${SABLE_CACHE:-$HOME/.cache/sable}"
-STAMP="$CACHE/.setup-v3"
+STAMP="$CACHE/.setup-v4"
 mkdir -p "$CACHE"
 if [[ -f "$STAMP" ]]; then
 	exit 0
@@ -60,7 +60,8 @@ fi
 ARM_PKGS=("$KPKG" busybox-static libfdt-dev libfdt1 xen-hypervisor-4.17-arm64
 	xenstore-utils libxenstore4 libxentoolcore1 libc6
 	xen-utils-4.17 libxenmisc4.17 libxenevtchn1 libxengnttab1 libxencall1
-	libxenforeignmemory1 libxendevicemodel1 libxentoollog1 zlib1g libgcc-s1)
+	libxenforeignmemory1 libxendevicemodel1 libxentoollog1 zlib1g libgcc-s1
+	libxenhypfs1 libuuid1 libyajl2)
 
 DEBS="$CACHE/debs"
 ROOT="$CACHE/arm64"
