@@ -41,6 +41,7 @@ struct xs_unix_conn {
 	struct xs_conn *conn; /* NULL once closed: waiting for completions */
 	uint32_t inflight; /* completions the kernel still owes us */
 	bool recv_busy; /* a receive into buf is in flight */
+	bool drained; /* the last receive emptied the socket */
 	bool send_busy; /* a send from sbuf is in flight */
 	uint32_t send_off, send_len; /* sbuf[send_off .. send_len) unsent */
 	uint32_t send_cap;
@@ -315,9 +316,31 @@ static bool xs_unix_queue_recv(struct xs_unix_conn *u)
 	}
 	sqe->addr = (uint64_t)(uintptr_t)u->buf;
 	sqe->len = sizeof(u->buf);
+	if (u->drained && u->ur->ring.poll_first) {
+		/* Nothing to read yet: wait for data without trying. */
+		sqe->ioprio = IORING_RECVSEND_POLL_FIRST;
+	}
 	u->recv_busy = true;
 	u->inflight++;
 	return true;
+}
+
+/* Hand buffered input to the engine, as much as it takes. */
+static void xs_unix_feed(struct xs_conn *c, struct xs_unix_conn *u)
+{
+	size_t want, n;
+
+	while (u->head < u->len && (want = xs_conn_want(c)) > 0) {
+		n = u->len - u->head;
+		if (n > want) {
+			n = want;
+		}
+		if (xs_conn_feed(c, u->buf + u->head, n)) {
+			c->dead = true;
+			return;
+		}
+		u->head += (uint32_t)n;
+	}
 }
 
 /*
@@ -332,9 +355,7 @@ unsigned xs_unix_uring_arm(struct xs_conn *c)
 	struct xs_unix_conn *u = xs_unix_priv(c);
 	unsigned rc = 0;
 
-	if (xs_unix_has_input(c) && xs_conn_want(c)) {
-		xs_conn_pump(c);
-	}
+	xs_unix_feed(c, u);
 	if (c->dead) {
 		return 0;
 	}
@@ -389,7 +410,8 @@ static void xs_unix_received(struct xs_conn *c, struct xs_unix_conn *u,
 	}
 	u->head = 0;
 	u->len = (uint32_t)res;
-	xs_conn_pump(c);
+	u->drained = (uint32_t)res < sizeof(u->buf);
+	xs_unix_feed(c, u);
 }
 
 /* A completion whose user_data is a client's (not one of the loop's). */

@@ -88,6 +88,7 @@ int xs_uring_init(struct xs_uring *r, unsigned entries)
 	memset(&p, 0, sizeof(p));
 	p.flags = XS_URING_SETUP;
 	r->fd = (int)syscall(__NR_io_uring_setup, entries, &p);
+	r->poll_first = r->fd >= 0; /* Linux 6.1 and later */
 	if (r->fd < 0 && errno == EINVAL) {
 		memset(&p, 0, sizeof(p));
 		r->fd = (int)syscall(__NR_io_uring_setup, entries, &p);

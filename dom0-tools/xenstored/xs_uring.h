@@ -6,11 +6,13 @@
 #pragma once
 
 #include <linux/io_uring.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct xs_uring {
 	int fd;
+	bool poll_first; /* IORING_RECVSEND_POLL_FIRST understood */
 	/* Submission queue, shared with the kernel. */
 	uint32_t *sq_head;
 	uint32_t *sq_tail;
