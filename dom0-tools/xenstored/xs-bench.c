@@ -7,11 +7,13 @@
  * --depth N keeps N requests in flight (sent back to back, then the N
  * replies read); the default, 1, is one synchronous request at a time.
  * Usage: xs-bench [--socket PATH] [--seconds N] [--prefix PATH] [--depth N]
- *        xs-bench --null-server [--socket PATH]
+ *        xs-bench --null-server [--blocking] [--socket PATH]
  * The null server answers every request at once without storing anything
- * (one client at a time, blocking I/O, the replies to all requests at hand
- * in one write): the client's and kernel's share of a round trip, i.e. the
- * ceiling any daemon can reach with this client.
+ * (one client at a time, the replies to all requests at hand in one send):
+ * the client's and kernel's share of a round trip, i.e. the ceiling any
+ * daemon can reach with this client. It waits as Sable's xenstored does,
+ * one io_uring_enter(2) per request (--blocking, or without io_uring: a
+ * read(2) and a write(2)).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +28,8 @@
 #include <unistd.h>
 
 #include <public/io/xs_wire.h>
+
+#include "xs_uring.h"
 
 #define XS_BENCH_MAX_DEPTH 64
 
@@ -95,31 +99,52 @@ static int bench_put(int fd, struct bench_buf *o, const struct xsd_sockmsg *h,
 }
 
 /*
+ * Take the next whole message out of in: 1 with its header in *h and its
+ * payload at *p (valid until in changes), 0 if it is not all there yet,
+ * -EIO if the header is bad.
+ */
+static int bench_take(struct bench_buf *in, struct xsd_sockmsg *h,
+		      const uint8_t **p)
+{
+	size_t have = in->len - in->head;
+
+	if (have < sizeof(*h)) {
+		return 0;
+	}
+	memcpy(h, in->data + in->head, sizeof(*h));
+	if (h->len > XENSTORE_PAYLOAD_MAX) {
+		return -EIO;
+	}
+	if (have < sizeof(*h) + h->len) {
+		return 0;
+	}
+	*p = in->data + in->head + sizeof(*h);
+	in->head += sizeof(*h) + h->len;
+	return 1;
+}
+
+/* Move the unread part of in to its start. */
+static void bench_compact(struct bench_buf *in)
+{
+	size_t have = in->len - in->head;
+
+	memmove(in->data, in->data + in->head, have);
+	in->head = 0;
+	in->len = have;
+}
+
+/*
  * The next whole message: its header in *h, its payload at *p (valid until
  * the next call). Pending output is written before blocking. 0 or -EIO.
  */
 static int bench_get(int fd, struct bench_buf *in, struct bench_buf *out,
 		     struct xsd_sockmsg *h, const uint8_t **p)
 {
-	size_t have;
 	ssize_t n;
+	int rc;
 
-	for (;;) {
-		have = in->len - in->head;
-		if (have >= sizeof(*h)) {
-			memcpy(h, in->data + in->head, sizeof(*h));
-			if (h->len > XENSTORE_PAYLOAD_MAX) {
-				return -EIO;
-			}
-			if (have >= sizeof(*h) + h->len) {
-				*p = in->data + in->head + sizeof(*h);
-				in->head += sizeof(*h) + h->len;
-				return 0;
-			}
-		}
-		memmove(in->data, in->data + in->head, have);
-		in->head = 0;
-		in->len = have;
+	while ((rc = bench_take(in, h, p)) == 0) {
+		bench_compact(in);
 		if (bench_flush(fd, out)) {
 			return -EIO;
 		}
@@ -132,6 +157,7 @@ static int bench_get(int fd, struct bench_buf *in, struct bench_buf *out,
 		}
 		in->len += (size_t)n;
 	}
+	return rc < 0 ? rc : 0;
 }
 
 static int bench_send(struct bench *b, uint32_t type, uint32_t tx,
@@ -348,11 +374,95 @@ static int null_reply(int fd, struct bench_buf *out,
 	return bench_put(fd, out, &h, body);
 }
 
-static int null_server(struct sockaddr_un *sa)
+/* Blocking I/O: a read(2) and a write(2) per request. */
+static void null_serve_blocking(int fd, struct bench_buf *in,
+				struct bench_buf *out)
 {
-	static struct bench_buf in, out;
 	struct xsd_sockmsg h;
 	const uint8_t *p;
+
+	while (!bench_get(fd, in, out, &h, &p) && !null_reply(fd, out, &h)) {
+	}
+}
+
+/* Queue a send or receive on the null server's ring. */
+static int null_queue(struct xs_uring *r, uint8_t op, int fd, void *buf,
+		      size_t len)
+{
+	struct io_uring_sqe *sqe = xs_uring_sqe(r, op, fd, op);
+
+	if (!sqe) {
+		return -EIO;
+	}
+	sqe->addr = (uint64_t)(uintptr_t)buf;
+	sqe->len = (uint32_t)len;
+	sqe->msg_flags = op == IORING_OP_SEND ? MSG_WAITALL : 0;
+	return 0;
+}
+
+/*
+ * io_uring: the replies to everything received and the next receive go
+ * in one io_uring_enter(2), which waits for both (a send to a socket with
+ * room completes at once): one system call per request, as Sable's
+ * xenstored does.
+ */
+static void null_serve_uring(struct xs_uring *r, int fd, struct bench_buf *in,
+			     struct bench_buf *out)
+{
+	const struct io_uring_cqe *cqe;
+	struct xsd_sockmsg h;
+	const uint8_t *p;
+	unsigned ops;
+	int rc = 0;
+
+	while (!rc) {
+		while ((rc = bench_take(in, &h, &p)) > 0) {
+			null_reply(fd, out, &h);
+		}
+		bench_compact(in);
+		ops = 0;
+		if (!rc && out->len) {
+			rc = null_queue(r, IORING_OP_SEND, fd, out->data,
+					out->len);
+			ops++;
+		}
+		if (!rc) {
+			rc = null_queue(r, IORING_OP_RECV, fd,
+					in->data + in->len,
+					sizeof(in->data) - in->len);
+			ops++;
+		}
+		while (!rc && ops) {
+			xs_uring_enter(r, ops, -1);
+			while ((cqe = xs_uring_cqe(r))) {
+				if (cqe->res <= 0 ||
+				    (cqe->user_data == IORING_OP_SEND &&
+				     (size_t)cqe->res != out->len)) {
+					rc = -EIO;
+				} else if (cqe->user_data == IORING_OP_RECV) {
+					in->len += (size_t)cqe->res;
+				}
+				xs_uring_cqe_seen(r);
+				ops--;
+			}
+		}
+		out->len = 0;
+	}
+	/* A pending receive ends when the socket is closed. */
+	close(fd);
+	while (ops) {
+		xs_uring_enter(r, ops, -1);
+		while ((cqe = xs_uring_cqe(r))) {
+			xs_uring_cqe_seen(r);
+			ops--;
+		}
+	}
+}
+
+static int null_server(struct sockaddr_un *sa, bool blocking)
+{
+	static struct bench_buf in, out;
+	struct xs_uring r = { .fd = -1 };
 	int lfd, fd;
 
 	unlink(sa->sun_path);
@@ -363,16 +473,21 @@ static int null_server(struct sockaddr_un *sa)
 			sa->sun_path);
 		return 1;
 	}
+	if (!blocking && xs_uring_init(&r, 8)) {
+		r.fd = -1;
+	}
 	for (;;) {
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
 			continue;
 		}
 		in.head = in.len = out.len = 0;
-		while (!bench_get(fd, &in, &out, &h, &p) &&
-		       !null_reply(fd, &out, &h)) {
+		if (r.fd >= 0) {
+			null_serve_uring(&r, fd, &in, &out);
+		} else {
+			null_serve_blocking(fd, &in, &out);
+			close(fd);
 		}
-		close(fd);
 	}
 }
 
@@ -384,18 +499,20 @@ int main(int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "depth", required_argument, NULL, 'd' },
 		{ "null-server", no_argument, NULL, 'n' },
+		{ "blocking", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *sock = getenv("XENSTORED_PATH");
 	static struct bench b;
 	double secs = 5;
-	bool serve = false;
+	bool serve = false, blocking = false;
 	int ch;
 
 	snprintf(b.prefix, sizeof(b.prefix), "/bench/%d", (int)getpid());
 	b.depth = 1;
-	while ((ch = getopt_long(argc, argv, "s:t:p:d:n", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:t:p:d:nb", lopts, NULL)) !=
+	       -1) {
 		switch (ch) {
 		case 's':
 			sock = optarg;
@@ -412,12 +529,15 @@ int main(int argc, char **argv)
 		case 'n':
 			serve = true;
 			break;
+		case 'b':
+			blocking = true;
+			break;
 		default:
 			fprintf(stderr, "usage: xs-bench [--socket PATH] "
 					"[--seconds N] [--prefix PATH] "
 					"[--depth N]\n"
 					"       xs-bench --null-server "
-					"[--socket PATH]\n");
+					"[--blocking] [--socket PATH]\n");
 			return 2;
 		}
 	}
@@ -431,7 +551,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
 	if (serve) {
-		return null_server(&sa);
+		return null_server(&sa, blocking);
 	}
 	b.fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (b.fd < 0 || connect(b.fd, (struct sockaddr *)&sa, sizeof(sa))) {

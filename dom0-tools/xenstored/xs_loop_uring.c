@@ -132,8 +132,9 @@ static void xs_uloop_once(struct xs_uloop *u)
 }
 
 /*
- * Serve until *l->stop. -ENOSYS before serving anything if this kernel's
- * io_uring lacks what the loop needs (the caller falls back to epoll).
+ * Serve until *l->stop. A negative errno before serving anything if no
+ * ring could be set up (-ENOSYS: this kernel's io_uring lacks what the
+ * loop needs); the caller then uses the epoll loop.
  */
 int xs_loop_uring(struct xs_loop *l)
 {

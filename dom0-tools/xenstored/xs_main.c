@@ -153,7 +153,11 @@ static int xs_serve(struct xs_loop *l, bool epoll)
 {
 	int rc = epoll ? -ENOSYS : xs_loop_uring(l);
 
-	if (rc == -ENOSYS || rc == -EPERM) {
+	if (rc) {
+		if (!epoll) {
+			fprintf(stderr, "xenstored: no io_uring (%s), epoll\n",
+				strerror(-rc));
+		}
 		rc = xs_loop_epoll(l);
 	}
 	if (rc) {
