@@ -74,9 +74,7 @@ struct xs_conn {
 	bool is_ring; /* a domain's ring: never dropped for a full queue */
 	bool dead; /* to be closed by xs_engine_reap() */
 	struct xs_domain *dom;
-	/* Input: one message at a time. */
-	uint8_t in[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX + 1];
-	uint32_t in_have;
+	uint32_t in_have; /* bytes of the current message in in[] */
 	/* Output queue: bytes out[out_head .. out_len). */
 	uint8_t *out;
 	size_t out_head;
@@ -91,6 +89,8 @@ struct xs_conn {
 	const struct xs_conn_ops *ops;
 	void *priv;
 	struct xs_conn *next;
+	/* Input: one message at a time (last: the fields above share lines). */
+	uint8_t in[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX + 1];
 };
 
 /* Platform hooks: mapping domain rings (dom0) or a test double. */

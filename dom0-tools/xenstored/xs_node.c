@@ -50,6 +50,7 @@ struct xs_node *xs_node_alloc(const char *name, size_t nlen,
 /* Free one node's own memory (not its children). */
 void xs_node_release(struct xs_node *n)
 {
+	free(n->names);
 	free(n->child);
 	free(n->index);
 	free(n->value);
@@ -143,9 +144,17 @@ int xs_node_reserve_child(struct xs_node *n)
 	return 0;
 }
 
+static void xs_node_names_drop(struct xs_node *n)
+{
+	free(n->names);
+	n->names = NULL;
+	n->names_len = 0;
+}
+
 /* Append c to n's children; xs_node_reserve_child(n) succeeded before. */
 void xs_node_link_child(struct xs_node *n, struct xs_node *c)
 {
+	xs_node_names_drop(n);
 	c->parent = n;
 	n->child[n->nr_child++] = c;
 	if (n->index) {
@@ -162,6 +171,7 @@ void xs_node_unlink_child(struct xs_node *n, struct xs_node *c)
 	if (i == n->nr_child) {
 		return;
 	}
+	xs_node_names_drop(n);
 	memmove(&n->child[i], &n->child[i + 1],
 		(n->nr_child - i - 1) * sizeof(c));
 	n->nr_child--;

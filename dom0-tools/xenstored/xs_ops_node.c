@@ -73,7 +73,7 @@ static int xs_one_path(struct xs_req *r, struct xs_openv *env, enum xs_load how)
 
 int xs_do_read(struct xs_req *r)
 {
-	const struct xs_node *n;
+	struct xs_node *n;
 	struct xs_openv env;
 	int rc = xs_one_path(r, &env, XS_LOAD_PATH);
 
@@ -162,9 +162,9 @@ int xs_do_rm(struct xs_req *r)
 
 int xs_do_directory(struct xs_req *r)
 {
-	const struct xs_node *n;
+	struct xs_node *n;
 	struct xs_openv env;
-	char buf[XENSTORE_PAYLOAD_MAX];
+	const char *names;
 	size_t len;
 	int rc = xs_one_path(r, &env, XS_LOAD_CHILDREN);
 
@@ -175,12 +175,14 @@ int xs_do_directory(struct xs_req *r)
 	if (rc) {
 		return rc;
 	}
-	len = xs_node_children_len(n);
-	if (len > sizeof(buf)) {
+	names = xs_node_names(n, &len);
+	if (!names && len) {
+		return -ENOMEM;
+	}
+	if (len > XENSTORE_PAYLOAD_MAX) {
 		return -E2BIG; /* the client falls back to DIRECTORY_PART */
 	}
-	xs_node_children_copy(n, buf);
-	return xs_reply(r, buf, len);
+	return xs_reply(r, names, len);
 }
 
 /*
@@ -190,10 +192,10 @@ int xs_do_directory(struct xs_req *r)
  */
 int xs_do_directory_part(struct xs_req *r)
 {
-	const char *argv[2];
-	const struct xs_node *n;
+	const char *argv[2], *list;
+	struct xs_node *n;
 	struct xs_openv env;
-	char *list = NULL, reply[XENSTORE_PAYLOAD_MAX];
+	char reply[XENSTORE_PAYLOAD_MAX];
 	size_t total, glen, len = 0, nlen;
 	uint32_t off, argc;
 	int rc = xs_req_args(r, argv, 2, &argc);
@@ -209,15 +211,13 @@ int xs_do_directory_part(struct xs_req *r)
 	if (rc) {
 		return rc;
 	}
-	total = xs_node_children_len(n);
+	list = xs_node_names(n, &total);
+	if (!list && total) {
+		return -ENOMEM;
+	}
 	if (off > total) {
 		return -EINVAL;
 	}
-	list = malloc(total + 1);
-	if (!list) {
-		return -ENOMEM;
-	}
-	xs_node_children_copy(n, list);
 	glen = (size_t)snprintf(reply, sizeof(reply), "%" PRIu64, n->gen) + 1;
 	while (off + len < total) {
 		nlen = strlen(list + off + len) + 1;
@@ -226,17 +226,18 @@ int xs_do_directory_part(struct xs_req *r)
 		}
 		len += nlen;
 	}
-	memcpy(reply + glen, list + off, len);
+	if (len) {
+		memcpy(reply + glen, list + off, len);
+	}
 	if (off + len == total) {
 		reply[glen + len++] = '\0';
 	}
-	free(list);
 	return xs_reply(r, reply, glen + len);
 }
 
 int xs_do_get_perms(struct xs_req *r)
 {
-	const struct xs_node *n;
+	struct xs_node *n;
 	struct xs_openv env;
 	char buf[XENSTORE_PAYLOAD_MAX];
 	size_t len = 0;

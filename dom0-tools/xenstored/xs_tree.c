@@ -177,7 +177,7 @@ static int xs_tree_missing(const struct xs_tree *t, const struct xs_ctx *ctx,
 }
 
 int xs_tree_get(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
-		unsigned need, const struct xs_node **out)
+		unsigned need, struct xs_node **out)
 {
 	struct xs_node *n = xs_tree_find(t, path);
 	int rc = xs_ctx_access(ctx, path, n);
@@ -509,25 +509,34 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 
 /* ---- listing ------------------------------------------------------------ */
 
-size_t xs_node_children_len(const struct xs_node *n)
+/*
+ * The children's names, each with its NUL, in listing order: built on
+ * first use and kept in the node until its children change, so repeated
+ * listings copy one buffer instead of visiting every child. NULL (and
+ * *len 0) without children; NULL with *len set if out of memory.
+ */
+const char *xs_node_names(struct xs_node *n, size_t *len)
 {
-	size_t len = 0;
+	size_t total = 0;
 	uint32_t i;
+	char *p;
 
-	for (i = 0; i < n->nr_child; i++) {
-		len += n->child[i]->nlen + 1;
+	if (n->names || !n->nr_child) {
+		*len = n->names_len;
+		return n->names;
 	}
-	return len;
-}
-
-void xs_node_children_copy(const struct xs_node *n, char *buf)
-{
-	size_t len;
-	uint32_t i;
-
 	for (i = 0; i < n->nr_child; i++) {
-		len = n->child[i]->nlen + 1;
-		memcpy(buf, n->child[i]->name, len);
-		buf += len;
+		total += n->child[i]->nlen + 1;
 	}
+	*len = total;
+	n->names = malloc(total);
+	if (!n->names) {
+		return NULL;
+	}
+	for (p = n->names, i = 0; i < n->nr_child; i++) {
+		memcpy(p, n->child[i]->name, n->child[i]->nlen + 1);
+		p += n->child[i]->nlen + 1;
+	}
+	n->names_len = (uint32_t)total;
+	return n->names;
 }

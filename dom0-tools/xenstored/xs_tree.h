@@ -27,6 +27,8 @@ struct xs_node {
 	uint32_t cap_child;
 	uint32_t *index; /* child slot + 1 per used entry; NULL if none */
 	uint32_t index_mask;
+	char *names; /* children's names for DIRECTORY, until they change */
+	uint32_t names_len;
 	char *value;
 	uint32_t vlen;
 	uint32_t nr_perms;
@@ -89,7 +91,7 @@ struct xs_node *xs_tree_find(const struct xs_tree *t, const char *path);
 uint32_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid);
 
 int xs_tree_get(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
-		unsigned need, const struct xs_node **out);
+		unsigned need, struct xs_node **out);
 int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
 		  const void *val, uint32_t len);
 int xs_tree_mkdir(struct xs_tree *t, const struct xs_ctx *ctx,
@@ -98,8 +100,7 @@ int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path);
 int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 		      const char *path, const struct xs_perm *p, uint32_t n);
 
-size_t xs_node_children_len(const struct xs_node *n);
-void xs_node_children_copy(const struct xs_node *n, char *buf);
+const char *xs_node_names(struct xs_node *n, size_t *len);
 
 /* Nodes (xs_node.c), for the tree and its views. */
 struct xs_node *xs_node_alloc(const char *name, size_t nlen,

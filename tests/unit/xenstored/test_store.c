@@ -297,3 +297,34 @@ TEST(xs_many_children_found_after_removals)
 	EXPECT_STREQ(r.data + r.len - 3, "n0");
 	xs_engine_fini(&e);
 }
+
+/* Listings follow every change of the children. */
+TEST(xs_directory_follows_child_changes)
+{
+	struct xs_engine e;
+	struct xs_conn *c;
+	struct xt_msg r;
+
+	xt_setup(&e);
+	c = xs_conn_new(&e, 0, true);
+	EXPECT_EQ(xt_write(c, 0, "/d/a", "1"), 0);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/d"), 0);
+	EXPECT_EQ(r.len, 2);
+	EXPECT_EQ(xt_write(c, 0, "/d/b", "2"), 0);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/d"), 0);
+	EXPECT_EQ(r.len, 4);
+	EXPECT_MEMEQ(r.data, "a\0b", 4);
+	EXPECT_EQ(xt_write(c, 0, "/d/a", "value only"), 0);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/d"), 0);
+	EXPECT_MEMEQ(r.data, "a\0b", 4);
+	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/d/a"), 0);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/d"), 0);
+	EXPECT_EQ(r.len, 2);
+	EXPECT_MEMEQ(r.data, "b", 2);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY_PART, 0, &r, 2, "/d", "0"), 0);
+	EXPECT_STREQ(r.data + strlen(r.data) + 1, "b");
+	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/d/b"), 0);
+	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/d"), 0);
+	EXPECT_EQ(r.len, 0);
+	xs_engine_fini(&e);
+}
