@@ -59,6 +59,22 @@ int xs_parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* Decimal, NUL-terminated; without printf's machinery (a hot path). */
+void xs_fmt_u32(uint32_t v, char out[11])
+{
+	char tmp[10];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++) {
+		out[i] = tmp[n - 1 - i];
+	}
+	out[n] = '\0';
+}
+
 void xs_quota_default(struct xs_quota *q)
 {
 	q->nodes = 1000;

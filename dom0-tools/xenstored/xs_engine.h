@@ -157,6 +157,7 @@ int xs_domain_release(struct xs_engine *e, uint32_t domid);
 void xs_domain_check_dead(struct xs_engine *e);
 const char *xs_error_name(int err);
 int xs_parse_u32(const char *s, uint32_t max, uint32_t *out);
+void xs_fmt_u32(uint32_t v, char out[11]);
 
 typedef int (*xs_handler_fn)(struct xs_req *r);
 

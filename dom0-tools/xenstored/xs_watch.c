@@ -4,7 +4,6 @@
  * transactions requests (TRANSACTION_START/END).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,7 +234,7 @@ int xs_do_transaction_start(struct xs_req *r)
 	t->next = c->txns;
 	c->txns = t;
 	c->nr_txns++;
-	snprintf(buf, sizeof(buf), "%u", id);
+	xs_fmt_u32(id, buf);
 	return xs_reply_str(r, buf);
 }
 

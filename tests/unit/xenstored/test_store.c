@@ -328,3 +328,17 @@ TEST(xs_directory_follows_child_changes)
 	EXPECT_EQ(r.len, 0);
 	xs_engine_fini(&e);
 }
+
+TEST(xs_fmt_u32_prints_decimal)
+{
+	char out[11];
+
+	xs_fmt_u32(0, out);
+	EXPECT_STREQ(out, "0");
+	xs_fmt_u32(7, out);
+	EXPECT_STREQ(out, "7");
+	xs_fmt_u32(1234567890, out);
+	EXPECT_STREQ(out, "1234567890");
+	xs_fmt_u32(UINT32_MAX, out);
+	EXPECT_STREQ(out, "4294967295");
+}
