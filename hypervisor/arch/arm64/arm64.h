@@ -48,6 +48,7 @@ unsigned int gic_nr_spis(void);
 void timer_cpu_init(void);
 void timer_set_deadline(uint64_t cval);
 void timer_cancel(void);
+void timer_expire_parked(void);
 
 /* traps.c / inject.c */
 void inject_undef(struct cpu_regs *regs);

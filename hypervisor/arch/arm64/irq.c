@@ -18,6 +18,7 @@ void irq_handle(uint32_t intid)
 		break;
 	case GIC_PPI_HYPTIMER:
 		timer_cancel();
+		timer_expire_parked();
 		c->resched = true;
 		break;
 	case GIC_PPI_MAINT:

@@ -138,6 +138,79 @@ static void restore_fp(const struct fp_state *f)
 	write_sysreg(fpcr, f->fpcr);
 }
 
+/*
+ * Parked timers. A vCPU's virtual timer lives in the registers only while
+ * that vCPU owns them; when another vCPU of the same pCPU is loaded, the
+ * saved one's timer is parked here and the EL2 timer (CNTHP) is armed for
+ * the earliest parked deadline, so a vCPU waiting for its timer is woken
+ * on time. Only this pCPU touches its list, with IRQs masked.
+ */
+static void timer_rearm(struct pcpu_arch *a)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (struct vcpu *p = a->parked; p; p = p->arch.parked_next) {
+		if (p->arch.timer_deadline < next) {
+			next = p->arch.timer_deadline;
+		}
+	}
+	if (next == UINT64_MAX) {
+		timer_cancel();
+	} else {
+		timer_set_deadline(next);
+	}
+}
+
+static void timer_unpark(struct pcpu_arch *a, struct vcpu *v)
+{
+	struct vcpu **pp = &a->parked;
+
+	if (!v->arch.parked) {
+		return;
+	}
+	while (*pp && *pp != v) {
+		pp = &(*pp)->arch.parked_next;
+	}
+	if (*pp) {
+		*pp = v->arch.parked_next;
+	}
+	v->arch.parked = false;
+	v->arch.parked_next = NULL;
+}
+
+/* @v was just saved: park its timer if it is armed (enabled, unmasked). */
+static void timer_park(struct pcpu_arch *a, struct vcpu *v)
+{
+	uint64_t ctl = v->arch.sys.cntv_ctl;
+
+	if (!(ctl & 1) || (ctl & 2) || v->arch.vtimer_held) {
+		return; /* off, masked, or its line is already up */
+	}
+	v->arch.timer_deadline = v->arch.sys.cntv_cval; /* CNTVOFF is 0 */
+	v->arch.parked = true;
+	v->arch.parked_next = a->parked;
+	a->parked = v;
+}
+
+/* EL2 timer interrupt: wake the parked vCPUs whose timer is due. */
+void timer_expire_parked(void)
+{
+	struct pcpu_arch *a = &this_cpu()->arch;
+	uint64_t now = arch_counter();
+	struct vcpu *p = a->parked;
+
+	while (p) {
+		struct vcpu *next = p->arch.parked_next;
+
+		if (p->arch.timer_deadline <= now) {
+			timer_unpark(a, p);
+			sched_wake(p);
+		}
+		p = next;
+	}
+	timer_rearm(a);
+}
+
 static void load_vcpu(struct vcpu *v)
 {
 	struct pcpu *c = this_cpu();
@@ -150,7 +223,10 @@ static void load_vcpu(struct vcpu *v)
 		save_el1(&old->arch.sys);
 		save_fp(&old->arch.fp);
 		vgic_arch_save(old);
+		timer_park(&c->arch, old);
 	}
+	timer_unpark(&c->arch, v);
+	timer_rearm(&c->arch);
 	restore_el1(&v->arch.sys);
 	restore_fp(&v->arch.fp);
 	vgic_arch_restore(v);

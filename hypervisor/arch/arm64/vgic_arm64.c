@@ -98,23 +98,22 @@ static bool vtimer_line(void)
  */
 static void vtimer_fired(struct vcpu *v)
 {
-	this_cpu()->arch.vtimer_held = true;
+	v->arch.vtimer_held = true;
 	gic_disable_irq(GIC_PPI_VTIMER);
 	vgic_inject(&v->dom->vgic, v->id, GIC_PPI_VTIMER, true);
 }
 
 static void vtimer_resample(struct vcpu *v)
 {
-	struct pcpu_arch *a = &this_cpu()->arch;
 	bool line;
 
-	if (!a->vtimer_held) {
+	if (!v->arch.vtimer_held) {
 		return;
 	}
 	line = vtimer_line();
 	vgic_inject(&v->dom->vgic, v->id, GIC_PPI_VTIMER, line);
 	if (!line) {
-		a->vtimer_held = false;
+		v->arch.vtimer_held = false;
 		gic_enable_irq(GIC_PPI_VTIMER, 0);
 	}
 }
@@ -210,6 +209,12 @@ void vgic_arch_restore(struct vcpu *v)
 {
 	write_sysreg(ICH_VMCR_EL2, v->arch.ich_vmcr);
 	write_sysreg(ICH_AP1R0_EL2, v->arch.ich_ap1r0);
+	/* PPI 27 follows the timer state of the vCPU that owns it now. */
+	if (v->arch.vtimer_held) {
+		gic_disable_irq(GIC_PPI_VTIMER);
+	} else {
+		gic_enable_irq(GIC_PPI_VTIMER, 0);
+	}
 }
 
 static int gicd_mmio(struct vcpu *v, void *priv, uint64_t off,

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* arm64 part of the per-CPU structure: list-register shadows. */
+/*
+ * arm64 part of the per-CPU structure: list-register shadows and the
+ * vCPUs whose virtual timer waits while another vCPU owns the registers.
+ */
 #pragma once
 
 #include <stdbool.h>
@@ -9,5 +12,8 @@ struct pcpu_arch {
 	uint64_t lr[16]; /* last value written to ICH_LR<n>_EL2 */
 	unsigned int lr_used; /* LRs that may hold guest state */
 	uint64_t ich_hcr; /* last value written to ICH_HCR_EL2 */
-	bool vtimer_held; /* physical PPI 27 disabled, virtual line up */
+	/* Saved vCPUs of this pCPU with an armed timer (vcpu.c). */
+	struct vcpu *parked;
 };
+
+struct vcpu;

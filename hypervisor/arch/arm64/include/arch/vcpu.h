@@ -25,4 +25,10 @@ struct arch_vcpu {
 	uint64_t vmpidr;
 	uint64_t hcr;
 	uint64_t ich_vmcr, ich_ap1r0;
+	/* Its timer fired: physical PPI 27 held off, virtual line up. */
+	bool vtimer_held;
+	/* Saved with an armed timer: when it fires (physical count). */
+	bool parked;
+	uint64_t timer_deadline;
+	struct vcpu *parked_next;
 };
