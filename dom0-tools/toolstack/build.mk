@@ -8,7 +8,7 @@ TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_DIR)/xs_client.c \
 	$(TOOLSTACK_DIR)/dom0less.c
 TOOLSTACK_HDRS := $(wildcard $(TOOLSTACK_DIR)/*.h) \
 	hypervisor/include/public/sable_ctl.h hypervisor/include/public/hvm.h \
-	hypervisor/include/public/io/xs_wire.h
+	hypervisor/include/public/io/xs_wire.h hypervisor/include/public/io/xs_errors.h
 
 $(B)/arm64/dom0/xl: $(TOOLSTACK_DIR)/xl.c $(TOOLSTACK_LIB_SRCS) $(TOOLSTACK_HDRS)
 	@mkdir -p $(dir $@)

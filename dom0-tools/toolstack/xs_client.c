@@ -10,49 +10,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <public/io/xs_errors.h>
 #include <public/io/xs_wire.h>
 
 #include "xs_client.h"
-
-/* The error names of io/xs_wire.h (xsd_errors) and their errno values. */
-static const struct {
-	int err;
-	const char *name;
-} xs_client_errors[] = {
-	{ EINVAL, "EINVAL" },	    { EACCES, "EACCES" },
-	{ EEXIST, "EEXIST" },	    { EISDIR, "EISDIR" },
-	{ ENOENT, "ENOENT" },	    { ENOMEM, "ENOMEM" },
-	{ ENOSPC, "ENOSPC" },	    { EIO, "EIO" },
-	{ ENOTEMPTY, "ENOTEMPTY" }, { ENOSYS, "ENOSYS" },
-	{ EROFS, "EROFS" },	    { EBUSY, "EBUSY" },
-	{ EAGAIN, "EAGAIN" },	    { EISCONN, "EISCONN" },
-	{ E2BIG, "E2BIG" },	    { EPERM, "EPERM" },
-	{ ENODEV, "ENODEV" },	    { ESRCH, "ESRCH" },
-};
-
-#define XS_CLIENT_NERRORS \
-	(sizeof(xs_client_errors) / sizeof(xs_client_errors[0]))
-
-const char *xs_client_errname(int err)
-{
-	size_t i;
-
-	for (i = 0; i < XS_CLIENT_NERRORS; i++) {
-		if (xs_client_errors[i].err == -err) {
-			return xs_client_errors[i].name;
-		}
-	}
-	return NULL;
-}
 
 /* errno for an ERROR reply's name; unknown names count as EINVAL. */
 static int xs_client_errno(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < XS_CLIENT_NERRORS; i++) {
-		if (strcmp(xs_client_errors[i].name, name) == 0) {
-			return -xs_client_errors[i].err;
+	for (i = 0; i < XSD_NR_ERRORS; i++) {
+		if (strcmp(xsd_errors[i].name, name) == 0) {
+			return -xsd_errors[i].err;
 		}
 	}
 	return -EINVAL;

@@ -59,6 +59,3 @@ int xs_client_introduce(struct xs_client *c, uint32_t domid, uint64_t gfn,
 			uint32_t port);
 int xs_client_is_introduced(struct xs_client *c, uint32_t domid,
 			    bool *introduced);
-
-/* Name of a negative errno as XenStore spells it, e.g. "ENOENT". */
-const char *xs_client_errname(int err);

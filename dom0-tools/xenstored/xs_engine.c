@@ -7,32 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <public/io/xs_errors.h>
+
 #include "xs_engine.h"
 #include "xs_path.h"
-
-/* Error names sent in ERROR replies (io/xs_wire.h xsd_errors). */
-static const struct {
-	int err;
-	const char *name;
-} xs_errors[] = {
-	{ EINVAL, "EINVAL" },	    { EACCES, "EACCES" },
-	{ EEXIST, "EEXIST" },	    { EISDIR, "EISDIR" },
-	{ ENOENT, "ENOENT" },	    { ENOMEM, "ENOMEM" },
-	{ ENOSPC, "ENOSPC" },	    { EIO, "EIO" },
-	{ ENOTEMPTY, "ENOTEMPTY" }, { ENOSYS, "ENOSYS" },
-	{ EROFS, "EROFS" },	    { EBUSY, "EBUSY" },
-	{ EAGAIN, "EAGAIN" },	    { EISCONN, "EISCONN" },
-	{ E2BIG, "E2BIG" },	    { EPERM, "EPERM" },
-};
 
 /* Name for a negative errno; anything unlisted is reported as EINVAL. */
 const char *xs_error_name(int err)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(xs_errors) / sizeof(xs_errors[0]); i++) {
-		if (xs_errors[i].err == -err) {
-			return xs_errors[i].name;
+	for (i = 0; i < XSD_NR_ERRORS; i++) {
+		if (xsd_errors[i].err == -err) {
+			return xsd_errors[i].name;
 		}
 	}
 	return "EINVAL";

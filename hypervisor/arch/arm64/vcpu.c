@@ -11,6 +11,7 @@
 #include <sable/percpu.h>
 #include <sable/vdev_env.h>
 #include <sable/vgic.h>
+#include <sable/vtimer.h>
 
 #include "../../core/sched_arch.h"
 #include "arm64.h"
@@ -181,12 +182,14 @@ static void timer_unpark(struct pcpu_arch *a, struct vcpu *v)
 /* @v was just saved: park its timer if it is armed (enabled, unmasked). */
 static void timer_park(struct pcpu_arch *a, struct vcpu *v)
 {
-	uint64_t ctl = v->arch.sys.cntv_ctl;
+	const struct vtimer t = { .ctl = v->arch.sys.cntv_ctl,
+				  .cval = v->arch.sys.cntv_cval,
+				  .cntvoff = 0 /* CNTVOFF_EL2 is 0 */ };
 
-	if (!(ctl & 1) || (ctl & 2) || v->arch.vtimer_held) {
-		return; /* off, masked, or its line is already up */
+	if (v->arch.vtimer_held ||
+	    vtimer_deadline(&t, arch_counter(), &v->arch.timer_deadline)) {
+		return; /* its line is already up, or it never fires */
 	}
-	v->arch.timer_deadline = v->arch.sys.cntv_cval; /* CNTVOFF is 0 */
 	v->arch.parked = true;
 	v->arch.parked_next = a->parked;
 	a->parked = v;
