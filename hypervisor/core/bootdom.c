@@ -10,6 +10,7 @@
  *           cpus = <1>;
  *           vpl011;                        optional: an emulated UART
  *           xen,enhanced = "enabled";      optional: a xenstore connection
+ *           xen,domain-p2m-mem-mb = <4>;   optional: stage-2 table budget
  *           module@50000000 {
  *               compatible = "multiboot,kernel", "multiboot,module";
  *               reg = <0x50000000 0x100000>;
@@ -164,6 +165,14 @@ static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 		return -EINVAL;
 	}
 	bd->nr_vcpus = (unsigned int)v;
+	if (fdt_getprop(fdt, dom, "xen,domain-p2m-mem-mb", NULL) &&
+	    (!read_number(fdt, dom, "xen,domain-p2m-mem-mb",
+			  &bd->p2m_mem_mb) ||
+	     bd->p2m_mem_mb == 0 || bd->p2m_mem_mb > 1024)) {
+		*why = "malformed or out-of-range xen,domain-p2m-mem-mb "
+		       "(1 to 1024)";
+		return -EINVAL;
+	}
 	bd->vpl011 = fdt_getprop(fdt, dom, "vpl011", NULL) != NULL;
 	bd->bootargs = fdt_getprop(fdt, dom, "bootargs", NULL);
 	if (read_enhanced(fdt, dom, bd, why)) {

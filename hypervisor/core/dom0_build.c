@@ -140,8 +140,8 @@ int dom0_build(struct machine *m)
 		rc = dom0_make_fdt(m, d, &l, k->bootargs);
 	}
 	if (!rc) {
-		rc = p2m_map(&d->p2m, ipa_init(l.ram_base), pa_init(l.ram_base),
-			     l.ram_size, p2m_ram_rw);
+		rc = domain_give_ram(d, l.ram_base, pa_init(l.ram_base),
+				     l.ram_size, 0);
 	}
 	if (!rc) {
 		rc = dom0_map_devices(m, d);

@@ -11,6 +11,7 @@
 #include <sable/errno.h>
 #include <sable/lib.h>
 #include <sable/log.h>
+#include <sable/page.h>
 #include <sable/vdev_env.h>
 #include <sable/vpsci.h>
 
@@ -69,28 +70,25 @@ void evtchn_env_wake_poller(struct evtchn_domain *e, unsigned int vcpu)
 	}
 }
 
-/* Guest frames are reached through the identity map once translated. */
-static void *gfn_to_va(struct domain *d, uint64_t gfn, bool writable)
-{
-	paddr_t pa;
-	enum p2m_type t;
-
-	if (domain_gfn_lookup(d, gfn, &pa, &t) || t == p2m_mmio ||
-	    (writable && (t == p2m_ram_ro || t == p2m_grant_ro))) {
-		return NULL;
-	}
-	return (void *)(uintptr_t)pa.pa;
-}
-
+/*
+ * Long-term use of a page of @e's own RAM (FIFO control blocks and event
+ * arrays): a typed reference on the frame, dropped by unmap. Grant-mapped,
+ * foreign, MMIO and hypervisor pages are refused.
+ */
 void *evtchn_env_map_gfn(struct evtchn_domain *e, uint64_t gfn)
 {
-	return gfn_to_va(ev_dom(e), gfn, true);
+	mfn_t mfn;
+
+	if (physmap_get_ram(ev_dom(e), gfn, true, &mfn)) {
+		return NULL;
+	}
+	return (void *)(uintptr_t)mfn_to_pa(mfn).pa;
 }
 
 void evtchn_env_unmap_gfn(struct evtchn_domain *e, void *va)
 {
 	(void)e;
-	(void)va;
+	page_put(pa_to_mfn(pa_init((uint64_t)(uintptr_t)va)));
 }
 
 /* ---- grant tables -------------------------------------------------------- */
@@ -107,57 +105,49 @@ void gnttab_env_domain_put(struct gnttab_domain *g)
 	(void)g;
 }
 
-/*
- * Page references: RAM of a domain is not freed while the domain exists,
- * and domain destruction waits for foreign mappings (grant-tables/ keeps
- * the granter's state until the last unmap), so a reference is a check.
- */
+/* A reference on a frame of @owner's own RAM (sable/page.h). */
 int gnttab_env_get_page(struct gnttab_domain *owner, gfn_t gfn, bool writable,
 			mfn_t *mfn)
 {
-	void *va = gfn_to_va(gt_dom(owner), gfn.gfn, writable);
-
-	if (!va) {
-		return -EINVAL;
-	}
-	*mfn = pa_to_mfn(pa_init((uint64_t)(uintptr_t)va));
-	return 0;
+	return physmap_get_ram(gt_dom(owner), gfn.gfn, writable, mfn) ? -EINVAL
+								      : 0;
 }
 
 int gnttab_env_get_owned_page(struct gnttab_domain *g, mfn_t mfn)
 {
-	(void)g;
-	(void)mfn;
-	return 0;
+	return page_get(mfn, g->domid, PGT_ram) ? -EPERM : 0;
 }
 
 void gnttab_env_put_page(mfn_t mfn)
 {
-	(void)mfn;
+	page_put(mfn);
 }
 
+/* A grant mapping goes where the domain's own RAM or a hole was. */
 int gnttab_env_p2m_map(struct gnttab_domain *mapper, ipaddr_t ipa, mfn_t mfn,
 		       bool readonly)
 {
-	struct domain *d = gt_dom(mapper);
-	int rc;
-
-	spin_lock(&d->p2m.lock);
-	rc = p2m_map(&d->p2m, ipa, mfn_to_pa(mfn), PAGE_SIZE,
-		     readonly ? p2m_grant_ro : p2m_grant_rw);
-	spin_unlock(&d->p2m.lock);
-	return rc;
+	if (!IS_ALIGNED(ipa.ipa, PAGE_SIZE)) {
+		return -EINVAL;
+	}
+	return physmap_add(gt_dom(mapper), ipa_to_gfn(ipa).gfn, mfn_to_pa(mfn),
+			   readonly ? p2m_grant_ro : p2m_grant_rw);
 }
 
 int gnttab_env_p2m_unmap(struct gnttab_domain *mapper, ipaddr_t ipa, mfn_t mfn)
 {
 	struct domain *d = gt_dom(mapper);
+	enum p2m_type t;
 	paddr_t pa;
 	int rc;
 
+	if (!IS_ALIGNED(ipa.ipa, PAGE_SIZE)) {
+		return -EINVAL;
+	}
 	spin_lock(&d->p2m.lock);
-	rc = p2m_lookup(&d->p2m, ipa, &pa, NULL);
-	if (!rc && (pa.pa & PAGE_MASK) != mfn_to_pa(mfn).pa) {
+	rc = p2m_lookup(&d->p2m, ipa, &pa, &t);
+	if (!rc && ((pa.pa & PAGE_MASK) != mfn_to_pa(mfn).pa ||
+		    (t != p2m_grant_rw && t != p2m_grant_ro))) {
 		rc = -EINVAL;
 	}
 	if (!rc) {
@@ -207,18 +197,10 @@ void vdev_env_route_hw_spi(struct vgic *g, unsigned int pintid,
 int vdev_env_vcpu_on(struct domain *d, unsigned int vcpu, uint64_t entry,
 		     uint64_t ctx)
 {
-	struct vcpu *v;
-
 	if (vcpu >= d->nr_vcpus) {
 		return -EINVAL;
 	}
-	v = d->vcpus[vcpu];
-	if (v->state != VCPU_OFFLINE) {
-		return -EEXIST;
-	}
-	arch_vcpu_init(v, entry, ctx);
-	sched_add_vcpu(v);
-	return 0;
+	return sched_power_on(d->vcpus[vcpu], entry, ctx);
 }
 
 int vdev_env_vcpu_off(struct domain *d, unsigned int vcpu)

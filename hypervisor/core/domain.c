@@ -7,6 +7,7 @@
 #include <sable/errno.h>
 #include <sable/lib.h>
 #include <sable/log.h>
+#include <sable/page.h>
 #include <sable/percpu.h>
 
 /* Protects: domains[] slots (creation and destruction). */
@@ -65,7 +66,9 @@ struct domain *domain_create(domid_t id, const char *name,
 	d->privileged = privileged;
 	d->nr_vcpus = nr_vcpus;
 	d->shutdown_code = -1;
+	d->shinfo_gfn = ~0ULL;
 	spin_lock_init(&d->lock);
+	spin_lock_init(&d->physmap_lock);
 	if (p2m_init(&d->p2m, (uint16_t)(id + 1))) {
 		xfree(d);
 		return NULL;
@@ -93,6 +96,34 @@ struct domain *domain_create(domid_t id, const char *name,
 	domains[id] = d;
 	spin_unlock(&domains_lock);
 	return d;
+}
+
+/*
+ * Xen's default stage-2 pool (libxl's shadow_memkb): 4 KiB per vCPU per
+ * MiB... as 256 pages per vCPU plus 2 pages per MiB of RAM.
+ */
+static uint64_t default_p2m_pages(const struct domain *d, uint64_t size)
+{
+	return 256ULL * d->nr_vcpus + 2 * (size >> 20);
+}
+
+int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa,
+		    uint64_t size, uint64_t p2m_pages)
+{
+	int rc = page_assign(pa, size >> PAGE_SHIFT, d->id, PGT_ram);
+
+	if (rc) {
+		return rc;
+	}
+	d->ram_base = base;
+	d->ram_size = size;
+	d->tot_pages = d->max_pages = size >> PAGE_SHIFT;
+	spin_lock(&d->p2m.lock);
+	p2m_set_budget(&d->p2m,
+		       p2m_pages ? p2m_pages : default_p2m_pages(d, size));
+	rc = p2m_map(&d->p2m, ipa_init(base), pa, size, p2m_ram_rw);
+	spin_unlock(&d->p2m.lock);
+	return rc;
 }
 
 int domain_gfn_lookup(struct domain *d, uint64_t gfn, paddr_t *pa,

@@ -16,6 +16,7 @@
 #include <sable/errno.h>
 #include <sable/lib.h>
 #include <sable/log.h>
+#include <sable/page.h>
 #include <sable/machine.h>
 #include <sable/mm.h>
 #include <sable/p2m.h>
@@ -107,8 +108,14 @@ static int domu_xenstore(struct domain *d)
 		return -ENOMEM;
 	}
 	memset((void *)(uintptr_t)pa.pa, 0, PAGE_SIZE);
-	rc = p2m_map(&d->p2m, ipa_init(gfn << PAGE_SHIFT), pa, PAGE_SIZE,
-		     p2m_ram_rw);
+	rc = page_assign(pa, 1, d->id, PGT_ram);
+	if (rc) {
+		mm_free_pages(pa, 1);
+		return rc;
+	}
+	d->tot_pages++;
+	d->max_pages++;
+	rc = physmap_add(d, gfn, pa, p2m_ram_rw);
 	if (!rc) {
 		rc = gnttab_seed_entry(&d->gnttab, GUEST_XENSTORE_GRANT_REF, 0,
 				       gfn, false);
@@ -136,8 +143,8 @@ static int domu_setup(struct domain *d, const struct boot_domain *bd,
 	load_images(bd, r, l);
 	rc = domu_make_fdt(ram_va(r, l->fdt), d, bd, l);
 	if (!rc) {
-		rc = p2m_map(&d->p2m, ipa_init(GUEST_RAM_BASE), pa_init(r->pa),
-			     r->size, p2m_ram_rw);
+		rc = domain_give_ram(d, GUEST_RAM_BASE, pa_init(r->pa),
+				     r->size, bd->p2m_mem_mb << 8);
 	}
 	if (!rc) {
 		rc = arch_vgic_domain_init(d, GUEST_GICD_BASE, GUEST_GICR_BASE);

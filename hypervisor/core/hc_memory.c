@@ -15,21 +15,11 @@
 
 #define MAX_EXTENTS_PER_CALL (1UL << 20)
 
-static int map_page(struct domain *d, uint64_t gpfn, paddr_t pa,
-		    enum p2m_type t)
-{
-	int rc;
-
-	spin_lock(&d->p2m.lock);
-	rc = p2m_map(&d->p2m, gfn_to_ipa(gfn_init(gpfn)), pa, PAGE_SIZE, t);
-	spin_unlock(&d->p2m.lock);
-	return rc;
-}
-
 static long add_to_physmap(struct vcpu *v, uint64_t gva)
 {
 	struct xen_add_to_physmap x;
 	struct domain *d = v->dom;
+	gfn_t old;
 	mfn_t mfn;
 	void *va;
 	long rc;
@@ -48,9 +38,15 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (x.idx != 0) {
 			return -EINVAL;
 		}
-		return map_page(d, x.gpfn,
-				pa_init((uint64_t)(uintptr_t)d->shinfo),
-				p2m_ram_rw);
+		/* One place at a time: the old one goes (as on Xen). */
+		spin_lock(&d->physmap_lock);
+		rc = physmap_move(d, d->shinfo_gfn, x.gpfn,
+				  pa_init((uint64_t)(uintptr_t)d->shinfo));
+		if (!rc) {
+			d->shinfo_gfn = x.gpfn;
+		}
+		spin_unlock(&d->physmap_lock);
+		return rc;
 	case XENMAPSPACE_grant_table:
 		if (x.idx & XENMAPIDX_grant_table_status) {
 			return -EINVAL; /* v2 status frames: v1 only */
@@ -60,11 +56,18 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (rc) {
 			return rc;
 		}
-		rc = map_page(d, x.gpfn, mfn_to_pa(mfn), p2m_ram_rw);
+		spin_lock(&d->physmap_lock);
+		rc = gnttab_set_frame_gfn(&d->gnttab, (unsigned int)x.idx,
+					  gfn_init(x.gpfn), &old);
 		if (!rc) {
-			gnttab_set_frame_gfn(&d->gnttab, (unsigned int)x.idx,
-					     gfn_init(x.gpfn), NULL);
+			rc = physmap_move(d, old.gfn, x.gpfn, mfn_to_pa(mfn));
+			if (rc) {
+				gnttab_set_frame_gfn(&d->gnttab,
+						     (unsigned int)x.idx, old,
+						     &old);
+			}
 		}
+		spin_unlock(&d->physmap_lock);
 		return rc;
 	default:
 		return -ENOSYS;
@@ -88,25 +91,14 @@ static long reservation(struct vcpu *v, uint64_t gva, bool populate)
 		return -EINVAL;
 	}
 	for (done = 0; done < r.nr_extents; done++) {
-		uint64_t gfn, ipa;
+		uint64_t gfn;
 		int rc;
 
 		if (copy_from_guest(&gfn, r.extent_start + done * 8, 8)) {
 			break;
 		}
-		ipa = gfn << PAGE_SHIFT;
-		if (!d->direct_map || ipa < d->ram_base ||
-		    ipa >= d->ram_base + d->ram_size) {
-			break; /* only dom0's own 1:1 RAM for now */
-		}
-		spin_lock(&d->p2m.lock);
-		if (populate) {
-			rc = p2m_map(&d->p2m, ipa_init(ipa), pa_init(ipa),
-				     PAGE_SIZE, p2m_ram_rw);
-		} else {
-			rc = p2m_unmap(&d->p2m, ipa_init(ipa), PAGE_SIZE);
-		}
-		spin_unlock(&d->p2m.lock);
+		rc = populate ? physmap_populate(d, gfn)
+			      : physmap_decrease(d, gfn);
 		if (rc) {
 			break;
 		}
@@ -118,7 +110,6 @@ static long remove_from_physmap(struct vcpu *v, uint64_t gva)
 {
 	struct xen_remove_from_physmap x;
 	struct domain *d = v->dom;
-	long rc;
 
 	if (copy_from_guest(&x, gva, sizeof(x))) {
 		return -EFAULT;
@@ -126,10 +117,57 @@ static long remove_from_physmap(struct vcpu *v, uint64_t gva)
 	if (x.domid != DOMID_SELF && x.domid != d->id) {
 		return -EPERM;
 	}
-	spin_lock(&d->p2m.lock);
-	rc = p2m_unmap(&d->p2m, gfn_to_ipa(gfn_init(x.gpfn)), PAGE_SIZE);
-	spin_unlock(&d->p2m.lock);
-	return rc;
+	return physmap_remove(d, x.gpfn);
+}
+
+/*
+ * privcmd's foreign mappings: the control domain maps frames of another
+ * domain's RAM at its own gfns, each holding a reference on the frame
+ * until XENMEM_remove_from_physmap. One error code per entry.
+ */
+#define MAX_BATCH 256
+
+static long add_to_physmap_batch(struct vcpu *v, uint64_t gva)
+{
+	struct xen_add_to_physmap_batch b;
+	struct domain *d = v->dom, *fd;
+
+	if (copy_from_guest(&b, gva, sizeof(b))) {
+		return -EFAULT;
+	}
+	if (b.domid != DOMID_SELF && b.domid != d->id) {
+		return -EPERM;
+	}
+	if (b.space != XENMAPSPACE_gmfn_foreign) {
+		return -EOPNOTSUPP;
+	}
+	if (!d->privileged) {
+		return -EPERM;
+	}
+	fd = domain_lookup(b.foreign_domid);
+	if (!fd || fd == d) {
+		return fd ? -EINVAL : -ESRCH;
+	}
+	if (b.size > MAX_BATCH) {
+		return -EINVAL; /* Linux sends at most a page of entries */
+	}
+	for (unsigned int i = 0; i < b.size; i++) {
+		uint64_t idx, gpfn;
+		int32_t err;
+
+		if (copy_from_guest(&idx, b.idxs + i * 8ULL, 8) ||
+		    copy_from_guest(&gpfn, b.gpfns + i * 8ULL, 8)) {
+			return -EFAULT;
+		}
+		err = physmap_map_foreign(d, gpfn, fd, idx);
+		if (copy_to_guest(b.errs + i * 4ULL, &err, 4)) {
+			if (!err) {
+				physmap_remove(d, gpfn);
+			}
+			return -EFAULT;
+		}
+	}
+	return 0;
 }
 
 long do_memory_op(struct vcpu *v, const uint64_t args[5])
@@ -144,6 +182,8 @@ long do_memory_op(struct vcpu *v, const uint64_t args[5])
 		return reservation(v, args[1], true);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, args[1]);
+	case XENMEM_add_to_physmap_batch:
+		return add_to_physmap_batch(v, args[1]);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		return (long)(v->dom->ram_size >> PAGE_SHIFT);

@@ -11,14 +11,15 @@
 #include <sable/errno.h>
 #include <sable/guest_access.h>
 #include <sable/hypercall.h>
+#include <sable/page.h>
 
 static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 {
 	struct vcpu_register_vcpu_info r;
 	struct domain *d = v->dom;
 	struct vcpu_info *cur;
-	paddr_t pa;
-	enum p2m_type type;
+	mfn_t mfn;
+	long rc;
 
 	if (copy_from_guest(&r, gva, sizeof(r))) {
 		return -EFAULT;
@@ -30,14 +31,21 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 	if (cur && cur != &d->shinfo->vcpu_info[0]) {
 		return -EBUSY;
 	}
-	if (domain_gfn_lookup(d, r.mfn, &pa, &type) || type != p2m_ram_rw) {
+	/* The frame stays referenced for as long as it holds vcpu_info. */
+	if (physmap_get_ram(d, r.mfn, true, &mfn)) {
 		return -EINVAL;
 	}
 	/* This marks an upcall pending; the guest-entry path raises it. */
-	return evtchn_set_vcpu_info(
+	rc = evtchn_set_vcpu_info(
 		&d->evtchn, t->id,
-		(struct vcpu_info *)(uintptr_t)((pa.pa & PAGE_MASK) +
-						r.offset));
+		(struct vcpu_info *)(uintptr_t)(mfn_to_pa(mfn).pa + r.offset));
+	if (rc) {
+		page_put(mfn);
+		return rc;
+	}
+	t->vcpu_info_mfn = mfn;
+	t->vcpu_info_held = true;
+	return 0;
 }
 
 long do_vcpu_op(struct vcpu *v, const uint64_t args[5])

@@ -6,7 +6,9 @@
  */
 #include <sable/alloc.h>
 #include <sable/lib.h>
+#include <sable/log.h>
 #include <sable/mm.h>
+#include <sable/page.h>
 #include <sable/spinlock.h>
 
 static uint64_t mm_base, mm_pages, mm_free;
@@ -15,9 +17,17 @@ static uint64_t mm_hint;
 /* Protects: mm_bits, mm_free, mm_hint, heap free lists. */
 static spinlock_t mm_lock = SPINLOCK_INIT;
 
+static size_t bitmap_bytes(uint64_t ram_size)
+{
+	return ALIGN_UP((ram_size >> PAGE_SHIFT) / 8 + 8, 64);
+}
+
+/* The allocator's metadata: the bitmap, then the frame table. */
 size_t mm_bitmap_bytes(uint64_t ram_size)
 {
-	return ALIGN_UP((ram_size >> PAGE_SHIFT) / 8 + 8, PAGE_SIZE);
+	return ALIGN_UP(bitmap_bytes(ram_size) +
+				page_table_bytes(ram_size >> PAGE_SHIFT),
+			PAGE_SIZE);
 }
 
 static bool bit_test(uint64_t i)
@@ -39,7 +49,9 @@ void mm_init(uint64_t ram_base, uint64_t ram_size, void *bitmap_storage)
 	mm_base = ram_base;
 	mm_pages = ram_size >> PAGE_SHIFT;
 	mm_bits = bitmap_storage;
-	memset(mm_bits, 0, mm_bitmap_bytes(ram_size));
+	memset(mm_bits, 0, bitmap_bytes(ram_size));
+	page_table_init(ram_base, mm_pages,
+			(char *)bitmap_storage + bitmap_bytes(ram_size));
 	mm_free = mm_pages;
 	mm_reserve((uint64_t)bitmap_storage, mm_bitmap_bytes(ram_size));
 }
@@ -101,7 +113,18 @@ found:
 void mm_free_pages(paddr_t pa, uint64_t count)
 {
 	uint64_t first = (pa.pa - mm_base) >> PAGE_SHIFT;
+	struct page_state ps;
 
+	for (uint64_t i = 0; i < count; i++) {
+		/* A frame a domain or a reference still holds is never freed. */
+		if (page_state(mfn_init((pa.pa >> PAGE_SHIFT) + i), &ps) &&
+		    ps.refs) {
+			pr_err("mm: free of frame 0x%lx held by domain %u\n",
+			       (unsigned long)(pa.pa >> PAGE_SHIFT) + i,
+			       ps.owner);
+			return;
+		}
+	}
 	spin_lock(&mm_lock);
 	for (uint64_t i = 0; i < count; i++) {
 		if (bit_test(first + i)) {

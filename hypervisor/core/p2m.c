@@ -42,6 +42,8 @@ static const uint64_t p2m_type_attrs[P2M_NR_TYPES] = {
 	[p2m_mmio] = DESC_MEMATTR_DEVICE_NGNRE | DESC_S2AP_RW | DESC_XN,
 	[p2m_grant_rw] = DESC_MEMATTR_NORMAL_WB | DESC_S2AP_RW | DESC_XN,
 	[p2m_grant_ro] = DESC_MEMATTR_NORMAL_WB | DESC_S2AP_RO | DESC_XN,
+	[p2m_foreign_rw] = DESC_MEMATTR_NORMAL_WB | DESC_S2AP_RW | DESC_XN,
+	[p2m_foreign_ro] = DESC_MEMATTR_NORMAL_WB | DESC_S2AP_RO | DESC_XN,
 };
 
 enum p2m_op_kind { P2M_OP_MAP, P2M_OP_UNMAP };
@@ -139,19 +141,27 @@ static bool table_is_empty(const uint64_t *table)
 	return true;
 }
 
+/* Give a table below the root back, uncharging it from the domain. */
+static void table_free(struct p2m *p, uint64_t *table)
+{
+	p->nr_tables--;
+	page_free(table);
+}
+
 /* Free @table (at @level) and every table below it. */
-static void free_tables(uint64_t *table, unsigned int level)
+static void free_tables(struct p2m *p, uint64_t *table, unsigned int level)
 {
 	unsigned int i;
 
 	if (level < P2M_LAST_LEVEL) {
 		for (i = 0; i < TABLE_ENTRIES; i++) {
 			if (desc_is_table(table[i], level)) {
-				free_tables(desc_table(table[i]), level + 1);
+				free_tables(p, desc_table(table[i]),
+					    level + 1);
 			}
 		}
 	}
-	page_free(table);
+	table_free(p, table);
 }
 
 /* ---- the update walk -------------------------------------------------- */
@@ -233,6 +243,10 @@ static int op_prepare(struct p2m_op *op)
 				     op->ipa, op->end);
 	void *t;
 
+	if (op->p->nr_tables > op->p->max_tables ||
+	    n > op->p->max_tables - op->p->nr_tables) {
+		return -ENOMEM; /* the domain's budget, not the heap */
+	}
 	for (; n; n--) {
 		t = page_alloc();
 		if (!t) {
@@ -255,6 +269,8 @@ static uint64_t *op_pool_take(struct p2m_op *op)
 	}
 	op->pool = *(void **)t;
 	t[0] = 0;
+	op->p->nr_tables++;
+	op->p->peak_tables = MAX(op->p->peak_tables, op->p->nr_tables);
 	return t;
 }
 
@@ -294,7 +310,7 @@ static void op_set_leaf(struct p2m_op *op, unsigned int level, uint64_t *slot,
 		arch_p2m_write_entry(slot, new);
 	}
 	if (desc_is_table(old, level)) {
-		free_tables(desc_table(old), level + 1);
+		free_tables(op->p, desc_table(old), level + 1);
 	}
 }
 
@@ -347,7 +363,7 @@ static void op_free_empty(struct p2m_op *op, unsigned int level, uint64_t *slot,
 
 	arch_p2m_write_entry(slot, 0);
 	arch_p2m_flush_ipa(op->p, ipa_init(base), level_size(level));
-	page_free(child);
+	table_free(op->p, child);
 }
 
 /*
@@ -494,6 +510,9 @@ int p2m_init(struct p2m *p, uint16_t vmid)
 {
 	spin_lock_init(&p->lock);
 	p->vmid = vmid;
+	p->nr_tables = 0;
+	p->peak_tables = 0;
+	p->max_tables = UINT64_MAX;
 	p->root = arch_p2m_alloc_root();
 	if (!p->root) {
 		p->root_pa = pa_init(0);
@@ -514,13 +533,18 @@ void p2m_destroy(struct p2m *p)
 	arch_p2m_flush_ipa(p, ipa_init(0), P2M_IPA_LIMIT);
 	for (i = 0; i < ROOT_ENTRIES; i++) {
 		if (desc_is_table(p->root[i], P2M_FIRST_LEVEL)) {
-			free_tables(desc_table(p->root[i]),
+			free_tables(p, desc_table(p->root[i]),
 				    P2M_FIRST_LEVEL + 1);
 		}
 	}
 	arch_p2m_free_root(p->root);
 	p->root = NULL;
 	p->root_pa = pa_init(0);
+}
+
+void p2m_set_budget(struct p2m *p, uint64_t pages)
+{
+	p->max_tables = pages;
 }
 
 paddr_t p2m_root_pa(const struct p2m *p)

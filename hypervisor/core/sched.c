@@ -7,6 +7,7 @@
  */
 #include <sable/arch.h>
 #include <sable/domain.h>
+#include <sable/errno.h>
 #include <sable/percpu.h>
 
 #include "sched_arch.h"
@@ -51,6 +52,26 @@ void sched_add_vcpu(struct vcpu *v)
 	if (c != this_cpu()) {
 		arch_send_resched(c->id);
 	}
+}
+
+int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
+{
+	struct pcpu *c = pcpu_get(v->pcpu);
+
+	/* Checked and changed under one lock: racing CPU_ONs, one winner. */
+	spin_lock(&c->rq_lock);
+	if (v->state != VCPU_OFFLINE || c->current == v) {
+		spin_unlock(&c->rq_lock);
+		return -EEXIST;
+	}
+	arch_vcpu_init(v, entry, ctx);
+	v->state = VCPU_RUNNABLE;
+	rq_push(c, v);
+	spin_unlock(&c->rq_lock);
+	if (c != this_cpu()) {
+		arch_send_resched(c->id);
+	}
+	return 0;
 }
 
 void sched_wake(struct vcpu *v)

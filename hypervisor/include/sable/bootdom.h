@@ -22,6 +22,7 @@ struct boot_domain {
 	unsigned int nr_vcpus;
 	bool vpl011;
 	bool xenstore; /* xen,enhanced: a xenstore page and port for dom0 */
+	uint64_t p2m_mem_mb; /* stage-2 table budget, 0: the default */
 	struct bootdom_module kernel, ramdisk;
 	const char *bootargs; /* points into the fdt, or NULL */
 };

@@ -54,6 +54,9 @@ struct vcpu {
 	/* Last level given to the event upcall PPI (entry and kicks). */
 	bool upcall_line;
 	uint64_t runstate_gva; /* registered runstate area, 0 if none */
+	/* The frame holding a registered vcpu_info, referenced while used. */
+	mfn_t vcpu_info_mfn;
+	bool vcpu_info_held;
 	struct arch_vcpu arch;
 };
 
@@ -67,6 +70,18 @@ struct domain {
 	struct p2m p2m;
 	uint64_t ram_base; /* IPA of RAM bank 0 */
 	uint64_t ram_size;
+	/*
+	 * RAM frames the domain holds (allocation references) and may hold;
+	 * changed under p2m.lock.
+	 */
+	uint64_t tot_pages;
+	uint64_t max_pages;
+	/*
+	 * Protects: shinfo_gfn and the gfns of the grant frames while they
+	 * move (add_to_physmap); taken with no other lock held.
+	 */
+	spinlock_t physmap_lock;
+	uint64_t shinfo_gfn; /* where shared_info is mapped, ~0 if nowhere */
 	/* Protects: is_shutdown, shutdown_reason, shutdown_code. */
 	spinlock_t lock;
 	bool is_shutdown;
@@ -90,6 +105,29 @@ struct domain *domain_lookup(domid_t id);
 int domain_gfn_lookup(struct domain *d, uint64_t gfn, paddr_t *pa,
 		      enum p2m_type *type);
 unsigned int domain_count_alive(void);
+/*
+ * The domain's RAM bank: @pages frames at machine address @pa, given to it
+ * in the frame table and mapped at IPA @base. Sets the p2m budget from the
+ * RAM size and vCPU count unless @p2m_pages is not 0. 0 or negative errno.
+ */
+int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa,
+		    uint64_t size, uint64_t p2m_pages);
+
+/* physmap.c: the guest physical map, with ownership and references. */
+int physmap_get_ram(struct domain *d, uint64_t gfn, bool writable,
+		    mfn_t *mfn);
+int physmap_add(struct domain *d, uint64_t gfn, paddr_t pa,
+		enum p2m_type type);
+int physmap_remove(struct domain *d, uint64_t gfn);
+/*
+ * Place the hypervisor page @pa (shared_info, a grant frame) at @gfn and
+ * remove it from @old_gfn (~0: nowhere yet), so it is mapped once.
+ */
+int physmap_move(struct domain *d, uint64_t old_gfn, uint64_t gfn, paddr_t pa);
+int physmap_populate(struct domain *d, uint64_t gfn);
+int physmap_decrease(struct domain *d, uint64_t gfn);
+int physmap_map_foreign(struct domain *d, uint64_t gfn, struct domain *fd,
+			uint64_t fgfn);
 void domain_shutdown(struct domain *d, unsigned int reason);
 
 /* Current vCPU of this pCPU, or NULL when idle. */
@@ -97,6 +135,8 @@ struct vcpu *current_vcpu(void);
 
 /* sched.c */
 void sched_add_vcpu(struct vcpu *v);
+/* PSCI CPU_ON: start an offline vCPU at @entry; -EEXIST if it is not. */
+int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx);
 void sched_wake(struct vcpu *v);
 void sched_block_current(void);
 void sched_yield_current(void);

@@ -27,6 +27,7 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ENODATA 61
+#define EOVERFLOW 75
 #define EOPNOTSUPP 95
 #define EISCONN 106
 #define ENOTCONN 107

@@ -44,6 +44,8 @@ enum p2m_type {
 	p2m_mmio = 3, /* Device-nGnRE, read/write, execute-never */
 	p2m_grant_rw = 4, /* foreign page, Normal WB, read/write, XN */
 	p2m_grant_ro = 5, /* foreign page, Normal WB, read-only, XN */
+	p2m_foreign_rw = 6, /* another domain's RAM (privcmd), read/write, XN */
+	p2m_foreign_ro = 7, /* another domain's RAM, read-only, XN */
 	P2M_NR_TYPES
 };
 
@@ -57,6 +59,14 @@ struct p2m {
 	uint64_t *root; /* 2 concatenated level-1 tables (1024 entries) */
 	paddr_t root_pa;
 	uint16_t vmid;
+	/*
+	 * The domain's budget of table pages below the root (Xen's
+	 * p2m_mem_mb): an update that would pass it fails with -ENOMEM and
+	 * changes nothing. Unlimited until p2m_set_budget().
+	 */
+	uint64_t nr_tables;
+	uint64_t max_tables;
+	uint64_t peak_tables;
 };
 
 struct p2m_stats {
@@ -70,6 +80,8 @@ struct p2m_stats {
 int p2m_init(struct p2m *p, uint16_t vmid);
 /* Flush the VMID's TLB entries and free every table. p may be re-inited. */
 void p2m_destroy(struct p2m *p);
+/* Allow at most @pages tables below the root (under the lock or before use). */
+void p2m_set_budget(struct p2m *p, uint64_t pages);
 
 /*
  * Map [ipa, ipa + size) to [pa, pa + size) with @type, using at each step
@@ -78,7 +90,8 @@ void p2m_destroy(struct p2m *p);
  * Errors, checked before anything changes:
  *   -EINVAL  ipa, pa or size not 4 KiB aligned, size 0, or a bad type
  *   -ERANGE  the IPA range passes 2^40 or the PA range passes 2^48
- *   -ENOMEM  a table could not be allocated (nothing changed)
+ *   -ENOMEM  a table could not be allocated, or the update would pass
+ *            the domain's table budget (nothing changed)
  */
 int p2m_map(struct p2m *p, ipaddr_t ipa, paddr_t pa, uint64_t size,
 	    enum p2m_type type);

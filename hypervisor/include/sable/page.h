@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame table: one word per 4 KiB frame of the RAM bank, saying who
+ * owns the frame, what it is used for and how many references are held on
+ * it. Every use the hypervisor makes of a guest frame beyond a single
+ * translated access (a grant mapping, a foreign mapping, a FIFO event
+ * array, a vcpu_info area, a grant copy) holds a reference for as long as
+ * it lasts. A frame given to a domain starts with one reference, the
+ * allocation reference, which the owner gives back with page_release()
+ * (balloon out, teardown); the frame returns to the allocator, scrubbed,
+ * when its last reference goes. See docs/security.md.
+ *
+ * Lock-free: every change is one compare-and-swap of the frame's word.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sable/types.h>
+
+enum page_type {
+	PGT_none = 0, /* free, or the hypervisor's own */
+	PGT_ram = 1, /* RAM of its owner domain */
+	PGT_NR_TYPES
+};
+
+/* Bytes of frame table for @pages frames. */
+uint64_t page_table_bytes(uint64_t pages);
+/* Called by mm_init(): the frame table covers the allocator's RAM bank. */
+void page_table_init(uint64_t ram_base, uint64_t pages, void *storage);
+
+/*
+ * Give @count frames at @pa (just allocated, not yet visible to anyone) to
+ * @owner as @type, each with its allocation reference. 0, or -EINVAL if a
+ * frame is outside the RAM bank or already assigned (nothing changed).
+ */
+int page_assign(paddr_t pa, uint64_t count, domid_t owner,
+		enum page_type type);
+
+/*
+ * Take a reference on @mfn if it is a frame of @type that @owner still
+ * holds (its allocation reference not given back). 0, or -EPERM (not
+ * RAM, another owner or type, released, free) or -EOVERFLOW.
+ */
+int page_get(mfn_t mfn, domid_t owner, enum page_type type);
+/* Drop a reference; the last one scrubs and frees the frame. */
+void page_put(mfn_t mfn);
+
+/*
+ * @owner gives back the allocation reference of @mfn: no new reference
+ * can be taken, and the frame is freed once the others are dropped.
+ * 0, or -EPERM if @owner does not hold it.
+ */
+int page_release(mfn_t mfn, domid_t owner);
+
+/* Inspection (tests, accounting): references held, owner and type. */
+struct page_state {
+	uint32_t refs;
+	domid_t owner;
+	enum page_type type;
+	bool allocated; /* the owner still holds its allocation reference */
+};
+bool page_state(mfn_t mfn, struct page_state *s);
