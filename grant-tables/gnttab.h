@@ -71,6 +71,9 @@ int gnttab_get_frame(struct gnttab_domain *d, unsigned int idx, mfn_t *mfn,
 int gnttab_set_frame_gfn(struct gnttab_domain *d, unsigned int idx, gfn_t gfn,
 			 gfn_t *old);
 
+/* The frame at @gfn left the p2m: it is mapped nowhere now. */
+void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn);
+
 /*
  * Domain builder: grant @gfn of @d to @grantee at @ref (console 0, xenstore
  * 1). Returns 0, -EINVAL (ref outside the table, gfn above 32 bits),

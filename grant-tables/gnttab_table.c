@@ -189,6 +189,22 @@ int gnttab_set_frame_gfn(struct gnttab_domain *d, unsigned int idx, gfn_t gfn,
 	return rc;
 }
 
+void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn)
+{
+	struct gnttab_table *t = d->table;
+
+	if (!t) {
+		return;
+	}
+	spin_lock(&t->lock);
+	for (unsigned int i = 0; i < t->nr_frames; i++) {
+		if (t->frame_gfn[i] == gfn.gfn) {
+			t->frame_gfn[i] = GNTTAB_INVALID_GFN;
+		}
+	}
+	spin_unlock(&t->lock);
+}
+
 unsigned int gnttab_nr_frames(struct gnttab_domain *d)
 {
 	unsigned int nr;

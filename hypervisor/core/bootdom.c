@@ -166,8 +166,7 @@ static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 	}
 	bd->nr_vcpus = (unsigned int)v;
 	if (fdt_getprop(fdt, dom, "xen,domain-p2m-mem-mb", NULL) &&
-	    (!read_number(fdt, dom, "xen,domain-p2m-mem-mb",
-			  &bd->p2m_mem_mb) ||
+	    (!read_number(fdt, dom, "xen,domain-p2m-mem-mb", &bd->p2m_mem_mb) ||
 	     bd->p2m_mem_mb == 0 || bd->p2m_mem_mb > 1024)) {
 		*why = "malformed or out-of-range xen,domain-p2m-mem-mb "
 		       "(1 to 1024)";

@@ -107,8 +107,8 @@ static uint64_t default_p2m_pages(const struct domain *d, uint64_t size)
 	return 256ULL * d->nr_vcpus + 2 * (size >> 20);
 }
 
-int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa,
-		    uint64_t size, uint64_t p2m_pages)
+int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa, uint64_t size,
+		    uint64_t p2m_pages)
 {
 	int rc = page_assign(pa, size >> PAGE_SHIFT, d->id, PGT_ram);
 
@@ -159,6 +159,23 @@ unsigned int domain_count_alive(void)
 	return n;
 }
 
+void domain_report_memory(struct domain *d)
+{
+	uint64_t tables, peak, budget, tot, max;
+
+	spin_lock(&d->p2m.lock);
+	tables = d->p2m.nr_tables;
+	peak = d->p2m.peak_tables;
+	budget = d->p2m.max_tables;
+	tot = d->tot_pages;
+	max = d->max_pages;
+	spin_unlock(&d->p2m.lock);
+	pr_info("domain %u (%s): p2m tables %lu (peak %lu, budget %lu), "
+		"RAM pages %lu of %lu\n",
+		d->id, d->name, (unsigned long)tables, (unsigned long)peak,
+		(unsigned long)budget, (unsigned long)tot, (unsigned long)max);
+}
+
 static const char *const reason_name[] = {
 	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
 	[SHUTDOWN_suspend] = "suspend",	  [SHUTDOWN_crash] = "crash",
@@ -207,6 +224,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	d->shutdown_reason = reason;
 	spin_unlock(&d->lock);
 	pr_info("domain %u (%s) shut down: %s\n", d->id, d->name, name);
+	domain_report_memory(d);
 	notify_control_domain(d);
 	if (reason == SHUTDOWN_crash || reason == SHUTDOWN_watchdog) {
 		machine_status = 1;

@@ -143,8 +143,8 @@ static int domu_setup(struct domain *d, const struct boot_domain *bd,
 	load_images(bd, r, l);
 	rc = domu_make_fdt(ram_va(r, l->fdt), d, bd, l);
 	if (!rc) {
-		rc = domain_give_ram(d, GUEST_RAM_BASE, pa_init(r->pa),
-				     r->size, bd->p2m_mem_mb << 8);
+		rc = domain_give_ram(d, GUEST_RAM_BASE, pa_init(r->pa), r->size,
+				     bd->p2m_mem_mb << 8);
 	}
 	if (!rc) {
 		rc = arch_vgic_domain_init(d, GUEST_GICD_BASE, GUEST_GICR_BASE);
@@ -164,6 +164,7 @@ static int domu_setup(struct domain *d, const struct boot_domain *bd,
 		d->id, bd->name, d->nr_vcpus, (unsigned long)(r->size >> 20),
 		GUEST_RAM_BASE, (unsigned long)r->pa, (unsigned long)l->kernel,
 		(unsigned long)l->fdt, bd->vpl011 ? ", vpl011" : "");
+	domain_report_memory(d);
 	arch_vcpu_init(d->vcpus[0], l->kernel, l->fdt);
 	sched_add_vcpu(d->vcpus[0]);
 	return 0;

@@ -38,12 +38,17 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (x.idx != 0) {
 			return -EINVAL;
 		}
-		/* One place at a time: the old one goes (as on Xen). */
+		/* Placed again only once removed, as on Xen 4.17. */
 		spin_lock(&d->physmap_lock);
-		rc = physmap_move(d, d->shinfo_gfn, x.gpfn,
-				  pa_init((uint64_t)(uintptr_t)d->shinfo));
+		rc = __atomic_load_n(&d->shinfo_gfn, __ATOMIC_ACQUIRE) != ~0ULL
+			     ? -EBUSY
+			     : physmap_add(
+				       d, x.gpfn,
+				       pa_init((uint64_t)(uintptr_t)d->shinfo),
+				       p2m_ram_rw);
 		if (!rc) {
-			d->shinfo_gfn = x.gpfn;
+			__atomic_store_n(&d->shinfo_gfn, x.gpfn,
+					 __ATOMIC_RELEASE);
 		}
 		spin_unlock(&d->physmap_lock);
 		return rc;
@@ -56,16 +61,19 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (rc) {
 			return rc;
 		}
+		/* Placed again only once removed, as on Xen 4.17. */
 		spin_lock(&d->physmap_lock);
 		rc = gnttab_set_frame_gfn(&d->gnttab, (unsigned int)x.idx,
 					  gfn_init(x.gpfn), &old);
+		if (!rc && old.gfn != GNTTAB_INVALID_GFN) {
+			rc = -EBUSY;
+		}
 		if (!rc) {
-			rc = physmap_move(d, old.gfn, x.gpfn, mfn_to_pa(mfn));
-			if (rc) {
-				gnttab_set_frame_gfn(&d->gnttab,
-						     (unsigned int)x.idx, old,
-						     &old);
-			}
+			rc = physmap_add(d, x.gpfn, mfn_to_pa(mfn), p2m_ram_rw);
+		}
+		if (rc) {
+			gnttab_set_frame_gfn(&d->gnttab, (unsigned int)x.idx,
+					     old, &old);
 		}
 		spin_unlock(&d->physmap_lock);
 		return rc;
@@ -141,9 +149,6 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t gva)
 	if (b.space != XENMAPSPACE_gmfn_foreign) {
 		return -EOPNOTSUPP;
 	}
-	if (!d->privileged) {
-		return -EPERM;
-	}
 	fd = domain_lookup(b.foreign_domid);
 	if (!fd || fd == d) {
 		return fd ? -EINVAL : -ESRCH;
@@ -159,7 +164,9 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t gva)
 		    copy_from_guest(&gpfn, b.gpfns + i * 8ULL, 8)) {
 			return -EFAULT;
 		}
-		err = physmap_map_foreign(d, gpfn, fd, idx);
+		/* Only the control domain: refused entry by entry, as Xen. */
+		err = d->privileged ? physmap_map_foreign(d, gpfn, fd, idx)
+				    : -EPERM;
 		if (copy_to_guest(b.errs + i * 4ULL, &err, 4)) {
 			if (!err) {
 				physmap_remove(d, gpfn);

@@ -156,8 +156,7 @@ static void free_tables(struct p2m *p, uint64_t *table, unsigned int level)
 	if (level < P2M_LAST_LEVEL) {
 		for (i = 0; i < TABLE_ENTRIES; i++) {
 			if (desc_is_table(table[i], level)) {
-				free_tables(p, desc_table(table[i]),
-					    level + 1);
+				free_tables(p, desc_table(table[i]), level + 1);
 			}
 		}
 	}

@@ -60,8 +60,7 @@ static enum page_type word_type(uint64_t w)
 	return (enum page_type)((w >> PW_TYPE_SHIFT) & 0xff);
 }
 
-int page_assign(paddr_t pa, uint64_t count, domid_t owner,
-		enum page_type type)
+int page_assign(paddr_t pa, uint64_t count, domid_t owner, enum page_type type)
 {
 	mfn_t first = pa_to_mfn(pa);
 	uint64_t i;
@@ -108,9 +107,8 @@ int page_get(mfn_t mfn, domid_t owner, enum page_type type)
 		if ((w & PW_REFS_MASK) >= PW_MAX_REFS) {
 			return -EOVERFLOW;
 		}
-	} while (!__atomic_compare_exchange_n(p, &w, w + 1, true,
-					      __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+	} while (!__atomic_compare_exchange_n(
+		p, &w, w + 1, true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	return 0;
 }
 
@@ -140,9 +138,8 @@ void page_put(mfn_t mfn)
 			       (unsigned long)mfn.mfn);
 			return;
 		}
-	} while (!__atomic_compare_exchange_n(p, &w, w - 1, true,
-					      __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+	} while (!__atomic_compare_exchange_n(
+		p, &w, w - 1, true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	if ((w & PW_REFS_MASK) == 1) {
 		page_free_frame(mfn);
 	}

@@ -61,6 +61,7 @@ static int slot_check(struct domain *d, uint64_t gfn, bool *own, mfn_t *old)
 	paddr_t pa;
 
 	*own = false;
+	*old = mfn_init(0);
 	if (gfn >= (P2M_IPA_LIMIT >> PAGE_SHIFT) || ipa_is_emulated(d, ipa)) {
 		return -EINVAL;
 	}
@@ -75,6 +76,19 @@ static int slot_check(struct domain *d, uint64_t gfn, bool *own, mfn_t *old)
 	return 0;
 }
 
+/*
+ * A hypervisor page (shared_info, a grant frame) left @gfn: it is mapped
+ * nowhere now, and may be placed again. Called without the p2m lock.
+ */
+static void forget_shared_page(struct domain *d, uint64_t gfn, paddr_t pa)
+{
+	if (pa.pa == (uint64_t)(uintptr_t)d->shinfo) {
+		__atomic_store_n(&d->shinfo_gfn, ~0ULL, __ATOMIC_RELEASE);
+	} else {
+		gnttab_forget_frame_gfn(&d->gnttab, gfn_init(gfn));
+	}
+}
+
 /* The domain gives the RAM frame @mfn back (p2m lock held). */
 static void give_back(struct domain *d, mfn_t mfn)
 {
@@ -86,8 +100,7 @@ static void give_back(struct domain *d, mfn_t mfn)
 	}
 }
 
-int physmap_get_ram(struct domain *d, uint64_t gfn, bool writable,
-		    mfn_t *mfn)
+int physmap_get_ram(struct domain *d, uint64_t gfn, bool writable, mfn_t *mfn)
 {
 	enum p2m_type t;
 	paddr_t pa;
@@ -105,8 +118,7 @@ int physmap_get_ram(struct domain *d, uint64_t gfn, bool writable,
 	return rc;
 }
 
-int physmap_add(struct domain *d, uint64_t gfn, paddr_t pa,
-		enum p2m_type type)
+int physmap_add(struct domain *d, uint64_t gfn, paddr_t pa, enum p2m_type type)
 {
 	mfn_t old;
 	bool own;
@@ -122,6 +134,9 @@ int physmap_add(struct domain *d, uint64_t gfn, paddr_t pa,
 		give_back(d, old);
 	}
 	spin_unlock(&d->p2m.lock);
+	if (!rc && !own && old.mfn && old.mfn != pa_to_mfn(pa).mfn) {
+		forget_shared_page(d, gfn, mfn_to_pa(old));
+	}
 	return rc;
 }
 
@@ -130,6 +145,7 @@ int physmap_remove(struct domain *d, uint64_t gfn)
 	ipaddr_t ipa = gfn_to_ipa(gfn_init(gfn));
 	enum p2m_type t;
 	paddr_t pa;
+	bool own;
 	int rc;
 
 	if (gfn >= (P2M_IPA_LIMIT >> PAGE_SHIFT)) {
@@ -145,12 +161,16 @@ int physmap_remove(struct domain *d, uint64_t gfn)
 		return -EBUSY; /* grants unmap through grant_table_op */
 	}
 	rc = p2m_unmap(&d->p2m, ipa, PAGE_SIZE);
+	own = frame_is_own_ram(d, pa_to_mfn(pa));
 	if (!rc && type_is_foreign(t)) {
 		page_put(pa_to_mfn(pa));
-	} else if (!rc && frame_is_own_ram(d, pa_to_mfn(pa))) {
+	} else if (!rc && own) {
 		give_back(d, pa_to_mfn(pa));
 	}
 	spin_unlock(&d->p2m.lock);
+	if (!rc && type_is_ram(t) && !own) {
+		forget_shared_page(d, gfn, pa_init(pa.pa & PAGE_MASK));
+	}
 	return rc;
 }
 
@@ -254,29 +274,5 @@ int physmap_map_foreign(struct domain *d, uint64_t gfn, struct domain *fd,
 	if (rc) {
 		page_put(mfn);
 	}
-	return rc;
-}
-
-int physmap_move(struct domain *d, uint64_t old_gfn, uint64_t gfn, paddr_t pa)
-{
-	enum p2m_type t;
-	paddr_t cur;
-	int rc;
-
-	if (old_gfn == gfn) {
-		return 0;
-	}
-	rc = physmap_add(d, gfn, pa, p2m_ram_rw);
-	if (rc || old_gfn >= (P2M_IPA_LIMIT >> PAGE_SHIFT)) {
-		return rc;
-	}
-	/* The old place goes, unless the guest has put something else there. */
-	spin_lock(&d->p2m.lock);
-	if (!p2m_lookup(&d->p2m, gfn_to_ipa(gfn_init(old_gfn)), &cur, &t) &&
-	    t == p2m_ram_rw && (cur.pa & PAGE_MASK) == pa.pa) {
-		rc = p2m_unmap(&d->p2m, gfn_to_ipa(gfn_init(old_gfn)),
-			       PAGE_SIZE);
-	}
-	spin_unlock(&d->p2m.lock);
 	return rc;
 }

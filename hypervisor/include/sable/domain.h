@@ -110,20 +110,16 @@ unsigned int domain_count_alive(void);
  * in the frame table and mapped at IPA @base. Sets the p2m budget from the
  * RAM size and vCPU count unless @p2m_pages is not 0. 0 or negative errno.
  */
-int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa,
-		    uint64_t size, uint64_t p2m_pages);
+int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa, uint64_t size,
+		    uint64_t p2m_pages);
+
+/* One console line: stage-2 tables in use, peak and budget; RAM pages. */
+void domain_report_memory(struct domain *d);
 
 /* physmap.c: the guest physical map, with ownership and references. */
-int physmap_get_ram(struct domain *d, uint64_t gfn, bool writable,
-		    mfn_t *mfn);
-int physmap_add(struct domain *d, uint64_t gfn, paddr_t pa,
-		enum p2m_type type);
+int physmap_get_ram(struct domain *d, uint64_t gfn, bool writable, mfn_t *mfn);
+int physmap_add(struct domain *d, uint64_t gfn, paddr_t pa, enum p2m_type type);
 int physmap_remove(struct domain *d, uint64_t gfn);
-/*
- * Place the hypervisor page @pa (shared_info, a grant frame) at @gfn and
- * remove it from @old_gfn (~0: nowhere yet), so it is mapped once.
- */
-int physmap_move(struct domain *d, uint64_t old_gfn, uint64_t gfn, paddr_t pa);
 int physmap_populate(struct domain *d, uint64_t gfn);
 int physmap_decrease(struct domain *d, uint64_t gfn);
 int physmap_map_foreign(struct domain *d, uint64_t gfn, struct domain *fd,

@@ -35,8 +35,7 @@ void page_table_init(uint64_t ram_base, uint64_t pages, void *storage);
  * @owner as @type, each with its allocation reference. 0, or -EINVAL if a
  * frame is outside the RAM bank or already assigned (nothing changed).
  */
-int page_assign(paddr_t pa, uint64_t count, domid_t owner,
-		enum page_type type);
+int page_assign(paddr_t pa, uint64_t count, domid_t owner, enum page_type type);
 
 /*
  * Take a reference on @mfn if it is a frame of @type that @owner still

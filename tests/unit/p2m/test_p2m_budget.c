@@ -68,17 +68,17 @@ TEST(p2m_budget_counts_splits_and_frees_of_replaced_tables)
 	struct p2m p;
 
 	ASSERT_EQ(p2m_init(&p, 1), 0);
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G,
-			  p2m_ram_rw),
-		  0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G, p2m_ram_rw),
+		0);
 	EXPECT_EQ(p.nr_tables, 0);
 	/* Unmapping one page splits the 1 GiB and a 2 MiB block. */
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(SZ_1G + SZ_4K), SZ_4K), 0);
 	EXPECT_EQ(p.nr_tables, 2);
 	/* Mapping the whole GiB again as a block frees both tables. */
-	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G,
-			  p2m_ram_rw),
-		  0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G, p2m_ram_rw),
+		0);
 	EXPECT_EQ(p.nr_tables, 0);
 	/* With no budget left a split fails cleanly. */
 	p2m_set_budget(&p, 1);

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame table: ownership, typed references, release, and the frame
+ * going back to the allocator (scrubbed) with its last reference only.
+ */
+#include "ut.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sable/errno.h>
+#include <sable/mm.h>
+#include <sable/page.h>
+
+#define BANK_PAGES 256ULL
+
+static char *bank;
+
+void arch_dcache_clean(const void *va, size_t len);
+void arch_dcache_clean(const void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
+
+/* A fresh allocator and frame table over a 1 MiB bank. */
+static uint64_t fresh_bank(void)
+{
+	size_t size = BANK_PAGES << PAGE_SHIFT;
+
+	if (!bank) {
+		bank = aligned_alloc(PAGE_SIZE, size);
+	}
+	memset(bank, 0xaa, size);
+	mm_init((uint64_t)(uintptr_t)bank, size, bank);
+	return mm_free_count();
+}
+
+static paddr_t alloc_one(void)
+{
+	return mm_alloc_pages(1, 1);
+}
+
+TEST(page_assigned_frame_is_referenced_by_its_owner_only)
+{
+	paddr_t pa;
+	mfn_t m;
+	struct page_state s;
+
+	fresh_bank();
+	pa = alloc_one();
+	m = pa_to_mfn(pa);
+	ASSERT_EQ(page_assign(pa, 1, 3, PGT_ram), 0);
+	EXPECT_EQ(page_get(m, 3, PGT_ram), 0);
+	EXPECT_EQ(page_get(m, 4, PGT_ram), -EPERM);
+	EXPECT_EQ(page_get(m, 3, PGT_none), -EPERM);
+	ASSERT_TRUE(page_state(m, &s));
+	EXPECT_EQ(s.refs, 2);
+	EXPECT_EQ(s.owner, 3);
+	EXPECT_TRUE(s.allocated);
+	page_put(m);
+	ASSERT_TRUE(page_state(m, &s));
+	EXPECT_EQ(s.refs, 1);
+}
+
+TEST(page_free_or_hypervisor_frame_gives_no_reference)
+{
+	paddr_t pa;
+
+	fresh_bank();
+	pa = alloc_one(); /* the hypervisor's: never assigned */
+	EXPECT_EQ(page_get(pa_to_mfn(pa), 0, PGT_ram), -EPERM);
+	/* The allocator's own metadata (first frames of the bank). */
+	EXPECT_EQ(page_get(pa_to_mfn(pa_init((uint64_t)(uintptr_t)bank)), 0,
+			   PGT_ram),
+		  -EPERM);
+	/* Outside the bank: MMIO, or nothing at all. */
+	EXPECT_EQ(page_get(mfn_init(0x9000), 0, PGT_ram), -EPERM);
+	EXPECT_EQ(page_get(mfn_init(~0ULL >> 12), 0, PGT_ram), -EPERM);
+}
+
+TEST(page_assign_refuses_frames_already_assigned_or_outside)
+{
+	paddr_t pa;
+	struct page_state s;
+
+	fresh_bank();
+	pa = mm_alloc_pages(4, 1);
+	ASSERT_EQ(page_assign(pa_init(pa.pa + 2 * PAGE_SIZE), 1, 1, PGT_ram),
+		  0);
+	/* The run overlaps a frame of domain 1: nothing of it changes. */
+	EXPECT_EQ(page_assign(pa, 4, 2, PGT_ram), -EINVAL);
+	ASSERT_TRUE(page_state(pa_to_mfn(pa), &s));
+	EXPECT_EQ(s.refs, 0);
+	EXPECT_EQ(page_assign(pa_init(0x1000), 1, 2, PGT_ram), -EINVAL);
+	EXPECT_EQ(page_assign(pa, 0, 2, PGT_ram), -EINVAL);
+	EXPECT_EQ(page_assign(pa, 1, 2, PGT_none), -EINVAL);
+}
+
+TEST(page_release_frees_at_once_when_nobody_else_holds_it)
+{
+	uint64_t before = fresh_bank();
+	paddr_t pa = alloc_one();
+	struct page_state s;
+
+	ASSERT_EQ(page_assign(pa, 1, 5, PGT_ram), 0);
+	memset((void *)(uintptr_t)pa.pa, 0x5a, PAGE_SIZE);
+	EXPECT_EQ(mm_free_count(), before - 1);
+	EXPECT_EQ(page_release(pa_to_mfn(pa), 6), -EPERM);
+	EXPECT_EQ(page_release(pa_to_mfn(pa), 5), 0);
+	EXPECT_EQ(mm_free_count(), before);
+	ASSERT_TRUE(page_state(pa_to_mfn(pa), &s));
+	EXPECT_EQ(s.refs, 0);
+	EXPECT_FALSE(s.allocated);
+	/* Scrubbed before it went back. */
+	for (size_t i = 0; i < PAGE_SIZE; i++) {
+		ASSERT_EQ(((unsigned char *)(uintptr_t)pa.pa)[i], 0);
+	}
+	EXPECT_EQ(page_release(pa_to_mfn(pa), 5), -EPERM);
+}
+
+TEST(page_released_frame_lives_until_the_last_reference)
+{
+	uint64_t before = fresh_bank();
+	paddr_t pa = alloc_one();
+	mfn_t m = pa_to_mfn(pa);
+
+	ASSERT_EQ(page_assign(pa, 1, 1, PGT_ram), 0);
+	ASSERT_EQ(page_get(m, 1, PGT_ram), 0); /* a grant map elsewhere */
+	ASSERT_EQ(page_get(m, 1, PGT_ram), 0); /* a copy in flight */
+	memset((void *)(uintptr_t)pa.pa, 0x77, PAGE_SIZE);
+	ASSERT_EQ(page_release(m, 1), 0);
+	/* No new user once the owner gave it back. */
+	EXPECT_EQ(page_get(m, 1, PGT_ram), -EPERM);
+	EXPECT_EQ(mm_free_count(), before - 1);
+	EXPECT_EQ(((unsigned char *)(uintptr_t)pa.pa)[100], 0x77);
+	/* The allocator will not hand it out meanwhile. */
+	EXPECT_NE(alloc_one().pa, pa.pa);
+	page_put(m);
+	EXPECT_EQ(mm_free_count(), before - 2);
+	page_put(m);
+	EXPECT_EQ(mm_free_count(), before - 1);
+	EXPECT_EQ(((unsigned char *)(uintptr_t)pa.pa)[100], 0);
+}
+
+TEST(page_held_frame_is_never_freed_by_the_allocator)
+{
+	uint64_t before = fresh_bank();
+	paddr_t pa = alloc_one();
+
+	ASSERT_EQ(page_assign(pa, 1, 2, PGT_ram), 0);
+	mm_free_pages(pa, 1); /* a bug elsewhere: refused, reported */
+	EXPECT_EQ(mm_free_count(), before - 1);
+	EXPECT_EQ(page_get(pa_to_mfn(pa), 2, PGT_ram), 0);
+}
+
+TEST(page_put_of_a_free_frame_changes_nothing)
+{
+	uint64_t before = fresh_bank();
+	paddr_t pa = alloc_one();
+
+	page_put(pa_to_mfn(pa));
+	EXPECT_EQ(mm_free_count(), before - 1);
+}
+
+/* Racing users and a release: the frame is freed exactly once. */
+struct racer {
+	mfn_t m;
+	int got;
+};
+
+static void *race_get_put(void *arg)
+{
+	struct racer *r = arg;
+
+	for (int i = 0; i < 20000; i++) {
+		if (page_get(r->m, 9, PGT_ram) == 0) {
+			r->got++;
+			page_put(r->m);
+		}
+	}
+	return NULL;
+}
+
+TEST(page_racing_references_and_release_free_once)
+{
+	for (int round = 0; round < 20; round++) {
+		uint64_t before = fresh_bank();
+		paddr_t pa = alloc_one();
+		struct racer r[3];
+		pthread_t t[3];
+
+		ASSERT_EQ(page_assign(pa, 1, 9, PGT_ram), 0);
+		for (int i = 0; i < 3; i++) {
+			r[i] = (struct racer){ .m = pa_to_mfn(pa) };
+			pthread_create(&t[i], NULL, race_get_put, &r[i]);
+		}
+		EXPECT_EQ(page_release(pa_to_mfn(pa), 9), 0);
+		for (int i = 0; i < 3; i++) {
+			pthread_join(t[i], NULL);
+		}
+		EXPECT_EQ(mm_free_count(), before);
+		EXPECT_EQ(page_get(pa_to_mfn(pa), 9, PGT_ram), -EPERM);
+	}
+}
