@@ -30,6 +30,12 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -Ihypervisor/include
 HOST_ARCH_SRCS := hypervisor/arch/host/alloc.c hypervisor/arch/host/log.c \
 	hypervisor/arch/host/guest_access.c
+# The arch contract for the whole core on the host (tests/unit/core): the
+# core's own allocator (mm.c) and log (console.c) replace alloc.c and log.c.
+HOST_CORE_SRCS := hypervisor/arch/host/cpu.c hypervisor/arch/host/platform.c \
+	hypervisor/arch/host/ram.c hypervisor/arch/host/p2m_mm.c \
+	hypervisor/arch/host/guest_access_s2.c
+HOST_CORE_CFLAGS := -Ihypervisor/arch/host/include -Ievtchn -Igrant-tables
 UT_SRCS := tests/unit/harness/ut.c
 ALL_HEADERS := $(shell find hypervisor/include evtchn grant-tables \
 	dom0-tools tests/unit -name '*.h' 2>/dev/null)
