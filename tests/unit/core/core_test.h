@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include <sable/domain.h>
+#include <sable/errno.h>
 #include <sable/machine.h>
 
 #include "core_host.h"
@@ -102,3 +103,42 @@ extern uint8_t hx_kernel[4096];
 
 /* The console has no "sable: ERROR" line. */
 bool hx_console_clean(void);
+
+/* ---- guest-side helpers ---------------------------------------------------- */
+
+/*
+ * Write grant entry @ref of @d as its guest would (through the table's
+ * frame): @grantee may map @gfn with GTF_* @flags.
+ */
+void hx_grant(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn,
+	      uint16_t flags);
+uint16_t hx_grant_flags(struct domain *d, uint32_t ref);
+
+/* EVTCHNOP_alloc_unbound by @d for @remote; the port, or fail. */
+uint32_t hx_evtchn_unbound(struct domain *d, domid_t remote);
+/* EVTCHNOP_bind_interdomain by @d to @remote's @rport; the local port. */
+uint32_t hx_evtchn_bind(struct domain *d, domid_t remote, uint32_t rport);
+/* EVTCHNOP_send by vCPU 0 of @d. */
+long hx_evtchn_send(struct domain *d, uint32_t port);
+
+/*
+ * GNTTABOP_map_grant_ref by @d of @granter's @ref at IPA @addr; returns
+ * the status, *handle the handle.
+ */
+int16_t hx_map_grant(struct domain *d, domid_t granter, uint32_t ref,
+		     uint64_t addr, uint32_t flags, uint32_t *handle);
+int16_t hx_unmap_grant(struct domain *d, uint64_t addr, uint32_t handle);
+/* GNTTABOP_cache_flush of one request by @d; the call's result. */
+long hx_cache_flush(struct domain *d, uint64_t maddr, uint16_t offset,
+		    uint16_t len, uint32_t op);
+/* Machine address of @d's IPA @ipa (0 if unmapped). */
+uint64_t hx_maddr(struct domain *d, uint64_t ipa);
+
+/* A 4-byte guest MMIO write by @v through mmio_dispatch(); its result. */
+int hx_mmio_write(struct vcpu *v, uint64_t ipa, uint32_t val);
+/*
+ * What a guest's GIC driver does before it can take the event upcall:
+ * enable Group 1 in GICD_CTLR, put PPI 31 in Group 1 and enable it on
+ * vCPU @vcpu's redistributor.
+ */
+void hx_enable_upcall(struct domain *d, unsigned int vcpu);
