@@ -142,3 +142,9 @@ int hx_mmio_write(struct vcpu *v, uint64_t ipa, uint32_t val);
  * vCPU @vcpu's redistributor.
  */
 void hx_enable_upcall(struct domain *d, unsigned int vcpu);
+
+/*
+ * Argument page @n of any domain (dom0's RAM is 1:1): 1 MiB into its RAM,
+ * past a boot kernel, before its device tree. HX_ARG<n> for hx_domain().
+ */
+uint64_t hx_arg(struct domain *d, unsigned int n);

@@ -36,11 +36,11 @@ uint32_t hx_evtchn_unbound(struct domain *d, domid_t remote)
 	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF,
 					  .remote_dom = remote };
 
-	hx_put(d, HX_ARG0, &a, sizeof(a));
+	hx_put(d, hx_arg(d, 0), &a, sizeof(a));
 	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_alloc_unbound, HX_ARG0, 0),
+			  EVTCHNOP_alloc_unbound, hx_arg(d, 0), 0),
 		  0);
-	hx_get(d, HX_ARG0, &a, sizeof(a));
+	hx_get(d, hx_arg(d, 0), &a, sizeof(a));
 	return a.port;
 }
 
@@ -49,11 +49,11 @@ uint32_t hx_evtchn_bind(struct domain *d, domid_t remote, uint32_t rport)
 	struct evtchn_bind_interdomain b = { .remote_dom = remote,
 					     .remote_port = rport };
 
-	hx_put(d, HX_ARG0, &b, sizeof(b));
+	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
 	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_bind_interdomain, HX_ARG0, 0),
+			  EVTCHNOP_bind_interdomain, hx_arg(d, 0), 0),
 		  0);
-	hx_get(d, HX_ARG0, &b, sizeof(b));
+	hx_get(d, hx_arg(d, 0), &b, sizeof(b));
 	return b.local_port;
 }
 
@@ -61,9 +61,9 @@ long hx_evtchn_send(struct domain *d, uint32_t port)
 {
 	struct evtchn_send s = { .port = port };
 
-	hx_put(d, HX_ARG0, &s, sizeof(s));
+	hx_put(d, hx_arg(d, 0), &s, sizeof(s));
 	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		       EVTCHNOP_send, HX_ARG0, 0);
+		       EVTCHNOP_send, hx_arg(d, 0), 0);
 }
 
 int16_t hx_map_grant(struct domain *d, domid_t granter, uint32_t ref,
@@ -76,11 +76,11 @@ int16_t hx_map_grant(struct domain *d, domid_t granter, uint32_t ref,
 		.dom = granter,
 	};
 
-	hx_put(d, HX_ARG0, &m, sizeof(m));
+	hx_put(d, hx_arg(d, 0), &m, sizeof(m));
 	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_map_grant_ref, HX_ARG0, 1),
+			  GNTTABOP_map_grant_ref, hx_arg(d, 0), 1),
 		  0);
-	hx_get(d, HX_ARG0, &m, sizeof(m));
+	hx_get(d, hx_arg(d, 0), &m, sizeof(m));
 	if (handle) {
 		*handle = m.handle;
 	}
@@ -92,11 +92,11 @@ int16_t hx_unmap_grant(struct domain *d, uint64_t addr, uint32_t handle)
 	struct gnttab_unmap_grant_ref u = { .host_addr = addr,
 					    .handle = handle };
 
-	hx_put(d, HX_ARG0, &u, sizeof(u));
+	hx_put(d, hx_arg(d, 0), &u, sizeof(u));
 	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_unmap_grant_ref, HX_ARG0, 1),
+			  GNTTABOP_unmap_grant_ref, hx_arg(d, 0), 1),
 		  0);
-	hx_get(d, HX_ARG0, &u, sizeof(u));
+	hx_get(d, hx_arg(d, 0), &u, sizeof(u));
 	return u.status;
 }
 
@@ -110,9 +110,9 @@ long hx_cache_flush(struct domain *d, uint64_t maddr, uint16_t offset,
 		.op = op,
 	};
 
-	hx_put(d, HX_ARG0, &f, sizeof(f));
+	hx_put(d, hx_arg(d, 0), &f, sizeof(f));
 	return hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
-		       GNTTABOP_cache_flush, HX_ARG0, 1);
+		       GNTTABOP_cache_flush, hx_arg(d, 0), 1);
 }
 
 uint64_t hx_maddr(struct domain *d, uint64_t ipa)

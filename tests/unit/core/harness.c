@@ -203,3 +203,8 @@ enum host_stop_kind hx_boot(const void *fdt, struct host_stop *stop)
 	host_cpus_init(m->nr_cpus);
 	return host_run(boot_fn, m, stop);
 }
+
+uint64_t hx_arg(struct domain *d, unsigned int n)
+{
+	return d->ram_base + 0x100000 + (uint64_t)n * PAGE_SIZE;
+}
