@@ -77,6 +77,8 @@ struct hx_domu {
 	uint64_t mem_kib;
 	unsigned int vcpus;
 	bool vpl011, enhanced;
+	bool ramdisk; /* a ramdisk module (hx_kernel's bytes) */
+	bool bad_kernel; /* the kernel module is not an arm64 Image */
 };
 
 /*

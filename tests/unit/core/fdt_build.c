@@ -27,13 +27,22 @@ static void prop_spi(void *fdt, uint32_t spi, uint32_t type)
 	FDT_OK(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
 }
 
-static void kernel_module(void *fdt, const char *bootargs)
+static const uint8_t not_an_image[4096];
+
+static void module(void *fdt, const char *name, const char *compat,
+		   size_t compat_len, const void *blob, size_t size)
+{
+	FDT_OK(fdt_begin_node(fdt, name));
+	FDT_OK(fdt_property(fdt, "compatible", compat, (int)compat_len));
+	prop_reg2(fdt, (uint64_t)(uintptr_t)blob, size);
+}
+
+static void kernel_module(void *fdt, const char *bootargs, const void *blob)
 {
 	static const char compat[] = "multiboot,kernel\0multiboot,module";
 
-	FDT_OK(fdt_begin_node(fdt, "module@1"));
-	FDT_OK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
-	prop_reg2(fdt, (uint64_t)(uintptr_t)hx_kernel, sizeof(hx_kernel));
+	module(fdt, "module@1", compat, sizeof(compat), blob,
+	       sizeof(hx_kernel));
 	if (bootargs) {
 		FDT_OK(fdt_property_string(fdt, "bootargs", bootargs));
 	}
@@ -57,7 +66,16 @@ static void domu_node(void *fdt, const struct hx_domu *u)
 	if (u->enhanced) {
 		FDT_OK(fdt_property_string(fdt, "xen,enhanced", "enabled"));
 	}
-	kernel_module(fdt, "console=hvc0");
+	kernel_module(fdt, "console=hvc0",
+		      u->bad_kernel ? not_an_image : hx_kernel);
+	if (u->ramdisk) {
+		static const char compat[] =
+			"multiboot,ramdisk\0multiboot,module";
+
+		module(fdt, "module@2", compat, sizeof(compat), hx_kernel,
+		       sizeof(hx_kernel));
+		FDT_OK(fdt_end_node(fdt));
+	}
 	FDT_OK(fdt_end_node(fdt));
 }
 
@@ -131,7 +149,7 @@ void hx_fdt_machine(void *buf, int size, unsigned int nr_cpus,
 	FDT_OK(fdt_property_string(buf, "stdout-path", "/pl011@9000000"));
 	FDT_OK(fdt_property_string(buf, "xen,xen-bootargs", cmdline));
 	if (dom0) {
-		kernel_module(buf, "console=hvc0 earlycon");
+		kernel_module(buf, "console=hvc0 earlycon", hx_kernel);
 	}
 	for (unsigned int i = 0; i < nr_domus; i++) {
 		domu_node(buf, &domus[i]);
