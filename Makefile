@@ -37,8 +37,9 @@ HOST_CORE_SRCS := hypervisor/arch/host/cpu.c hypervisor/arch/host/platform.c \
 	hypervisor/arch/host/guest_access_s2.c
 HOST_CORE_CFLAGS := -Ihypervisor/arch/host/include -Ievtchn -Igrant-tables
 UT_SRCS := tests/unit/harness/ut.c
-ALL_HEADERS := $(shell find hypervisor/include evtchn grant-tables \
-	dom0-tools tests/unit -name '*.h' 2>/dev/null)
+ALL_HEADERS := $(shell find hypervisor/include hypervisor/arch/host \
+	hypervisor/core evtchn grant-tables dom0-tools tests/unit -name '*.h' \
+	2>/dev/null)
 
 UNIT_TESTS :=
 FUZZERS :=
