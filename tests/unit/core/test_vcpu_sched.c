@@ -5,6 +5,7 @@
  * machine shutdown as the scheduler and the arch see them.
  */
 #include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
@@ -240,4 +241,17 @@ TEST(sched_op_remote_shutdown_needs_privilege)
 	EXPECT_EQ(sched_op(d0->vcpus[0], 99, NULL, 0, &rc, NULL),
 		  HOST_RETURNED);
 	EXPECT_EQ(rc, -ENOSYS);
+}
+
+TEST(vcpu_op_register_vcpu_info_refuses_a_grant_mapped_page)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint64_t at = HX_FREE_GFN(3) << PAGE_SHIFT;
+
+	hx_grant(d2, 8, 1, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d1, 2, 8, at, 0, NULL), GNTST_okay);
+	EXPECT_EQ(vcpu_info_at(d1, 0, HX_GFN(at), 0), -EINVAL);
+	EXPECT_TRUE(evtchn_vcpu_info(&d1->evtchn, 0) ==
+		    &d1->shinfo->vcpu_info[0]);
 }
