@@ -30,9 +30,16 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -Ihypervisor/include
 HOST_ARCH_SRCS := hypervisor/arch/host/alloc.c hypervisor/arch/host/log.c \
 	hypervisor/arch/host/guest_access.c
+# The arch contract for the whole core on the host (tests/unit/core): the
+# core's own allocator (mm.c) and log (console.c) replace alloc.c and log.c.
+HOST_CORE_SRCS := hypervisor/arch/host/cpu.c hypervisor/arch/host/platform.c \
+	hypervisor/arch/host/ram.c hypervisor/arch/host/p2m_mm.c \
+	hypervisor/arch/host/guest_access_s2.c
+HOST_CORE_CFLAGS := -Ihypervisor/arch/host/include -Ievtchn -Igrant-tables
 UT_SRCS := tests/unit/harness/ut.c
-ALL_HEADERS := $(shell find hypervisor/include evtchn grant-tables \
-	dom0-tools tests/unit -name '*.h' 2>/dev/null)
+ALL_HEADERS := $(shell find hypervisor/include hypervisor/arch/host \
+	hypervisor/core evtchn grant-tables dom0-tools tests/unit -name '*.h' \
+	2>/dev/null)
 
 UNIT_TESTS :=
 FUZZERS :=
@@ -47,6 +54,9 @@ BUILD_TARGETS :=
 -include $(wildcard dom0-tools/*/build.mk)
 -include $(wildcard tests/unit/*/unit.mk)
 -include $(wildcard tests/fuzz/*/fuzz.mk)
+# Other host tests that run hypervisor/core sources count for its coverage.
+COVERAGE_TESTS += $(filter p2m bootdom,$(UNIT_TESTS))
+COVERAGE_TESTS := $(sort $(COVERAGE_TESTS))
 
 .PHONY: setup build unit system test run bench lint format format-check \
 	coverage fuzz fuzz-smoke clean
@@ -96,13 +106,19 @@ fuzz-smoke: $(FUZZ_BINS)
 	done
 
 # ---- coverage of the portable modules --------------------------------------
+# hypervisor/core (run on the host by tests/unit/core) has its own floor;
+# evtchn/ and grant-tables/ keep the report's default.
+CORE_COVERAGE_MIN ?= 85
 coverage:
 	@rm -rf $(B)/cov && mkdir -p $(B)/cov
 	@$(MAKE) --no-print-directory B=$(B)/cov \
 		SAN="-fsanitize=address,undefined" \
 		EXTRA_UNIT_CFLAGS="--coverage" $(addprefix $(B)/cov/unit/,$(COVERAGE_TESTS))
-	@set -e; for t in $(COVERAGE_TESTS); do $(B)/cov/unit/$$t >/dev/null; done
-	@$(PYTHON) tests/coverage_report.py $(B)/cov evtchn grant-tables
+	@for t in $(COVERAGE_TESTS); do $(B)/cov/unit/$$t >/dev/null 2>&1 || \
+		echo "coverage: $$t has failing tests (figures cover what ran)"; \
+	done
+	@$(PYTHON) tests/coverage_report.py $(B)/cov evtchn grant-tables \
+		hypervisor/core:$(CORE_COVERAGE_MIN)
 
 # ---- whole-system ----------------------------------------------------------
 system: build

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host pCPUs for the core's unit tests: the per-CPU structures, a
+ * thread-local "this pCPU", and the hooks that on EL2 never come back
+ * (enter a guest, stop the machine) unwinding to the innermost host_run().
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/percpu.h>
+#include <sable/vdev_env.h>
+
+#include "../../core/sched_arch.h"
+#include "core_host.h"
+
+static struct pcpu pcpus[MAX_CPUS];
+static unsigned int nr_pcpus;
+static __thread struct pcpu *cpu_self;
+
+struct run_frame {
+	jmp_buf jmp;
+	struct host_stop stop;
+};
+
+/* The innermost host_run() of this thread, or NULL. */
+static __thread struct run_frame *run_top;
+
+void host_cpus_init(unsigned int nr)
+{
+	if (nr == 0 || nr > MAX_CPUS) {
+		nr = 1;
+	}
+	for (unsigned int i = 0; i < MAX_CPUS; i++) {
+		pcpus[i].id = i;
+		pcpus[i].mpidr = i;
+		pcpus[i].online = i < nr;
+		spin_lock_init(&pcpus[i].rq_lock);
+	}
+	nr_pcpus = nr;
+	cpu_self = &pcpus[0];
+}
+
+void host_cpu_select(unsigned int id)
+{
+	if (!nr_pcpus) {
+		host_cpus_init(1);
+	}
+	cpu_self = &pcpus[id < nr_pcpus ? id : 0];
+}
+
+struct pcpu *this_cpu(void)
+{
+	if (!cpu_self) {
+		host_cpu_select(0);
+	}
+	return cpu_self;
+}
+
+struct pcpu *pcpu_get(unsigned int id)
+{
+	return id < MAX_CPUS ? &pcpus[id] : NULL;
+}
+
+unsigned int pcpu_count(void)
+{
+	if (!nr_pcpus) {
+		host_cpus_init(1);
+	}
+	return nr_pcpus;
+}
+
+enum host_stop_kind host_run(void (*fn)(void *), void *arg,
+			     struct host_stop *stop)
+{
+	struct run_frame f = { .stop = { .kind = HOST_RETURNED } };
+	struct run_frame *outer = run_top;
+
+	run_top = &f;
+	if (setjmp(f.jmp) == 0) {
+		fn(arg);
+	}
+	run_top = outer;
+	if (stop) {
+		*stop = f.stop;
+	}
+	return f.stop.kind;
+}
+
+__attribute__((noreturn)) static void unwind(enum host_stop_kind kind,
+					     struct vcpu *v, int status)
+{
+	struct run_frame *f = run_top;
+
+	if (!f) {
+		fprintf(stderr,
+			"host: stop %d (vcpu %p, status %d) outside "
+			"host_run()\n",
+			(int)kind, (void *)v, status);
+		abort();
+	}
+	f->stop.kind = kind;
+	f->stop.vcpu = v;
+	f->stop.status = status;
+	longjmp(f->jmp, 1);
+}
+
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	v->arch.entry = entry;
+	v->arch.x0 = x0;
+	v->arch.inits++;
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	v->arch.runs++;
+	this_cpu()->loaded = v;
+	unwind(HOST_VCPU_RUN, v, 0);
+}
+
+void sched_arch_save_current(struct vcpu *v)
+{
+	v->arch.saves++;
+}
+
+bool sched_arch_has_work(struct vcpu *v)
+{
+	return vgic_vcpu_has_pending(&v->dom->vgic, v->vgic) ||
+	       evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id);
+}
+
+/* sched_run() found nothing to run: EL2 would sleep in WFI. */
+void arch_idle(void)
+{
+	this_cpu()->arch.idles++;
+	unwind(HOST_IDLE, NULL, 0);
+}
+
+void arch_send_resched(unsigned int cpu)
+{
+	if (cpu < MAX_CPUS) {
+		pcpus[cpu].arch.resched_ipis++;
+		pcpus[cpu].resched = true;
+	}
+}
+
+void arch_machine_exit(int status)
+{
+	unwind(HOST_MACHINE_EXIT, NULL, status);
+}
+
+void arch_machine_reset(void)
+{
+	unwind(HOST_MACHINE_RESET, NULL, 0);
+}
+
+/*
+ * A counter that advances 1 ms of its 1 MHz frequency on every read:
+ * deterministic, and loops that wait on it (the console drain before a
+ * power-off) end after a bounded number of reads.
+ */
+#define HOST_COUNTER_FREQ 1000000ULL
+
+static uint64_t counter;
+
+uint64_t arch_counter(void)
+{
+	return __atomic_add_fetch(&counter, HOST_COUNTER_FREQ / 1000,
+				  __ATOMIC_RELAXED);
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return HOST_COUNTER_FREQ;
+}

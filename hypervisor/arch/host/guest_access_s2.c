@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest access of the host build of the whole core. As on arm64
+ * (guest_access.c: AT S12E1R/W), every page of the range is translated
+ * through the current vCPU's stage 2 before anything is copied, writes
+ * need a writable mapping, and the copy goes through the identity map.
+ * Differences: the guest's stage 1 is taken to be off (VA == IPA), and a
+ * translation to anything but arena RAM (a device) fails with -EFAULT,
+ * since there is no host memory behind it.
+ */
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/guest_access.h>
+#include <sable/lib.h>
+#include <sable/p2m.h>
+
+#include "core_host.h"
+
+static int gva_to_pa(uint64_t gva, bool write, uint64_t *pa)
+{
+	struct vcpu *v = current_vcpu();
+	enum p2m_type t;
+	paddr_t p;
+	int rc;
+
+	if (!v) {
+		return -EFAULT;
+	}
+	spin_lock(&v->dom->p2m.lock);
+	rc = p2m_lookup(&v->dom->p2m, ipa_init(gva), &p, &t);
+	spin_unlock(&v->dom->p2m.lock);
+	if (rc || (write && (t == p2m_ram_ro || t == p2m_grant_ro)) ||
+	    !host_ram_contains(p.pa & PAGE_MASK, PAGE_SIZE)) {
+		return -EFAULT;
+	}
+	*pa = p.pa;
+	return 0;
+}
+
+static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
+{
+	char *b = buf;
+
+	if (gva + len < gva) {
+		return -EFAULT;
+	}
+	/* Translate every page first: no partial copy on a fault. */
+	for (uint64_t a = gva & PAGE_MASK; a < gva + len; a += PAGE_SIZE) {
+		uint64_t pa;
+
+		if (gva_to_pa(a < gva ? gva : a, to_guest, &pa)) {
+			return -EFAULT;
+		}
+	}
+	while (len) {
+		size_t n = MIN(len, (size_t)(PAGE_SIZE - (gva & ~PAGE_MASK)));
+		uint64_t pa;
+
+		if (gva_to_pa(gva, to_guest, &pa)) {
+			return -EFAULT;
+		}
+		if (to_guest) {
+			memcpy((void *)(uintptr_t)pa, b, n);
+		} else {
+			memcpy(b, (const void *)(uintptr_t)pa, n);
+		}
+		gva += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int copy_from_guest(void *dst, uint64_t gva, size_t len)
+{
+	return copy_guest(gva, dst, len, false);
+}
+
+int copy_to_guest(uint64_t gva, const void *src, size_t len)
+{
+	return copy_guest(gva, (void *)src, len, true);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot flow on the host: dom0 and boot-time domUs from a device tree. */
+#include <libfdt.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <public/hvm.h>
+#include <sable/mm.h>
+
+#include "core_test.h"
+
+static char fdt[16384];
+
+static const struct hx_domu domu1 = {
+	.name = "domU1",
+	.mem_kib = 16384,
+	.vcpus = 1,
+	.vpl011 = true,
+	.enhanced = true,
+};
+
+TEST(boot_dom0_and_domu_start_dom0_first)
+{
+	struct host_stop stop;
+	struct domain *d0, *d1;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 2, "dom0_mem=32M dom0_max_vcpus=1",
+		       true, &domu1, 1);
+	ASSERT_EQ(hx_boot(fdt, &stop), HOST_VCPU_RUN);
+	d0 = domain_lookup(0);
+	d1 = domain_lookup(1);
+	ASSERT_TRUE(d0 && d1);
+	EXPECT_TRUE(stop.vcpu == d0->vcpus[0]);
+	EXPECT_TRUE(d0->privileged && d0->direct_map);
+	EXPECT_EQ(d0->ram_size, 32ULL << 20);
+	EXPECT_EQ(d1->ram_size, 16ULL << 20);
+	EXPECT_EQ(d1->ram_base, GUEST_RAM_BASE);
+	EXPECT_TRUE(hx_console_clean());
+	EXPECT_TRUE(strstr(host_console_output(), "domain 1 (domU1)") != NULL);
+}
+
+TEST(boot_dom0_gets_its_fdt_ram_and_devices)
+{
+	struct domain *d0;
+	const void *dt;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "dom0_mem=32M", true, NULL, 0);
+	ASSERT_EQ(hx_boot(fdt, NULL), HOST_VCPU_RUN);
+	d0 = domain_lookup(0);
+	ASSERT_TRUE(d0 != NULL);
+	/* 1:1 RAM inside the arena; x0 is its device tree. */
+	EXPECT_TRUE(host_ram_contains(d0->ram_base, d0->ram_size));
+	EXPECT_EQ(hx_type(d0, d0->ram_base >> PAGE_SHIFT), p2m_ram_rw);
+	EXPECT_EQ(d0->vcpus[0]->arch.entry, d0->ram_base);
+	dt = (const void *)(uintptr_t)d0->vcpus[0]->arch.x0;
+	ASSERT_EQ(fdt_check_header(dt), 0);
+	EXPECT_GE(fdt_path_offset(dt, "/hypervisor"), 0);
+	EXPECT_LT(fdt_path_offset(dt, "/pl011@9000000"), 0);
+	EXPECT_MEMEQ(hx_va(d0, d0->ram_base), hx_kernel, 64);
+	/* The passed-through device: MMIO 1:1, its SPI linked. */
+	EXPECT_EQ(hx_type(d0, HX_DEV_BASE >> PAGE_SHIFT), p2m_mmio);
+	EXPECT_EQ(hx_type(d0, HX_UART >> PAGE_SHIFT), p2m_invalid);
+}
+
+TEST(boot_enhanced_domu_gets_xenstore_page_and_port)
+{
+	struct domain *d1;
+	uint64_t gfn =
+		(GUEST_MAGIC_BASE >> PAGE_SHIFT) + GUEST_XENSTORE_PFN_OFFSET;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "dom0_mem=32M", true, &domu1, 1);
+	ASSERT_EQ(hx_boot(fdt, NULL), HOST_VCPU_RUN);
+	d1 = domain_lookup(1);
+	ASSERT_TRUE(d1 != NULL);
+	EXPECT_EQ(hx_type(d1, gfn), p2m_ram_rw);
+	EXPECT_NE(d1->hvm_params[HVM_PARAM_STORE_EVTCHN], 0);
+	EXPECT_EQ(d1->hvm_params[HVM_PARAM_STORE_PFN], ~0ULL);
+	/* The kernel is at RAM base, its device tree in x0. */
+	EXPECT_EQ(d1->vcpus[0]->arch.entry, GUEST_RAM_BASE);
+	EXPECT_EQ(fdt_check_header(hx_va(d1, d1->vcpus[0]->arch.x0)), 0);
+}
+
+TEST(boot_domus_only_without_dom0)
+{
+	struct host_stop stop;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "", false, &domu1, 1);
+	ASSERT_EQ(hx_boot(fdt, &stop), HOST_VCPU_RUN);
+	EXPECT_TRUE(domain_lookup(0) == NULL);
+	ASSERT_TRUE(domain_lookup(1) != NULL);
+	EXPECT_TRUE(stop.vcpu == domain_lookup(1)->vcpus[0]);
+	/* xen,enhanced without dom0: warned, no xenstore. */
+	EXPECT_EQ(domain_lookup(1)->hvm_params[HVM_PARAM_STORE_PFN], 0);
+}
+
+TEST(boot_without_any_kernel_stops_the_machine)
+{
+	struct host_stop stop;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "", false, NULL, 0);
+	ASSERT_EQ(hx_boot(fdt, &stop), HOST_MACHINE_EXIT);
+	EXPECT_EQ(stop.status, 2);
+	EXPECT_TRUE(strstr(host_console_output(), "no dom0 kernel module"));
+}
+
+TEST(boot_el2_fault_selftest_traps)
+{
+	int status = 0;
+	pid_t pid;
+
+	/* The deliberate EL2 exception is a trap instruction: SIGILL here. */
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "sable.selftest=el2-fault", true,
+		       NULL, 0);
+	fflush(NULL);
+	pid = fork();
+	ASSERT_TRUE(pid >= 0);
+	if (pid == 0) {
+		hx_boot(fdt, NULL);
+		_exit(0);
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL);
+}

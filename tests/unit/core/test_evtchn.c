@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event channels through the real hypercall path and the real hooks of
+ * dom_env.c: ports, delivery into shared_info and the vGIC, wake-ups of
+ * blocked vCPUs, FIFO control blocks and event arrays in guest frames.
+ */
+#include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/xen.h>
+
+#include "core_test.h"
+
+static void sched_fn(void *arg)
+{
+	(void)arg;
+	sched_run();
+}
+
+static long init_control(struct domain *d, uint64_t gfn, uint32_t offset,
+			 uint32_t vcpu, uint8_t *link_bits)
+{
+	struct evtchn_init_control ic = { .control_gfn = gfn,
+					  .offset = offset,
+					  .vcpu = vcpu };
+	long rc;
+
+	hx_put(d, HX_ARG0, &ic, sizeof(ic));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		     EVTCHNOP_init_control, HX_ARG0, 0);
+	hx_get(d, HX_ARG0, &ic, sizeof(ic));
+	if (link_bits) {
+		*link_bits = ic.link_bits;
+	}
+	return rc;
+}
+
+static long expand_array(struct domain *d, uint64_t gfn)
+{
+	struct evtchn_expand_array ea = { .array_gfn = gfn };
+
+	hx_put(d, HX_ARG0, &ea, sizeof(ea));
+	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		       EVTCHNOP_expand_array, HX_ARG0, 0);
+}
+
+TEST(evtchn_interdomain_send_sets_pending_in_shared_info)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p1 = hx_evtchn_unbound(d1, 2);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, p1);
+
+	EXPECT_NE(p1, 0);
+	EXPECT_NE(p2, 0);
+	hx_enable_upcall(d1, 0);
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	EXPECT_TRUE(d1->shinfo->evtchn_pending[p1 / 64] & (1ULL << (p1 % 64)));
+	EXPECT_EQ(d1->shinfo->vcpu_info[0].evtchn_upcall_pending, 1);
+	EXPECT_TRUE(d1->vcpus[0]->upcall_line);
+	EXPECT_TRUE(vgic_vcpu_has_pending(&d1->vgic, d1->vcpus[0]->vgic));
+	EXPECT_TRUE(hx_console_clean());
+}
+
+TEST(evtchn_send_wakes_a_blocked_vcpu_on_its_pcpu)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, hx_evtchn_unbound(d1, 2));
+	const uint64_t args[5] = { SCHEDOP_block };
+	struct host_stop stop;
+	long rc;
+
+	ASSERT_NE(d1->vcpus[0]->pcpu, d2->vcpus[0]->pcpu);
+	hx_enable_upcall(d1, 0);
+	EXPECT_EQ(hx_call_stop(d1->vcpus[0], __HYPERVISOR_sched_op, args, &rc,
+			       &stop),
+		  HOST_IDLE);
+	EXPECT_EQ(d1->vcpus[0]->state, VCPU_BLOCKED);
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	EXPECT_EQ(d1->vcpus[0]->state, VCPU_RUNNABLE);
+	EXPECT_EQ(pcpu_get(d1->vcpus[0]->pcpu)->arch.resched_ipis, 1);
+	host_cpu_select(d1->vcpus[0]->pcpu);
+	EXPECT_EQ(host_run(sched_fn, NULL, &stop), HOST_VCPU_RUN);
+	EXPECT_TRUE(stop.vcpu == d1->vcpus[0]);
+}
+
+TEST(evtchn_block_with_an_event_pending_returns_at_once)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, hx_evtchn_unbound(d1, 2));
+	const uint64_t args[5] = { SCHEDOP_block };
+	long rc = -1;
+
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	EXPECT_EQ(hx_call_stop(d1->vcpus[0], __HYPERVISOR_sched_op, args, &rc,
+			       NULL),
+		  HOST_RETURNED);
+	EXPECT_EQ(rc, 0);
+	EXPECT_EQ(d1->vcpus[0]->state, VCPU_RUNNING);
+}
+
+TEST(evtchn_fifo_control_block_and_array_in_guest_frames)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p1 = hx_evtchn_unbound(d1, 2);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, p1);
+	struct evtchn_fifo_control_block cb;
+	uint32_t word;
+	uint8_t link_bits = 0;
+
+	EXPECT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 64, 0, &link_bits), 0);
+	EXPECT_EQ(link_bits, EVTCHN_FIFO_LINK_BITS);
+	EXPECT_EQ(expand_array(d1, HX_GFN(HX_PAGE(1))), 0);
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	hx_get(d1, HX_PAGE(1) + p1 * 4, &word, sizeof(word));
+	EXPECT_TRUE(word & (1U << EVTCHN_FIFO_PENDING));
+	EXPECT_TRUE(word & (1U << EVTCHN_FIFO_LINKED));
+	hx_get(d1, HX_PAGE(0) + 64, &cb, sizeof(cb));
+	EXPECT_TRUE(cb.ready & (1U << EVTCHN_FIFO_PRIORITY_DEFAULT));
+	EXPECT_EQ(cb.head[EVTCHN_FIFO_PRIORITY_DEFAULT], p1);
+}
+
+TEST(evtchn_fifo_refuses_unpopulated_readonly_and_mmio_gfns)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	uint64_t ro = HX_FREE_GFN(1), mmio = HX_FREE_GFN(2);
+	uint64_t page = hx_maddr(d1, HX_PAGE(3));
+
+	spin_lock(&d1->p2m.lock);
+	ASSERT_EQ(p2m_map(&d1->p2m, gfn_to_ipa(gfn_init(ro)), pa_init(page),
+			  PAGE_SIZE, p2m_ram_ro),
+		  0);
+	ASSERT_EQ(p2m_map(&d1->p2m, gfn_to_ipa(gfn_init(mmio)),
+			  pa_init(HX_UART), PAGE_SIZE, p2m_mmio),
+		  0);
+	spin_unlock(&d1->p2m.lock);
+	EXPECT_EQ(init_control(d1, HX_FREE_GFN(0), 0, 0, NULL), -EINVAL);
+	EXPECT_EQ(init_control(d1, ro, 0, 0, NULL), -EINVAL);
+	EXPECT_EQ(init_control(d1, mmio, 0, 0, NULL), -EINVAL);
+	EXPECT_EQ(init_control(d1, 1ULL << 40, 0, 0, NULL), -EINVAL);
+	/* Still 2-level: expand_array is refused. */
+	EXPECT_EQ(expand_array(d1, HX_GFN(HX_PAGE(1))), -EOPNOTSUPP);
+	EXPECT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 0, 0, NULL), 0);
+	EXPECT_EQ(expand_array(d1, HX_FREE_GFN(0)), -EINVAL);
+	EXPECT_EQ(expand_array(d1, ro), -EINVAL);
+	EXPECT_EQ(expand_array(d1, mmio), -EINVAL);
+	EXPECT_TRUE(hx_console_clean());
+}
+
+TEST(evtchn_hypercall_argument_outside_guest_ram_faults)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_event_channel_op,
+			  EVTCHNOP_alloc_unbound, HX_FREE_GFN(0) << PAGE_SHIFT,
+			  0),
+		  -EFAULT);
+	/* The last bytes of the argument past the end of RAM. */
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_event_channel_op,
+			  EVTCHNOP_alloc_unbound,
+			  GUEST_RAM_BASE + d1->ram_size - 4, 0),
+		  -EFAULT);
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_event_channel_op, 99,
+			  HX_ARG0, 0),
+		  -ENOSYS);
+}
