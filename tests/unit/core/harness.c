@@ -32,11 +32,8 @@ struct domain *hx_domain(domid_t id, unsigned int nr_vcpus, bool privileged,
 	memset((void *)(uintptr_t)pa.pa, 0, mem);
 	d = domain_create(id, name, nr_vcpus, privileged, GUEST_NR_SPIS);
 	ASSERT_TRUE(d != NULL);
-	d->ram_base = GUEST_RAM_BASE;
-	d->ram_size = mem;
-	spin_lock(&d->p2m.lock);
-	rc = p2m_map(&d->p2m, ipa_init(GUEST_RAM_BASE), pa, mem, p2m_ram_rw);
-	spin_unlock(&d->p2m.lock);
+	/* As the domain builders do: owned in the frame table, then mapped. */
+	rc = domain_give_ram(d, GUEST_RAM_BASE, pa, mem, 0);
 	ASSERT_EQ(rc, 0);
 	ASSERT_EQ(arch_vgic_domain_init(d, GUEST_GICD_BASE, GUEST_GICR_BASE),
 		  0);

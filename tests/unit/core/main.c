@@ -3,8 +3,7 @@
  * Runner of the core tests: each test in its own process on a fresh
  * machine (the core keeps its domains and allocator in globals and has no
  * domain destruction yet), with a time limit, so that a crash or a hang
- * fails that test only. SABLE_CONTRACTS_PENDING=1 skips the contract_
- * tests (test_contracts.c).
+ * fails that test only.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -72,21 +71,13 @@ static int run_one(const struct ut_case *c)
 
 int main(int argc, char **argv)
 {
-	const char *pending = getenv("SABLE_CONTRACTS_PENDING");
-	bool skip_contracts = pending && strcmp(pending, "1") == 0;
-	int passed = 0, failed = 0, skipped = 0;
+	int passed = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	for (int i = 0; i < ut_ncases; i++) {
 		const struct ut_case *c = &ut_cases[i];
 
 		if (!selected(argc, argv, c->name)) {
-			continue;
-		}
-		if (skip_contracts && strncmp(c->name, "contract_", 9) == 0) {
-			printf("SKIP %s (SABLE_CONTRACTS_PENDING=1)\n",
-			       c->name);
-			skipped++;
 			continue;
 		}
 		fflush(stderr);
@@ -96,7 +87,6 @@ int main(int argc, char **argv)
 			passed++;
 		}
 	}
-	printf("%d passed, %d failed", passed, failed);
-	printf(skipped ? ", %d skipped\n" : "\n", skipped);
+	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

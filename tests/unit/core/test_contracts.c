@@ -3,8 +3,7 @@
  * The contracts of the environment hooks (evtchn/evtchn_env.h,
  * grant-tables/gnttab_env.h, grant-tables/gnttab.h), asserted through the
  * real hypercall paths and the real hooks of hypervisor/core/dom_env.c.
- * Each test is named contract_<behaviour>; the runner skips them when
- * SABLE_CONTRACTS_PENDING=1 (while the hooks do not yet honour them).
+ * Each test is named contract_<behaviour>.
  *
  * "Grant-mapped" below: a gfn of the caller at which it mapped another
  * domain's grant (p2m_grant_rw/ro). Such a frame is not the caller's RAM.
@@ -68,13 +67,24 @@ TEST(contract_add_to_physmap_of_a_grant_frame_maps_it)
 	EXPECT_EQ(listed, HX_FREE_GFN(0));
 }
 
-/* gnttab.h: *old is returned "so the caller can remove the stale stage 2
- * entry": a frame placed again appears at one gfn only. */
+/*
+ * A frame appears at one gfn only: placed again only once removed (-EBUSY
+ * before, as Xen 4.17 answers), then at its new place alone.
+ */
 TEST(contract_add_to_physmap_of_a_grant_frame_again_drops_the_old_gfn)
 {
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct xen_remove_from_physmap x = { .domid = DOMID_SELF,
+					     .gpfn = HX_FREE_GFN(0) };
 
 	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
+	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(1)), -EBUSY);
+	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), -EBUSY);
+	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_invalid);
+	hx_put(d1, HX_ARG0, &x, sizeof(x));
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+			  XENMEM_remove_from_physmap, HX_ARG0, 0),
+		  0);
 	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(1)), 0);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_ram_rw);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(0)), p2m_invalid);

@@ -240,9 +240,17 @@ TEST(memory_op_domu_reservations_and_removal)
 	struct xen_remove_from_physmap x = { .domid = DOMID_SELF,
 					     .gpfn = HX_GFN(HX_PAGE(7)) };
 
+	/* A domU balloons its own RAM out and back (docs/security.md). */
+	EXPECT_EQ(reservation(d1, XENMEM_decrease_reservation,
+			      HX_GFN(HX_PAGE(7))),
+		  1);
+	EXPECT_EQ(hx_type(d1, HX_GFN(HX_PAGE(7))), p2m_invalid);
 	EXPECT_EQ(reservation(d1, XENMEM_decrease_reservation,
 			      HX_GFN(HX_PAGE(7))),
 		  0);
+	EXPECT_EQ(reservation(d1, XENMEM_populate_physmap, HX_GFN(HX_PAGE(7))),
+		  1);
+	EXPECT_EQ(hx_type(d1, HX_GFN(HX_PAGE(7))), p2m_ram_rw);
 	hx_put(d1, HX_ARG0, &x, sizeof(x));
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
 			  XENMEM_remove_from_physmap, HX_ARG0, 0),

@@ -3,7 +3,7 @@
 # (dom_env.c) and hypercall paths, evtchn/, grant-tables/ and the device
 # models, over hypervisor/arch/host and the host's libfdt. Each test runs
 # in a fresh process (main.c). test_contracts.c holds the tests of the
-# environment hooks' contracts; SABLE_CONTRACTS_PENDING=1 skips them.
+# environment hooks' contracts, test_ownership.c frame ownership.
 UNIT_TESTS += core
 core_SRCS = $(sort $(wildcard hypervisor/core/*.c) $(P2M_SRCS)) \
 	$(VDEV_SRCS) $(EVTCHN_SRCS) $(GNTTAB_SRCS) $(HOST_CORE_SRCS) \

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page ownership and references through the real hypercall paths and
+ * hooks (docs/security.md): a frame a domain gives back lives exactly as
+ * long as somebody holds a reference, foreign mappings are the control
+ * domain's and hold a reference, stage-2 budgets fail only their owner.
+ */
+#include <public/grant_table.h>
+#include <public/memory.h>
+#include <public/xen.h>
+#include <sable/mm.h>
+#include <sable/page.h>
+
+#include "core_test.h"
+
+#define MAPPED_AT (HX_FREE_GFN(8) << PAGE_SHIFT)
+#define FAR_GFN (0x100000000ULL >> PAGE_SHIFT)
+
+static long reserve(struct domain *d, unsigned int op, uint64_t gfn)
+{
+	struct xen_memory_reservation r = { .extent_start = hx_arg(d, 1),
+					    .nr_extents = 1,
+					    .domid = DOMID_SELF };
+
+	hx_put(d, hx_arg(d, 1), &gfn, sizeof(gfn));
+	hx_put(d, hx_arg(d, 0), &r, sizeof(r));
+	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op, op, hx_arg(d, 0),
+		       0);
+}
+
+static long remove_gfn(struct domain *d, uint64_t gfn)
+{
+	struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = gfn };
+
+	hx_put(d, hx_arg(d, 0), &x, sizeof(x));
+	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		       XENMEM_remove_from_physmap, hx_arg(d, 0), 0);
+}
+
+/*
+ * Free pages, counting every domain's stage-2 tables as free: mapping and
+ * unmapping take and give back tables of their own.
+ */
+static uint64_t free_pages(void)
+{
+	uint64_t n = mm_free_count();
+
+	for (domid_t id = 0; id < 8; id++) {
+		struct domain *d = domain_lookup(id);
+
+		n += d ? d->p2m.nr_tables : 0;
+	}
+	return n;
+}
+
+static bool page_is_zero(uint64_t maddr)
+{
+	const uint8_t *p = (const uint8_t *)(uintptr_t)maddr;
+
+	for (size_t i = 0; i < PAGE_SIZE; i++) {
+		if (p[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+TEST(ballooned_frame_is_scrubbed_and_freed)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	uint64_t m = hx_maddr(d1, HX_PAGE(3));
+	uint64_t free0 = free_pages();
+
+	memset(hx_va(d1, HX_PAGE(3)), 0x3c, PAGE_SIZE);
+	EXPECT_EQ(reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(3))),
+		  1);
+	EXPECT_EQ(free_pages(), free0 + 1);
+	EXPECT_TRUE(page_is_zero(m));
+	EXPECT_EQ(d1->tot_pages, d1->max_pages - 1);
+	/* Back within its allowance, zeroed; not beyond it. */
+	EXPECT_EQ(reserve(d1, XENMEM_populate_physmap, HX_GFN(HX_PAGE(3))), 1);
+	EXPECT_TRUE(page_is_zero(hx_maddr(d1, HX_PAGE(3))));
+	EXPECT_EQ(reserve(d1, XENMEM_populate_physmap, FAR_GFN), 0);
+	EXPECT_EQ(hx_type(d1, FAR_GFN), p2m_invalid);
+}
+
+TEST(granted_frame_outlives_its_release_until_the_last_unmap)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint64_t m = hx_maddr(d2, HX_PAGE(0));
+	uint32_t handle;
+	uint64_t free0;
+
+	memset(hx_va(d2, HX_PAGE(0)), 0x42, PAGE_SIZE);
+	hx_grant(d2, 8, d1->id, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d1, d2->id, 8, MAPPED_AT, 0, &handle),
+		  GNTST_okay);
+	free0 = free_pages();
+	/* The owner balloons it out while d1 maps it: not freed yet. */
+	EXPECT_EQ(reserve(d2, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(0))),
+		  1);
+	EXPECT_EQ(free_pages(), free0);
+	EXPECT_EQ(*(uint8_t *)hx_va(d1, MAPPED_AT), 0x42);
+	/* Nobody can take a new reference on it. */
+	EXPECT_EQ(page_get(mfn_init(m >> PAGE_SHIFT), d2->id, PGT_ram), -EPERM);
+	EXPECT_EQ(hx_unmap_grant(d1, MAPPED_AT, handle), GNTST_okay);
+	EXPECT_EQ(free_pages(), free0 + 1);
+	EXPECT_TRUE(page_is_zero(m));
+	EXPECT_TRUE(hx_console_clean());
+}
+
+TEST(frame_of_a_grant_mapping_is_not_the_mappers_ram)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+
+	hx_grant(d2, 8, d1->id, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d1, d2->id, 8, MAPPED_AT, 0, NULL), GNTST_okay);
+	/* Neither balloon nor remove takes a grant mapping away. */
+	EXPECT_EQ(reserve(d1, XENMEM_decrease_reservation, HX_GFN(MAPPED_AT)),
+		  0);
+	EXPECT_EQ(remove_gfn(d1, HX_GFN(MAPPED_AT)), -EBUSY);
+	EXPECT_EQ(hx_type(d1, HX_GFN(MAPPED_AT)), p2m_grant_rw);
+	/* Nor does another mapping over it. */
+	hx_grant(d2, 9, d1->id, HX_GFN(HX_PAGE(1)), GTF_permit_access);
+	EXPECT_NE(hx_map_grant(d1, d2->id, 9, MAPPED_AT, 0, NULL), GNTST_okay);
+	EXPECT_EQ(hx_maddr(d1, MAPPED_AT), hx_maddr(d2, HX_PAGE(0)));
+}
+
+static long foreign_map(struct domain *d, domid_t fd, uint64_t idx,
+			uint64_t gpfn, int32_t *err)
+{
+	struct xen_add_to_physmap_batch b = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_gmfn_foreign,
+		.size = 1,
+		.foreign_domid = fd,
+		.idxs = hx_arg(d, 1),
+		.gpfns = hx_arg(d, 1) + 8,
+		.errs = hx_arg(d, 1) + 16,
+	};
+	long rc;
+
+	hx_put(d, hx_arg(d, 1), &idx, 8);
+	hx_put(d, hx_arg(d, 1) + 8, &gpfn, 8);
+	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		     XENMEM_add_to_physmap_batch, hx_arg(d, 0), 0);
+	hx_get(d, hx_arg(d, 1) + 16, err, 4);
+	return rc;
+}
+
+TEST(foreign_mapping_is_the_control_domains_and_holds_a_reference)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint64_t m = hx_maddr(d1, HX_PAGE(4));
+	int32_t err = 1;
+	uint64_t free0;
+
+	memset(hx_va(d1, HX_PAGE(4)), 0x17, PAGE_SIZE);
+	/* A domU: refused for the entry. */
+	EXPECT_EQ(foreign_map(d2, d1->id, HX_GFN(HX_PAGE(4)), FAR_GFN, &err),
+		  0);
+	EXPECT_EQ(err, -EPERM);
+	EXPECT_EQ(hx_type(d2, FAR_GFN), p2m_invalid);
+	/* Unknown domain, own domain, unpopulated frame. */
+	EXPECT_EQ(foreign_map(d0, 40, 0, FAR_GFN, &err), -ESRCH);
+	EXPECT_EQ(foreign_map(d0, d0->id, 0, FAR_GFN, &err), -EINVAL);
+	EXPECT_EQ(foreign_map(d0, d1->id, FAR_GFN, FAR_GFN, &err), 0);
+	EXPECT_EQ(err, -EINVAL);
+	/* The control domain maps it; the owner's release waits for it. */
+	EXPECT_EQ(foreign_map(d0, d1->id, HX_GFN(HX_PAGE(4)), FAR_GFN, &err),
+		  0);
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(hx_type(d0, FAR_GFN), p2m_foreign_rw);
+	EXPECT_EQ(hx_maddr(d0, FAR_GFN << PAGE_SHIFT), m);
+	/* A foreign frame is not the mapper's: it cannot be granted on. */
+	hx_grant(d0, 8, d2->id, FAR_GFN, GTF_permit_access);
+	EXPECT_NE(hx_map_grant(d2, d0->id, 8, MAPPED_AT, 0, NULL), GNTST_okay);
+	free0 = free_pages();
+	EXPECT_EQ(reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(4))),
+		  1);
+	EXPECT_EQ(free_pages(), free0);
+	EXPECT_EQ(*(uint8_t *)hx_va(d0, FAR_GFN << PAGE_SHIFT), 0x17);
+	EXPECT_EQ(remove_gfn(d0, FAR_GFN), 0);
+	EXPECT_EQ(hx_type(d0, FAR_GFN), p2m_invalid);
+	EXPECT_EQ(free_pages(), free0 + 1);
+	EXPECT_TRUE(page_is_zero(m));
+}
+
+/* Populate far apart until the budget says no: only that domain fails. */
+TEST(stage2_budget_fails_only_its_domain)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	unsigned int out = 0, in = 0;
+
+	for (unsigned int i = 0; i < 400; i++) {
+		out += reserve(d1, XENMEM_decrease_reservation,
+			       HX_GFN(HX_PAGE(16 + i))) == 1;
+	}
+	EXPECT_EQ(out, 400);
+	for (unsigned int i = 0; i < 400; i++) {
+		if (reserve(d1, XENMEM_populate_physmap,
+			    FAR_GFN + (uint64_t)i * (1ULL << 18)) != 1) {
+			break;
+		}
+		in++;
+	}
+	EXPECT_LT(in, 400);
+	EXPECT_GT(in, 16);
+	EXPECT_LE(d1->p2m.nr_tables, d1->p2m.max_tables);
+	/* d1's grant maps now fail too; d2 is untouched. */
+	hx_grant(d2, 8, d1->id, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	hx_grant(d2, 9, d2->id, HX_GFN(HX_PAGE(1)), GTF_permit_access);
+	EXPECT_NE(hx_map_grant(d1, d2->id, 8, (900ULL << 30), 0, NULL),
+		  GNTST_okay);
+	EXPECT_EQ(hx_map_grant(d2, d2->id, 9, (900ULL << 30), 0, NULL),
+		  GNTST_okay);
+	EXPECT_NE(hx_evtchn_unbound(d2, d1->id), 0);
+	EXPECT_TRUE(hx_console_clean());
+}
+
+TEST(shared_info_is_placed_once_until_removed)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
+					.space = XENMAPSPACE_shared_info,
+					.gpfn = HX_FREE_GFN(3) };
+
+	hx_put(d1, HX_ARG0, &x, sizeof(x));
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+			  XENMEM_add_to_physmap, HX_ARG0, 0),
+		  0);
+	for (unsigned int i = 0; i < 100; i++) {
+		x.gpfn = FAR_GFN + (uint64_t)i * 512;
+		hx_put(d1, HX_ARG0, &x, sizeof(x));
+		EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+				  XENMEM_add_to_physmap, HX_ARG0, 0),
+			  -EBUSY);
+	}
+	EXPECT_EQ(d1->p2m.nr_tables, d1->p2m.peak_tables);
+	EXPECT_EQ(remove_gfn(d1, HX_FREE_GFN(3)), 0);
+	x.gpfn = FAR_GFN;
+	hx_put(d1, HX_ARG0, &x, sizeof(x));
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+			  XENMEM_add_to_physmap, HX_ARG0, 0),
+		  0);
+	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(3)), p2m_invalid);
+	EXPECT_EQ(hx_va(d1, FAR_GFN << PAGE_SHIFT), (void *)d1->shinfo);
+	/* Not over an emulated device window. */
+	EXPECT_EQ(remove_gfn(d1, FAR_GFN), 0);
+	x.gpfn = HX_GFN(GUEST_GICD_BASE);
+	hx_put(d1, HX_ARG0, &x, sizeof(x));
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+			  XENMEM_add_to_physmap, HX_ARG0, 0),
+		  -EINVAL);
+}
+
+TEST(psci_cpu_on_of_one_vcpu_has_one_winner)
+{
+	struct domain *d1 = hx_domain(1, 3, false, HX_DOM_MEM);
+
+	EXPECT_EQ(sched_power_on(d1->vcpus[2], GUEST_RAM_BASE, 1), 0);
+	EXPECT_EQ(sched_power_on(d1->vcpus[2], GUEST_RAM_BASE, 2), -EEXIST);
+	EXPECT_EQ(d1->vcpus[2]->state, VCPU_RUNNABLE);
+}
