@@ -25,7 +25,11 @@ from scenarios import SABLE, guest, sable_machine  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 LINE = re.compile(r"TRAPBENCH op=(\w+) iters=(\d+) ticks=(\d+) freq=(\d+)")
 OPS = [("hypercall", "hypercall round trip", 445),
-       ("mmio_read", "trapped MMIO read (GICD_TYPER)", 770)]
+       ("mmio_read", "trapped MMIO read (GICD_TYPER)", 770),
+       ("grant_map_unmap", "grant map + unmap (own page)", None)]
+# BENCH_SABLE_BASE=<an older build/sable.bin>: also boot it, interleaved,
+# and show each figure of this build over that one.
+BASE = os.environ.get("BENCH_SABLE_BASE")
 TIMEOUT = 120
 
 
@@ -46,8 +50,10 @@ def run(m):
         m.close()
 
 
-def sable_run(i):
+def sable_run(i, image=None):
     m = sable_machine(f"bench-traps-sable-{i}", guest("trapbench"))
+    if image:
+        m.kernel = image
     return run(m.start())
 
 
@@ -63,23 +69,35 @@ def main():
         print("bench traps: missing " + ", ".join(missing) +
               " (run make build; make setup for Xen)")
         return 2
-    results = {"sable": [], "xen": []}
+    results = {"sable": [], "xen": [], "base": []}
     for i in range(RUNS):
         results["sable"].append(sable_run(i))
+        if BASE:
+            results["base"].append(sable_run(f"base-{i}", BASE))
         results["xen"].append(xen_run(i))
     print(f"{'operation':34} {'Sable ns':>9} {'Xen ns':>9} {'Sable/Xen':>9}"
-          f" {'Sable/floor':>11} {'Xen/floor':>9}")
+          f" {'Sable/floor':>11} {'Xen/floor':>9}"
+          + (f" {'base ns':>9} {'now/base':>8}" if BASE else ""))
     ok = True
+
+    def med(key, op):
+        v = [r[op] for r in results[key] if op in r]
+        return statistics.median(v) if v else None
+
     for op, label, floor in OPS:
-        s = [r[op] for r in results["sable"] if op in r]
-        x = [r[op] for r in results["xen"] if op in r]
-        if not s or not x:
+        ms, mx, mb = med("sable", op), med("xen", op), med("base", op)
+        if ms is None:
             print(f"{label:34} {'missing':>9}")
             ok = False
             continue
-        ms, mx = statistics.median(s), statistics.median(x)
-        print(f"{label:34} {ms:9.0f} {mx:9.0f} {ms / mx:9.2f}"
-              f" {ms / floor:11.2f} {mx / floor:9.2f}")
+        cells = [f"{ms:9.0f}", f"{mx:9.0f}" if mx else f"{'-':>9}",
+                 f"{ms / mx:9.2f}" if mx else f"{'-':>9}",
+                 f"{ms / floor:11.2f}" if floor else f"{'-':>11}",
+                 f"{mx / floor:9.2f}" if floor and mx else f"{'-':>9}"]
+        if BASE:
+            cells += [f"{mb:9.0f}" if mb else f"{'-':>9}",
+                      f"{ms / mb:8.2f}" if mb else f"{'-':>8}"]
+        print(f"{label:34} " + " ".join(cells))
     print(f"({RUNS} boots each, interleaved; median of per-boot best of 5 "
           "rounds of 20,000)")
     return 0 if ok else 1
