@@ -83,9 +83,9 @@ static void timed_call(struct timed *t, unsigned long nr, unsigned long a0,
 	irq_elr = 0;
 	start = cntvct();
 	due = start + freq / 1000;
-	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" ::
-				 "r"(due),
-			 "r"(CNTV_CTL_ENABLE));
+	__asm__ volatile(
+		"msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" ::"r"(due),
+		"r"(CNTV_CTL_ENABLE));
 	irq_enable();
 	t->rc = attack_hvc(nr, a0, a1, a2);
 	irq_disable();

@@ -32,27 +32,37 @@ TEST(console_filter_passes_text_newline_and_tab)
 TEST(console_filter_drops_carriage_return_and_other_c0)
 {
 	EXPECT_STREQ(RUN("abc\rsable: ERROR: x\n"), "abcsable: ERROR: x\n");
-	EXPECT_STREQ(RUN("a\x01\x07\x08\x0b\x0c\x7f" "b"), "ab");
+	EXPECT_STREQ(RUN("a\x01\x07\x08\x0b\x0c\x7f"
+			 "b"),
+		     "ab");
 }
 
 TEST(console_filter_removes_csi_sequences)
 {
 	EXPECT_STREQ(RUN("\x1b[2J\x1b[1;31mred\x1b[0m\n"), "red\n");
-	EXPECT_STREQ(RUN("\x1b[?25l" "x"), "x");
+	EXPECT_STREQ(RUN("\x1b[?25l"
+			 "x"),
+		     "x");
 	/* Cursor to column 1 then text: the text stays, the move goes. */
 	EXPECT_STREQ(RUN("ab\x1b[1Gsable: ERROR"), "absable: ERROR");
 }
 
 TEST(console_filter_removes_osc_until_bel_or_st)
 {
-	EXPECT_STREQ(RUN("\x1b]0;title\x07" "after"), "after");
+	EXPECT_STREQ(RUN("\x1b]0;title\x07"
+			 "after"),
+		     "after");
 	EXPECT_STREQ(RUN("\x1b]8;;http://x\x1b\\link"), "link");
 	EXPECT_STREQ(RUN("\x1bPdcs data\x1b\\ok"), "ok");
 }
 
 TEST(console_filter_removes_two_byte_and_charset_escapes)
 {
-	EXPECT_STREQ(RUN("\x1b" "c" "a\x1b(Bb\x1b" "7c"), "abc");
+	EXPECT_STREQ(RUN("\x1b"
+			 "c"
+			 "a\x1b(Bb\x1b"
+			 "7c"),
+		     "abc");
 }
 
 TEST(console_filter_newline_ends_any_sequence)
@@ -78,9 +88,15 @@ TEST(console_filter_keeps_valid_utf8)
 TEST(console_filter_drops_c1_controls_raw_and_encoded)
 {
 	/* 0x9b alone is an 8-bit CSI; U+009B is the same in UTF-8. */
-	EXPECT_STREQ(RUN("a\x9b" "2Jb"), "a?2Jb");
-	EXPECT_STREQ(RUN("a\xc2\x9b" "b"), "a?b");
-	EXPECT_STREQ(RUN("a\xc2\x85" "b"), "a?b"); /* NEL */
+	EXPECT_STREQ(RUN("a\x9b"
+			 "2Jb"),
+		     "a?2Jb");
+	EXPECT_STREQ(RUN("a\xc2\x9b"
+			 "b"),
+		     "a?b");
+	EXPECT_STREQ(RUN("a\xc2\x85"
+			 "b"),
+		     "a?b"); /* NEL */
 }
 
 TEST(console_filter_replaces_malformed_utf8)
@@ -89,7 +105,9 @@ TEST(console_filter_replaces_malformed_utf8)
 	EXPECT_STREQ(RUN("\xe0\x80\xaf"), "?"); /* overlong */
 	EXPECT_STREQ(RUN("\xed\xa0\x80"), "?"); /* surrogate */
 	EXPECT_STREQ(RUN("\xf4\x90\x80\x80"), "?"); /* above U+10FFFF */
-	EXPECT_STREQ(RUN("\xe2\x80" "x"), "?x"); /* cut short */
+	EXPECT_STREQ(RUN("\xe2\x80"
+			 "x"),
+		     "?x"); /* cut short */
 	EXPECT_STREQ(RUN("\xe2\x80\n"), "?\n");
 	EXPECT_STREQ(RUN("\xe2\x80\x1b[1m"), "?");
 }

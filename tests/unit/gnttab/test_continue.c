@@ -42,8 +42,9 @@ static long run_in_pieces(struct fake_dom *caller, unsigned int cmd, void *ops,
 			return rc;
 		}
 		ASSERT_TRUE(p.left > 0 && p.left < count);
-		ASSERT_EQ(p.next_arg, arg + (uint64_t)(count - p.left) *
-						    sizeof(struct gnttab_copy));
+		ASSERT_EQ(p.next_arg,
+			  arg + (uint64_t)(count - p.left) *
+					  sizeof(struct gnttab_copy));
 		arg = p.next_arg;
 		count = p.left;
 	}
@@ -135,9 +136,9 @@ TEST(gnttab_continue_huge_count_ends_with_efault_at_the_bad_op)
 	/* Everything after c[3] faults: a count of 2^31 - 1 stops there. */
 	end = (uint64_t)(uintptr_t)&c[4];
 	host_guest_fault_range(end, UINT64_MAX);
-	EXPECT_EQ(run_in_pieces(dom1, GNTTABOP_copy, c, 0x7fffffffU, 2,
-				&pieces),
-		  -EFAULT);
+	EXPECT_EQ(
+		run_in_pieces(dom1, GNTTABOP_copy, c, 0x7fffffffU, 2, &pieces),
+		-EFAULT);
 	host_guest_fault_range(0, 0);
 	EXPECT_EQ(pieces, 3); /* 2 + 2, then the fault */
 	for (i = 0; i < 4; i++) {
@@ -185,9 +186,8 @@ TEST(gnttab_continue_map_and_unmap_batches_in_pieces)
 	pieces = 0;
 	do {
 		pieces++;
-		rc = gnttab_hypercall_preemptible(&dom2->gd,
-						  GNTTABOP_map_grant_ref, arg,
-						  count, &p);
+		rc = gnttab_hypercall_preemptible(
+			&dom2->gd, GNTTABOP_map_grant_ref, arg, count, &p);
 		arg = p.next_arg;
 		count = p.left;
 	} while (rc == GNTTAB_PREEMPTED);
@@ -205,9 +205,8 @@ TEST(gnttab_continue_map_and_unmap_batches_in_pieces)
 	pieces = 0;
 	do {
 		pieces++;
-		rc = gnttab_hypercall_preemptible(&dom2->gd,
-						  GNTTABOP_unmap_grant_ref, arg,
-						  count, &p);
+		rc = gnttab_hypercall_preemptible(
+			&dom2->gd, GNTTABOP_unmap_grant_ref, arg, count, &p);
 		if (rc == GNTTAB_PREEMPTED) {
 			EXPECT_EQ(p.next_arg,
 				  arg + (count - p.left) * sizeof(u[0]));
