@@ -26,6 +26,9 @@
 #define MMIO_FLOOD 10000
 #define COPY_OPS 65536U
 #define COPY_LEN 256
+#define COPY_ROUNDS 5
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define FLOOD_BYTES (1U << 20)
 
 extern char attack_hvc_insn[];
@@ -151,9 +154,10 @@ extern char _end[];
 
 static void grant_copy_flood(const void *dtb)
 {
+	uint64_t base, size, at, late_min = ~0UL, late_max = 0;
+	struct timed t[COPY_ROUNDS];
+	bool ok_rc = true, split = true;
 	struct gnttab_copy *ops;
-	uint64_t base, size, at;
-	struct timed t;
 	long rc;
 
 	rc = HYPERVISOR_grant_table_op(GNTTABOP_copy, copy_src, 0x80000000U);
@@ -183,20 +187,27 @@ static void grant_copy_flood(const void *dtb)
 			.status = 99,
 		};
 	}
-	timed_call(&t, __HYPERVISOR_grant_table_op, GNTTABOP_copy,
-		   (unsigned long)ops, 0x7fffffffUL);
-	check(t.rc == -EFAULT, "gnttab_copy_huge_count_ends_cleanly",
-	      "rc %ld after %lu ms", t.rc, (unsigned long)t.ms);
+	/* Several rounds: the timer's lateness under QEMU is noisy. */
+	for (unsigned int r = 0; r < COPY_ROUNDS; r++) {
+		timed_call(&t[r], __HYPERVISOR_grant_table_op, GNTTABOP_copy,
+			   (unsigned long)ops, 0x7fffffffUL);
+		ok_rc = ok_rc && t[r].rc == -EFAULT;
+		split = split && t[r].irq_at_hvc;
+		late_min = MIN(late_min, t[r].late_us);
+		late_max = t[r].late_us == ~0UL ? late_max
+						: MAX(late_max, t[r].late_us);
+	}
+	check(ok_rc, "gnttab_copy_huge_count_ends_cleanly",
+	      "rc %ld after %lu ms", t[0].rc, (unsigned long)t[0].ms);
 	check(ops[0].status == GNTST_okay &&
 		      ops[COPY_OPS - 1].status == GNTST_okay &&
 		      copy_dst[15 * COPY_LEN + 255] == 255,
 	      "gnttab_copy_huge_count_did_every_op", "first %d last %d",
 	      ops[0].status, ops[COPY_OPS - 1].status);
 	if (on_sable()) {
-		check(t.irq_at_hvc, "gnttab_copy_is_split",
-		      "timer taken %lu us late, at 0x%lx (hvc 0x%lx)",
-		      (unsigned long)t.late_us, (unsigned long)irq_elr,
-		      (unsigned long)(uintptr_t)attack_hvc_insn);
+		check(split, "gnttab_copy_is_split",
+		      "%u rounds, timer taken %lu..%lu us late", COPY_ROUNDS,
+		      (unsigned long)late_min, (unsigned long)late_max);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <arch/sysreg.h>
 #include <sable/domain.h>
 #include <sable/hypercall.h>
+#include <sable/log.h>
 
 #include "arm64.h"
 
@@ -22,6 +23,8 @@ void arch_hypercall_continue(struct vcpu *v, const uint64_t args[5])
 
 	/* Only the vCPU that trapped has its registers in the frame. */
 	if (v != current_vcpu()) {
+		pr_err("continuation for d%u v%u, which is not running here\n",
+		       v->dom->id, v->id);
 		return;
 	}
 	for (unsigned int i = 0; i < 5; i++) {
