@@ -4,9 +4,10 @@
  * terminal control sequences and forged hypervisor lines through
  * console_io, a GNTTABOP_copy of 2^31 - 1 operations (its own frames, the
  * array running off the end of its RAM), 10,000 accesses to an unmapped
- * IPA, a 1 MiB console_io write. Each long call must come back with one
- * result, and its virtual timer, due 1 ms into the call, must be taken
- * while the call is still in progress: at the HVC itself, which the
+ * IPA, a 1 MiB console_io write. Run as dom0 it makes reservations of 4096
+ * extents instead of the console attacks. Each long call must come back
+ * with one result, and its virtual timer, due 1 ms into the call, must be
+ * taken while the call is still in progress: at the HVC itself, which the
  * hypervisor rewinds to continue the call (a Sable-only check; without
  * continuations the interrupt would wait for the whole call and come in
  * after the HVC). The results are printed after a pause that lets the
@@ -226,22 +227,75 @@ static void mmio_flood(void)
 	      (unsigned long)(last_exc.count - before));
 }
 
+/* ---- dom0: reservations of many extents --------------------------------- */
+
+#define RES_PAGES 4096U
+static uint64_t res_gfns[RES_PAGES];
+
+/* One reservation call over res_gfns; the call is timed. */
+static void reservation_call(struct timed *t, unsigned int cmd)
+{
+	struct xen_memory_reservation r = {
+		.extent_start = (uintptr_t)res_gfns,
+		.nr_extents = RES_PAGES,
+		.domid = DOMID_SELF,
+	};
+
+	timed_call(t, __HYPERVISOR_memory_op, cmd, (unsigned long)&r, 0);
+}
+
+/*
+ * Give back RES_PAGES pages of the middle of dom0's RAM (1:1) and take
+ * them back: each call is one result, split into pieces.
+ */
+static void reservation_flood(const void *dtb)
+{
+	uint64_t base, size, start, before;
+	volatile uint64_t *probe;
+	struct timed t;
+
+	if (!ram_range(dtb, &base, &size) || size < (32UL << 20)) {
+		check(false, "reservation_ram_found", "no room");
+		return;
+	}
+	start = base + size / 2;
+	if (start < (uint64_t)(uintptr_t)_end) {
+		check(false, "reservation_room", "image too large");
+		return;
+	}
+	for (unsigned int i = 0; i < RES_PAGES; i++) {
+		res_gfns[i] = (start >> 12) + i;
+	}
+	probe = (volatile uint64_t *)(uintptr_t)(start + 4096 * 7);
+	reservation_call(&t, XENMEM_decrease_reservation);
+	check(t.rc == RES_PAGES, "reservation_decrease_every_extent",
+	      "rc %ld after %lu ms", t.rc, (unsigned long)t.ms);
+	check(t.irq_at_hvc, "reservation_decrease_is_split",
+	      "timer taken %lu us late", (unsigned long)t.late_us);
+	before = last_exc.count;
+	(void)*probe;
+	check(last_exc.count == before + 1, "reservation_page_given_back",
+	      "%lu aborts", (unsigned long)(last_exc.count - before));
+	reservation_call(&t, XENMEM_populate_physmap);
+	check(t.rc == RES_PAGES, "reservation_populate_every_extent",
+	      "rc %ld after %lu ms", t.rc, (unsigned long)t.ms);
+	check(t.irq_at_hvc, "reservation_populate_is_split",
+	      "timer taken %lu us late", (unsigned long)t.late_us);
+	before = last_exc.count;
+	*probe = 0x5ab1e;
+	check(last_exc.count == before && *probe == 0x5ab1e,
+	      "reservation_page_back", "%lu aborts",
+	      (unsigned long)(last_exc.count - before));
+}
+
 /* ---- 1 MiB console write ------------------------------------------------- */
 
 static char flood[FLOOD_BYTES];
 
-void guest_main(const void *dtb)
+static void console_flood(void)
 {
 	struct timed t;
 
-	gputs("attack: holding the hypervisor and flooding its console\n");
-	if (gic_init() == 0) {
-		irq_set_handler(on_irq);
-		gic_enable_ppi(VTIMER_PPI);
-	}
-	console_controls();
-	grant_copy_flood(dtb);
-	mmio_flood();
 	for (unsigned int i = 0; i < FLOOD_BYTES; i++) {
 		flood[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
 	}
@@ -255,6 +309,44 @@ void guest_main(const void *dtb)
 	if (on_sable()) {
 		check(t.irq_at_hvc, "console_write_1mib_is_split",
 		      "timer taken %lu us late", (unsigned long)t.late_us);
+	}
+}
+
+static bool is_dom0(void)
+{
+	struct xen_feature_info fi = { .submap_idx = 0 };
+
+	return HYPERVISOR_xen_version(XENVER_get_features, &fi) == 0 &&
+	       (fi.submap & (1U << XENFEAT_dom0));
+}
+
+/*
+ * As a domU: everything. As dom0 (Sable only): the grant copy, the
+ * reservations only dom0 may make, the MMIO flood; dom0's console is the
+ * hardware domain's terminal, passed through unfiltered, so no console
+ * attack there.
+ */
+void guest_main(const void *dtb)
+{
+	bool dom0 = is_dom0();
+
+	gputs("attack: holding the hypervisor and flooding its console\n");
+	if (gic_init() == 0) {
+		irq_set_handler(on_irq);
+		gic_enable_ppi(VTIMER_PPI);
+	}
+	if (!dom0) {
+		console_controls();
+	}
+	grant_copy_flood(dtb);
+	if (dom0) {
+		reservation_flood(dtb);
+	}
+	mmio_flood();
+	if (!dom0) {
+		console_flood();
+	} else {
+		pause_ms(2000); /* a log line's worth of tokens and more */
 	}
 	/* One more bad access: its log line carries the suppressed count. */
 	(void)*(volatile uint32_t *)UNMAPPED_IPA;
