@@ -95,3 +95,29 @@ unsigned int gnttab_nr_frames(struct gnttab_domain *d);
  */
 long gnttab_hypercall(struct gnttab_domain *caller, unsigned int cmd,
 		      uint64_t arg_gva, unsigned int count);
+
+/*
+ * A batch that may stop part-way. @preempt is asked after each completed
+ * operation but the last (so every piece makes progress); when it says
+ * yes, gnttab_hypercall_preemptible() returns GNTTAB_PREEMPTED with
+ * @next_arg and @left describing the operations not yet done: the caller
+ * re-issues the same cmd with them (Xen's continuation advances the
+ * argument pointer and decrements the count).
+ */
+struct gnttab_progress {
+	bool (*preempt)(void *ctx); /* IN */
+	void *ctx; /* IN */
+	uint64_t next_arg; /* OUT: guest address of the first op left */
+	unsigned int left; /* OUT: operations left */
+};
+
+#define GNTTAB_PREEMPTED 1
+
+/*
+ * gnttab_hypercall() with preemption: the same results, or
+ * GNTTAB_PREEMPTED ("done count - left of count, continue").
+ */
+long gnttab_hypercall_preemptible(struct gnttab_domain *caller,
+				  unsigned int cmd, uint64_t arg_gva,
+				  unsigned int count,
+				  struct gnttab_progress *progress);

@@ -234,7 +234,8 @@ void gnttab_maptrack_release(struct gnttab_domain *d)
 			continue;
 		}
 		if (gnttab_env_p2m_unmap(d, ipa_init(e->host_addr), e->mfn)) {
-			pr_guest("gnttab: d%u handle %u: stage 2 entry gone\n",
+			pr_guest(d->domid,
+				 "gnttab: d%u handle %u: stage 2 entry gone\n",
 				 d->domid, h);
 		}
 		mt_release_grant(e);

@@ -296,7 +296,7 @@ union gnttab_any_op {
 
 static long run_batch(struct gnttab_domain *caller,
 		      const struct gnttab_op_desc *desc, uint64_t arg,
-		      unsigned int count)
+		      unsigned int count, struct gnttab_progress *progress)
 {
 	union gnttab_any_op buf;
 	uint8_t *raw = (uint8_t *)&buf;
@@ -306,6 +306,12 @@ static long run_batch(struct gnttab_domain *caller,
 
 	for (i = 0; i < count; i++) {
 		at = arg + (uint64_t)i * desc->size;
+		if (i && progress && progress->preempt &&
+		    progress->preempt(progress->ctx)) {
+			progress->next_arg = at;
+			progress->left = count - i;
+			return GNTTAB_PREEMPTED;
+		}
 		if (copy_from_guest(&buf, at, desc->size)) {
 			return -EFAULT;
 		}
@@ -322,8 +328,10 @@ static long run_batch(struct gnttab_domain *caller,
 	return 0;
 }
 
-long gnttab_hypercall(struct gnttab_domain *caller, unsigned int cmd,
-		      uint64_t arg_gva, unsigned int count)
+long gnttab_hypercall_preemptible(struct gnttab_domain *caller,
+				  unsigned int cmd, uint64_t arg_gva,
+				  unsigned int count,
+				  struct gnttab_progress *progress)
 {
 	unsigned int opaque = cmd & ~GNTTABOP_CMD_MASK;
 	const struct gnttab_op_desc *desc;
@@ -332,8 +340,11 @@ long gnttab_hypercall(struct gnttab_domain *caller, unsigned int cmd,
 		return -EINVAL;
 	}
 	cmd &= GNTTABOP_CMD_MASK;
-	/* Only cache_flush carries a continuation argument; Sable never
-	 * preempts a batch, so it is ignored there. */
+	/*
+	 * Only cache_flush carries a continuation argument (progress inside
+	 * one op); each of Sable's flushes is at most a page, done at once,
+	 * so it is ignored there. Batches continue through count and arg.
+	 */
 	if (opaque && cmd != GNTTABOP_cache_flush) {
 		return -EINVAL;
 	}
@@ -345,7 +356,13 @@ long gnttab_hypercall(struct gnttab_domain *caller, unsigned int cmd,
 		return desc->whole(caller, arg_gva, count);
 	}
 	if (desc->one) {
-		return run_batch(caller, desc, arg_gva, count);
+		return run_batch(caller, desc, arg_gva, count, progress);
 	}
 	return -ENOSYS;
+}
+
+long gnttab_hypercall(struct gnttab_domain *caller, unsigned int cmd,
+		      uint64_t arg_gva, unsigned int count)
+{
+	return gnttab_hypercall_preemptible(caller, cmd, arg_gva, count, NULL);
 }

@@ -286,7 +286,8 @@ static int16_t set_status(struct gnttab_table *t, grant_ref_t ref, domid_t ldom,
 			return GNTST_okay;
 		}
 	}
-	pr_guest("gnttab: d%u ref %u: entry unstable\n", t->domid, ref);
+	pr_guest(t->domid, "gnttab: d%u ref %u: entry unstable\n", t->domid,
+		 ref);
 	return GNTST_general_error;
 }
 

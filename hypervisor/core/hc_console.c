@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * console_io: write copies guest bytes to the hypervisor console (dom0
- * raw, other domains line-prefixed with "(dN) "); read returns bytes typed
- * on the hypervisor console (dom0 only).
+ * raw, other domains filtered, rate-limited and line-prefixed with
+ * "(dN) ", console.c); read returns bytes typed on the hypervisor console
+ * (dom0 only).
  */
 #include <public/xen.h>
 #include <sable/domain.h>
@@ -14,18 +15,30 @@
 #include "console.h"
 
 #define CONSOLE_CHUNK 128
-#define CONSOLE_MAX_WRITE (1U << 20)
 
-static long console_write(struct vcpu *v, uint64_t count, uint64_t gva)
+/*
+ * Write @count bytes at @gva, CONSOLE_CHUNK at a time. A long write runs
+ * in pieces (hypercall_continue() with the rest of the buffer), so its
+ * length is not limited; the guest sees one call that returns 0, or
+ * -EFAULT when a byte cannot be read (the bytes before it are written).
+ */
+static long console_write(struct vcpu *v, const uint64_t args[5])
 {
+	uint64_t count = args[1], gva = args[2];
+	struct hypercall_budget b;
 	char buf[CONSOLE_CHUNK];
 
-	if (count > CONSOLE_MAX_WRITE) {
-		return -EINVAL;
-	}
+	hypercall_budget_start(&b);
 	for (uint64_t done = 0; done < count;) {
 		size_t n = (size_t)MIN(count - done, (uint64_t)sizeof(buf));
 
+		if (done && hypercall_preempt_check(&b)) {
+			const uint64_t rest[5] = { args[0], count - done,
+						   gva + done, args[3],
+						   args[4] };
+
+			return hypercall_continue(v, rest);
+		}
 		if (copy_from_guest(buf, gva + done, n)) {
 			return -EFAULT;
 		}
@@ -54,7 +67,7 @@ long do_console_io(struct vcpu *v, const uint64_t args[5])
 {
 	switch (args[0]) {
 	case CONSOLEIO_write:
-		return console_write(v, args[1], args[2]);
+		return console_write(v, args);
 	case CONSOLEIO_read:
 		return console_read(v, args[1], args[2]);
 	default:

@@ -82,14 +82,20 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 	}
 }
 
-/* Apply @op to each gfn of a reservation; returns extents done. */
-static long reservation(struct vcpu *v, uint64_t gva, bool populate)
+/*
+ * Apply @op to each gfn of a reservation; returns extents done. Runs in
+ * pieces: the extent to start from rides in cmd's bits above
+ * MEMOP_EXTENT_SHIFT (Xen's encoding); the result counts the extents of
+ * every piece.
+ */
+static long reservation(struct vcpu *v, const uint64_t args[5], bool populate)
 {
 	struct xen_memory_reservation r;
 	struct domain *d = v->dom;
-	uint64_t done;
+	struct hypercall_budget b;
+	uint64_t first = args[0] >> MEMOP_EXTENT_SHIFT, done;
 
-	if (copy_from_guest(&r, gva, sizeof(r))) {
+	if (copy_from_guest(&r, args[1], sizeof(r))) {
 		return -EFAULT;
 	}
 	if (r.domid != DOMID_SELF && r.domid != d->id) {
@@ -98,10 +104,20 @@ static long reservation(struct vcpu *v, uint64_t gva, bool populate)
 	if (r.extent_order != 0 || r.nr_extents > MAX_EXTENTS_PER_CALL) {
 		return -EINVAL;
 	}
-	for (done = 0; done < r.nr_extents; done++) {
+	hypercall_budget_start(&b);
+	for (done = first; done < r.nr_extents; done++) {
 		uint64_t gfn;
 		int rc;
 
+		if (done > first && hypercall_preempt_check(&b)) {
+			const uint64_t rest[5] = {
+				(args[0] & XENMEM_CMD_MASK) |
+					(done << MEMOP_EXTENT_SHIFT),
+				args[1], args[2], args[3], args[4]
+			};
+
+			return hypercall_continue(v, rest);
+		}
 		if (copy_from_guest(&gfn, r.extent_start + done * 8, 8)) {
 			break;
 		}
@@ -183,10 +199,10 @@ long do_memory_op(struct vcpu *v, const uint64_t args[5])
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, args[1]);
 	case XENMEM_decrease_reservation:
-		return reservation(v, args[1], false);
+		return reservation(v, args, false);
 	case XENMEM_populate_physmap:
 	case XENMEM_increase_reservation:
-		return reservation(v, args[1], true);
+		return reservation(v, args, true);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, args[1]);
 	case XENMEM_add_to_physmap_batch:

@@ -138,11 +138,26 @@ long do_event_channel_op(struct vcpu *v, const uint64_t args[5])
 				args[1]);
 }
 
+/* A batch runs in pieces: see hypercall_continue(). */
 long do_grant_table_op(struct vcpu *v, const uint64_t args[5])
 {
+	struct hypercall_budget b;
+	struct gnttab_progress p = { .preempt = hypercall_preempt_cb,
+				     .ctx = &b };
+	long rc;
+
 	if (args[2] > 0xffffffffUL) {
 		return -EINVAL;
 	}
-	return gnttab_hypercall(&v->dom->gnttab, (unsigned int)args[0], args[1],
-				(unsigned int)args[2]);
+	hypercall_budget_start(&b);
+	rc = gnttab_hypercall_preemptible(&v->dom->gnttab,
+					  (unsigned int)args[0], args[1],
+					  (unsigned int)args[2], &p);
+	if (rc == GNTTAB_PREEMPTED) {
+		const uint64_t rest[5] = { args[0], p.next_arg, p.left, args[3],
+					   args[4] };
+
+		return hypercall_continue(v, rest);
+	}
+	return rc;
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypercall table. Indexed only after a range check; a hole is
- * -ENOSYS, as Xen answers unknown hypercalls.
+ * -ENOSYS, as Xen answers unknown hypercalls. Also the pieces of a long
+ * hypercall: its budget and its continuation.
  */
 #include <public/sable_ctl.h>
 #include <public/xen.h>
+#include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
 #include <sable/hypercall.h>
+#include <sable/percpu.h>
 
 static const hypercall_fn hypercall_table[NR_HYPERCALLS] = {
 	[__HYPERVISOR_xen_version] = do_xen_version,
@@ -30,4 +33,31 @@ long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])
 		return -ENOSYS;
 	}
 	return hypercall_table[nr](v, args);
+}
+
+/* ---- continuations ------------------------------------------------------ */
+
+void hypercall_budget_start(struct hypercall_budget *b)
+{
+	uint64_t ticks = arch_counter_freq() / 1000000U * HYPERCALL_SLICE_US;
+
+	b->deadline = arch_counter() + ticks;
+}
+
+bool hypercall_preempt_check(const struct hypercall_budget *b)
+{
+	return arch_irq_pending() || this_cpu()->resched ||
+	       arch_counter() >= b->deadline;
+}
+
+bool hypercall_preempt_cb(void *budget)
+{
+	return hypercall_preempt_check(budget);
+}
+
+long hypercall_continue(struct vcpu *v, const uint64_t args[5])
+{
+	arch_hypercall_continue(v, args);
+	/* The caller stores the result in x0: keep it the new first argument. */
+	return (long)args[0];
 }

@@ -29,7 +29,8 @@ void mmio_guest_abort(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	int rc;
 
 	if (!(esr & ISS_ISV)) {
-		pr_guest("d%u v%u: MMIO access at IPA 0x%lx without syndrome\n",
+		pr_guest(v->dom->id,
+			 "d%u v%u: MMIO access at IPA 0x%lx without syndrome\n",
 			 v->dom->id, v->id, (unsigned long)ipa);
 		inject_dabt(regs, far);
 		return;
@@ -44,7 +45,8 @@ void mmio_guest_abort(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	}
 	rc = mmio_dispatch(v, &acc);
 	if (rc != MMIO_HANDLED) {
-		pr_guest("d%u v%u: unhandled MMIO %s at IPA 0x%lx\n",
+		pr_guest(v->dom->id,
+			 "d%u v%u: unhandled MMIO %s at IPA 0x%lx\n",
 			 v->dom->id, v->id, acc.is_write ? "write" : "read",
 			 (unsigned long)ipa);
 		inject_dabt(regs, far);

@@ -43,7 +43,8 @@ void sysreg_guest_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 		regs->elr += 4;
 		return;
 	}
-	pr_guest("d%u v%u: trapped system register access (ISS 0x%lx)\n",
+	pr_guest(v->dom->id,
+		 "d%u v%u: trapped system register access (ISS 0x%lx)\n",
 		 v->dom->id, v->id, (unsigned long)iss);
 	inject_undef(regs);
 }

@@ -116,7 +116,8 @@ void trap_guest_sync(struct cpu_regs *regs)
 		inject_iabt(regs, read_sysreg(far_el2));
 		break;
 	default:
-		pr_guest("d%u v%u: unhandled trap EC 0x%x at 0x%lx\n",
+		pr_guest(v->dom->id,
+			 "d%u v%u: unhandled trap EC 0x%x at 0x%lx\n",
 			 v->dom->id, v->id, esr_ec(esr),
 			 (unsigned long)regs->elr);
 		inject_undef(regs);
@@ -130,7 +131,8 @@ void trap_guest_serror(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
 
-	pr_guest("d%u v%u: SError from the guest at 0x%lx: crashing it\n",
+	pr_guest(v->dom->id,
+		 "d%u v%u: SError from the guest at 0x%lx: crashing it\n",
 		 v->dom->id, v->id, (unsigned long)regs->elr);
 	domain_shutdown(v->dom, SHUTDOWN_crash);
 	sched_pause_current();

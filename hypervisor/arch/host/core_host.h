@@ -84,3 +84,6 @@ void host_gic_set_nr_spis(unsigned int nr);
 
 /* TLB flushes requested through arch_p2m_flush_ipa(). */
 uint64_t host_p2m_flushes(void);
+
+/* arch_irq_pending() answers this (tests set it to force preemption). */
+extern bool host_irq_pending;

@@ -10,6 +10,7 @@
 
 #include <sable/arch.h>
 #include <sable/domain.h>
+#include <sable/hypercall.h>
 #include <sable/percpu.h>
 #include <sable/vdev_env.h>
 
@@ -133,6 +134,27 @@ bool sched_arch_has_work(struct vcpu *v)
 }
 
 /* sched_run() found nothing to run: EL2 would sleep in WFI. */
+/*
+ * The guest would issue the same HVC again with @args in x0..x4: the
+ * harness does so (tests/unit/core). No physical interrupt ever waits on
+ * the host unless a test says so.
+ */
+void arch_hypercall_continue(struct vcpu *v, const uint64_t args[5])
+{
+	for (unsigned int i = 0; i < 5; i++) {
+		v->arch.cont_args[i] = args[i];
+	}
+	v->arch.continued = true;
+	v->arch.continuations++;
+}
+
+bool host_irq_pending;
+
+bool arch_irq_pending(void)
+{
+	return host_irq_pending;
+}
+
 void arch_idle(void)
 {
 	this_cpu()->arch.idles++;

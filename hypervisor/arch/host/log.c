@@ -5,10 +5,9 @@
 
 #include <sable/log.h>
 
-void log_printf(enum log_level level, const char *fmt, ...)
+static void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
 	static int verbose = -1;
-	va_list ap;
 
 	if (verbose < 0) {
 		verbose = getenv("SABLE_LOG") != NULL;
@@ -16,7 +15,25 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	if (!verbose && level != LOG_ERR) {
 		return;
 	}
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+}
+
+void log_printf(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(level, fmt, ap);
+	va_end(ap);
+}
+
+/* No rate limit here: the unit tests of ratelimit.c cover it. */
+void log_guest(unsigned int domid, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)domid;
+	va_start(ap, fmt);
+	log_vprintf(LOG_GUEST, fmt, ap);
 	va_end(ap);
 }

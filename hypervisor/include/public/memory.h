@@ -15,6 +15,8 @@
 #define XENMEM_add_to_physmap_batch 23
 #define XENMEM_acquire_resource 28
 #define XENMEM_CMD_MASK 0x3f
+/* Reservations continue from the extent in cmd's bits above this. */
+#define MEMOP_EXTENT_SHIFT 6
 
 #define XENMAPSPACE_shared_info 0
 #define XENMAPSPACE_grant_table 1

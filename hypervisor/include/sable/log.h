@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hypervisor log. Lines printed with LOG_ERR start with "(XEN) ERROR" style
- * tags that the system tests treat as failures; guest misbehaviour is logged
- * at LOG_GUEST (rate limited by the caller) and never as an error.
+ * Hypervisor log. Lines printed with LOG_ERR start with "sable: ERROR: ",
+ * which the system tests treat as failures. Anything a guest can cause
+ * (bad MMIO, trapped registers, bad grant use...) is logged with
+ * pr_guest(domid, ...) and never as an error: those lines go through the
+ * domain's token bucket (docs/bounded-time.md), and the lines it refused
+ * are counted in one "dN: N messages suppressed" line printed before the
+ * next one let through.
  */
 #pragma once
 
@@ -18,9 +22,12 @@ enum log_level {
 
 void log_printf(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A line caused by domain @domid, at LOG_GUEST, rate-limited per domain. */
+void log_guest(unsigned int domid, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #define pr_err(...) log_printf(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
 #define pr_info(...) log_printf(LOG_INFO, __VA_ARGS__)
-#define pr_guest(...) log_printf(LOG_GUEST, __VA_ARGS__)
+#define pr_guest(domid, ...) log_guest(domid, __VA_ARGS__)
 #define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)

@@ -79,11 +79,25 @@ struct hx_call_ctx {
 	long rc;
 };
 
+/* One call as the guest sees it: continuations issue it again. */
 static void call_fn(void *arg)
 {
 	struct hx_call_ctx *c = arg;
+	uint64_t args[5];
 
-	c->rc = hypercall_dispatch(c->v, c->nr, c->args);
+	for (unsigned int i = 0; i < 5; i++) {
+		args[i] = c->args[i];
+	}
+	for (;;) {
+		c->v->arch.continued = false;
+		c->rc = hypercall_dispatch(c->v, c->nr, args);
+		if (!c->v->arch.continued) {
+			return;
+		}
+		for (unsigned int i = 0; i < 5; i++) {
+			args[i] = c->v->arch.cont_args[i];
+		}
+	}
 }
 
 enum host_stop_kind hx_call_stop(struct vcpu *v, uint64_t nr,

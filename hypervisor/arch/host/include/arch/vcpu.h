@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arch_vcpu {
@@ -14,4 +15,8 @@ struct arch_vcpu {
 	unsigned int inits; /* arch_vcpu_init() calls */
 	unsigned int runs; /* arch_vcpu_run() calls */
 	unsigned int saves; /* sched_arch_save_current() calls */
+	/* A continuation: the same hypercall again with these arguments. */
+	bool continued;
+	uint64_t cont_args[5];
+	unsigned int continuations;
 };
