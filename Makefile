@@ -3,8 +3,8 @@
 #   make run     set up the host, build, boot Sable + dom0 + a demo domU in QEMU
 #   make test    set up the host, build, run every unit and system test
 #
-# Other targets: build, unit, system, coverage, fuzz, fuzz-smoke, bench, lint,
-# format, clean. Modules add themselves through small make fragments (see
+# Other targets: build, unit, system, hostile, coverage, fuzz, fuzz-smoke,
+# bench, lint, format, clean. Modules add themselves through small make fragments (see
 # docs/architecture.md, "Build").
 
 SHELL := /bin/bash
@@ -59,7 +59,7 @@ COVERAGE_TESTS += $(filter p2m bootdom,$(UNIT_TESTS))
 COVERAGE_TESTS := $(sort $(COVERAGE_TESTS))
 
 .PHONY: setup build unit system test run bench lint format format-check \
-	coverage fuzz fuzz-smoke clean
+	coverage fuzz fuzz-smoke clean hostile
 
 setup:
 	@bash tests/setup/host-setup.sh
@@ -127,6 +127,18 @@ system: build
 test: setup
 	@$(MAKE) --no-print-directory build unit-build
 	@$(PYTHON) tests/run_tests.py $(UNIT_BINS)
+
+# The hostile suite (docs/security.md): the core and frame-table host tests
+# and every attacker guest under QEMU.
+HOSTILE_TESTS := $(wildcard tests/system/test_attack_*.py \
+	tests/system/test_cpustate.py) \
+	tests/system/test_boot.py::test_hostile_guest_gets_errors_and_sable_survives \
+	tests/system/test_bootdomains.py::test_hostile_guest_as_a_boot_time_domu
+
+hostile: setup
+	@$(MAKE) --no-print-directory build $(B)/unit/core $(B)/unit/page
+	@set -o pipefail; $(B)/unit/core | tail -1 && $(B)/unit/page | tail -1
+	@$(PYTHON) -m pytest -q $(HOSTILE_TESTS)
 
 run: setup
 	@$(MAKE) --no-print-directory build
