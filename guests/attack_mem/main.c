@@ -7,7 +7,8 @@
  *   attack.role=attacker attack.peer=<victim's domid> attack.self=<own>
  *   attack.role=bystander
  *
- * The victim grants the attacker one page read-only and offers it an
+ * The victim grants the attacker one page (read-write, so that the
+ * attacker's mapping is as strong as a mapping gets) and offers it an
  * event channel. The attacker maps the grant, then tries to keep the page
  * beyond the grant: re-granting it to itself, copying from it as its own
  * frame, placing its FIFO control block or its vcpu_info on it. It tells
@@ -85,8 +86,7 @@ static int16_t map_ref(xen_domid_t dom, grant_ref_t ref, uint64_t addr,
 		       grant_handle_t *h)
 {
 	struct gnttab_map_grant_ref op = { .host_addr = addr,
-					   .flags = GNTMAP_host_map |
-						    GNTMAP_readonly,
+					   .flags = GNTMAP_host_map,
 					   .ref = ref,
 					   .dom = dom };
 	long rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
@@ -125,7 +125,7 @@ static void victim(xen_domid_t attacker)
 	gt[GREF].domid = attacker;
 	gt[GREF].frame = (uint32_t)gfn_of(page);
 	guest_wmb();
-	gt[GREF].flags = GTF_permit_access | GTF_readonly;
+	gt[GREF].flags = GTF_permit_access;
 	guest_mb();
 	rc = evtchn_alloc_unbound(attacker, &port);
 	check(rc == 0, "victim_offer_port", "rc %ld", rc);
