@@ -48,8 +48,8 @@ void cpufeat_probe(void)
 	/* ISAR1 APA [7:4], API [11:8], GPA [27:24], GPI [31:28]; ISAR2 APA3
 	 * [15:12], GPA3 [11:8] (Arm ARM D19.2.62, D19.2.63). */
 	c->pauth = field(isar1, 4) || field(isar1, 8) || field(isar2, 12);
-	c->pauth_generic = field(isar1, 24) || field(isar1, 28) ||
-			   field(isar2, 8);
+	c->pauth_generic =
+		field(isar1, 24) || field(isar1, 28) || field(isar2, 8);
 	c->ras = field(pfr0, 28) != 0;
 	c->sve = field(pfr0, 32) != 0;
 	c->mpam = field(pfr0, 40) != 0;
@@ -122,17 +122,17 @@ void cpufeat_cpu_init(void)
 }
 
 /* The real ID register op0=3, op1=0, CRn=0, CRm=crm, op2 (crm 1..7). */
-#define ID_CASE(crm, op2)   \
-	case (crm) * 8 + (op2): \
+#define ID_CASE(crm, op2)     \
+	case (crm)*8 + (op2): \
 		return read_sysreg(S3_0_C0_C##crm##_##op2)
-#define ID_ROW(crm)                                                 \
-	ID_CASE(crm, 0);                                            \
-	ID_CASE(crm, 1);                                            \
-	ID_CASE(crm, 2);                                            \
-	ID_CASE(crm, 3);                                            \
-	ID_CASE(crm, 4);                                            \
-	ID_CASE(crm, 5);                                            \
-	ID_CASE(crm, 6);                                            \
+#define ID_ROW(crm)      \
+	ID_CASE(crm, 0); \
+	ID_CASE(crm, 1); \
+	ID_CASE(crm, 2); \
+	ID_CASE(crm, 3); \
+	ID_CASE(crm, 4); \
+	ID_CASE(crm, 5); \
+	ID_CASE(crm, 6); \
 	ID_CASE(crm, 7)
 
 static uint64_t real_id_reg(unsigned int crm, unsigned int op2)
@@ -166,10 +166,22 @@ static const struct id_view id_views[] = {
 	{ 1, 1, ~0UL }, /* ID_PFR1 */
 	/* ID_DFR0: not CopTrc, MMapTrc, PerfMon, TraceFilt. */
 	{ 1, 2, ~(FMASK(12) | FMASK(16) | FMASK(24) | FMASK(28)) },
-	{ 1, 4, ~0UL }, { 1, 5, ~0UL }, { 1, 6, ~0UL }, { 1, 7, ~0UL },
-	{ 2, 0, ~0UL }, { 2, 1, ~0UL }, { 2, 2, ~0UL }, { 2, 3, ~0UL },
-	{ 2, 4, ~0UL }, { 2, 5, ~0UL }, { 2, 6, ~0UL }, { 2, 7, ~0UL },
-	{ 3, 0, ~0UL }, { 3, 1, ~0UL }, { 3, 2, ~0UL }, { 3, 4, ~0UL },
+	{ 1, 4, ~0UL },
+	{ 1, 5, ~0UL },
+	{ 1, 6, ~0UL },
+	{ 1, 7, ~0UL },
+	{ 2, 0, ~0UL },
+	{ 2, 1, ~0UL },
+	{ 2, 2, ~0UL },
+	{ 2, 3, ~0UL },
+	{ 2, 4, ~0UL },
+	{ 2, 5, ~0UL },
+	{ 2, 6, ~0UL },
+	{ 2, 7, ~0UL },
+	{ 3, 0, ~0UL },
+	{ 3, 1, ~0UL },
+	{ 3, 2, ~0UL },
+	{ 3, 4, ~0UL },
 	{ 3, 6, ~0UL },
 	/* ID_AA64PFR0: EL0-3, FP, AdvSIMD, GIC, RAS, DIT, CSV2, CSV3 (not
 	 * SVE, SEL2, MPAM, AMU, RME). */
@@ -180,8 +192,7 @@ static const struct id_view id_views[] = {
 	{ 4, 1, FMASK(0) | FMASK(4) | FMASK(12) },
 	/* ID_AA64DFR0: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock (not PMU,
 	 * SPE, trace, TRBE, BRBE). */
-	{ 5, 0,
-	  FMASK(0) | FMASK(12) | FMASK(20) | FMASK(28) | FMASK(36) },
+	{ 5, 0, FMASK(0) | FMASK(12) | FMASK(20) | FMASK(28) | FMASK(36) },
 	{ 6, 0, ~0UL }, /* ID_AA64ISAR0: instructions only */
 	/* ID_AA64ISAR1: all but LS64 (needs HCRX_EL2 enables). */
 	{ 6, 1, ~FMASK(60) },

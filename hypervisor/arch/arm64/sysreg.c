@@ -52,8 +52,8 @@ void sysreg_guest_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	if (ISS_OP0(iss) == 3 && ISS_OP1(iss) == 0 && ISS_CRN(iss) == 0 &&
 	    ISS_CRM(iss) >= 1 && ISS_CRM(iss) <= 7 && is_read) {
 		if (rt != 31) {
-			regs->x[rt] =
-				cpufeat_guest_id_reg(ISS_CRM(iss), ISS_OP2(iss));
+			regs->x[rt] = cpufeat_guest_id_reg(ISS_CRM(iss),
+							   ISS_OP2(iss));
 		}
 		regs->elr += 4;
 		return;

@@ -35,32 +35,32 @@
 #define PSR_MODE_EL0 0UL
 
 /* Write hardware breakpoint/watchpoint register n (encodings are fixed). */
-#define DBG_CASE(reg, n, val)                   \
-	case n:                                 \
+#define DBG_CASE(reg, n, val)                    \
+	case n:                                  \
 		write_sysreg(reg##n##_el1, val); \
 		break
-#define DBG_WRITE(reg, n, val)                                             \
-	do {                                                               \
-		switch (n) {                                               \
-			DBG_CASE(reg, 0, val);                             \
-			DBG_CASE(reg, 1, val);                             \
-			DBG_CASE(reg, 2, val);                             \
-			DBG_CASE(reg, 3, val);                             \
-			DBG_CASE(reg, 4, val);                             \
-			DBG_CASE(reg, 5, val);                             \
-			DBG_CASE(reg, 6, val);                             \
-			DBG_CASE(reg, 7, val);                             \
-			DBG_CASE(reg, 8, val);                             \
-			DBG_CASE(reg, 9, val);                             \
-			DBG_CASE(reg, 10, val);                            \
-			DBG_CASE(reg, 11, val);                            \
-			DBG_CASE(reg, 12, val);                            \
-			DBG_CASE(reg, 13, val);                            \
-			DBG_CASE(reg, 14, val);                            \
-			DBG_CASE(reg, 15, val);                            \
-		default:                                                   \
-			break;                                             \
-		}                                                          \
+#define DBG_WRITE(reg, n, val)                  \
+	do {                                    \
+		switch (n) {                    \
+			DBG_CASE(reg, 0, val);  \
+			DBG_CASE(reg, 1, val);  \
+			DBG_CASE(reg, 2, val);  \
+			DBG_CASE(reg, 3, val);  \
+			DBG_CASE(reg, 4, val);  \
+			DBG_CASE(reg, 5, val);  \
+			DBG_CASE(reg, 6, val);  \
+			DBG_CASE(reg, 7, val);  \
+			DBG_CASE(reg, 8, val);  \
+			DBG_CASE(reg, 9, val);  \
+			DBG_CASE(reg, 10, val); \
+			DBG_CASE(reg, 11, val); \
+			DBG_CASE(reg, 12, val); \
+			DBG_CASE(reg, 13, val); \
+			DBG_CASE(reg, 14, val); \
+			DBG_CASE(reg, 15, val); \
+		default:                        \
+			break;                  \
+		}                               \
 	} while (0)
 
 static void hw_bp(unsigned int n, uint64_t bvr, uint64_t bcr)
