@@ -184,12 +184,18 @@ static enum dbg_result el1_reg(struct vdebug *d, unsigned int crn,
 		return DBG_CHANGED;
 	}
 	if (crn == 1 && crm == 0 && op2 == 4) { /* OSLAR_EL1 (write-only) */
+		if (rd) {
+			return DBG_UNDEF;
+		}
 		d->oslk = *val & 1;
-		return rd ? DBG_UNDEF : DBG_CHANGED;
+		return DBG_CHANGED;
 	}
 	if (crn == 1 && crm == 1 && op2 == 4) { /* OSLSR_EL1 (read-only) */
+		if (!rd) {
+			return DBG_UNDEF;
+		}
 		*val = OSLSR_OSLM_V8 | ((uint64_t)d->oslk << 1);
-		return rd ? DBG_DONE : DBG_UNDEF;
+		return DBG_DONE;
 	}
 	if (crn == 1 && crm == 3 && op2 == 4) { /* OSDLR_EL1 */
 		if (rd) {
@@ -210,8 +216,11 @@ static enum dbg_result el1_reg(struct vdebug *d, unsigned int crn,
 		return DBG_DONE;
 	}
 	if (crn == 7 && crm == 14 && op2 == 6) { /* DBGAUTHSTATUS_EL1 */
+		if (!rd) {
+			return DBG_UNDEF;
+		}
 		*val = read_sysreg(dbgauthstatus_el1);
-		return rd ? DBG_DONE : DBG_UNDEF;
+		return DBG_DONE;
 	}
 	/*
 	 * MDCCINT_EL1, OSDTRRX/TX_EL1, OSECCR_EL1 (external debug), MDRAR_EL1
