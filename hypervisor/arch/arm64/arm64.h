@@ -57,6 +57,8 @@ void inject_dabt(struct cpu_regs *regs, uint64_t far);
 /* entry.S */
 extern char el2_vectors[];
 __attribute__((noreturn)) void arch_enter_frame(struct cpu_regs *frame);
+/* Run the scheduler on this pCPU's stack from @frame down. */
+__attribute__((noreturn)) void arch_sched_restart(struct cpu_regs *frame);
 
 /* vgic_arm64.c */
 struct domain;

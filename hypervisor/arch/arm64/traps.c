@@ -129,6 +129,7 @@ void trap_guest_sync(struct cpu_regs *regs)
 	case ESR_EC_DABT_LOW:
 		if (is_external_abort(esr)) {
 			guest_hw_error(v, "external abort");
+			break;
 		}
 		mmio_guest_abort(v, regs, esr);
 		break;
@@ -138,6 +139,7 @@ void trap_guest_sync(struct cpu_regs *regs)
 	case ESR_EC_IABT_LOW:
 		if (is_external_abort(esr)) {
 			guest_hw_error(v, "external abort");
+			break;
 		}
 		inject_iabt(regs, read_sysreg(far_el2));
 		break;

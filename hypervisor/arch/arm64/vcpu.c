@@ -298,8 +298,6 @@ static void load_vcpu(struct vcpu *v)
 	c->loaded = v;
 }
 
-void arch_sched_restart(struct cpu_regs *frame) __attribute__((noreturn));
-
 /*
  * A vCPU of a domain that crashed (an SError charged to it while another
  * of its vCPUs waited) is not entered again: it stops, and this pCPU picks
