@@ -46,3 +46,27 @@ def test_writer_state_never_reaches_reader_on_one_pcpu(cpu):
         assert re.search(r"\(d1\) cpustate: role writer, 40 rounds, "
                          r"pauth 1", out), "PAuth not offered on max"
     assert status == 0, status
+
+
+def test_dom0_vcpu_offline_then_online_runs_again():
+    """PSCI CPU_OFF then CPU_ON of a dom0 vCPU with nothing else run on its
+    pCPU in between: the new start must not find its previous state in the
+    registers (vcpu_arch_unload)."""
+    import test_dom0
+    test_dom0.need()
+    m = test_dom0.dom0("cpustate-dom0-hotplug", net=False)
+    with m:
+        xenref.wait_ready(m, timeout=test_dom0.BOOT_TIMEOUT)
+        xenref.wait_prompt(m)
+        cpu1 = "/sys/devices/system/cpu/cpu1/online"
+        for _ in range(2):
+            rc, out = xenref.shell(m, f"echo 0 > {cpu1}; "
+                                   "cat /sys/devices/system/cpu/online")
+            assert rc == 0 and out.strip().endswith("0"), out
+            rc, out = xenref.shell(m, f"echo 1 > {cpu1}; "
+                                   "cat /sys/devices/system/cpu/online")
+            assert rc == 0 and out.strip().endswith("0-1"), out
+        errors = m.errors()
+        out = m.output()
+    assert errors == []
+    test_dom0.no_kernel_trouble(out)

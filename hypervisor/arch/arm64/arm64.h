@@ -70,6 +70,9 @@ void vgic_arch_maintenance(void);
 bool vgic_arch_sysreg(struct vcpu *v, uint64_t iss, uint64_t val);
 bool vgic_arch_forward(uint32_t intid);
 
+/* vcpu.c */
+void vcpu_arch_unload(struct vcpu *v);
+
 /* setup.c */
 struct cpu_regs *arch_stack_frame(void);
 void secondary_entry(void);

@@ -49,6 +49,8 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 	a->hcr = GUEST_HCR | cpu_caps.guest_hcr;
 	memset(a->pauth, 0, sizeof(a->pauth));
 	a->vdisr = 0;
+	a->ich_vmcr = 0;
+	a->ich_ap1r0 = 0;
 	vdebug_vcpu_init(v);
 }
 
@@ -313,6 +315,31 @@ static void drop_dead_vcpu(struct pcpu *c, struct vcpu *v)
 	spin_unlock(&c->rq_lock);
 	c->current = NULL;
 	arch_sched_restart(arch_stack_frame());
+}
+
+/*
+ * The current vCPU goes offline (PSCI CPU_OFF): save it and let go of the
+ * registers, so that a CPU_ON from another pCPU initialises a vCPU that no
+ * pCPU holds, and its next run loads the new state.
+ */
+void vcpu_arch_unload(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+
+	if (c->loaded != v) {
+		return;
+	}
+	if (serror_sync()) {
+		serror_charge(v, "SError");
+	}
+	save_el1(&v->arch.sys);
+	save_fp(&v->arch.fp);
+	save_pauth(v->arch.pauth);
+	if (cpu_caps.ras) {
+		v->arch.vdisr = read_sysreg(VDISR_EL2);
+	}
+	vgic_arch_save(v);
+	c->loaded = NULL;
 }
 
 void arch_vcpu_run(struct vcpu *v)
