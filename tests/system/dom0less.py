@@ -30,7 +30,7 @@ import re
 import shutil
 import subprocess
 
-from qemu import BUILD, Machine, build
+from qemu import BUILD, DEFAULT_CPU, Machine, build
 
 MiB = 1 << 20
 # Module images: clear of the hypervisor image at the start of RAM and of
@@ -98,21 +98,22 @@ def chosen_dts(domains, addrs, cmdline=None):
     return "\n".join(out)
 
 
-def machine_argv(smp, mem):
+def machine_argv(smp, mem, cpu=None):
     """QEMU options shared by the dump and the boot (see qemu.Machine)."""
     return ["qemu-system-aarch64", "-machine",
-            "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
+            "virt,virtualization=on,gic-version=3",
+            "-cpu", cpu or DEFAULT_CPU,
             "-smp", str(smp), "-m", str(mem), "-nographic", "-nic", "none"]
 
 
-def compile_dtb(name, extra_dts, smp=2, mem=1024):
+def compile_dtb(name, extra_dts, smp=2, mem=1024, cpu=None):
     """Write build/dom0less/<name>.dtb: QEMU virt's own tree for these
     machine options plus @extra_dts (dts source merged by dtc); return its
     path."""
     out_dir = os.path.join(BUILD, "dom0less")
     os.makedirs(out_dir, exist_ok=True)
     base = os.path.join(out_dir, name)
-    argv = machine_argv(smp, mem)
+    argv = machine_argv(smp, mem, cpu)
     argv[2] += f",dumpdtb={base}.qemu.dtb"
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE, timeout=60)
@@ -140,23 +141,26 @@ def loader_args(path, addr):
     return ["-device", f"loader,file={path},addr=0x{addr:x},force-raw=on"]
 
 
-def make_dtb(name, domains, smp=2, mem=1024, cmdline=None):
+def make_dtb(name, domains, smp=2, mem=1024, cmdline=None,
+             cpu=None):
     """Write build/dom0less/<name>.dtb (QEMU virt's tree plus the domain
     nodes); return (dtb path, module addresses)."""
     addrs = module_addrs(domains)
     return compile_dtb(name, chosen_dts(domains, addrs, cmdline), smp,
-                       mem), addrs
+                       mem, cpu), addrs
 
 
-def boot(name, hypervisor, cmdline, domains, smp=2, mem=1024):
+def boot(name, hypervisor, cmdline, domains, smp=2, mem=1024,
+         cpu=None):
     """Boot a hypervisor image (Xen or Sable) with the domains as
-    boot-time domains; return the started Machine."""
-    dtb, addrs = make_dtb(name, domains, smp, mem, cmdline)
+    boot-time domains on QEMU's @cpu model; return the started
+    Machine."""
+    dtb, addrs = make_dtb(name, domains, smp, mem, cmdline, cpu)
     extra = []
     for d, addr in zip(domains, addrs):
         extra += loader_args(d.kernel, addr)
     m = Machine(name, hypervisor, smp=smp, mem=mem, append=cmdline,
-                dtb=dtb, extra=extra)
+                dtb=dtb, extra=extra, cpu=cpu)
     return m.start()
 
 

@@ -18,6 +18,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "build")
 CACHE = os.environ.get("SABLE_CACHE", os.path.expanduser("~/.cache/sable"))
 LOGDIR = os.path.join(BUILD, "logs")
+# QEMU's CPU model unless a test names one; SABLE_CPU=max runs a suite on
+# the model with every feature QEMU has (PAuth, SVE, SME, MTE, RAS...).
+DEFAULT_CPU = os.environ.get("SABLE_CPU", "cortex-a57")
 
 # Any of these in a console log fails the test that produced it.
 ERROR_RE = re.compile(
@@ -50,8 +53,9 @@ class Module:
 class Machine:
     def __init__(self, name, kernel, smp=2, mem=2048, append=None,
                  modules=(), extra=(), dtb=None, semihosting=True,
-                 no_reboot=True):
+                 no_reboot=True, cpu=None):
         self.name = name
+        self.cpu = cpu or DEFAULT_CPU
         self.kernel = kernel
         self.smp = smp
         self.mem = mem
@@ -68,7 +72,7 @@ class Machine:
     def argv(self):
         a = ["qemu-system-aarch64",
              "-machine", "virt,virtualization=on,gic-version=3",
-             "-cpu", "cortex-a57", "-smp", str(self.smp), "-m", str(self.mem),
+             "-cpu", self.cpu, "-smp", str(self.smp), "-m", str(self.mem),
              "-nographic", "-nic", "none", "-kernel", self.kernel]
         if self.no_reboot:
             a.append("-no-reboot")

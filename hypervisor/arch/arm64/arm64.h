@@ -57,6 +57,8 @@ void inject_dabt(struct cpu_regs *regs, uint64_t far);
 /* entry.S */
 extern char el2_vectors[];
 __attribute__((noreturn)) void arch_enter_frame(struct cpu_regs *frame);
+/* Run the scheduler on this pCPU's stack from @frame down. */
+__attribute__((noreturn)) void arch_sched_restart(struct cpu_regs *frame);
 
 /* vgic_arm64.c */
 struct domain;
@@ -67,6 +69,9 @@ void vgic_arch_restore(struct vcpu *v);
 void vgic_arch_maintenance(void);
 bool vgic_arch_sysreg(struct vcpu *v, uint64_t iss, uint64_t val);
 bool vgic_arch_forward(uint32_t intid);
+
+/* vcpu.c */
+void vcpu_arch_unload(struct vcpu *v);
 
 /* setup.c */
 struct cpu_regs *arch_stack_frame(void);

@@ -57,7 +57,27 @@ el2_vectors:
 	bad_vector 4		/* current EL, SP_ELx: sync */
 	vector	trap_el2_irq	/* irq while in EL2 (idle loop) */
 	bad_vector 6		/* fiq */
-	bad_vector 7		/* serror */
+
+	/*
+	 * SError at EL2. Taken inside serror_window it is one the last guest
+	 * left pending (serror.c): serror_window returns 1. Anywhere else it
+	 * is the hypervisor's own, and fatal.
+	 */
+	.balign	0x80
+	stp	x1, x2, [sp, #-16]!
+	mrs	x1, elr_el2
+	adr	x2, serror_window_start
+	cmp	x1, x2
+	b.lo	1f
+	adr	x2, serror_window_end
+	cmp	x1, x2
+	b.hi	1f
+	mov	x0, #1
+	ldp	x1, x2, [sp], #16
+	eret
+1:	ldp	x1, x2, [sp], #16
+	b	el2_serror_fatal
+
 	vector	trap_guest_sync	/* lower EL AArch64: sync */
 	vector	trap_guest_irq	/* irq */
 	bad_vector 10		/* fiq */
@@ -97,6 +117,36 @@ exit_to_guest:
 	eret
 	dsb	nsh
 	isb
+
+el2_serror_fatal:
+	save_frame
+	mov	x0, sp
+	mov	x1, #7
+	bl	trap_unexpected
+	b	.
+
+/*
+ * uint64_t serror_window(void): unmask SErrors for one ISB (Arm ARM
+ * D1.15.3: a pending SError is taken at the latest at the context
+ * synchronisation after the unmask). Returns 1 if one was taken.
+ */
+	.global	serror_window
+serror_window:
+	mov	x0, #0
+	dsb	sy
+	msr	daifclr, #4
+serror_window_start:
+	isb
+serror_window_end:
+	msr	daifset, #4
+	ret
+
+/* void arch_sched_restart(struct cpu_regs *frame): sched_run below frame. */
+	.global	arch_sched_restart
+arch_sched_restart:
+	mov	sp, x0
+	bl	sched_run
+	b	.
 
 /* void arch_enter_frame(struct cpu_regs *frame): switch sp to frame, eret. */
 	.global	arch_enter_frame

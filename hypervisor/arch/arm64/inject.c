@@ -10,6 +10,7 @@
 #include "trap.h"
 
 #define PSR_MODE_MASK 0xfUL
+#define PSR_MODE_AARCH32 0x10UL
 #define PSR_MODE_EL0T 0x0UL
 #define PSR_MODE_EL1T 0x4UL
 #define PSR_EL1H_DAIF 0x3c5UL
@@ -22,7 +23,9 @@ static void enter_el1_vector(struct cpu_regs *regs, uint64_t esr, uint64_t far,
 	uint64_t mode = regs->spsr & PSR_MODE_MASK;
 	uint64_t offset;
 
-	if (mode == PSR_MODE_EL0T) {
+	if (regs->spsr & PSR_MODE_AARCH32) {
+		offset = 0x600; /* lower EL using AArch32 (only EL0 can) */
+	} else if (mode == PSR_MODE_EL0T) {
 		offset = 0x400;
 	} else if (mode == PSR_MODE_EL1T) {
 		offset = 0x000;

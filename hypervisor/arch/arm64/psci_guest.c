@@ -23,6 +23,7 @@ void psci_guest_call(struct vcpu *v, struct cpu_regs *regs)
 		if (v->dom->is_shutdown) {
 			sched_pause_current();
 		} else {
+			vcpu_arch_unload(v);
 			sched_pause_current_offline();
 		}
 		break;

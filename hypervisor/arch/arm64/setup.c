@@ -17,9 +17,9 @@
 
 #include "../../core/boot.h"
 #include "arm64.h"
+#include "cpu_state.h"
 
 #define STACK_SIZE 16384
-#define CPTR_EL2_RES1 0x000032ffUL
 
 char pcpu_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 static struct pcpu pcpus[MAX_CPUS];
@@ -75,6 +75,7 @@ static void cpu_common_init(void)
 		fatal("no GIC redistributor for this CPU");
 	}
 	timer_cpu_init();
+	cpufeat_cpu_init();
 }
 
 void arch_boot_secondary(unsigned int id);
@@ -174,6 +175,7 @@ void arch_boot_primary(uint64_t fdt_pa, uint64_t load_addr)
 	if (gic_init(machine.gicd_base, machine.gicr_base, machine.gicr_size)) {
 		fatal("GICv3 initialisation failed");
 	}
+	cpufeat_probe();
 	cpu_common_init();
 	gic_enable_irq(32 + uart_spi, 0);
 	uart_enable_rx_irq();

@@ -16,6 +16,7 @@
 #include "../../core/console.h"
 #include "../../core/sched_arch.h"
 #include "arm64.h"
+#include "cpu_state.h"
 #include "trap.h"
 
 static const char *const vector_name[] = {
@@ -88,6 +89,25 @@ static void handle_wfx(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	}
 }
 
+/*
+ * Synchronous external aborts and parity errors (DFSC/IFSC, Arm ARM
+ * D13.2.39): reach EL2 only from a stage-2 walk; never emulated MMIO.
+ */
+static bool is_external_abort(uint64_t esr)
+{
+	unsigned int fsc = (unsigned int)(esr & 0x3f);
+
+	return fsc == 0x10 || (fsc >= 0x12 && fsc <= 0x18) ||
+	       (fsc >= 0x1b && fsc <= 0x1f);
+}
+
+/* A hardware error the current guest caused: its domain crashes. */
+static void guest_hw_error(struct vcpu *v, const char *what)
+{
+	serror_charge(v, what);
+	sched_pause_current();
+}
+
 void trap_guest_sync(struct cpu_regs *regs);
 void trap_guest_sync(struct cpu_regs *regs)
 {
@@ -107,13 +127,26 @@ void trap_guest_sync(struct cpu_regs *regs)
 		handle_wfx(v, regs, esr);
 		break;
 	case ESR_EC_DABT_LOW:
+		if (is_external_abort(esr)) {
+			guest_hw_error(v, "external abort");
+			break;
+		}
 		mmio_guest_abort(v, regs, esr);
 		break;
 	case ESR_EC_SYS64:
 		sysreg_guest_trap(v, regs, esr);
 		break;
 	case ESR_EC_IABT_LOW:
+		if (is_external_abort(esr)) {
+			guest_hw_error(v, "external abort");
+			break;
+		}
 		inject_iabt(regs, read_sysreg(far_el2));
+		break;
+	case ESR_EC_SVE:
+	case ESR_EC_SME:
+		/* Hidden (CPTR_EL2.TZ/TSM): as on a CPU without them. */
+		inject_undef(regs);
 		break;
 	default:
 		pr_guest(v->dom->id,
@@ -131,11 +164,8 @@ void trap_guest_serror(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
 
-	pr_guest(v->dom->id,
-		 "d%u v%u: SError from the guest at 0x%lx: crashing it\n",
-		 v->dom->id, v->id, (unsigned long)regs->elr);
-	domain_shutdown(v->dom, SHUTDOWN_crash);
-	sched_pause_current();
+	(void)regs;
+	guest_hw_error(v, "SError");
 }
 
 /* Handle physical interrupts pending now. */

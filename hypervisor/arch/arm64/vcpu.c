@@ -3,6 +3,9 @@
  * Entering and leaving vCPUs. The EL1 context is switched lazily: a pCPU
  * keeps the last vCPU's state in the registers and only saves/restores when
  * a different vCPU runs (each system register write costs a QEMU TB exit).
+ * Before the registers change hands, an SError the last vCPU left pending
+ * is synchronised and charged to it (serror.c). What is switched and what
+ * is trapped instead: docs/cpu-state.md.
  */
 #include <arch/sysreg.h>
 #include <sable/arch.h>
@@ -15,6 +18,7 @@
 
 #include "../../core/sched_arch.h"
 #include "arm64.h"
+#include "cpu_state.h"
 
 #define PSR_EL1H_DAIF 0x3c5UL
 #define SCTLR_EL1_RES1 0x30D00800UL
@@ -29,7 +33,7 @@
 #define GUEST_HCR                                                              \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TSC | \
 	 HCR_RW | HCR_BSU_IS | HCR_FB | HCR_TACR | HCR_TIDCP | HCR_TSW |       \
-	 HCR_APK | HCR_API)
+	 HCR_TID3)
 
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
@@ -42,7 +46,12 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 	a->regs.x[0] = x0;
 	a->sys.sctlr = SCTLR_EL1_RES1;
 	a->vmpidr = vdev_vcpu_mpidr(v->id);
-	a->hcr = GUEST_HCR;
+	a->hcr = GUEST_HCR | cpu_caps.guest_hcr;
+	memset(a->pauth, 0, sizeof(a->pauth));
+	a->vdisr = 0;
+	a->ich_vmcr = 0;
+	a->ich_ap1r0 = 0;
+	vdebug_vcpu_init(v);
 }
 
 static void save_el1(struct el1_sysregs *s)
@@ -139,6 +148,43 @@ static void restore_fp(const struct fp_state *f)
 	write_sysreg(fpcr, f->fpcr);
 }
 
+/* Pointer-authentication keys (with HCR_EL2.API/APK the guest uses them). */
+static void save_pauth(uint64_t *k)
+{
+	if (cpu_caps.pauth) {
+		k[0] = read_sysreg(APIAKEYLO_EL1);
+		k[1] = read_sysreg(APIAKEYHI_EL1);
+		k[2] = read_sysreg(APIBKEYLO_EL1);
+		k[3] = read_sysreg(APIBKEYHI_EL1);
+		k[4] = read_sysreg(APDAKEYLO_EL1);
+		k[5] = read_sysreg(APDAKEYHI_EL1);
+		k[6] = read_sysreg(APDBKEYLO_EL1);
+		k[7] = read_sysreg(APDBKEYHI_EL1);
+	}
+	if (cpu_caps.pauth_generic) {
+		k[8] = read_sysreg(APGAKEYLO_EL1);
+		k[9] = read_sysreg(APGAKEYHI_EL1);
+	}
+}
+
+static void restore_pauth(const uint64_t *k)
+{
+	if (cpu_caps.pauth) {
+		write_sysreg(APIAKEYLO_EL1, k[0]);
+		write_sysreg(APIAKEYHI_EL1, k[1]);
+		write_sysreg(APIBKEYLO_EL1, k[2]);
+		write_sysreg(APIBKEYHI_EL1, k[3]);
+		write_sysreg(APDAKEYLO_EL1, k[4]);
+		write_sysreg(APDAKEYHI_EL1, k[5]);
+		write_sysreg(APDBKEYLO_EL1, k[6]);
+		write_sysreg(APDBKEYHI_EL1, k[7]);
+	}
+	if (cpu_caps.pauth_generic) {
+		write_sysreg(APGAKEYLO_EL1, k[8]);
+		write_sysreg(APGAKEYHI_EL1, k[9]);
+	}
+}
+
 /*
  * Parked timers. A vCPU's virtual timer lives in the registers only while
  * that vCPU owns them; when another vCPU of the same pCPU is loaded, the
@@ -225,6 +271,10 @@ static void load_vcpu(struct vcpu *v)
 	if (old) {
 		save_el1(&old->arch.sys);
 		save_fp(&old->arch.fp);
+		save_pauth(old->arch.pauth);
+		if (cpu_caps.ras) {
+			old->arch.vdisr = read_sysreg(VDISR_EL2);
+		}
 		vgic_arch_save(old);
 		timer_park(&c->arch, old);
 	}
@@ -232,6 +282,11 @@ static void load_vcpu(struct vcpu *v)
 	timer_rearm(&c->arch);
 	restore_el1(&v->arch.sys);
 	restore_fp(&v->arch.fp);
+	restore_pauth(v->arch.pauth);
+	if (cpu_caps.ras) {
+		write_sysreg(VDISR_EL2, v->arch.vdisr);
+	}
+	vdebug_switch(c, v);
 	vgic_arch_restore(v);
 	write_sysreg(vmpidr_el2, v->arch.vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
@@ -245,10 +300,57 @@ static void load_vcpu(struct vcpu *v)
 	c->loaded = v;
 }
 
+/*
+ * A vCPU of a domain that crashed (an SError charged to it while another
+ * of its vCPUs waited) is not entered again: it stops, and this pCPU picks
+ * the next one on a fresh stack.
+ */
+static void drop_dead_vcpu(struct pcpu *c, struct vcpu *v)
+{
+	if (!v->dom->is_shutdown || v->dom->shutdown_reason != SHUTDOWN_crash) {
+		return;
+	}
+	spin_lock(&c->rq_lock);
+	v->state = VCPU_PAUSED;
+	spin_unlock(&c->rq_lock);
+	c->current = NULL;
+	arch_sched_restart(arch_stack_frame());
+}
+
+/*
+ * The current vCPU goes offline (PSCI CPU_OFF): save it and let go of the
+ * registers, so that a CPU_ON from another pCPU initialises a vCPU that no
+ * pCPU holds, and its next run loads the new state.
+ */
+void vcpu_arch_unload(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+
+	if (c->loaded != v) {
+		return;
+	}
+	if (serror_sync()) {
+		serror_charge(v, "SError");
+	}
+	save_el1(&v->arch.sys);
+	save_fp(&v->arch.fp);
+	save_pauth(v->arch.pauth);
+	if (cpu_caps.ras) {
+		v->arch.vdisr = read_sysreg(VDISR_EL2);
+	}
+	vgic_arch_save(v);
+	c->loaded = NULL;
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
 	struct cpu_regs *frame = arch_stack_frame();
+	struct pcpu *c = this_cpu();
 
+	if (c->loaded && c->loaded != v && serror_sync()) {
+		serror_charge(c->loaded, "SError");
+	}
+	drop_dead_vcpu(c, v);
 	load_vcpu(v);
 	vgic_arch_enter(v);
 	*frame = v->arch.regs;

@@ -14,6 +14,8 @@ struct pcpu_arch {
 	uint64_t ich_hcr; /* last value written to ICH_HCR_EL2 */
 	/* Saved vCPUs of this pCPU with an armed timer (vcpu.c). */
 	struct vcpu *parked;
+	/* The debug hardware holds a live vCPU debug state (vdebug.c). */
+	bool dbg_live;
 };
 
 struct vcpu;

@@ -2,6 +2,7 @@
 /* arm64 per-vCPU state: general registers and the EL1 context. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <arch/regs.h>
@@ -18,6 +19,23 @@ struct fp_state {
 	uint64_t fpsr, fpcr;
 };
 
+/* Pointer-authentication keys: APIA, APIB, APDA, APDB, APGA (lo, hi). */
+#define PAUTH_KEY_REGS 10
+
+#define VDEBUG_MAX_BP 16
+/*
+ * Debug registers as the guest wrote them (trapped, MDCR_EL2.TDA); loaded
+ * into the hardware only while they have an effect (live).
+ */
+struct vdebug {
+	uint64_t mdscr;
+	uint64_t bvr[VDEBUG_MAX_BP], bcr[VDEBUG_MAX_BP];
+	uint64_t wvr[VDEBUG_MAX_BP], wcr[VDEBUG_MAX_BP];
+	uint64_t claim; /* DBGCLAIM tag bits */
+	bool oslk, osdlk; /* OS lock, OS double lock */
+	bool live; /* a breakpoint, watchpoint or step is in effect */
+};
+
 struct arch_vcpu {
 	struct cpu_regs regs; /* saved while not on a pCPU */
 	struct el1_sysregs sys;
@@ -25,6 +43,9 @@ struct arch_vcpu {
 	uint64_t vmpidr;
 	uint64_t hcr;
 	uint64_t ich_vmcr, ich_ap1r0;
+	uint64_t pauth[PAUTH_KEY_REGS]; /* when the CPU has PAuth */
+	uint64_t vdisr; /* VDISR_EL2 (the guest's DISR_EL1) with RAS */
+	struct vdebug dbg;
 	/* Its timer fired: physical PPI 27 held off, virtual line up. */
 	bool vtimer_held;
 	/* Saved with an armed timer: when it fires (physical count). */
