@@ -55,24 +55,25 @@ static const uint32_t xs_sandbox_ioctls[] = {
 };
 
 /*
- * System calls allowed whatever their arguments. Some exist on one
+ * System calls allowed whatever their arguments, those of every request
+ * first (the filter compares in this order). Some exist on one
  * architecture only (arm64 has no epoll_wait; glibc may use either).
  */
 static const long xs_sandbox_calls[] = {
-	__NR_read,
-	__NR_write,
-	__NR_writev,
+	__NR_io_uring_enter,
 	__NR_recvfrom,
 	__NR_sendto,
-	__NR_accept4,
-	__NR_shutdown,
-	__NR_close,
-	__NR_epoll_ctl,
-	__NR_epoll_pwait,
 #ifdef __NR_epoll_wait
 	__NR_epoll_wait,
 #endif
-	__NR_io_uring_enter,
+	__NR_epoll_pwait,
+	__NR_epoll_ctl,
+	__NR_read,
+	__NR_write,
+	__NR_writev,
+	__NR_accept4,
+	__NR_shutdown,
+	__NR_close,
 	__NR_brk,
 	__NR_munmap,
 	__NR_mremap,
