@@ -354,11 +354,6 @@ int xs_sandbox_enter(struct xs_sandbox *sb, const char **why)
 	return 0;
 }
 
-bool xs_sandbox_active(void)
-{
-	return xs_sandbox_on;
-}
-
 const char *xs_sandbox_socket_path(const struct xs_sandbox *sb)
 {
 	if (!xs_sandbox_on) {

@@ -32,9 +32,6 @@ struct xs_sandbox {
  */
 int xs_sandbox_enter(struct xs_sandbox *sb, const char **why);
 
-/* Whether xs_sandbox_enter() succeeded in this process. */
-bool xs_sandbox_active(void);
-
 /*
  * The socket's path as the process sees it now, if it may remove it;
  * NULL when confined without its own root (unlink(2) is refused then).

@@ -25,6 +25,7 @@ def test_xenstore_utils_against_sable_xenstored():
     assert "check: ok   xenstored confined: seccomp, no new privileges" in out
     assert "check: ok   xenstored's root is its socket's directory" in out
     assert "check: ok   xenstored still serving, refused no" in out
+    assert "check: ok   xenstored waits in its restricted io_uring" in out
 
 
 

@@ -84,6 +84,9 @@ check "kernel write, socket read" sh -c \
 xenstore-rm /test >/dev/null 2>&1
 check "xenstored still serving, refused no system call" sh -c \
 	'pidof xenstored && ! grep "refused system call" /var/log/xen/xenstored.log'
+check "xenstored waits in its restricted io_uring, not epoll" sh -c \
+	'! grep "no io_uring" /var/log/xen/xenstored.log'
+info "xenstored log: $(tr '\n' ' ' </var/log/xen/xenstored.log)"
 info "/local/domain/0/name: $(xenstore-read /local/domain/0/name 2>&1)"
 info "kernel read of /local/domain/0/name: $(XENSTORED_PATH=/dev/xen/xenbus xenstore-read /local/domain/0/name 2>&1)"
 info "dmesg xenbus lines:"
