@@ -26,6 +26,7 @@ def test_xenstore_utils_against_sable_xenstored():
     assert "check: ok   xenstored's root is its socket's directory" in out
     assert "check: ok   xenstored still serving, refused no" in out
     assert "check: ok   xenstored waits in its restricted io_uring" in out
+    assert "check: ok   a second xenstored serves as user 65534" in out
 
 
 

@@ -48,6 +48,27 @@ rooted_in_socket_dir() {
 		"$(readlink -f "$(dirname "$XS_SOCKET")")" ]
 }
 
+# A second daemon, serving as nobody on a socket of its own.
+as_another_user() {
+	sock=/run/xsd-user/socket
+	/usr/sbin/xenstored --no-dom0-ring --socket $sock --user 65534:65534 \
+		>/tmp/xsd-user.log 2>&1 &
+	pid=$!
+	n=0
+	while ! grep -q sandboxed /tmp/xsd-user.log && [ "$n" -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	XENSTORED_PATH=$sock xenstore-write /u/a one &&
+		[ "$(XENSTORED_PATH=$sock xenstore-read /u/a)" = one ] &&
+		grep -q "^Uid:[[:space:]]*65534[[:space:]]*65534" "/proc/$pid/status"
+	rc=$?
+	kill "$pid"
+	wait "$pid"
+	cat /tmp/xsd-user.log
+	[ "$rc" = 0 ] && ! grep -q "refused system call" /tmp/xsd-user.log
+}
+
 kernel_read_is() { # path expected, through /dev/xen/xenbus
 	[ "$(XENSTORED_PATH=/dev/xen/xenbus xenstore-read "$1")" = "$2" ]
 }
@@ -87,6 +108,7 @@ check "xenstored still serving, refused no system call" sh -c \
 check "xenstored waits in its restricted io_uring, not epoll" sh -c \
 	'! grep "no io_uring" /var/log/xen/xenstored.log'
 info "xenstored log: $(tr '\n' ' ' </var/log/xen/xenstored.log)"
+check "a second xenstored serves as user 65534 (--user)" as_another_user
 info "/local/domain/0/name: $(xenstore-read /local/domain/0/name 2>&1)"
 info "kernel read of /local/domain/0/name: $(XENSTORED_PATH=/dev/xen/xenbus xenstore-read /local/domain/0/name 2>&1)"
 info "dmesg xenbus lines:"
