@@ -250,6 +250,7 @@ int main(int argc, char **argv)
 	struct xs_xen x;
 	struct xs_loop l = { .e = &e, .x = &x, .stop = &xs_stop };
 	struct xs_sandbox sb = { 0 };
+	uint32_t ioctls[XS_XEN_MAX_IOCTLS];
 	const char *sock;
 	int lfd, rc = 1;
 
@@ -259,6 +260,8 @@ int main(int argc, char **argv)
 	}
 	xs_close_inherited();
 	sb.socket = o.socket;
+	sb.ioctls = ioctls;
+	sb.nioctls = xs_xen_ioctls(ioctls);
 	sb.set_ids = o.set_ids;
 	sb.uid = (uid_t)o.uid;
 	sb.gid = (gid_t)o.gid;

@@ -8,8 +8,9 @@
  *
  * What is left is what serving needs: reading and writing descriptors it
  * has, accepting clients, its event loop, memory that is never executable,
- * the ioctls of the event-channel, gntdev and privcmd devices it uses, and
- * removing its socket from its own root. Nothing opens a path, creates a
+ * the ioctl commands the caller lists (the event-channel, gntdev and
+ * privcmd commands of xs_xen_ioctls()), and removing its socket from its
+ * own root. Nothing opens a path, creates a
  * socket or ring, starts a process or thread, signals another process or
  * changes credentials.
  */
@@ -42,17 +43,6 @@
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "argument low words are read at their offset");
-
-/* The device ioctls the daemon issues (xs_xen.c, libsable.c). */
-static const uint32_t xs_sandbox_ioctls[] = {
-	0x00084501u, /* IOCTL_EVTCHN_BIND_INTERDOMAIN (INTRODUCE) */
-	0x00044503u, /* IOCTL_EVTCHN_UNBIND (RELEASE) */
-	0x00044504u, /* IOCTL_EVTCHN_NOTIFY */
-	0x00184700u, /* IOCTL_GNTDEV_MAP_GRANT_REF */
-	0x00104701u, /* IOCTL_GNTDEV_UNMAP_GRANT_REF */
-	0x00205004u, /* IOCTL_PRIVCMD_MMAPBATCH_V2 */
-	0x00305000u, /* IOCTL_PRIVCMD_HYPERCALL (SABLE_CTL_domain_info) */
-};
 
 /*
  * System calls allowed whatever their arguments, those of every request
@@ -92,7 +82,7 @@ static const long xs_sandbox_calls[] = {
 	__NR_exit_group,
 };
 
-#define XS_BPF_MAX 128
+#define XS_BPF_MAX 160
 #define XS_DENY SECCOMP_RET_TRAP
 #define XS_ARG_LO(i) ((uint32_t)offsetof(struct seccomp_data, args[i]))
 
@@ -183,7 +173,8 @@ static void xs_bpf_arg_in(struct xs_bpf *b, long nr, unsigned arg,
  * are compared on their low 32 bits, which is all the kernel reads of an
  * ioctl command, a protection or a process id.
  */
-static void xs_sandbox_filter(struct xs_bpf *b, bool may_unlink)
+static void xs_sandbox_filter(struct xs_bpf *b, const struct xs_sandbox *sb,
+			      bool may_unlink)
 {
 	const uint32_t self = (uint32_t)getpid();
 	unsigned i;
@@ -202,8 +193,9 @@ static void xs_sandbox_filter(struct xs_bpf *b, bool may_unlink)
 	/* Memory is never executable: no new code. */
 	xs_bpf_arg_clear(b, __NR_mmap, 2, PROT_EXEC);
 	xs_bpf_arg_clear(b, __NR_mprotect, 2, PROT_EXEC);
-	xs_bpf_arg_in(b, __NR_ioctl, 1, xs_sandbox_ioctls,
-		      sizeof(xs_sandbox_ioctls) / sizeof(uint32_t));
+	if (sb->nioctls) {
+		xs_bpf_arg_in(b, __NR_ioctl, 1, sb->ioctls, sb->nioctls);
+	}
 	/* abort(3) signals the process itself, nobody else. */
 	xs_bpf_arg_in(b, __NR_tgkill, 0, &self, 1);
 	if (may_unlink) {
@@ -301,16 +293,19 @@ static int xs_sandbox_caps(const struct xs_sandbox *sb, const char **why)
 	return 0;
 }
 
-static int xs_sandbox_seccomp(bool may_unlink, const char **why)
+static int xs_sandbox_seccomp(const struct xs_sandbox *sb, const char **why)
 {
 	struct sigaction sa = { .sa_sigaction = xs_sandbox_sigsys,
 				.sa_flags = SA_SIGINFO };
 	struct sock_fprog prog;
 	struct xs_bpf b;
 
-	memset(&b, 0, sizeof(b));
-	xs_sandbox_filter(&b, may_unlink);
 	*why = "seccomp filter";
+	if (sb->nioctls > XS_SANDBOX_MAX_IOCTLS) {
+		return -E2BIG;
+	}
+	memset(&b, 0, sizeof(b));
+	xs_sandbox_filter(&b, sb, sb->chrooted);
 	if (b.overflow) {
 		return -E2BIG;
 	}
@@ -346,7 +341,7 @@ int xs_sandbox_enter(struct xs_sandbox *sb, const char **why)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
 		return -errno;
 	}
-	rc = xs_sandbox_seccomp(sb->chrooted, why);
+	rc = xs_sandbox_seccomp(sb, why);
 	if (rc) {
 		return rc;
 	}

@@ -5,7 +5,8 @@
  * gntdev, privcmd, dom0's ring and its event loop. Then it gives up the
  * rest: its root becomes the socket's directory, every capability goes,
  * optionally its user and groups change, and a seccomp filter leaves it the
- * system calls that serve descriptors it already has.
+ * system calls that serve descriptors it already has, and the ioctls its
+ * platform names (xs_xen_ioctls()).
  */
 #pragma once
 
@@ -13,9 +14,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define XS_SANDBOX_MAX_IOCTLS 16
+
 struct xs_sandbox {
 	/* IN */
 	const char *socket; /* the listening socket's path */
+	const uint32_t *ioctls; /* the only ioctl commands left */
+	unsigned nioctls; /* at most XS_SANDBOX_MAX_IOCTLS */
 	bool set_ids; /* switch to uid/gid (and no supplementary groups) */
 	uid_t uid;
 	gid_t gid;
