@@ -5,9 +5,11 @@ directory; libxenstore finds it through XENSTORED_PATH. Each test gets a
 fresh daemon, which is always killed at the end.
 """
 import os
+import shutil
 import socket
 import struct
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -328,3 +330,24 @@ def test_no_sandbox_keeps_the_process_as_started(tmp_path):
         err = d.stop()
     assert "sandboxed" not in err, err
     assert not os.path.exists(d.path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
+                    reason="needs root and setpriv to start as another user")
+def test_daemon_that_cannot_confine_itself_serves_nothing():
+    # Started as nobody and asked to become root: setresuid fails, so the
+    # daemon exits before its first request instead of serving unconfined.
+    d = tempfile.mkdtemp(prefix="xsd-nobody-")
+    os.chmod(d, 0o777)
+    sock = os.path.join(d, "s")
+    try:
+        out = subprocess.run(["/usr/bin/setpriv", "--reuid", "65534",
+                              "--regid", "65534", "--clear-groups", DAEMON,
+                              "--no-dom0-ring", "--socket", sock,
+                              "--user", "0"],
+                             capture_output=True, text=True, timeout=10)
+    finally:
+        shutil.rmtree(d)
+    assert out.returncode == 1, out.stderr
+    assert "sandbox: user and groups: Operation not permitted" in out.stderr
+    assert "sandboxed" not in out.stderr
