@@ -25,6 +25,11 @@ struct sable_handle {
 	int fd;
 };
 
+unsigned long sable_ioctl_cmd(void)
+{
+	return IOCTL_PRIVCMD_HYPERCALL;
+}
+
 struct sable_handle *sable_open(const char **why)
 {
 	struct sable_handle *h = calloc(1, sizeof(*h));

@@ -15,6 +15,8 @@ struct sable_handle;
 /* Open the control interface; NULL with errno set (and a reason in *why). */
 struct sable_handle *sable_open(const char **why);
 void sable_close(struct sable_handle *h);
+/* The one ioctl command a handle issues (for callers that confine it). */
+unsigned long sable_ioctl_cmd(void);
 
 /*
  * The first domain with id >= @domid. 0, or -1 with errno set (ESRCH: no

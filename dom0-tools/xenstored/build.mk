@@ -14,7 +14,8 @@ XS_ENGINE_SRCS := $(XS_DIR)/xs_path.c $(XS_DIR)/xs_perms.c \
 XS_LOOP_SRCS := $(XS_DIR)/xs_unix.c $(XS_DIR)/xs_uring.c \
 	$(XS_DIR)/xs_loop_uring.c $(XS_DIR)/xs_loop_epoll.c
 XS_DAEMON_SRCS := $(XS_ENGINE_SRCS) $(XS_LOOP_SRCS) $(XS_DIR)/xs_xen.c \
-	$(XS_DIR)/xs_main.c dom0-tools/toolstack/libsable.c
+	$(XS_DIR)/xs_sandbox.c $(XS_DIR)/xs_main.c \
+	dom0-tools/toolstack/libsable.c
 XS_HDRS := $(wildcard $(XS_DIR)/*.h) hypervisor/include/public/io/xs_wire.h \
 	dom0-tools/toolstack/libsable.h hypervisor/include/public/sable_ctl.h
 XS_CFLAGS := -std=gnu11 $(WARN) -Ihypervisor/include -I$(XS_DIR) \

@@ -459,6 +459,9 @@ static void null_serve_uring(struct xs_uring *r, int fd, struct bench_buf *in,
 	}
 }
 
+/* The null server's ring only sends and receives. */
+static const uint8_t null_ops[] = { IORING_OP_SEND, IORING_OP_RECV };
+
 static int null_server(struct sockaddr_un *sa, bool blocking)
 {
 	static struct bench_buf in, out;
@@ -473,7 +476,7 @@ static int null_server(struct sockaddr_un *sa, bool blocking)
 			sa->sun_path);
 		return 1;
 	}
-	if (!blocking && xs_uring_init(&r, 8)) {
+	if (!blocking && xs_uring_init(&r, 8, null_ops, sizeof(null_ops))) {
 		r.fd = -1;
 	}
 	for (;;) {

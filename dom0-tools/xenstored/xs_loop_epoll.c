@@ -104,6 +104,9 @@ int xs_loop_epoll(struct xs_loop *l)
 		return -errno;
 	}
 	rc = xs_epoll_init(l, epfd);
+	if (!rc) {
+		rc = xs_loop_ready(l);
+	}
 	while (!rc && !*l->stop) {
 		xs_epoll_once(l, epfd);
 	}

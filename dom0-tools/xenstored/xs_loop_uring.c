@@ -29,6 +29,10 @@
 #define XS_URING_IDLE_MS 1000
 #define XS_URING_SEND_WAIT_MS 10
 
+/* All the ring may do: poll the listener and evtchn, serve the clients. */
+static const uint8_t xs_uloop_ops[] = { IORING_OP_POLL_ADD, IORING_OP_RECV,
+					IORING_OP_SEND };
+
 struct xs_uloop {
 	struct xs_loop *l;
 	struct xs_unix_uring ur;
@@ -140,9 +144,15 @@ int xs_loop_uring(struct xs_loop *l)
 {
 	struct xs_uloop u = { .l = l };
 	struct xs_conn *c;
-	int rc = xs_uring_init(&u.ur.ring, XS_URING_ENTRIES);
+	int rc = xs_uring_init(&u.ur.ring, XS_URING_ENTRIES, xs_uloop_ops,
+			       sizeof(xs_uloop_ops));
 
 	if (rc) {
+		return rc;
+	}
+	rc = xs_loop_ready(l);
+	if (rc) {
+		xs_uring_fini(&u.ur.ring);
 		return rc;
 	}
 	while (!*l->stop) {

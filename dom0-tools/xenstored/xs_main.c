@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * xenstored: Sable's XenStore daemon. One thread, one epoll(7) loop, every
- * descriptor non-blocking; the request engine itself does no I/O.
+ * xenstored: Sable's XenStore daemon. One thread, one event loop (io_uring
+ * or epoll), every descriptor non-blocking; the request engine itself does
+ * no I/O. Everything is opened at start; the loop then confines the daemon
+ * (xs_sandbox.c) before it serves its first request.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "xs_engine.h"
 #include "xs_loop.h"
+#include "xs_sandbox.h"
 #include "xs_unix.h"
 #include "xs_xen.h"
 
@@ -22,6 +26,10 @@ struct xs_opts {
 	const char *socket;
 	int dom0_ring; /* -1 auto, 0 off, 1 on */
 	bool epoll; /* never io_uring */
+	bool sandbox; /* confine the daemon (--no-sandbox clears) */
+	bool set_ids; /* --user */
+	uint32_t uid;
+	uint32_t gid;
 	struct xs_quota quota;
 };
 
@@ -43,6 +51,10 @@ static void xs_usage(FILE *f)
 		"                       /proc/xen/xsd_kva exists)\n"
 		"  --no-dom0-ring       do not\n"
 		"  --epoll              wait in epoll(7), not io_uring(7)\n"
+		"  --user UID[:GID]     serve as this user and group, with no\n"
+		"                       supplementary groups\n"
+		"  --no-sandbox         keep root, capabilities and every\n"
+		"                       system call (debugging only)\n"
 		"  --quota NAME=VALUE   nodes, watches, transactions,\n"
 		"                       outstanding, node-size, permissions,\n"
 		"                       transaction-nodes (0 = unlimited)\n"
@@ -63,6 +75,26 @@ static int xs_opt_quota(struct xs_opts *o, const char *name, const char *v)
 	return 0;
 }
 
+/* --user UID[:GID], numeric (no user database inside the sandbox). */
+static int xs_opt_user(struct xs_opts *o, char *v)
+{
+	char *colon = strchr(v, ':');
+
+	if (colon) {
+		*colon = '\0';
+	}
+	if (xs_parse_u32(v, UINT32_MAX - 1, &o->uid) ||
+	    (colon && xs_parse_u32(colon + 1, UINT32_MAX - 1, &o->gid))) {
+		fprintf(stderr, "xenstored: bad --user (UID[:GID])\n");
+		return -EINVAL;
+	}
+	if (!colon) {
+		o->gid = o->uid;
+	}
+	o->set_ids = true;
+	return 0;
+}
+
 static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 {
 	static const struct option lopts[] = {
@@ -71,6 +103,8 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 		{ "no-dom0-ring", no_argument, NULL, 'D' },
 		{ "epoll", no_argument, NULL, 'P' },
 		{ "quota", required_argument, NULL, 'q' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "no-sandbox", no_argument, NULL, 'X' },
 		{ "no-fork", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -81,6 +115,8 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 	o->socket = getenv("XENSTORED_PATH");
 	o->dom0_ring = -1;
 	o->epoll = false;
+	o->sandbox = true;
+	o->set_ids = false;
 	xs_quota_default(&o->quota);
 	while (!rc && (ch = getopt_long(argc, argv, "E:S:W:t:A:Nh", lopts,
 					NULL)) != -1) {
@@ -98,6 +134,12 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 			o->epoll = true;
 			break;
 		case 'N':
+			break;
+		case 'u':
+			rc = xs_opt_user(o, optarg);
+			break;
+		case 'X':
+			o->sandbox = false;
 			break;
 		case 'E':
 			rc = xs_opt_quota(o, "nodes", optarg);
@@ -134,6 +176,10 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 	if (!o->socket || !*o->socket) {
 		o->socket = XS_DEFAULT_SOCKET;
 	}
+	if (!rc && o->set_ids && !o->sandbox) {
+		fprintf(stderr, "xenstored: --user needs the sandbox\n");
+		rc = -EINVAL;
+	}
 	return rc;
 }
 
@@ -148,12 +194,43 @@ static void xs_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+/*
+ * Descriptors inherited from whoever started the daemon are not its own
+ * to keep (only stdin, stdout and stderr are).
+ */
+static void xs_close_inherited(void)
+{
+	if (syscall(__NR_close_range, 3u, ~0u, 0u) == 0) {
+		return;
+	}
+	for (int fd = 3; fd < 1024; fd++) {
+		close(fd);
+	}
+}
+
+/* The loop has all its descriptors: confine the daemon (xs_loop.h). */
+static int xs_confine(void *arg)
+{
+	struct xs_sandbox *sb = arg;
+	const char *why = "";
+	int rc = xs_sandbox_enter(sb, &why);
+
+	if (rc) {
+		fprintf(stderr, "xenstored: sandbox: %s: %s\n", why,
+			strerror(-rc));
+		return rc;
+	}
+	fprintf(stderr, "xenstored: sandboxed, root %s\n",
+		sb->chrooted ? "the socket's directory" : "unchanged");
+	return 0;
+}
+
 /* io_uring unless told otherwise or unavailable, then epoll. */
 static int xs_serve(struct xs_loop *l, bool epoll)
 {
 	int rc = epoll ? -ENOSYS : xs_loop_uring(l);
 
-	if (rc) {
+	if (rc && !l->ready_rc) {
 		if (!epoll) {
 			fprintf(stderr, "xenstored: no io_uring (%s), epoll\n",
 				strerror(-rc));
@@ -172,12 +249,22 @@ int main(int argc, char **argv)
 	struct xs_engine e;
 	struct xs_xen x;
 	struct xs_loop l = { .e = &e, .x = &x, .stop = &xs_stop };
+	struct xs_sandbox sb = { 0 };
+	uint32_t ioctls[XS_XEN_MAX_IOCTLS];
+	const char *sock;
 	int lfd, rc = 1;
 
 	if (xs_parse_opts(argc, argv, &o)) {
 		xs_usage(stderr);
 		return 2;
 	}
+	xs_close_inherited();
+	sb.socket = o.socket;
+	sb.ioctls = ioctls;
+	sb.nioctls = xs_xen_ioctls(ioctls);
+	sb.set_ids = o.set_ids;
+	sb.uid = (uid_t)o.uid;
+	sb.gid = (gid_t)o.gid;
 	xs_signals();
 	if (xs_engine_init(&e, &o.quota)) {
 		fprintf(stderr, "xenstored: out of memory\n");
@@ -202,13 +289,20 @@ int main(int argc, char **argv)
 		}
 	}
 	l.lfd = lfd;
+	if (o.sandbox) {
+		l.ready = xs_confine;
+		l.ready_arg = &sb;
+	}
 	fprintf(stderr, "xenstored: listening on %s\n", o.socket);
 	if (!xs_serve(&l, o.epoll)) {
 		rc = 0;
 	}
 out_close:
 	close(lfd);
-	unlink(o.socket);
+	sock = o.sandbox ? xs_sandbox_socket_path(&sb) : o.socket;
+	if (sock) {
+		unlink(sock);
+	}
 	xs_engine_fini(&e);
 	xs_xen_close(&x);
 	return rc;

@@ -17,9 +17,11 @@
 /*
  * One thread submits, and completions are only wanted when it waits for
  * them (Linux 6.1; older kernels get a plain ring). Needed: no completion
- * is ever dropped, and a wait takes a timeout (Linux 5.11).
+ * is ever dropped, and a wait takes a timeout (Linux 5.11). Every ring
+ * starts disabled, so that it is restricted before its first submission.
  */
 #define XS_URING_SETUP (IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+#define XS_URING_MAX_OPS 8
 #define XS_URING_FEATURES (IORING_FEAT_NODROP | IORING_FEAT_EXT_ARG)
 
 static void *xs_uring_map(int fd, size_t len, off_t off)
@@ -75,22 +77,55 @@ static int xs_uring_map_all(struct xs_uring *r, const struct io_uring_params *p)
 }
 
 /*
- * Set up a ring of at least entries submissions (completions: twice
- * that). -ENOSYS when the kernel lacks io_uring or a feature used here,
- * -errno otherwise; the caller then uses another event loop.
+ * Only the listed operations, without any submission flag, and no further
+ * registration (io_uring_register(2), IORING_REGISTER_RESTRICTIONS). The
+ * operations a ring performs are not seen by seccomp filters; with this,
+ * a ring cannot open, connect or read a file even for a caller that has
+ * been confined afterwards.
  */
-int xs_uring_init(struct xs_uring *r, unsigned entries)
+static int xs_uring_restrict(struct xs_uring *r, const uint8_t *ops,
+			     unsigned nops)
+{
+	struct io_uring_restriction res[XS_URING_MAX_OPS];
+	unsigned i;
+
+	if (!nops || nops > XS_URING_MAX_OPS) {
+		return -EINVAL;
+	}
+	memset(res, 0, sizeof(res));
+	for (i = 0; i < nops; i++) {
+		res[i].opcode = IORING_RESTRICTION_SQE_OP;
+		res[i].sqe_op = ops[i];
+	}
+	if (syscall(__NR_io_uring_register, r->fd, IORING_REGISTER_RESTRICTIONS,
+		    res, nops) < 0 ||
+	    syscall(__NR_io_uring_register, r->fd, IORING_REGISTER_ENABLE_RINGS,
+		    NULL, 0) < 0) {
+		return errno == EINVAL ? -ENOSYS : -errno;
+	}
+	return 0;
+}
+
+/*
+ * Set up a ring of at least entries submissions (completions: twice
+ * that) that performs only the nops operations in ops (at most
+ * XS_URING_MAX_OPS). -ENOSYS when the kernel lacks io_uring or a feature
+ * used here, -errno otherwise; the caller then uses another event loop.
+ */
+int xs_uring_init(struct xs_uring *r, unsigned entries, const uint8_t *ops,
+		  unsigned nops)
 {
 	struct io_uring_params p;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	memset(&p, 0, sizeof(p));
-	p.flags = XS_URING_SETUP;
+	p.flags = XS_URING_SETUP | IORING_SETUP_R_DISABLED;
 	r->fd = (int)syscall(__NR_io_uring_setup, entries, &p);
 	r->poll_first = r->fd >= 0; /* Linux 6.1 and later */
 	if (r->fd < 0 && errno == EINVAL) {
 		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_R_DISABLED;
 		r->fd = (int)syscall(__NR_io_uring_setup, entries, &p);
 	}
 	if (r->fd < 0) {
@@ -101,7 +136,10 @@ int xs_uring_init(struct xs_uring *r, unsigned entries)
 		xs_uring_fini(r);
 		return -ENOSYS;
 	}
-	rc = xs_uring_map_all(r, &p);
+	rc = xs_uring_restrict(r, ops, nops);
+	if (!rc) {
+		rc = xs_uring_map_all(r, &p);
+	}
 	if (rc) {
 		xs_uring_fini(r);
 	}

@@ -34,7 +34,8 @@ struct xs_uring {
 	size_t sqe_map_len;
 };
 
-int xs_uring_init(struct xs_uring *r, unsigned entries);
+int xs_uring_init(struct xs_uring *r, unsigned entries, const uint8_t *ops,
+		  unsigned nops);
 void xs_uring_fini(struct xs_uring *r);
 struct io_uring_sqe *xs_uring_sqe(struct xs_uring *r, uint8_t opcode, int fd,
 				  uint64_t user_data);

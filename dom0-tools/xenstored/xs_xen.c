@@ -73,6 +73,27 @@ struct xs_xen_ring {
 	struct xs_xen_ring *next;
 };
 
+/*
+ * Once serving: INTRODUCE binds and maps, RELEASE unbinds and unmaps,
+ * rings are notified, dying domains are asked about (BIND_VIRQ is done at
+ * open).
+ */
+unsigned xs_xen_ioctls(uint32_t cmds[XS_XEN_MAX_IOCTLS])
+{
+	static const unsigned long used[] = {
+		IOCTL_EVTCHN_BIND_INTERDOMAIN, IOCTL_EVTCHN_UNBIND,
+		IOCTL_EVTCHN_NOTIFY,	       IOCTL_GNTDEV_MAP_GRANT_REF,
+		IOCTL_GNTDEV_UNMAP_GRANT_REF,  IOCTL_PRIVCMD_MMAPBATCH_V2,
+	};
+	unsigned n;
+
+	for (n = 0; n < sizeof(used) / sizeof(used[0]); n++) {
+		cmds[n] = (uint32_t)used[n];
+	}
+	cmds[n++] = (uint32_t)sable_ioctl_cmd();
+	return n;
+}
+
 bool xs_xen_dom0_available(void)
 {
 	return access("/proc/xen/xsd_kva", R_OK) == 0;

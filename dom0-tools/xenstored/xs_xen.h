@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "xs_engine.h"
 
@@ -29,3 +30,7 @@ void xs_xen_close(struct xs_xen *x);
 int xs_xen_attach_dom0(struct xs_xen *x, struct xs_engine *e);
 void xs_xen_events(struct xs_xen *x, struct xs_engine *e);
 void xs_xen_service_all(struct xs_xen *x, struct xs_engine *e);
+
+#define XS_XEN_MAX_IOCTLS 8
+/* The ioctl commands the platform issues while serving (xs_sandbox.h). */
+unsigned xs_xen_ioctls(uint32_t cmds[XS_XEN_MAX_IOCTLS]);

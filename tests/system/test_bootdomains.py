@@ -270,6 +270,10 @@ def check_domu_store_and_shutdown(m, release, name="domU1"):
                          " poweroff")
     assert rc == 0, out
     m.expect(r"(\(d1\)|DOM1:) [^\n]*reboot: Power down", timeout=TIMEOUT)
+    # The daemon served the domU's ring from inside its sandbox.
+    rc, out = dom0_shell(m, "cat /var/log/xen/xenstored.log")
+    assert "xenstored: sandboxed" in out, out
+    assert "refused system call" not in out, out
     if not release:
         return
     ok, out = poll_dom0(m, "cat /tmp/release",

@@ -22,6 +22,11 @@ def test_xenstore_utils_against_sable_xenstored():
     out = run_dom0_test("xenstore")
     assert "check: ok   xenstore-read /test/a is hello" in out
     assert "check: ok   socket write, kernel read" in out
+    assert "check: ok   xenstored confined: seccomp, no new privileges" in out
+    assert "check: ok   xenstored's root is its socket's directory" in out
+    assert "check: ok   xenstored still serving, refused no" in out
+    assert "check: ok   xenstored waits in its restricted io_uring" in out
+    assert "check: ok   a second xenstored serves as user 65534" in out
 
 
 

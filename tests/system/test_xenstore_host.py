@@ -5,9 +5,11 @@ directory; libxenstore finds it through XENSTORED_PATH. Each test gets a
 fresh daemon, which is always killed at the end.
 """
 import os
+import shutil
 import socket
 import struct
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -63,6 +65,8 @@ class Daemon:
         err = self.proc.stderr.read().decode(errors="replace")
         assert "AddressSanitizer" not in err, err
         assert "runtime error" not in err, err
+        assert "refused system call" not in err, err
+        return err
 
 
 @pytest.fixture
@@ -252,3 +256,98 @@ def test_bench_smoke(xsd):
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("ops/s") >= 4
+
+
+def proc_status(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return dict(line.rstrip("\n").split(":\t", 1) for line in f)
+
+
+def confined_status(d):
+    """The daemon's /proc status once it has entered its sandbox (it
+    listens just before)."""
+    end = time.time() + 5
+    while True:
+        st = proc_status(d.proc.pid)
+        if st["Seccomp"] == "2" or time.time() > end:
+            return st
+        time.sleep(0.02)
+
+
+NO_CAPS = "0000000000000000"
+
+
+def test_daemon_is_confined_to_its_socket_directory(tmp_path):
+    d = Daemon(tmp_path)
+    try:
+        st = confined_status(d)
+        assert st["Seccomp"] == "2" and st["NoNewPrivs"] == "1", st
+        for caps in ("CapEff", "CapPrm", "CapInh", "CapAmb"):
+            assert st[caps] == NO_CAPS, st
+        if os.geteuid() == 0:
+            assert st["CapBnd"] == NO_CAPS, st
+            assert os.readlink(f"/proc/{d.proc.pid}/root") == str(tmp_path)
+        d.tool("xenstore-write", "/box/a", "one")
+        assert d.tool("xenstore-read", "/box/a").stdout == "one\n"
+    finally:
+        err = d.stop()
+    assert "xenstored: sandboxed" in err, err
+    if os.geteuid() == 0:
+        # Removed from inside its own root on SIGTERM.
+        assert not os.path.exists(d.path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to change user")
+def test_daemon_serves_as_another_user(tmp_path):
+    d = Daemon(tmp_path, ["--user", "65534:65534"])
+    try:
+        st = confined_status(d)
+        assert st["Uid"].split() == ["65534"] * 4, st
+        assert st["Gid"].split() == ["65534"] * 4, st
+        assert st["Groups"].strip() == "", st
+        d.tool("xenstore-write", "/box/a", "one")
+        c = d.client()
+        assert c.read("/box/a") == b"one"
+        c.close()
+    finally:
+        d.stop()
+
+
+def test_user_needs_the_sandbox(tmp_path):
+    out = subprocess.run([DAEMON, "--no-sandbox", "--user", "1",
+                          "--socket", str(tmp_path / "s")],
+                         capture_output=True, text=True, timeout=10)
+    assert out.returncode == 2
+    assert "--user needs the sandbox" in out.stderr
+
+
+def test_no_sandbox_keeps_the_process_as_started(tmp_path):
+    d = Daemon(tmp_path, ["--no-sandbox"])
+    try:
+        d.tool("xenstore-write", "/box/a", "one")
+        assert proc_status(d.proc.pid)["Seccomp"] == "0"
+    finally:
+        err = d.stop()
+    assert "sandboxed" not in err, err
+    assert not os.path.exists(d.path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
+                    reason="needs root and setpriv to start as another user")
+def test_daemon_that_cannot_confine_itself_serves_nothing():
+    # Started as nobody and asked to become root: setresuid fails, so the
+    # daemon exits before its first request instead of serving unconfined.
+    d = tempfile.mkdtemp(prefix="xsd-nobody-")
+    os.chmod(d, 0o777)
+    sock = os.path.join(d, "s")
+    try:
+        out = subprocess.run(["/usr/bin/setpriv", "--reuid", "65534",
+                              "--regid", "65534", "--clear-groups", DAEMON,
+                              "--no-dom0-ring", "--socket", sock,
+                              "--user", "0"],
+                             capture_output=True, text=True, timeout=10)
+    finally:
+        shutil.rmtree(d)
+    assert out.returncode == 1, out.stderr
+    assert "sandbox: user and groups: Operation not permitted" in out.stderr
+    assert "sandboxed" not in out.stderr

@@ -32,12 +32,52 @@ perms_are() { # path expected (xenstore-ls -p prints "(perms)" last)
 		grep "^$(basename "$1") = " | grep -q "($2)\$"
 }
 
+xsd_status() { # field: xenstored's /proc status line, value only
+	sed -n "s/^$1:[[:space:]]*//p" "/proc/$(pidof xenstored | cut -d' ' -f1)/status"
+}
+
+confined() { # seccomp filter, no new privileges, no capability left
+	[ "$(xsd_status Seccomp)" = 2 ] && [ "$(xsd_status NoNewPrivs)" = 1 ] &&
+		[ "$(xsd_status CapEff)" = 0000000000000000 ] &&
+		[ "$(xsd_status CapPrm)" = 0000000000000000 ] &&
+		[ "$(xsd_status CapBnd)" = 0000000000000000 ]
+}
+
+rooted_in_socket_dir() {
+	[ "$(readlink "/proc/$(pidof xenstored | cut -d' ' -f1)/root")" = \
+		"$(readlink -f "$(dirname "$XS_SOCKET")")" ]
+}
+
+# A second daemon, serving as nobody on a socket of its own.
+as_another_user() {
+	sock=/run/xsd-user/socket
+	/usr/sbin/xenstored --no-dom0-ring --socket $sock --user 65534:65534 \
+		>/tmp/xsd-user.log 2>&1 &
+	pid=$!
+	n=0
+	while ! grep -q sandboxed /tmp/xsd-user.log && [ "$n" -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	XENSTORED_PATH=$sock xenstore-write /u/a one &&
+		[ "$(XENSTORED_PATH=$sock xenstore-read /u/a)" = one ] &&
+		grep -q "^Uid:[[:space:]]*65534[[:space:]]*65534" "/proc/$pid/status"
+	rc=$?
+	kill "$pid"
+	wait "$pid"
+	cat /tmp/xsd-user.log
+	[ "$rc" = 0 ] && ! grep -q "refused system call" /tmp/xsd-user.log
+}
+
 kernel_read_is() { # path expected, through /dev/xen/xenbus
 	[ "$(XENSTORED_PATH=/dev/xen/xenbus xenstore-read "$1")" = "$2" ]
 }
 
 check "xenstored socket $XS_SOCKET" wait_socket
 check "xenstore-utils installed" test -x /usr/bin/xenstore-read
+check "xenstored confined: seccomp, no new privileges, no capabilities" \
+	confined
+check "xenstored's root is its socket's directory" rooted_in_socket_dir
 check "xenstore-write /test/a hello" xenstore-write /test/a hello
 check "xenstore-read /test/a is hello" read_is /test/a hello
 check "xenstore-exists /test/a" xenstore-exists /test/a
@@ -63,6 +103,12 @@ check "socket write, kernel read" sh -c \
 check "kernel write, socket read" sh -c \
 	'XENSTORED_PATH=/dev/xen/xenbus xenstore-write /test/k via-kernel && [ "$(xenstore-read /test/k)" = via-kernel ]'
 xenstore-rm /test >/dev/null 2>&1
+check "xenstored still serving, refused no system call" sh -c \
+	'pidof xenstored && ! grep "refused system call" /var/log/xen/xenstored.log'
+check "xenstored waits in its restricted io_uring, not epoll" sh -c \
+	'! grep "no io_uring" /var/log/xen/xenstored.log'
+info "xenstored log: $(tr '\n' ' ' </var/log/xen/xenstored.log)"
+check "a second xenstored serves as user 65534 (--user)" as_another_user
 info "/local/domain/0/name: $(xenstore-read /local/domain/0/name 2>&1)"
 info "kernel read of /local/domain/0/name: $(XENSTORED_PATH=/dev/xen/xenbus xenstore-read /local/domain/0/name 2>&1)"
 info "dmesg xenbus lines:"

@@ -188,11 +188,13 @@ static void xt_loop_serves(bool epoll)
 	EXPECT_EQ(xt_loop_stop(&t), 0);
 }
 
+static const uint8_t xt_ops[] = { IORING_OP_RECV };
+
 TEST(xs_loop_uring_serves_clients)
 {
 	struct xs_uring r;
 
-	if (xs_uring_init(&r, 8)) {
+	if (xs_uring_init(&r, 8, xt_ops, sizeof(xt_ops))) {
 		printf("  (no io_uring here: the daemon uses epoll)\n");
 		return;
 	}
@@ -203,4 +205,73 @@ TEST(xs_loop_uring_serves_clients)
 TEST(xs_loop_epoll_serves_clients)
 {
 	xt_loop_serves(true);
+}
+
+/* A ready() that counts its calls and answers as told. */
+struct xt_ready {
+	int calls;
+	int rc;
+	volatile sig_atomic_t *stop;
+};
+
+static int xt_ready_hook(void *arg)
+{
+	struct xt_ready *r = arg;
+
+	r->calls++;
+	*r->stop = 1; /* nothing may be served after a refusal either */
+	return r->rc;
+}
+
+/* Each loop calls ready() once, before serving; its error ends the loop. */
+static void xt_loop_ready(bool epoll)
+{
+	struct xt_loop t;
+	struct xt_ready r;
+	int want;
+
+	for (want = 0; want >= -1; want--) {
+		memset(&t, 0, sizeof(t));
+		strcpy(t.dir, "/tmp/xs-ready-XXXXXX");
+		ASSERT_TRUE(mkdtemp(t.dir) != NULL);
+		snprintf(t.path, sizeof(t.path), "%s/sock", t.dir);
+		ASSERT_EQ(xs_engine_init(&t.e, NULL), 0);
+		t.x.evtchn_fd = -1;
+		t.l = (struct xs_loop){ .lfd = xs_unix_listen(t.path),
+					.e = &t.e,
+					.x = &t.x,
+					.stop = &t.stop,
+					.ready = xt_ready_hook,
+					.ready_arg = &r };
+		r = (struct xt_ready){ .rc = want ? -EPERM : 0,
+				       .stop = &t.stop };
+		ASSERT_TRUE(t.l.lfd >= 0);
+		EXPECT_EQ(epoll ? xs_loop_epoll(&t.l) : xs_loop_uring(&t.l),
+			  r.rc);
+		EXPECT_EQ(r.calls, 1);
+		EXPECT_EQ(t.l.ready_rc, r.rc);
+		EXPECT_EQ(xs_loop_ready(&t.l), r.rc); /* not called again */
+		EXPECT_EQ(r.calls, 1);
+		close(t.l.lfd);
+		unlink(t.path);
+		rmdir(t.dir);
+		xs_engine_fini(&t.e);
+	}
+}
+
+TEST(xs_loop_uring_confines_before_serving)
+{
+	struct xs_uring r;
+
+	if (xs_uring_init(&r, 8, xt_ops, sizeof(xt_ops))) {
+		printf("  (no io_uring here)\n");
+		return;
+	}
+	xs_uring_fini(&r);
+	xt_loop_ready(false);
+}
+
+TEST(xs_loop_epoll_confines_before_serving)
+{
+	xt_loop_ready(true);
 }
