@@ -31,9 +31,29 @@ struct evtchn *evtchn_port(struct evtchn_domain *d, uint32_t port)
 	return b ? &b[port % EVTCHN_BUCKET_PORTS] : NULL;
 }
 
-struct evtchn *evtchn_bucket_alloc(void)
+#define BUCKET_BYTES (EVTCHN_BUCKET_PORTS * sizeof(struct evtchn))
+#define BUCKET_PAGES ((long)((BUCKET_BYTES + PAGE_SIZE - 1) / PAGE_SIZE))
+
+struct evtchn *evtchn_bucket_alloc(struct evtchn_domain *d)
 {
-	return xzalloc(EVTCHN_BUCKET_PORTS * sizeof(struct evtchn));
+	struct evtchn *b;
+
+	if (evtchn_env_charge(d, BUCKET_PAGES)) {
+		return NULL;
+	}
+	b = xzalloc(BUCKET_BYTES);
+	if (!b) {
+		evtchn_env_charge(d, -BUCKET_PAGES);
+	}
+	return b;
+}
+
+void evtchn_bucket_free(struct evtchn_domain *d, struct evtchn *b)
+{
+	if (b) {
+		xfree(b);
+		evtchn_env_charge(d, -BUCKET_PAGES);
+	}
 }
 
 /*
@@ -358,7 +378,7 @@ static void evtchn_domain_free_tables(struct evtchn_domain *d)
 
 	if (d->buckets) {
 		for (i = 0; i < d->nr_buckets; i++) {
-			xfree(d->buckets[i]);
+			evtchn_bucket_free(d, d->buckets[i]);
 		}
 	}
 	xfree(d->buckets);
@@ -394,7 +414,7 @@ int evtchn_domain_init(struct evtchn_domain *d, domid_t id,
 		evtchn_domain_free_tables(d);
 		return -ENOMEM;
 	}
-	d->buckets[0] = evtchn_bucket_alloc();
+	d->buckets[0] = evtchn_bucket_alloc(d);
 	if (!d->buckets[0]) {
 		evtchn_domain_free_tables(d);
 		return -ENOMEM;

@@ -42,3 +42,10 @@ void evtchn_env_wake_poller(struct evtchn_domain *d, unsigned int vcpu);
 void *evtchn_env_map_gfn(struct evtchn_domain *d, uint64_t gfn);
 /* Undo evtchn_env_map_gfn(). Called with no event-channel lock held. */
 void evtchn_env_unmap_gfn(struct evtchn_domain *d, void *va);
+
+/*
+ * Charge @pages of hypervisor memory allocated on @d's behalf (port
+ * buckets, FIFO state) to @d: 0, or -ENOMEM past its limit (nothing
+ * charged). Negative @pages gives them back. Any lock may be held.
+ */
+int evtchn_env_charge(struct evtchn_domain *d, long pages);

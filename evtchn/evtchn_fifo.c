@@ -243,10 +243,37 @@ static void evtchn_fifo_switch(struct evtchn_domain *d,
 	d->ops = &evtchn_fifo_ops;
 }
 
-static struct evtchn_fifo_domain *evtchn_fifo_alloc(unsigned int nr_vcpus)
+static long fifo_pages(unsigned int nr_vcpus)
 {
-	return xzalloc(sizeof(struct evtchn_fifo_domain) +
-		       nr_vcpus * sizeof(struct evtchn_fifo_vcpu));
+	size_t bytes = sizeof(struct evtchn_fifo_domain) +
+		       nr_vcpus * sizeof(struct evtchn_fifo_vcpu);
+
+	return (long)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+}
+
+/* The FIFO state, charged to @d. */
+static struct evtchn_fifo_domain *evtchn_fifo_alloc(struct evtchn_domain *d)
+{
+	struct evtchn_fifo_domain *f;
+
+	if (evtchn_env_charge(d, fifo_pages(d->nr_vcpus))) {
+		return NULL;
+	}
+	f = xzalloc(sizeof(struct evtchn_fifo_domain) +
+		    d->nr_vcpus * sizeof(struct evtchn_fifo_vcpu));
+	if (!f) {
+		evtchn_env_charge(d, -fifo_pages(d->nr_vcpus));
+	}
+	return f;
+}
+
+static void evtchn_fifo_free(struct evtchn_domain *d,
+			     struct evtchn_fifo_domain *f)
+{
+	if (f) {
+		xfree(f);
+		evtchn_env_charge(d, -fifo_pages(d->nr_vcpus));
+	}
 }
 
 /*
@@ -274,7 +301,7 @@ int evtchn_fifo_init_control(struct evtchn_domain *d,
 	if (!page) {
 		return -EINVAL;
 	}
-	newf = evtchn_fifo_alloc(d->nr_vcpus);
+	newf = evtchn_fifo_alloc(d);
 
 	spin_lock(&d->lock);
 	f = d->fifo ? d->fifo : newf;
@@ -301,7 +328,7 @@ int evtchn_fifo_init_control(struct evtchn_domain *d,
 	if (page) {
 		evtchn_env_unmap_gfn(d, page);
 	}
-	xfree(newf);
+	evtchn_fifo_free(d, newf);
 	return rc;
 }
 
@@ -399,5 +426,5 @@ void evtchn_fifo_release(struct evtchn_domain *d, struct evtchn_fifo_domain *f)
 	for (i = 0; i < f->nr_pages; i++) {
 		evtchn_env_unmap_gfn(d, f->array[i]);
 	}
-	xfree(f);
+	evtchn_fifo_free(d, f);
 }

@@ -70,7 +70,9 @@ struct evtchn_fifo_domain {
 /* evtchn_core.c */
 struct evtchn *evtchn_port(struct evtchn_domain *d, uint32_t port);
 uint32_t evtchn_port_limit(const struct evtchn_domain *d);
-struct evtchn *evtchn_bucket_alloc(void);
+/* A port bucket charged to @d (evtchn_env_charge), and its release. */
+struct evtchn *evtchn_bucket_alloc(struct evtchn_domain *d);
+void evtchn_bucket_free(struct evtchn_domain *d, struct evtchn *b);
 int evtchn_find_free_port(struct evtchn_domain *d, const struct evtchn *spare,
 			  uint32_t *port);
 struct evtchn *evtchn_bind_port(struct evtchn_domain *d, uint32_t port,

@@ -38,7 +38,7 @@ int evtchn_do_alloc_unbound(struct evtchn_domain *caller,
 	if (!d) {
 		return -ESRCH;
 	}
-	spare = evtchn_bucket_alloc();
+	spare = evtchn_bucket_alloc(d);
 
 	spin_lock(&d->lock);
 	rc = evtchn_check_new_port(d);
@@ -52,8 +52,8 @@ int evtchn_do_alloc_unbound(struct evtchn_domain *caller,
 	}
 	spin_unlock(&d->lock);
 
+	evtchn_bucket_free(d, spare);
 	evtchn_domain_unref(caller, d);
-	xfree(spare);
 	return rc;
 }
 
@@ -85,7 +85,7 @@ int evtchn_do_bind_interdomain(struct evtchn_domain *ld,
 	if (!rd) {
 		return -ESRCH;
 	}
-	spare = evtchn_bucket_alloc();
+	spare = evtchn_bucket_alloc(ld);
 
 	evtchn_lock_pair(ld, rd);
 	rc = rd->dying ? -ESRCH : evtchn_check_new_port(ld);
@@ -110,7 +110,7 @@ int evtchn_do_bind_interdomain(struct evtchn_domain *ld,
 	evtchn_unlock_pair(ld, rd);
 
 	evtchn_domain_unref(ld, rd);
-	xfree(spare);
+	evtchn_bucket_free(ld, spare);
 	return rc;
 }
 
@@ -130,7 +130,7 @@ int evtchn_do_bind_virq(struct evtchn_domain *d, struct evtchn_bind_virq *b)
 	if (vcpu >= d->nr_vcpus) {
 		return -ENOENT;
 	}
-	spare = evtchn_bucket_alloc();
+	spare = evtchn_bucket_alloc(d);
 
 	spin_lock(&d->lock);
 	rc = evtchn_check_new_port(d);
@@ -150,7 +150,7 @@ int evtchn_do_bind_virq(struct evtchn_domain *d, struct evtchn_bind_virq *b)
 	}
 	spin_unlock(&d->lock);
 
-	xfree(spare);
+	evtchn_bucket_free(d, spare);
 	return rc;
 }
 
@@ -163,7 +163,7 @@ int evtchn_do_bind_ipi(struct evtchn_domain *d, struct evtchn_bind_ipi *b)
 	if (b->vcpu >= d->nr_vcpus) {
 		return -ENOENT;
 	}
-	spare = evtchn_bucket_alloc();
+	spare = evtchn_bucket_alloc(d);
 
 	spin_lock(&d->lock);
 	rc = evtchn_check_new_port(d);
@@ -177,7 +177,7 @@ int evtchn_do_bind_ipi(struct evtchn_domain *d, struct evtchn_bind_ipi *b)
 	}
 	spin_unlock(&d->lock);
 
-	xfree(spare);
+	evtchn_bucket_free(d, spare);
 	return rc;
 }
 

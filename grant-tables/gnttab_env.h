@@ -49,6 +49,15 @@ int gnttab_env_p2m_unmap(struct gnttab_domain *mapper, ipaddr_t ipa, mfn_t mfn);
 void *gnttab_env_map_frame(mfn_t mfn);
 void gnttab_env_unmap_frame(void *va);
 
+/*
+ * Charge @pages of hypervisor memory allocated on @d's behalf (grant
+ * frames and their state, maptrack frames): 0, or -ENOMEM past its limit
+ * (nothing charged). Negative @pages gives them back. @d NULL (a table
+ * outliving its destroyed domain): nothing to give back. Any gnttab lock
+ * may be held.
+ */
+int gnttab_env_charge(struct gnttab_domain *d, long pages);
+
 /* Clean and/or invalidate (GNTTAB_CACHE_*) @len bytes at @offset of @mfn. */
 int gnttab_env_cache_flush(mfn_t mfn, unsigned int offset, unsigned int len,
 			   unsigned int op);

@@ -66,13 +66,20 @@ static int mt_alloc(struct gnttab_domain *d, uint32_t *handle)
 		}
 		spin_unlock(&d->maptrack_lock);
 		/* Allocate with no lock held, then retry. */
+		if (gnttab_env_charge(d, 1)) {
+			return -ENOMEM;
+		}
 		page = page_alloc();
 		if (!page) {
+			gnttab_env_charge(d, -1);
 			return -ENOMEM;
 		}
 	}
 	spin_unlock(&d->maptrack_lock);
-	page_free(page);
+	if (page) {
+		page_free(page);
+		gnttab_env_charge(d, -1);
+	}
 	return rc;
 }
 
@@ -243,6 +250,7 @@ void gnttab_maptrack_release(struct gnttab_domain *d)
 	}
 	for (i = 0; i < d->nr_maptrack_frames; i++) {
 		page_free(d->maptrack[i]);
+		gnttab_env_charge(d, -1);
 	}
 	xfree(d->maptrack);
 	d->maptrack = NULL;

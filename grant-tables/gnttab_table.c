@@ -11,13 +11,26 @@
 #include "gnttab_env.h"
 #include "gnttab_internal.h"
 
+#define ACTIVE_BYTES (GNTTAB_ENTRIES_PER_FRAME * sizeof(struct gnttab_active))
+/* A grant frame and its active entries, as charged to the domain. */
+#define FRAME_PAGES (1 + (long)((ACTIVE_BYTES + PAGE_SIZE - 1) / PAGE_SIZE))
+
+/* Free a frame charged to @owner (NULL: its domain is gone). */
+static void frame_free(struct gnttab_domain *owner, void *page, void *act)
+{
+	page_free(page);
+	xfree(act);
+	if (owner) {
+		gnttab_env_charge(owner, -FRAME_PAGES);
+	}
+}
+
 static void table_free(struct gnttab_table *t)
 {
 	unsigned int i;
 
 	for (i = 0; i < t->nr_frames; i++) {
-		page_free(t->shared[i]);
-		xfree(t->active[i]);
+		frame_free(t->owner, t->shared[i], t->active[i]);
 	}
 	xfree(t->shared);
 	xfree(t->active);
@@ -45,6 +58,7 @@ int gnttab_grow(struct gnttab_table *t, unsigned int nr)
 {
 	void *pages[8];
 	struct gnttab_active *acts[8];
+	struct gnttab_domain *owner;
 	unsigned int have, want, i, n;
 	int rc = 0;
 
@@ -54,18 +68,24 @@ int gnttab_grow(struct gnttab_table *t, unsigned int nr)
 	for (;;) {
 		spin_lock(&t->lock);
 		have = t->nr_frames;
+		owner = t->owner;
 		spin_unlock(&t->lock);
 		if (have >= nr) {
 			return 0;
 		}
+		if (!owner) {
+			return -EINVAL; /* destroyed: no growth */
+		}
 		want = MIN(nr - have, (unsigned int)ARRAY_SIZE(pages));
 		for (n = 0; n < want; n++) {
+			if (gnttab_env_charge(owner, FRAME_PAGES)) {
+				rc = -ENOMEM;
+				break;
+			}
 			pages[n] = page_alloc();
-			acts[n] = xzalloc(GNTTAB_ENTRIES_PER_FRAME *
-					  sizeof(struct gnttab_active));
+			acts[n] = xzalloc(ACTIVE_BYTES);
 			if (!pages[n] || !acts[n]) {
-				page_free(pages[n]);
-				xfree(acts[n]);
+				frame_free(owner, pages[n], acts[n]);
 				rc = -ENOMEM;
 				break;
 			}
@@ -81,8 +101,7 @@ int gnttab_grow(struct gnttab_table *t, unsigned int nr)
 		}
 		spin_unlock(&t->lock);
 		for (; i < n; i++) {
-			page_free(pages[i]);
-			xfree(acts[i]);
+			frame_free(owner, pages[i], acts[i]);
 		}
 		if (rc) {
 			return rc;

@@ -91,6 +91,11 @@ void evtchn_env_unmap_gfn(struct evtchn_domain *e, void *va)
 	page_put(pa_to_mfn(pa_init((uint64_t)(uintptr_t)va)));
 }
 
+int evtchn_env_charge(struct evtchn_domain *e, long pages)
+{
+	return domain_charge(ev_dom(e), pages);
+}
+
 /* ---- grant tables -------------------------------------------------------- */
 
 struct gnttab_domain *gnttab_env_domain_get(domid_t id)
@@ -121,6 +126,14 @@ int gnttab_env_get_owned_page(struct gnttab_domain *g, mfn_t mfn)
 void gnttab_env_put_page(mfn_t mfn)
 {
 	page_put(mfn);
+}
+
+int gnttab_env_charge(struct gnttab_domain *g, long pages)
+{
+	if (!g) {
+		return pages > 0 ? -ENOMEM : 0;
+	}
+	return domain_charge(gt_dom(g), pages);
 }
 
 /* A grant mapping goes where the domain's own RAM or a hole was. */

@@ -18,6 +18,13 @@ static unsigned int next_pcpu;
 #define DOMAIN_MAX_EVTCHN_PORT 4095
 #define DOMAIN_MAX_GRANT_FRAMES 64
 #define DOMAIN_MAX_MAPTRACK_FRAMES 1024
+/*
+ * Hypervisor pages a domain may hold besides its stage-2 tables: enough
+ * for a frontend domU's grant table and ports many times over, and for
+ * dom0's backends every maptrack frame.
+ */
+#define DOMU_MAX_XEN_PAGES 1024
+#define DOM0_MAX_XEN_PAGES 4096
 
 /* The per-domain modules: interrupt controller, events, grants. */
 static int domain_init_modules(struct domain *d, unsigned int nr_spis)
@@ -67,6 +74,7 @@ struct domain *domain_create(domid_t id, const char *name,
 	d->nr_vcpus = nr_vcpus;
 	d->shutdown_code = -1;
 	d->shinfo_gfn = ~0ULL;
+	d->max_xen_pages = privileged ? DOM0_MAX_XEN_PAGES : DOMU_MAX_XEN_PAGES;
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->physmap_lock);
 	if (p2m_init(&d->p2m, (uint16_t)(id + 1))) {
@@ -159,6 +167,26 @@ unsigned int domain_count_alive(void)
 	return n;
 }
 
+int domain_charge(struct domain *d, long pages)
+{
+	uint64_t cur = __atomic_load_n(&d->xen_pages, __ATOMIC_RELAXED);
+
+	if (pages < 0) {
+		__atomic_fetch_sub(&d->xen_pages, (uint64_t)-pages,
+				   __ATOMIC_RELAXED);
+		return 0;
+	}
+	do {
+		if ((uint64_t)pages >
+		    d->max_xen_pages - MIN(cur, d->max_xen_pages)) {
+			return -ENOMEM;
+		}
+	} while (!__atomic_compare_exchange_n(
+		&d->xen_pages, &cur, cur + (uint64_t)pages, true,
+		__ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return 0;
+}
+
 void domain_report_memory(struct domain *d)
 {
 	uint64_t tables, peak, budget, tot, max;
@@ -171,9 +199,11 @@ void domain_report_memory(struct domain *d)
 	max = d->max_pages;
 	spin_unlock(&d->p2m.lock);
 	pr_info("domain %u (%s): p2m tables %lu (peak %lu, budget %lu), "
-		"RAM pages %lu of %lu\n",
+		"RAM pages %lu of %lu, hypervisor pages %lu of %lu\n",
 		d->id, d->name, (unsigned long)tables, (unsigned long)peak,
-		(unsigned long)budget, (unsigned long)tot, (unsigned long)max);
+		(unsigned long)budget, (unsigned long)tot, (unsigned long)max,
+		(unsigned long)__atomic_load_n(&d->xen_pages, __ATOMIC_RELAXED),
+		(unsigned long)d->max_xen_pages);
 }
 
 static const char *const reason_name[] = {

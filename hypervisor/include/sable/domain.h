@@ -77,6 +77,13 @@ struct domain {
 	uint64_t tot_pages;
 	uint64_t max_pages;
 	/*
+	 * Hypervisor pages held on the domain's behalf besides its stage-2
+	 * tables: event-channel buckets and FIFO state, grant frames,
+	 * maptrack frames (domain_charge(); atomic).
+	 */
+	uint64_t xen_pages;
+	uint64_t max_xen_pages;
+	/*
 	 * Protects: shinfo_gfn and the gfns of the grant frames while they
 	 * move (add_to_physmap); taken with no other lock held.
 	 */
@@ -115,6 +122,11 @@ int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa, uint64_t size,
 
 /* One console line: stage-2 tables in use, peak and budget; RAM pages. */
 void domain_report_memory(struct domain *d);
+/*
+ * Charge @pages of hypervisor memory to @d (negative: give them back).
+ * 0, or -ENOMEM past max_xen_pages (nothing charged).
+ */
+int domain_charge(struct domain *d, long pages);
 
 /* physmap.c: the guest physical map, with ownership and references. */
 int physmap_get_ram(struct domain *d, uint64_t gfn, bool writable, mfn_t *mfn);

@@ -126,6 +126,8 @@ static uint64_t leaf_attrs(unsigned int type)
 		[p2m_mmio] = (0x1ULL << 2) | (3ULL << 6) | (2ULL << 53),
 		[p2m_grant_rw] = (0xfULL << 2) | (3ULL << 6) | (2ULL << 53),
 		[p2m_grant_ro] = (0xfULL << 2) | (1ULL << 6) | (2ULL << 53),
+		[p2m_foreign_rw] = (0xfULL << 2) | (3ULL << 6) | (2ULL << 53),
+		[p2m_foreign_ro] = (0xfULL << 2) | (1ULL << 6) | (2ULL << 53),
 	};
 
 	if (type == 0 || type >= ARRAY_SIZE(memattr_ap_xn)) {
@@ -234,7 +236,7 @@ static int expected_rc(uint64_t ipa, uint64_t pa, uint64_t size,
 		       unsigned int type, bool map)
 {
 	if (!size || (ipa | size) & (SZ_4K - 1) ||
-	    (map && ((pa & (SZ_4K - 1)) || type == 0 || type > 5))) {
+	    (map && ((pa & (SZ_4K - 1)) || type == 0 || type > 7))) {
 		return -EINVAL;
 	}
 	if (ipa + size > P2M_IPA_LIMIT || (map && pa + size > P2M_PA_LIMIT)) {

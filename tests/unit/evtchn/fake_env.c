@@ -5,12 +5,18 @@
 
 #include <sable/alloc.h>
 
+#include <sable/errno.h>
+
 #include "evtchn_env.h"
+
 #include "fake_env.h"
 
 static struct fake_domain *fake_doms[FAKE_MAX_DOMAINS];
 /* Mappings or references a destroyed domain still had. */
 static int fake_lost;
+
+/* The domain being made by fake_domain_create(). */
+static struct fake_domain *creating;
 
 struct fake_domain *fake_of(struct evtchn_domain *d)
 {
@@ -122,10 +128,13 @@ struct fake_domain *fake_domain_create(domid_t id, unsigned int nr_vcpus,
 	if (!fd) {
 		return NULL;
 	}
+	creating = fd; /* charges made by init count for it */
 	if (evtchn_domain_init(&fd->ev, id, nr_vcpus, max_port, privileged)) {
+		creating = NULL;
 		xfree(fd);
 		return NULL;
 	}
+	creating = NULL;
 	fd->shinfo = page_alloc();
 	evtchn_set_shared_info(&fd->ev, fd->shinfo);
 	fd->exists = true;
@@ -172,4 +181,27 @@ void fake_env_reset(void)
 			fake_domain_destroy(fake_doms[id]);
 		}
 	}
+}
+
+/* Charges: counted per domain, refused past a test's limit. */
+int evtchn_env_charge(struct evtchn_domain *d, long pages)
+{
+	struct fake_domain *fd;
+	long cur;
+
+	/* Tests also run the module on bare evtchn_domains: not counted. */
+	fd = fake_of(d);
+	if (fd != creating && fake_domain(d->domid) != fd) {
+		return 0;
+	}
+	cur = __atomic_load_n(&fd->charged, __ATOMIC_RELAXED);
+	do {
+		if (pages > 0 && fd->charge_limit &&
+		    cur + pages > fd->charge_limit) {
+			return -ENOMEM;
+		}
+	} while (!__atomic_compare_exchange_n(&fd->charged, &cur, cur + pages,
+					      true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return 0;
 }

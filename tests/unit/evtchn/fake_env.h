@@ -24,6 +24,8 @@ struct fake_domain {
 	int maps[FAKE_GUEST_PAGES];
 	unsigned int kicks[FAKE_MAX_VCPUS];
 	unsigned int poll_wakes[FAKE_MAX_VCPUS];
+	long charged; /* pages charged by evtchn_env_charge (atomic) */
+	long charge_limit; /* 0: no limit */
 };
 
 /*

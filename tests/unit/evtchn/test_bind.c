@@ -356,3 +356,43 @@ TEST(evtchn_bind_ipi_rejects_over_the_limit)
 	EXPECT_EQ(hc(small, EVTCHNOP_bind_virq, &v), -ENOSPC);
 	teardown();
 }
+
+/* Port buckets are charged to the domain whose table grows. */
+TEST(evtchn_buckets_are_charged_and_refused_past_the_limit)
+{
+	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = 0 };
+	long base;
+
+	fixture();
+	base = d1->charged;
+	EXPECT_GT(base, 0); /* bucket 0, charged when the domain was made */
+	d1->charge_limit = base;
+	/* Bucket 0 holds ports 1..63: no new charge. */
+	for (uint32_t p = 1; p < EVTCHN_BUCKET_PORTS; p++) {
+		EXPECT_EQ(alloc_unbound(d1, 0), p);
+	}
+	EXPECT_EQ(hc(d1, EVTCHNOP_alloc_unbound, &a), -ENOMEM);
+	EXPECT_EQ(d1->charged, base);
+	d1->charge_limit = 0;
+	EXPECT_EQ(alloc_unbound(d1, 0), EVTCHN_BUCKET_PORTS);
+	EXPECT_GT(d1->charged, base);
+	/* Another domain's table is not charged to d1. */
+	EXPECT_EQ(d2->charged, base);
+	teardown();
+}
+
+TEST(evtchn_charges_come_back_when_the_domain_goes)
+{
+	struct fake_domain *fd;
+
+	fixture();
+	fd = fake_domain_create(5, 2, 4095, false);
+	for (unsigned int i = 0; i < 3 * EVTCHN_BUCKET_PORTS; i++) {
+		alloc_unbound(fd, 0);
+	}
+	EXPECT_GT(fd->charged, 2);
+	evtchn_domain_destroy(&fd->ev);
+	EXPECT_EQ(fd->charged, 0);
+	fake_domain_destroy(fd);
+	teardown();
+}

@@ -84,6 +84,9 @@ static struct fake_page *page_new(struct fake_dom *owner)
 	abort();
 }
 
+/* The domain being made by fake_dom_create(). */
+static struct fake_dom *creating;
+
 struct fake_dom *fake_dom_create(domid_t id, unsigned int max_frames,
 				 unsigned int max_maptrack, bool privileged)
 {
@@ -95,12 +98,15 @@ struct fake_dom *fake_dom_create(domid_t id, unsigned int max_frames,
 			slot = i;
 		}
 	}
+	creating = fd; /* charges made by init count for it */
 	if (!fd || slot == FAKE_MAX_DOMS ||
 	    gnttab_domain_init(&fd->gd, id, max_frames, max_maptrack,
 			       privileged)) {
+		creating = NULL;
 		free(fd);
 		return NULL;
 	}
+	creating = NULL;
 	fd->id = id;
 	for (i = 0; i < FAKE_RAM_PAGES; i++) {
 		fd->ram[i] = page_new(fd);
@@ -367,5 +373,30 @@ int gnttab_env_cache_flush(mfn_t mfn, unsigned int offset, unsigned int len,
 	(void)len;
 	fake_flush_calls++;
 	fake_flush_last_op = op;
+	return 0;
+}
+
+/* Charges: counted per domain, refused past a test's limit. */
+int gnttab_env_charge(struct gnttab_domain *d, long n)
+{
+	struct fake_dom *fd;
+	long cur;
+
+	if (!d) {
+		return n > 0 ? -ENOMEM : 0;
+	}
+	/* Tests also run the module on bare gnttab_domains: not counted. */
+	fd = (struct fake_dom *)d;
+	if (fd != creating && fake_dom_by_id(d->domid) != fd) {
+		return 0;
+	}
+	cur = __atomic_load_n(&fd->charged, __ATOMIC_RELAXED);
+	do {
+		if (n > 0 && fd->charge_limit && cur + n > fd->charge_limit) {
+			return -ENOMEM;
+		}
+	} while (!__atomic_compare_exchange_n(&fd->charged, &cur, cur + n, true,
+					      __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
 	return 0;
 }

@@ -33,6 +33,8 @@ struct fake_dom {
 	struct fake_page *ram[FAKE_RAM_PAGES];
 	bool ram_ro[FAKE_RAM_PAGES];
 	struct fake_s2 s2[FAKE_S2_SLOTS];
+	long charged; /* pages charged by gnttab_env_charge (atomic) */
+	long charge_limit; /* 0: no limit */
 };
 
 void fake_reset(void);

@@ -327,3 +327,33 @@ TEST(gnttab_map_pin_domid_mismatch_when_pinned)
 	EXPECT_EQ(gt_map(dom0, dom1, 24, MAP_IPA(0), RO_MAP, NULL),
 		  GNTST_general_error);
 }
+
+/* Grant frames and maptrack frames are charged to their domain. */
+TEST(gnttab_frames_and_maptrack_are_charged_and_refused_past_the_limit)
+{
+	mfn_t m;
+	void *va;
+	long base;
+
+	gt_setup();
+	base = dom1->charged;
+	EXPECT_GT(base, 0); /* the first frame, at creation */
+	dom1->charge_limit = base;
+	EXPECT_EQ(gnttab_get_frame(&dom1->gd, 1, &m, &va), -ENOMEM);
+	EXPECT_EQ(gnttab_nr_frames(&dom1->gd), 1);
+	EXPECT_EQ(dom1->charged, base);
+	dom1->charge_limit = 0;
+	EXPECT_EQ(gnttab_get_frame(&dom1->gd, 1, &m, &va), 0);
+	EXPECT_GT(dom1->charged, base);
+	/* The mapper's first mapping needs a maptrack frame: refused. */
+	fake_grant(dom2, 10, D1, fake_gfn(0), GTF_permit_access);
+	base = dom1->charged;
+	dom1->charge_limit = base;
+	EXPECT_EQ(gt_map(dom1, dom2, 10, MAP_IPA(1), RW_MAP, NULL),
+		  GNTST_no_device_space);
+	EXPECT_EQ(dom1->charged, base);
+	dom1->charge_limit = 0;
+	EXPECT_EQ(gt_map(dom1, dom2, 10, MAP_IPA(1), RW_MAP, NULL), GNTST_okay);
+	EXPECT_EQ(dom1->charged, base + 1);
+	EXPECT_EQ(dom2->charged, dom0->charged);
+}

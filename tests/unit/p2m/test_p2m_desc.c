@@ -20,9 +20,10 @@ struct type_bits {
 };
 
 static const struct type_bits expected[] = {
-	{ p2m_ram_rw, 0xf, 3, 0 },   { p2m_ram_ro, 0xf, 1, 0 },
-	{ p2m_mmio, 0x1, 3, 2 },     { p2m_grant_rw, 0xf, 3, 2 },
-	{ p2m_grant_ro, 0xf, 1, 2 },
+	{ p2m_ram_rw, 0xf, 3, 0 },     { p2m_ram_ro, 0xf, 1, 0 },
+	{ p2m_mmio, 0x1, 3, 2 },       { p2m_grant_rw, 0xf, 3, 2 },
+	{ p2m_grant_ro, 0xf, 1, 2 },   { p2m_foreign_rw, 0xf, 3, 2 },
+	{ p2m_foreign_ro, 0xf, 1, 2 },
 };
 
 static void check_leaf(uint64_t d, unsigned int level, uint64_t oa,

@@ -164,7 +164,8 @@ TEST(p2m_map_reaches_top_of_ipa_space)
 TEST(p2m_lookup_reports_each_type)
 {
 	static const enum p2m_type types[] = {
-		p2m_ram_rw, p2m_ram_ro, p2m_mmio, p2m_grant_rw, p2m_grant_ro,
+		p2m_ram_rw,   p2m_ram_ro,     p2m_mmio,	      p2m_grant_rw,
+		p2m_grant_ro, p2m_foreign_rw, p2m_foreign_ro,
 	};
 	struct p2m p;
 	enum p2m_type t;
