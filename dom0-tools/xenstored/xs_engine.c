@@ -538,7 +538,8 @@ void xs_domain_usage(const struct xs_engine *e, uint32_t domid,
 
 	memset(u, 0, sizeof(*u));
 	for (c = e->conns; c; c = c->next) {
-		if (c->dead || c->caller.privileged || c->caller.domid != domid) {
+		if (c->dead || c->caller.privileged ||
+		    c->caller.domid != domid) {
 			continue;
 		}
 		u->watches += c->nr_watches;

@@ -282,8 +282,7 @@ int xs_do_directory_part(struct xs_req *r)
 	if (rc || argc != 2 || xs_parse_u32(argv[1], UINT32_MAX, &off)) {
 		return -EINVAL;
 	}
-	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_CHILDREN,
-			   &xs_need_read);
+	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_CHILDREN, &xs_need_read);
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
 				 &n);

@@ -128,9 +128,10 @@ int xs_txn_op_prepare(struct xs_txn *txn, struct xs_txn_op *op,
 
 void xs_txn_op_commit(struct xs_txn *txn, struct xs_txn_op *op)
 {
-	txn->bytes += sizeof(*op) + strlen(op->path) + 1 +
-		      (op->type == XS_TXN_PERMS ? op->len * sizeof(struct xs_perm)
-						: op->len);
+	txn->bytes +=
+		sizeof(*op) + strlen(op->path) + 1 +
+		(op->type == XS_TXN_PERMS ? op->len * sizeof(struct xs_perm)
+					  : op->len);
 	txn->ops[txn->nr_ops++] = *op;
 	memset(op, 0, sizeof(*op));
 }

@@ -240,8 +240,8 @@ int xs_do_transaction_start(struct xs_req *r)
 	    u.txns >= q->transactions) {
 		return -ENOSPC;
 	}
-	rc = xs_quota_mem_check(c, sizeof(*t) +
-					   xs_node_cost(c->eng->tree.root));
+	rc = xs_quota_mem_check(c,
+				sizeof(*t) + xs_node_cost(c->eng->tree.root));
 	if (rc) {
 		return rc;
 	}

@@ -6,6 +6,7 @@ xenstored_SRCS := $(XS_ENGINE_SRCS) $(XS_LOOP_SRCS) \
 	tests/unit/xenstored/test_store.c tests/unit/xenstored/test_perms.c \
 	tests/unit/xenstored/test_watch.c tests/unit/xenstored/test_txn.c \
 	tests/unit/xenstored/test_domain.c tests/unit/xenstored/test_ring.c \
-	tests/unit/xenstored/test_loop.c
+	tests/unit/xenstored/test_loop.c \
+	tests/unit/xenstored/test_isolation.c
 # ut.c trips -Wclobbered at -O1 (locals live across setjmp).
 xenstored_CFLAGS := -Idom0-tools/xenstored -Wno-clobbered
