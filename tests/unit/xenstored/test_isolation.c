@@ -419,6 +419,32 @@ TEST(xs_isolation_memory_quota)
 	xs_engine_fini(&e);
 }
 
+/* The memory quota is counted again at commit (here: lowered meanwhile). */
+TEST(xs_isolation_commit_over_memory_quota_is_enomem)
+{
+	struct xs_engine e;
+	struct xs_conn *d0, *d5;
+	char val[1025];
+	uint32_t tx;
+
+	xt_setup(&e);
+	d0 = xs_conn_new(&e, 0, true);
+	d5 = xt_guest(&e, d0, 5);
+	memset(val, 'v', sizeof(val) - 1);
+	val[sizeof(val) - 1] = '\0';
+	tx = xt_start(d5);
+	EXPECT_EQ(xt_write(d5, tx, "a", val), 0);
+	EXPECT_EQ(xt_write(d5, tx, "b", val), 0);
+	xt_set_quota(d0, "memory", "2048");
+	EXPECT_EQ(xt_end(d5, tx, "T"), -ENOMEM);
+	EXPECT_EQ(xt_read(d5, 0, "a", NULL), -ENOENT);
+	xt_set_quota(d0, "memory", "8192");
+	tx = xt_start(d5);
+	EXPECT_EQ(xt_write(d5, tx, "a", val), 0);
+	EXPECT_EQ(xt_end(d5, tx, "T"), 0);
+	xs_engine_fini(&e);
+}
+
 /*
  * An allowed RM of a large subtree inside a transaction copies at most
  * the domain's memory quota into the view.
