@@ -71,6 +71,8 @@ void xs_quota_default(struct xs_quota *q)
 	q->node_size = 2048;
 	q->perms = 5;
 	q->txn_nodes = 1024;
+	q->path_len = XENSTORE_REL_PATH_MAX;
+	q->memory = 2 * 1024 * 1024 + 512 * 1024;
 }
 
 /* ---- engine ------------------------------------------------------------- */
@@ -199,11 +201,28 @@ void xs_conn_reset(struct xs_conn *c)
 	c->in_have = 0;
 	c->out_head = 0;
 	c->out_len = 0;
+	c->out_replies = 0;
+	c->out_msg_left = 0;
 }
 
 static size_t xs_conn_pending(const struct xs_conn *c)
 {
 	return c->out_len - c->out_head;
+}
+
+/*
+ * An unprivileged connection with "outstanding" replies not yet taken by
+ * its transport gets no further request read until it takes some.
+ */
+static bool xs_conn_outstanding_full(const struct xs_conn *c)
+{
+	const struct xs_quota *q;
+
+	if (c->caller.privileged || c->out_replies == 0) {
+		return false;
+	}
+	q = xs_quota_for(c->eng, c->caller.domid);
+	return q->outstanding && c->out_replies >= q->outstanding;
 }
 
 /* Bytes the engine accepts now: the rest of the current message. */
@@ -218,6 +237,9 @@ size_t xs_conn_want(const struct xs_conn *c)
 		if (c->in_have == 0 && xs_conn_pending(c) > XS_OUT_SOFT) {
 			return 0; /* back-pressure: drain replies first */
 		}
+		if (c->in_have == 0 && xs_conn_outstanding_full(c)) {
+			return 0; /* the "outstanding" quota */
+		}
 		return sizeof(*h) - c->in_have;
 	}
 	return sizeof(*h) + h->len - c->in_have;
@@ -230,11 +252,36 @@ size_t xs_conn_out_peek(const struct xs_conn *c, const uint8_t **p)
 	return xs_conn_pending(c);
 }
 
+/* Count the replies among the next n bytes of output as sent. */
+static void xs_out_account(struct xs_conn *c, size_t n)
+{
+	struct xsd_sockmsg h;
+	size_t off = c->out_head, step;
+
+	while (n) {
+		if (c->out_msg_left == 0) {
+			/* Messages are queued whole: a header starts here. */
+			memcpy(&h, c->out + off, sizeof(h));
+			c->out_msg_left = (uint32_t)sizeof(h) + h.len;
+			c->out_msg_reply = h.type != XS_WATCH_EVENT;
+		}
+		step = n < c->out_msg_left ? n : c->out_msg_left;
+		off += step;
+		n -= step;
+		c->out_msg_left -= (uint32_t)step;
+		if (c->out_msg_left == 0 && c->out_msg_reply &&
+		    c->out_replies) {
+			c->out_replies--;
+		}
+	}
+}
+
 void xs_conn_out_consume(struct xs_conn *c, size_t n)
 {
 	if (n > xs_conn_pending(c)) {
 		n = xs_conn_pending(c);
 	}
+	xs_out_account(c, n);
 	c->out_head += n;
 	if (c->out_head == c->out_len) {
 		c->out_head = 0;
@@ -288,6 +335,9 @@ static int xs_queue_msg(struct xs_conn *c, const struct xsd_sockmsg *h,
 	if (blen) {
 		memcpy(c->out + c->out_len, b, blen);
 		c->out_len += blen;
+	}
+	if (h->type != XS_WATCH_EVENT) {
+		c->out_replies++;
 	}
 	return 0;
 }
@@ -474,4 +524,60 @@ const struct xs_quota *xs_quota_for(const struct xs_engine *e, uint32_t domid)
 	const struct xs_domain *d = xs_domain_find(e, domid);
 
 	return d && d->has_quota ? &d->quota : &e->quota;
+}
+
+/*
+ * What unprivileged domain domid holds over all its connections: watches,
+ * open transactions, and the bytes of both (nodes are in the tree).
+ */
+void xs_domain_usage(const struct xs_engine *e, uint32_t domid,
+		     struct xs_usage *u)
+{
+	const struct xs_conn *c;
+	const struct xs_txn *t;
+
+	memset(u, 0, sizeof(*u));
+	for (c = e->conns; c; c = c->next) {
+		if (c->dead || c->caller.privileged ||
+		    c->caller.domid != domid) {
+			continue;
+		}
+		u->watches += c->nr_watches;
+		u->txns += c->nr_txns;
+		u->mem += c->watch_bytes;
+		for (t = c->txns; t; t = t->next) {
+			u->mem += xs_txn_mem(t);
+		}
+	}
+}
+
+/* -ENOMEM if more bytes would take c's domain past its memory quota. */
+int xs_quota_mem_check(const struct xs_conn *c, uint64_t more)
+{
+	const struct xs_quota *q = xs_quota_for(c->eng, c->caller.domid);
+	struct xs_usage u;
+	int64_t have;
+
+	if (c->caller.privileged || !q->memory) {
+		return 0;
+	}
+	xs_domain_usage(c->eng, c->caller.domid, &u);
+	have = xs_tree_bytes_of(&c->eng->tree, c->caller.domid);
+	return (uint64_t)have + u.mem + more > q->memory ? -ENOMEM : 0;
+}
+
+/*
+ * -EINVAL if canonical path is longer than the "path-length" quota, not
+ * counting the caller's home prefix (/local/domain/<id>/), as C xenstored.
+ */
+int xs_quota_path_check(const struct xs_conn *c, const char *path)
+{
+	const struct xs_quota *q = xs_quota_for(c->eng, c->caller.domid);
+
+	if (c->caller.privileged || !q->path_len) {
+		return 0;
+	}
+	return strlen(xs_path_relative(path, c->caller.domid)) > q->path_len
+		       ? -EINVAL
+		       : 0;
 }

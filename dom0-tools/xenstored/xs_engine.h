@@ -22,15 +22,28 @@
 /* Beyond this, a socket client is dropped and a ring loses watch events. */
 #define XS_OUT_HARD (1024 * 1024)
 
+/* Limits on unprivileged domains; 0 = unlimited (docs/xenstore.md). */
 struct xs_quota {
-	uint32_t nodes; /* nodes owned per domain */
-	uint32_t watches; /* watches per connection */
-	uint32_t transactions; /* open transactions per connection */
-	uint32_t outstanding; /* see docs/xenstore.md, "Quotas" */
+	uint32_t nodes; /* nodes owned per domain, also after a commit */
+	uint32_t watches; /* watches per domain */
+	uint32_t transactions; /* open transactions per domain */
+	uint32_t outstanding; /* unsent replies per connection */
 	uint32_t node_size; /* value bytes per node */
 	uint32_t perms; /* permission entries per node */
 	uint32_t txn_nodes; /* nodes one transaction may depend on */
+	uint32_t path_len; /* path bytes, not counting the domain's home */
+	uint32_t memory; /* bytes per domain: nodes, transactions, watches */
 };
+
+/* What one domain holds apart from its nodes (xs_domain_usage). */
+struct xs_usage {
+	uint32_t watches;
+	uint32_t txns;
+	uint64_t mem; /* watches, transaction views, records and logs */
+};
+
+/* In dead_domains() ids: the domain is dying or gone, not just shut down. */
+#define XS_DEAD_GONE 0x80000000u
 
 struct xs_watch {
 	char *path; /* canonical path or @special */
@@ -81,8 +94,12 @@ struct xs_conn {
 	size_t out_len;
 	size_t out_cap;
 	uint64_t dropped_events;
+	uint32_t out_replies; /* replies (not events) in the output queue */
+	uint32_t out_msg_left; /* bytes of the message at out_head to go */
+	bool out_msg_reply; /* that message is a reply */
 	struct xs_watch *watches;
 	uint32_t nr_watches;
+	uint64_t watch_bytes;
 	struct xs_txn *txns;
 	uint32_t nr_txns;
 	uint32_t next_txn_id;
@@ -97,7 +114,8 @@ struct xs_conn {
 struct xs_platform_ops {
 	/* Create the ring connection of a newly introduced domain. */
 	int (*introduce)(struct xs_engine *e, struct xs_domain *d);
-	/* Domains that died since the last call (VIRQ_DOM_EXC). */
+	/* Domains that died since the last call (VIRQ_DOM_EXC); an id with
+	 * XS_DEAD_GONE is dying or gone and is released at once. */
 	int (*dead_domains)(struct xs_engine *e, uint32_t *ids, uint32_t max);
 };
 
@@ -152,6 +170,10 @@ void xs_conn_queue_event(struct xs_conn *c, const char *path,
 			 const char *token);
 int xs_quota_set(struct xs_quota *q, const char *name, uint32_t val);
 const struct xs_quota *xs_quota_for(const struct xs_engine *e, uint32_t domid);
+void xs_domain_usage(const struct xs_engine *e, uint32_t domid,
+		     struct xs_usage *u);
+int xs_quota_mem_check(const struct xs_conn *c, uint64_t more);
+int xs_quota_path_check(const struct xs_conn *c, const char *path);
 struct xs_domain *xs_domain_find(const struct xs_engine *e, uint32_t domid);
 int xs_domain_release(struct xs_engine *e, uint32_t domid);
 void xs_domain_check_dead(struct xs_engine *e);

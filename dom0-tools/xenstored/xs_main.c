@@ -55,11 +55,13 @@ static void xs_usage(FILE *f)
 		"                       supplementary groups\n"
 		"  --no-sandbox         keep root, capabilities and every\n"
 		"                       system call (debugging only)\n"
-		"  --quota NAME=VALUE   nodes, watches, transactions,\n"
+		"  -Q, --quota NAME=VALUE  nodes, watches, transactions,\n"
 		"                       outstanding, node-size, permissions,\n"
-		"                       transaction-nodes (0 = unlimited)\n"
-		"  -E N -S N -W N -t N -A N  nodes, node-size, watches,\n"
-		"                       transactions, permissions\n"
+		"                       transaction-nodes, path-length,\n"
+		"                       memory (0 = unlimited)\n"
+		"  -E N -S N -W N -t N -A N -M N  nodes, node-size,\n"
+		"                       watches, transactions, permissions,\n"
+		"                       path-length\n"
 		"  -N, --no-fork        accepted; the daemon never forks\n");
 }
 
@@ -118,7 +120,7 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 	o->sandbox = true;
 	o->set_ids = false;
 	xs_quota_default(&o->quota);
-	while (!rc && (ch = getopt_long(argc, argv, "E:S:W:t:A:Nh", lopts,
+	while (!rc && (ch = getopt_long(argc, argv, "E:S:W:t:A:M:Q:Nh", lopts,
 					NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -156,6 +158,10 @@ static int xs_parse_opts(int argc, char **argv, struct xs_opts *o)
 		case 'A':
 			rc = xs_opt_quota(o, "permissions", optarg);
 			break;
+		case 'M':
+			rc = xs_opt_quota(o, "path-length", optarg);
+			break;
+		case 'Q':
 		case 'q':
 			eq = strchr(optarg, '=');
 			if (!eq) {

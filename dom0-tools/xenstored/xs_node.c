@@ -47,6 +47,16 @@ struct xs_node *xs_node_alloc(const char *name, size_t nlen,
 	return n;
 }
 
+/*
+ * What a node costs its owner under the memory quota: the node, its name,
+ * value and permission list (children arrays and indexes are not counted).
+ */
+uint64_t xs_node_cost(const struct xs_node *n)
+{
+	return sizeof(*n) + n->nlen + 1 + n->vlen +
+	       (uint64_t)n->nr_perms * sizeof(*n->perms);
+}
+
 /* Free one node's own memory (not its children). */
 void xs_node_release(struct xs_node *n)
 {

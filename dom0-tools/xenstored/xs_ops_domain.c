@@ -121,7 +121,43 @@ int xs_do_introduce(struct xs_req *r)
 	return xs_reply_str(r, "OK");
 }
 
-/* Disconnect a domain: drop its ring connection and fire @releaseDomain. */
+/*
+ * Forget everything of domid in the engine but its nodes: its connections
+ * with their watches and transactions, any domain's target naming it,
+ * and doom open transactions whose log would give it rights at commit.
+ */
+static void xs_domain_forget(struct xs_engine *e, uint32_t domid)
+{
+	struct xs_domain *d;
+	struct xs_conn *c;
+	struct xs_txn *t;
+
+	for (c = e->conns; c; c = c->next) {
+		if (!c->caller.privileged && c->caller.domid == domid) {
+			xs_conn_reset(c);
+			c->dead = true;
+			continue;
+		}
+		if (c->caller.has_target && c->caller.target == domid) {
+			c->caller.has_target = false;
+		}
+		for (t = c->txns; t; t = t->next) {
+			t->doomed = t->doomed || xs_txn_names_domid(t, domid);
+		}
+	}
+	for (d = e->domains; d; d = d->next) {
+		if (d->has_target && d->target == domid) {
+			d->has_target = false;
+		}
+	}
+}
+
+/*
+ * Release a domain (RELEASE, or dead): drop its ring connection, purge it
+ * (a domain that reuses the id inherits nothing: nodes, permission
+ * entries, watches, transactions, quotas, accounting) and fire
+ * @releaseDomain.
+ */
 int xs_domain_release(struct xs_engine *e, uint32_t domid)
 {
 	struct xs_domain **pp, *d;
@@ -140,17 +176,20 @@ int xs_domain_release(struct xs_engine *e, uint32_t domid)
 		d->conn->dom = NULL;
 	}
 	free(d);
+	xs_domain_forget(e, domid);
+	xs_tree_purge_domid(&e->tree, domid);
 	xs_fire_special(e, "@releaseDomain");
 	return 0;
 }
 
 /*
- * Domains that died (reported through VIRQ_DOM_EXC by the platform) get
- * one @releaseDomain each; the toolstack then sends RELEASE.
+ * Domains that died (reported through VIRQ_DOM_EXC by the platform): one
+ * that is only shut down gets one @releaseDomain (it may be resumed; the
+ * toolstack sends RELEASE), one dying or gone (XS_DEAD_GONE) is released.
  */
 void xs_domain_check_dead(struct xs_engine *e)
 {
-	uint32_t ids[64];
+	uint32_t ids[64], id;
 	struct xs_domain *d;
 	int n, i;
 
@@ -159,8 +198,11 @@ void xs_domain_check_dead(struct xs_engine *e)
 	}
 	n = e->plat->dead_domains(e, ids, 64);
 	for (i = 0; i < n; i++) {
-		d = xs_domain_find(e, ids[i]);
-		if (d && !d->shutdown) {
+		id = ids[i] & ~XS_DEAD_GONE;
+		d = xs_domain_find(e, id);
+		if (d && (ids[i] & XS_DEAD_GONE)) {
+			xs_domain_release(e, id);
+		} else if (d && !d->shutdown) {
 			d->shutdown = true;
 			xs_fire_special(e, "@releaseDomain");
 		}

@@ -22,7 +22,14 @@ static const struct {
 	{ "node-size", offsetof(struct xs_quota, node_size) },
 	{ "permissions", offsetof(struct xs_quota, perms) },
 	{ "transaction-nodes", offsetof(struct xs_quota, txn_nodes) },
+	{ "path-length", offsetof(struct xs_quota, path_len) },
+	{ "memory", offsetof(struct xs_quota, memory) },
+	/* C xenstored's name for "permissions" (not listed by GET_QUOTA). */
+	{ "node-permissions", offsetof(struct xs_quota, perms) },
 };
+
+/* Names GET_QUOTA lists: all but the trailing aliases. */
+#define XS_NR_QUOTAS_LISTED 9
 
 #define XS_NR_QUOTAS (sizeof(xs_quota_names) / sizeof(xs_quota_names[0]))
 
@@ -92,7 +99,7 @@ int xs_do_get_quota(struct xs_req *r)
 		return rc;
 	}
 	if (argc == 0) {
-		for (i = 0; i < XS_NR_QUOTAS; i++) {
+		for (i = 0; i < XS_NR_QUOTAS_LISTED; i++) {
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 						"%s", xs_quota_names[i].name) +
 			       1;

@@ -28,21 +28,89 @@ static void xs_event_cb(void *arg, const char *path, bool removed,
 }
 
 /*
- * Resolve the path argument and set up where and how the op runs; in a
- * transaction, copy into its view what the op reads (how).
+ * The access a request needs (xenstore.txt, "Permissions"): to the node if
+ * it exists, else to its nearest existing ancestor (0: none checked here;
+ * the operation decides, e.g. RM of a missing node).
  */
-static int xs_openv_init(struct xs_req *r, const char *arg,
-			 struct xs_openv *env, enum xs_load how)
+struct xs_need {
+	unsigned node;
+	unsigned anc;
+};
+
+static const struct xs_need xs_need_read = { XS_PERM_READ, XS_PERM_READ };
+static const struct xs_need xs_need_write = { XS_PERM_WRITE, XS_PERM_WRITE };
+static const struct xs_need xs_need_mkdir = { XS_PERM_READ, XS_PERM_WRITE };
+static const struct xs_need xs_need_rm = { XS_PERM_WRITE, 0 };
+static const struct xs_need xs_need_perms = { XS_PERM_OWNER, XS_PERM_READ };
+
+/*
+ * Refuse a request the caller has no right to before anything is copied
+ * into a transaction's view: the node is looked at where the view would
+ * find it (xs_tree_peek, O(depth)). The operation checks again on the
+ * view; this only makes a refusal cheap. -EACCES or 0.
+ */
+static int xs_precheck(const struct xs_openv *env, const struct xs_need *need)
+{
+	const struct xs_caller *c = env->ctx.caller;
+	const struct xs_node *n;
+	bool found;
+	unsigned want;
+
+	if (c->privileged) {
+		return 0;
+	}
+	n = xs_tree_peek(env->tree, env->path, &found);
+	want = found ? need->node : need->anc;
+	if (want && !xs_perm_allows(n->perms, n->nr_perms, c, want)) {
+		return -EACCES;
+	}
+	return 0;
+}
+
+/*
+ * Limits for the caller, including the memory its domain holds outside
+ * the tree; in a transaction, what its view may still copy.
+ */
+static void xs_openv_limits(struct xs_req *r, struct xs_openv *env)
 {
 	struct xs_engine *e = r->c->eng;
-	const struct xs_quota *q = xs_quota_for(e, r->c->caller.domid);
+	const struct xs_caller *c = &r->c->caller;
+	const struct xs_quota *q = xs_quota_for(e, c->domid);
+	struct xs_usage u;
+	uint64_t have;
+
+	env->lim.nodes = q->nodes;
+	env->lim.node_size = q->node_size;
+	env->lim.perms = q->perms;
+	env->lim.memory = q->memory;
+	env->lim.mem_other = 0;
+	if (c->privileged || !q->memory) {
+		return;
+	}
+	xs_domain_usage(e, c->domid, &u);
+	env->lim.mem_other = u.mem;
+	if (r->txn) {
+		have = (uint64_t)xs_tree_bytes_of(&e->tree, c->domid) + u.mem;
+		r->txn->tree.max_copied =
+			r->txn->tree.copied +
+			(have < q->memory ? q->memory - have : 0);
+	}
+}
+
+/*
+ * Resolve the path argument and set up where and how the op runs; check
+ * the caller's right (need), then, in a transaction, copy into its view
+ * what the op reads (how).
+ */
+static int xs_openv_init(struct xs_req *r, const char *arg,
+			 struct xs_openv *env, enum xs_load how,
+			 const struct xs_need *need)
+{
+	struct xs_engine *e = r->c->eng;
 	bool rel;
 	int rc;
 
 	memset(&env->ctx, 0, sizeof(env->ctx));
-	env->lim.nodes = q->nodes;
-	env->lim.node_size = q->node_size;
-	env->lim.perms = q->perms;
 	env->ctx.caller = &r->c->caller;
 	env->ctx.limits = &env->lim;
 	env->ctx.check_perms = true;
@@ -56,10 +124,21 @@ static int xs_openv_init(struct xs_req *r, const char *arg,
 		env->tree = &e->tree;
 	}
 	rc = xs_path_canonical(arg, r->c->caller.domid, env->path, &rel);
-	return rc ? rc : xs_tree_load(env->tree, env->path, how);
+	if (!rc) {
+		rc = xs_quota_path_check(r->c, env->path);
+	}
+	if (!rc) {
+		rc = xs_precheck(env, need);
+	}
+	if (rc) {
+		return rc;
+	}
+	xs_openv_limits(r, env);
+	return xs_tree_load(env->tree, env->path, how);
 }
 
-static int xs_one_path(struct xs_req *r, struct xs_openv *env, enum xs_load how)
+static int xs_one_path(struct xs_req *r, struct xs_openv *env, enum xs_load how,
+		       const struct xs_need *need)
 {
 	const char *argv[1];
 	unsigned argc;
@@ -68,14 +147,14 @@ static int xs_one_path(struct xs_req *r, struct xs_openv *env, enum xs_load how)
 	if (rc || argc != 1) {
 		return -EINVAL;
 	}
-	return xs_openv_init(r, argv[0], env, how);
+	return xs_openv_init(r, argv[0], env, how, need);
 }
 
 int xs_do_read(struct xs_req *r)
 {
 	struct xs_node *n;
 	struct xs_openv env;
-	int rc = xs_one_path(r, &env, XS_LOAD_PATH);
+	int rc = xs_one_path(r, &env, XS_LOAD_PATH, &xs_need_read);
 
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
@@ -137,7 +216,7 @@ int xs_do_write(struct xs_req *r)
 		return -EINVAL;
 	}
 	off = (uint32_t)(nul - r->data) + 1;
-	rc = xs_openv_init(r, r->data, &env, XS_LOAD_PATH);
+	rc = xs_openv_init(r, r->data, &env, XS_LOAD_PATH, &xs_need_write);
 	if (rc) {
 		return rc;
 	}
@@ -147,7 +226,7 @@ int xs_do_write(struct xs_req *r)
 int xs_do_mkdir(struct xs_req *r)
 {
 	struct xs_openv env;
-	int rc = xs_one_path(r, &env, XS_LOAD_PATH);
+	int rc = xs_one_path(r, &env, XS_LOAD_PATH, &xs_need_mkdir);
 
 	return rc ? rc : xs_change(r, &env, XS_TXN_MKDIR, NULL, 0);
 }
@@ -155,7 +234,7 @@ int xs_do_mkdir(struct xs_req *r)
 int xs_do_rm(struct xs_req *r)
 {
 	struct xs_openv env;
-	int rc = xs_one_path(r, &env, XS_LOAD_SUBTREE);
+	int rc = xs_one_path(r, &env, XS_LOAD_SUBTREE, &xs_need_rm);
 
 	return rc ? rc : xs_change(r, &env, XS_TXN_RM, NULL, 0);
 }
@@ -166,7 +245,7 @@ int xs_do_directory(struct xs_req *r)
 	struct xs_openv env;
 	const char *names;
 	size_t len;
-	int rc = xs_one_path(r, &env, XS_LOAD_CHILDREN);
+	int rc = xs_one_path(r, &env, XS_LOAD_CHILDREN, &xs_need_read);
 
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
@@ -203,7 +282,7 @@ int xs_do_directory_part(struct xs_req *r)
 	if (rc || argc != 2 || xs_parse_u32(argv[1], UINT32_MAX, &off)) {
 		return -EINVAL;
 	}
-	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_CHILDREN);
+	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_CHILDREN, &xs_need_read);
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
 				 &n);
@@ -242,7 +321,7 @@ int xs_do_get_perms(struct xs_req *r)
 	char buf[XENSTORE_PAYLOAD_MAX];
 	size_t len = 0;
 	uint32_t i;
-	int rc = xs_one_path(r, &env, XS_LOAD_PATH), w;
+	int rc = xs_one_path(r, &env, XS_LOAD_PATH, &xs_need_read), w;
 
 	if (!rc) {
 		rc = xs_tree_get(env.tree, &env.ctx, env.path, XS_PERM_READ,
@@ -273,7 +352,7 @@ int xs_do_set_perms(struct xs_req *r)
 	if (rc || argc < 2) {
 		return -EINVAL;
 	}
-	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_PATH);
+	rc = xs_openv_init(r, argv[0], &env, XS_LOAD_PATH, &xs_need_perms);
 	if (rc) {
 		return rc;
 	}

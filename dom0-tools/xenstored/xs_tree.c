@@ -44,24 +44,78 @@ static int xs_acct_reserve(struct xs_tree *t, uint32_t domid)
 	}
 	t->acct[t->nr_acct].domid = domid;
 	t->acct[t->nr_acct].nodes = 0;
+	t->acct[t->nr_acct].bytes = 0;
 	t->nr_acct++;
 	return 0;
 }
 
-static void xs_acct_add(struct xs_tree *t, uint32_t domid, int delta)
+static void xs_acct_add(struct xs_tree *t, uint32_t domid, int64_t nodes,
+			int64_t bytes)
 {
 	struct xs_acct *a = xs_acct_find(t, domid);
 
 	if (a) {
-		a->nodes = (uint32_t)((int64_t)a->nodes + delta);
+		a->nodes += nodes;
+		a->bytes += bytes;
 	}
 }
 
-uint32_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid)
+/* In a view: what the transaction changed. In the live tree: totals. */
+void xs_tree_delta_of(const struct xs_tree *v, uint32_t domid, int64_t *nodes,
+		      int64_t *bytes)
 {
-	const struct xs_acct *a = xs_acct_find(t, domid);
+	const struct xs_acct *a = xs_acct_find(v, domid);
 
-	return a ? a->nodes : 0;
+	*nodes = a ? a->nodes : 0;
+	*bytes = a ? a->bytes : 0;
+}
+
+int64_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid)
+{
+	int64_t n, b;
+
+	xs_tree_delta_of(t, domid, &n, &b);
+	return n + (t->base ? xs_tree_nodes_of(t->base, domid) : 0);
+}
+
+int64_t xs_tree_bytes_of(const struct xs_tree *t, uint32_t domid)
+{
+	int64_t n, b;
+
+	xs_tree_delta_of(t, domid, &n, &b);
+	return b + (t->base ? xs_tree_bytes_of(t->base, domid) : 0);
+}
+
+/* Reserve an entry for the owner of every node of the subtree at n. */
+static int xs_acct_reserve_subtree(struct xs_tree *t, const struct xs_node *n)
+{
+	uint32_t i;
+	int rc = n->nr_perms ? xs_acct_reserve(t, n->perms[0].domid) : 0;
+
+	for (i = 0; !rc && i < n->nr_child; i++) {
+		rc = xs_acct_reserve_subtree(t, n->child[i]);
+	}
+	return rc;
+}
+
+/*
+ * -ENOMEM if growth more bytes would take owner past the memory quota
+ * (unprivileged callers; the caller's other holdings count for itself).
+ */
+static int xs_tree_mem_check(const struct xs_tree *t, const struct xs_ctx *ctx,
+			     uint32_t owner, int64_t growth)
+{
+	const struct xs_limits *lim = ctx->limits;
+	int64_t have;
+
+	if (!lim || ctx->caller->privileged || !lim->memory || growth <= 0) {
+		return 0;
+	}
+	have = xs_tree_bytes_of(t, owner);
+	if (owner == ctx->caller->domid) {
+		have += (int64_t)lim->mem_other;
+	}
+	return have + growth > (int64_t)lim->memory ? -ENOMEM : 0;
 }
 
 /* ---- nodes ------------------------------------------------------------- */
@@ -74,7 +128,8 @@ static void xs_node_free(struct xs_tree *t, struct xs_node *n)
 		xs_node_free(t, n->child[i]);
 	}
 	if (t && n->nr_perms) {
-		xs_acct_add(t, n->perms[0].domid, -1);
+		xs_acct_add(t, n->perms[0].domid, -1,
+			    -(int64_t)xs_node_cost(n));
 	}
 	xs_node_release(n);
 }
@@ -129,7 +184,7 @@ int xs_tree_init(struct xs_tree *t, uint64_t *gen)
 		free(t->acct);
 		return -ENOMEM;
 	}
-	xs_acct_add(t, 0, 1);
+	xs_acct_add(t, 0, 1, (int64_t)xs_node_cost(t->root));
 	t->root->gen = ++*gen;
 	return 0;
 }
@@ -268,29 +323,41 @@ static struct xs_node *xs_tree_alloc_chain(const struct xs_ctx *ctx,
 	return first;
 }
 
-static void xs_tree_bump_chain(struct xs_tree *t, struct xs_node *n,
-			       uint32_t *count)
+static void xs_tree_bump_chain(struct xs_tree *t, struct xs_node *n)
 {
 	while (n) {
 		n->gen = ++*t->gen;
-		(*count)++;
 		n = n->nr_child ? n->child[0] : NULL;
 	}
 }
 
+/* Bytes of a chain of new nodes (xs_tree_alloc_chain). */
+static uint64_t xs_chain_cost(const struct xs_node *n)
+{
+	uint64_t sum = 0;
+
+	for (; n; n = n->nr_child ? n->child[0] : NULL) {
+		sum += xs_node_cost(n);
+	}
+	return sum;
+}
+
 /*
  * Create path and its missing parents with the nearest ancestor's perms
- * (owner replaced by an unprivileged creator). Needs write access to the
- * nearest existing ancestor. -EACCES, -ENOSPC (nodes quota), -ENOMEM.
+ * (owner replaced by an unprivileged creator), extra value bytes to come.
+ * Needs write access to the nearest existing ancestor. -EACCES, -ENOSPC
+ * (nodes quota), -ENOMEM (memory quota, or out of memory).
  */
 static int xs_tree_create(struct xs_tree *t, const struct xs_ctx *ctx,
-			  const char *path, struct xs_node **out)
+			  const char *path, uint32_t extra,
+			  struct xs_node **out)
 {
 	const struct xs_limits *lim = ctx->limits;
 	const struct xs_caller *c = ctx->caller;
 	const char *rest, *p;
 	struct xs_node *anc = xs_tree_walk(t, path, &rest), *first, *last;
 	uint32_t k = 0, owner;
+	uint64_t cost;
 	int rc;
 
 	for (p = rest; *p; k++) {
@@ -318,12 +385,17 @@ static int xs_tree_create(struct xs_tree *t, const struct xs_ctx *ctx,
 	if (!first) {
 		return -ENOMEM;
 	}
+	cost = xs_chain_cost(first);
+	rc = xs_tree_mem_check(t, ctx, owner, (int64_t)(cost + extra));
+	if (rc) {
+		xs_node_free(NULL, first);
+		return rc;
+	}
 	/* Nothing can fail from here on. */
 	xs_node_link_child(anc, first);
 	anc->gen = ++*t->gen;
-	k = 0;
-	xs_tree_bump_chain(t, first, &k);
-	xs_acct_add(t, owner, (int)k);
+	xs_tree_bump_chain(t, first);
+	xs_acct_add(t, owner, k, (int64_t)cost);
 	*out = last;
 	return 0;
 }
@@ -334,6 +406,7 @@ int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
 	const struct xs_limits *lim = ctx->limits;
 	struct xs_node *n = xs_tree_find(t, path);
 	char *copy = NULL;
+	uint32_t owner;
 	int rc;
 
 	if (lim && !ctx->caller->privileged && lim->node_size &&
@@ -348,17 +421,27 @@ int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
 		memcpy(copy, val, len);
 	}
 	if (n) {
+		owner = n->perms[0].domid;
 		rc = xs_ctx_access(ctx, path, n);
 		if (!rc && !xs_ctx_allows(ctx, n, XS_PERM_WRITE)) {
 			rc = -EACCES;
 		}
+		if (!rc) {
+			rc = xs_tree_mem_check(t, ctx, owner,
+					       (int64_t)len - n->vlen);
+		}
+		if (!rc && xs_acct_reserve(t, owner)) {
+			rc = -ENOMEM;
+		}
 	} else {
-		rc = xs_tree_create(t, ctx, path, &n);
+		rc = xs_tree_create(t, ctx, path, len, &n);
+		owner = rc ? 0 : n->perms[0].domid;
 	}
 	if (rc) {
 		free(copy);
 		return rc;
 	}
+	xs_acct_add(t, owner, 0, (int64_t)len - n->vlen);
 	free(n->value);
 	n->value = copy;
 	n->vlen = len;
@@ -382,7 +465,7 @@ int xs_tree_mkdir(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 		}
 		return rc;
 	}
-	rc = xs_tree_create(t, ctx, path, &n);
+	rc = xs_tree_create(t, ctx, path, 0, &n);
 	if (rc) {
 		return rc;
 	}
@@ -444,6 +527,9 @@ int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 		strcpy(buf, path);
 		rc = xs_tree_access_subtree(ctx, buf, strlen(buf), n);
 	}
+	if (!rc && xs_acct_reserve_subtree(t, n)) {
+		rc = -ENOMEM;
+	}
 	if (rc) {
 		return rc;
 	}
@@ -468,6 +554,7 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 	const struct xs_caller *c = ctx->caller;
 	struct xs_node *n = xs_tree_find(t, path);
 	struct xs_perm *copy;
+	int64_t old, cost;
 	int rc = xs_ctx_access(ctx, path, n);
 
 	if (rc) {
@@ -489,14 +576,23 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 	if (lim && !c->privileged && lim->perms && np > lim->perms) {
 		return -ENOSPC;
 	}
+	old = (int64_t)xs_node_cost(n);
+	cost = old + ((int64_t)np - n->nr_perms) * (int64_t)sizeof(*copy);
+	rc = xs_tree_mem_check(t, ctx, p[0].domid,
+			       p[0].domid == n->perms[0].domid ? cost - old
+							       : cost);
+	if (rc) {
+		return rc;
+	}
 	copy = malloc(np * sizeof(*copy));
-	if (!copy || xs_acct_reserve(t, p[0].domid)) {
+	if (!copy || xs_acct_reserve(t, p[0].domid) ||
+	    xs_acct_reserve(t, n->perms[0].domid)) {
 		free(copy);
 		return -ENOMEM;
 	}
 	memcpy(copy, p, np * sizeof(*copy));
-	xs_acct_add(t, n->perms[0].domid, -1);
-	xs_acct_add(t, p[0].domid, 1);
+	xs_acct_add(t, n->perms[0].domid, -1, -old);
+	xs_acct_add(t, p[0].domid, 1, cost);
 	free(n->perms);
 	n->perms = copy;
 	n->nr_perms = np;
@@ -505,6 +601,70 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 		ctx->event(ctx->arg, path, false, n);
 	}
 	return 0;
+}
+
+/* ---- release ----------------------------------------------------------- */
+
+/* Drop domid's entries from n's list and hand n to dom0 if domid owns it. */
+static bool xs_purge_node(struct xs_tree *t, struct xs_node *n, uint32_t domid)
+{
+	uint32_t i, j, owner = n->perms[0].domid;
+	int64_t cost = (int64_t)xs_node_cost(n);
+	bool changed = false;
+
+	for (i = 1, j = 1; i < n->nr_perms; i++) {
+		if (n->perms[i].domid != domid) {
+			n->perms[j++] = n->perms[i];
+		}
+	}
+	if (j != n->nr_perms) {
+		xs_acct_add(t, owner, 0,
+			    -(int64_t)((n->nr_perms - j) * sizeof(*n->perms)));
+		cost -= (int64_t)((n->nr_perms - j) * sizeof(*n->perms));
+		n->nr_perms = j;
+		changed = true;
+	}
+	if (owner == domid) {
+		xs_acct_add(t, domid, -1, -cost);
+		xs_acct_add(t, 0, 1, cost);
+		n->perms[0].domid = 0;
+		changed = true;
+	}
+	return changed;
+}
+
+static void xs_purge_subtree(struct xs_tree *t, struct xs_node *n,
+			     uint32_t domid)
+{
+	uint32_t i;
+
+	for (i = 0; i < n->nr_child; i++) {
+		xs_purge_subtree(t, n->child[i], domid);
+	}
+	if (n->nr_perms && xs_purge_node(t, n, domid)) {
+		/* Transactions that read this node now conflict. */
+		n->gen = ++*t->gen;
+	}
+}
+
+/*
+ * A domain was released: nothing of it may pass to a domain that reuses
+ * its id. Its nodes go to dom0 (as in C xenstored), entries naming it
+ * leave every permission list, and its accounting entry goes. The live
+ * tree only; dom0 (id 0) is never released.
+ */
+void xs_tree_purge_domid(struct xs_tree *t, uint32_t domid)
+{
+	struct xs_acct *a;
+
+	if (domid == 0) {
+		return;
+	}
+	xs_purge_subtree(t, t->root, domid);
+	a = xs_acct_find(t, domid);
+	if (a) {
+		*a = t->acct[--t->nr_acct];
+	}
 }
 
 /* ---- listing ------------------------------------------------------------ */

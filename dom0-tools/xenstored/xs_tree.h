@@ -38,9 +38,15 @@ struct xs_node {
 	bool partial; /* transaction view: children may still be in the base */
 };
 
+/*
+ * What a domain owns: nodes and their bytes (xs_node_cost). In the live
+ * tree these are totals; in a transaction's view they are the changes the
+ * transaction made, which may be negative (xs_tree_nodes_of adds the base).
+ */
 struct xs_acct {
 	uint32_t domid;
-	uint32_t nodes;
+	int64_t nodes;
+	int64_t bytes;
 };
 
 struct xs_tree {
@@ -50,6 +56,10 @@ struct xs_tree {
 	struct xs_acct *acct;
 	uint32_t nr_acct;
 	uint32_t cap_acct;
+	/* Views only: bytes of the nodes copied from the base, and the most
+	 * that xs_tree_load() may copy (0: unlimited; beyond it -ENOMEM). */
+	uint64_t copied;
+	uint64_t max_copied;
 };
 
 /* Per-caller limits checked for unprivileged callers; 0 = unlimited. */
@@ -57,6 +67,8 @@ struct xs_limits {
 	uint32_t nodes;
 	uint32_t node_size;
 	uint32_t perms;
+	uint64_t memory; /* bytes per domain (xs_node_cost + other) */
+	uint64_t mem_other; /* the caller's bytes held outside this tree */
 };
 
 /*
@@ -87,8 +99,15 @@ int xs_tree_init(struct xs_tree *t, uint64_t *gen);
 void xs_tree_destroy(struct xs_tree *t);
 int xs_tree_view_init(struct xs_tree *v, const struct xs_tree *base);
 int xs_tree_load(struct xs_tree *t, const char *path, enum xs_load how);
+const struct xs_node *xs_tree_peek(const struct xs_tree *t, const char *path,
+				   bool *found);
 struct xs_node *xs_tree_find(const struct xs_tree *t, const char *path);
-uint32_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid);
+int64_t xs_tree_nodes_of(const struct xs_tree *t, uint32_t domid);
+int64_t xs_tree_bytes_of(const struct xs_tree *t, uint32_t domid);
+void xs_tree_delta_of(const struct xs_tree *v, uint32_t domid, int64_t *nodes,
+		      int64_t *bytes);
+uint64_t xs_node_cost(const struct xs_node *n);
+void xs_tree_purge_domid(struct xs_tree *t, uint32_t domid);
 
 int xs_tree_get(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
 		unsigned need, struct xs_node **out);

@@ -12,6 +12,13 @@
  * the commit fails with EAGAIN if any of them changed since. A committed
  * transaction has therefore seen exactly the store it changes, as in Xen's
  * C xenstored since 4.9.
+ *
+ * Nothing is copied for a request that will be refused: the request
+ * handlers first look at the node as the view sees it (xs_tree_peek, no
+ * copy) and check the caller's permission there, so a denied request
+ * costs the depth of its path, never the size of a subtree or directory.
+ * What an allowed request copies is bounded by max_copied (the caller's
+ * memory quota).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,16 +49,23 @@ static struct xs_node *xs_view_copy(const struct xs_node *b)
 	return n;
 }
 
-static struct xs_node *xs_view_add(struct xs_node *v, const struct xs_node *b)
+/* Copy base node b under view node v; NULL if out of memory or budget. */
+static struct xs_node *xs_view_add(struct xs_tree *t, struct xs_node *v,
+				   const struct xs_node *b)
 {
+	uint64_t cost = xs_node_cost(b);
 	struct xs_node *c;
 
+	if (t->max_copied && t->copied + cost > t->max_copied) {
+		return NULL;
+	}
 	if (xs_node_reserve_child(v)) {
 		return NULL;
 	}
 	c = xs_view_copy(b);
 	if (c) {
 		xs_node_link_child(v, c);
+		t->copied += cost;
 	}
 	return c;
 }
@@ -61,20 +75,13 @@ int xs_tree_view_init(struct xs_tree *v, const struct xs_tree *base)
 	memset(v, 0, sizeof(*v));
 	v->gen = base->gen;
 	v->base = base;
-	v->acct = malloc((base->cap_acct ? base->cap_acct : 1) *
-			 sizeof(*v->acct));
+	/* The accounting of a view starts empty: it holds changes. */
 	v->root = xs_view_copy(base->root);
-	if (!v->acct || !v->root) {
-		free(v->acct);
-		if (v->root) {
-			xs_node_release(v->root);
-		}
+	if (!v->root) {
 		memset(v, 0, sizeof(*v));
 		return -ENOMEM;
 	}
-	memcpy(v->acct, base->acct, base->nr_acct * sizeof(*v->acct));
-	v->nr_acct = base->nr_acct;
-	v->cap_acct = base->cap_acct ? base->cap_acct : 1;
+	v->copied = xs_node_cost(v->root);
 	return 0;
 }
 
@@ -82,7 +89,8 @@ int xs_tree_view_init(struct xs_tree *v, const struct xs_tree *base)
  * Give view node v every child its base node b has (b NULL: the base lost
  * the node since; v keeps what it has), and with deep the same below.
  */
-static int xs_view_fill(struct xs_node *v, const struct xs_node *b, bool deep)
+static int xs_view_fill(struct xs_tree *t, struct xs_node *v,
+			const struct xs_node *b, bool deep)
 {
 	const struct xs_node *bc;
 	uint32_t i;
@@ -91,7 +99,7 @@ static int xs_view_fill(struct xs_node *v, const struct xs_node *b, bool deep)
 	for (i = 0; v->partial && b && i < b->nr_child; i++) {
 		bc = b->child[i];
 		if (!xs_node_child(v, bc->name, bc->nlen) &&
-		    !xs_view_add(v, bc)) {
+		    !xs_view_add(t, v, bc)) {
 			return -ENOMEM;
 		}
 	}
@@ -99,7 +107,7 @@ static int xs_view_fill(struct xs_node *v, const struct xs_node *b, bool deep)
 	for (i = 0; deep && i < v->nr_child; i++) {
 		bc = b ? xs_node_child(b, v->child[i]->name, v->child[i]->nlen)
 		       : NULL;
-		rc = xs_view_fill(v->child[i], bc, true);
+		rc = xs_view_fill(t, v->child[i], bc, true);
 		if (rc) {
 			return rc;
 		}
@@ -131,7 +139,7 @@ int xs_tree_load(struct xs_tree *t, const char *path, enum xs_load how)
 		bc = b ? xs_node_child(b, p, len) : NULL;
 		c = xs_node_child(v, p, len);
 		if (!c && v->partial && bc) {
-			c = xs_view_add(v, bc);
+			c = xs_view_add(t, v, bc);
 			if (!c) {
 				return -ENOMEM;
 			}
@@ -150,14 +158,51 @@ int xs_tree_load(struct xs_tree *t, const char *path, enum xs_load how)
 	}
 	switch (how) {
 	case XS_LOAD_CHILDREN:
-		return xs_view_fill(v, b, false);
+		return xs_view_fill(t, v, b, false);
 	case XS_LOAD_SUBTREE:
 		if (!vp) {
 			return 0; /* the root is never removed */
 		}
-		rc = xs_view_fill(vp, bp, false);
-		return rc ? rc : xs_view_fill(v, b, true);
+		rc = xs_view_fill(t, vp, bp, false);
+		return rc ? rc : xs_view_fill(t, v, b, true);
 	default:
 		return 0;
 	}
+}
+
+/*
+ * The node at canonical path as view t (or any tree) sees it, without
+ * copying anything: *found, or else the nearest existing ancestor. A view
+ * node that is not partial has all its children; below a node the view
+ * has not copied yet, the base is the view. O(depth of path).
+ */
+const struct xs_node *xs_tree_peek(const struct xs_tree *t, const char *path,
+				   bool *found)
+{
+	const struct xs_node *v = t->root, *b = t->base ? t->base->root : NULL;
+	const struct xs_node *c, *bc, *at = v;
+	const char *p = path + 1;
+	size_t len;
+
+	while (*p) {
+		len = xs_component_len(p);
+		bc = b ? xs_node_child(b, p, len) : NULL;
+		c = v ? xs_node_child(v, p, len) : NULL;
+		if (!c && v && !v->partial) {
+			bc = NULL; /* removed in the view, or never there */
+		}
+		if (!c && !bc) {
+			*found = false;
+			return at;
+		}
+		v = c;
+		b = bc;
+		at = c ? c : bc;
+		p += len;
+		if (*p == '/') {
+			p++;
+		}
+	}
+	*found = true;
+	return at;
 }

@@ -88,6 +88,7 @@ int xs_txn_access(void *arg, const char *path, const struct xs_node *n)
 	a->exists = n != NULL;
 	a->gen = n ? n->gen : 0;
 	txn->nr_acc++;
+	txn->bytes += sizeof(*a) + strlen(path) + 1;
 	return 0;
 }
 
@@ -127,16 +128,52 @@ int xs_txn_op_prepare(struct xs_txn *txn, struct xs_txn_op *op,
 
 void xs_txn_op_commit(struct xs_txn *txn, struct xs_txn_op *op)
 {
+	txn->bytes +=
+		sizeof(*op) + strlen(op->path) + 1 +
+		(op->type == XS_TXN_PERMS ? op->len * sizeof(struct xs_perm)
+					  : op->len);
 	txn->ops[txn->nr_ops++] = *op;
 	memset(op, 0, sizeof(*op));
 }
 
-/* -EAGAIN if any node the transaction depended on changed meanwhile. */
+/* Bytes the transaction holds: copies in its view, records and log. */
+uint64_t xs_txn_mem(const struct xs_txn *txn)
+{
+	return txn->tree.copied + txn->bytes;
+}
+
+/* Whether a logged SET_PERMS names domid (to be replayed at commit). */
+bool xs_txn_names_domid(const struct xs_txn *txn, uint32_t domid)
+{
+	const struct xs_perm *p;
+	uint32_t i, j;
+
+	for (i = 0; i < txn->nr_ops; i++) {
+		if (txn->ops[i].type != XS_TXN_PERMS) {
+			continue;
+		}
+		p = txn->ops[i].data;
+		for (j = 0; j < txn->ops[i].len; j++) {
+			if (p[j].domid == domid) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * -EAGAIN if any node the transaction depended on changed meanwhile, or
+ * a domain its log names was released since (doomed).
+ */
 int xs_txn_check(const struct xs_txn *txn, const struct xs_tree *live)
 {
 	const struct xs_node *n;
 	uint32_t i;
 
+	if (txn->doomed) {
+		return -EAGAIN;
+	}
 	for (i = 0; i < txn->nr_acc; i++) {
 		n = xs_tree_find(live, txn->acc[i].path);
 		if ((n != NULL) != txn->acc[i].exists) {

@@ -43,6 +43,8 @@ struct xs_txn {
 	struct xs_txn_op *ops;
 	uint32_t nr_ops;
 	uint32_t cap_ops;
+	uint64_t bytes; /* held by access records and the change log */
+	bool doomed; /* a domain it names was released: commit gives EAGAIN */
 	struct xs_txn *next;
 };
 
@@ -56,5 +58,7 @@ int xs_txn_op_prepare(struct xs_txn *txn, struct xs_txn_op *op,
 void xs_txn_op_commit(struct xs_txn *txn, struct xs_txn_op *op);
 void xs_txn_op_discard(struct xs_txn_op *op);
 int xs_txn_check(const struct xs_txn *txn, const struct xs_tree *live);
+uint64_t xs_txn_mem(const struct xs_txn *txn);
+bool xs_txn_names_domid(const struct xs_txn *txn, uint32_t domid);
 void xs_txn_replay(const struct xs_txn *txn, struct xs_tree *live,
 		   const struct xs_ctx *ctx);

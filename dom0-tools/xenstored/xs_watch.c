@@ -10,6 +10,11 @@
 #include "xs_engine.h"
 #include "xs_path.h"
 
+static uint64_t xs_watch_cost(const char *path, const char *token)
+{
+	return sizeof(struct xs_watch) + strlen(path) + strlen(token) + 2;
+}
+
 static void xs_watch_free(struct xs_watch *w)
 {
 	free(w->path);
@@ -41,6 +46,7 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token,
 	w->next = c->watches;
 	c->watches = w;
 	c->nr_watches++;
+	c->watch_bytes += xs_watch_cost(path, token);
 	return 0;
 }
 
@@ -51,6 +57,7 @@ int xs_watch_del(struct xs_conn *c, const char *path, const char *token)
 	for (pp = &c->watches; (w = *pp); pp = &w->next) {
 		if (!strcmp(w->path, path) && !strcmp(w->token, token)) {
 			*pp = w->next;
+			c->watch_bytes -= xs_watch_cost(w->path, w->token);
 			xs_watch_free(w);
 			c->nr_watches--;
 			return 0;
@@ -68,6 +75,7 @@ void xs_watch_clear(struct xs_conn *c)
 		xs_watch_free(w);
 	}
 	c->nr_watches = 0;
+	c->watch_bytes = 0;
 }
 
 static void xs_fire_conn(struct xs_conn *c, const char *path, bool removed,
@@ -157,17 +165,25 @@ int xs_do_watch(struct xs_req *r)
 	const struct xs_quota *q = xs_quota_for(c->eng, c->caller.domid);
 	char path[XS_PATH_BUF];
 	const char *token, *report;
+	struct xs_usage u;
 	bool relative;
 	int rc = xs_watch_args(r, path, &token, &relative);
 
+	if (!rc && !xs_path_is_special(path)) {
+		rc = xs_quota_path_check(c, path);
+	}
 	if (rc) {
 		return rc;
 	}
-	if (!c->caller.privileged && q->watches &&
-	    c->nr_watches >= q->watches) {
+	/* Per domain, over all its connections (as C xenstored). */
+	xs_domain_usage(c->eng, c->caller.domid, &u);
+	if (!c->caller.privileged && q->watches && u.watches >= q->watches) {
 		return -E2BIG;
 	}
-	rc = xs_watch_add(c, path, token, relative);
+	rc = xs_quota_mem_check(c, xs_watch_cost(path, token));
+	if (!rc) {
+		rc = xs_watch_add(c, path, token, relative);
+	}
 	if (rc) {
 		return rc;
 	}
@@ -209,6 +225,7 @@ int xs_do_transaction_start(struct xs_req *r)
 {
 	struct xs_conn *c = r->c;
 	const struct xs_quota *q = xs_quota_for(c->eng, c->caller.domid);
+	struct xs_usage u;
 	struct xs_txn *t;
 	char buf[16];
 	uint32_t id;
@@ -217,9 +234,16 @@ int xs_do_transaction_start(struct xs_req *r)
 	if (r->hdr.tx_id) {
 		return -EBUSY;
 	}
+	/* Per domain, over all its connections (as C xenstored). */
+	xs_domain_usage(c->eng, c->caller.domid, &u);
 	if (!c->caller.privileged && q->transactions &&
-	    c->nr_txns >= q->transactions) {
+	    u.txns >= q->transactions) {
 		return -ENOSPC;
+	}
+	rc = xs_quota_mem_check(c,
+				sizeof(*t) + xs_node_cost(c->eng->tree.root));
+	if (rc) {
+		return rc;
 	}
 	do {
 		id = c->next_txn_id++;
@@ -242,6 +266,41 @@ static void xs_event_cb(void *arg, const char *path, bool removed,
 			const struct xs_node *n)
 {
 	xs_fire(arg, path, removed, n);
+}
+
+/*
+ * Quotas at commit (no conflict found): what the transaction adds to its
+ * domain's nodes and bytes, on top of what the domain holds now, stays
+ * within "nodes" (-ENOSPC) and "memory" (-ENOMEM). The per-request checks
+ * in the transaction only saw the store as it was then, and every open
+ * transaction of a domain may create up to the quota; this is where their
+ * sum is bounded. The replay then applies exactly these changes, since
+ * nothing the transaction read has changed.
+ */
+static int xs_txn_quota_check(const struct xs_conn *c, const struct xs_txn *t)
+{
+	const struct xs_quota *q = xs_quota_for(c->eng, c->caller.domid);
+	const struct xs_tree *live = &c->eng->tree;
+	uint32_t dom = c->caller.domid;
+	struct xs_usage u;
+	int64_t dn, db;
+
+	if (c->caller.privileged) {
+		return 0;
+	}
+	xs_tree_delta_of(&t->tree, dom, &dn, &db);
+	if (dn > 0 && q->nodes && xs_tree_nodes_of(live, dom) + dn > q->nodes) {
+		return -ENOSPC;
+	}
+	if (db > 0 && q->memory) {
+		/* t is no longer listed: u counts the domain's other state. */
+		xs_domain_usage(c->eng, dom, &u);
+		if (xs_tree_bytes_of(live, dom) + db + (int64_t)u.mem >
+		    (int64_t)q->memory) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 int xs_do_transaction_end(struct xs_req *r)
@@ -268,6 +327,9 @@ int xs_do_transaction_end(struct xs_req *r)
 	c->nr_txns--;
 	if (argv[0][0] == 'T') {
 		rc = xs_txn_check(t, &c->eng->tree);
+		if (!rc) {
+			rc = xs_txn_quota_check(c, t);
+		}
 		if (!rc) {
 			xs_txn_replay(t, &c->eng->tree, &ctx);
 		}

@@ -324,7 +324,6 @@ static int xs_xen_introduce(struct xs_engine *e, struct xs_domain *d)
  */
 static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 {
-	const uint32_t dead = SABLE_DOMINF_shutdown | SABLE_DOMINF_dying;
 	struct xs_xen *x = e->plat_arg;
 	struct sable_ctl_domain_info info;
 	struct xs_domain *d;
@@ -334,17 +333,21 @@ static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 		return 0;
 	}
 	for (d = e->domains; d && n < max; d = d->next) {
-		if (!d->introduced || d->domid == 0 || d->shutdown) {
+		if (!d->introduced || d->domid == 0) {
 			continue;
 		}
 		if (sable_domain_info(x->ctl, d->domid, &info) == 0) {
-			if (info.domid == d->domid && !(info.flags & dead)) {
-				continue; /* alive */
+			if (info.domid != d->domid ||
+			    (info.flags & SABLE_DOMINF_dying)) {
+				ids[n++] = d->domid | XS_DEAD_GONE;
+			} else if ((info.flags & SABLE_DOMINF_shutdown) &&
+				   !d->shutdown) {
+				ids[n++] = d->domid;
 			}
-		} else if (errno != ESRCH) {
-			continue; /* no answer: not known to be dead */
+		} else if (errno == ESRCH) {
+			ids[n++] = d->domid | XS_DEAD_GONE;
 		}
-		ids[n++] = d->domid;
+		/* Otherwise no answer: not known to be dead. */
 	}
 	return (int)n;
 }

@@ -6,6 +6,7 @@
  * chunk all output is parsed and checked to be well-formed replies.
  * Nothing may crash or leak, whatever the bytes.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,71 @@ static size_t fz_check_stream(const uint8_t *p, size_t n)
 		off += sizeof(h) + h.len;
 	}
 	return off;
+}
+
+/* Nodes and bytes per owner, counted by walking the tree. */
+struct fz_owner {
+	uint32_t domid;
+	int64_t nodes;
+	int64_t bytes;
+};
+
+#define FZ_OWNERS 64
+
+static int fz_count(const struct xs_node *n, struct fz_owner *o, int *nr)
+{
+	uint32_t i, id = n->perms[0].domid;
+	int k;
+
+	for (k = 0; k < *nr && o[k].domid != id; k++) {
+	}
+	if (k == *nr) {
+		if (*nr == FZ_OWNERS) {
+			return -1;
+		}
+		o[k].domid = id;
+		o[k].nodes = 0;
+		o[k].bytes = 0;
+		(*nr)++;
+	}
+	o[k].nodes++;
+	o[k].bytes += (int64_t)xs_node_cost(n);
+	for (i = 0; i < n->nr_child; i++) {
+		if (fz_count(n->child[i], o, nr)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The accounting behind the nodes and memory quotas matches the tree,
+ * whatever was created, removed, re-owned, committed or released.
+ */
+static void fz_check_acct(const struct xs_engine *e)
+{
+	struct fz_owner o[FZ_OWNERS];
+	uint32_t i;
+	int nr = 0, k;
+
+	if (fz_count(e->tree.root, o, &nr)) {
+		return;
+	}
+	for (k = 0; k < nr; k++) {
+		if (xs_tree_nodes_of(&e->tree, o[k].domid) != o[k].nodes ||
+		    xs_tree_bytes_of(&e->tree, o[k].domid) != o[k].bytes) {
+			abort();
+		}
+	}
+	for (i = 0; i < e->tree.nr_acct; i++) {
+		for (k = 0; k < nr && o[k].domid != e->tree.acct[i].domid;
+		     k++) {
+		}
+		if (k == nr &&
+		    (e->tree.acct[i].nodes || e->tree.acct[i].bytes)) {
+			abort();
+		}
+	}
 }
 
 static void fz_drain(struct fz *f, int i, size_t max)
@@ -142,6 +208,16 @@ static void fz_feed(struct fz *f, int i, const uint8_t *d, size_t n)
 	}
 }
 
+static bool fz_alive(const struct fz *f, const struct xs_conn *c)
+{
+	const struct xs_conn *p;
+
+	for (p = f->e.conns; p && p != c; p = p->next) {
+	}
+	return p != NULL;
+}
+
+/* Connections closed (a full queue, or their domain released) return. */
 static void fz_reconnect(struct fz *f)
 {
 	static const uint32_t ids[3] = { 0, 5, 7 };
@@ -149,13 +225,15 @@ static void fz_reconnect(struct fz *f)
 
 	xs_engine_reap(&f->e);
 	for (i = 0; i < 3; i++) {
-		struct xs_conn *c;
-
-		for (c = f->e.conns; c && c != f->c[i]; c = c->next) {
-		}
-		if (!c) {
+		if (!fz_alive(f, f->c[i])) {
 			f->c[i] = xs_conn_new(&f->e, ids[i], i == 0);
 		}
+	}
+	if (!fz_alive(f, f->c[3])) {
+		/* Domain 9 was released: a new one comes with a new page. */
+		memset(&f->page, 0, sizeof(f->page));
+		f->rsp_len = 0;
+		f->c[3] = xs_ring_conn_new(&f->e, &f->ring, 9, false);
 	}
 }
 
@@ -179,6 +257,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		q.txn_nodes = 8;
 		q.node_size = 16;
 		q.perms = 2;
+		q.path_len = 24;
+		q.memory = 4096;
+		q.outstanding = 2;
 	}
 	if (xs_engine_init(&f.e, &q)) {
 		return 0;
@@ -205,6 +286,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_feed(&f, i, data + off, len);
 		off += len;
 		fz_drain(&f, i, data[0] & 2 ? 64 : (size_t)-1);
+		fz_check_acct(&f.e);
 		fz_reconnect(&f);
 	}
 	for (i = 0; i < 3; i++) {
