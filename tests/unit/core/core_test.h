@@ -150,3 +150,5 @@ void hx_enable_upcall(struct domain *d, unsigned int vcpu);
  * past a boot kernel, before its device tree. HX_ARG<n> for hx_domain().
  */
 uint64_t hx_arg(struct domain *d, unsigned int n);
+/* memory_op @op (a reservation) by @d of the single extent @gfn. */
+long hx_reserve(struct domain *d, unsigned int op, uint64_t gfn);

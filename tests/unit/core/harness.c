@@ -2,6 +2,8 @@
 /* The core test harness (core_test.h): domains, vCPUs, hypercalls. */
 #include <libfdt.h>
 
+#include <public/memory.h>
+#include <public/xen.h>
 #include <sable/arch.h>
 #include <sable/hypercall.h>
 #include <sable/lib.h>
@@ -218,4 +220,16 @@ enum host_stop_kind hx_boot(const void *fdt, struct host_stop *stop)
 uint64_t hx_arg(struct domain *d, unsigned int n)
 {
 	return d->ram_base + 0x100000 + (uint64_t)n * PAGE_SIZE;
+}
+
+long hx_reserve(struct domain *d, unsigned int op, uint64_t gfn)
+{
+	struct xen_memory_reservation r = { .extent_start = hx_arg(d, 1),
+					    .nr_extents = 1,
+					    .domid = DOMID_SELF };
+
+	hx_put(d, hx_arg(d, 1), &gfn, sizeof(gfn));
+	hx_put(d, hx_arg(d, 0), &r, sizeof(r));
+	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op, op, hx_arg(d, 0),
+		       0);
 }

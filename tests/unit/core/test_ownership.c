@@ -16,18 +16,6 @@
 #define MAPPED_AT (HX_FREE_GFN(8) << PAGE_SHIFT)
 #define FAR_GFN (0x100000000ULL >> PAGE_SHIFT)
 
-static long reserve(struct domain *d, unsigned int op, uint64_t gfn)
-{
-	struct xen_memory_reservation r = { .extent_start = hx_arg(d, 1),
-					    .nr_extents = 1,
-					    .domid = DOMID_SELF };
-
-	hx_put(d, hx_arg(d, 1), &gfn, sizeof(gfn));
-	hx_put(d, hx_arg(d, 0), &r, sizeof(r));
-	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op, op, hx_arg(d, 0),
-		       0);
-}
-
 static long remove_gfn(struct domain *d, uint64_t gfn)
 {
 	struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = gfn };
@@ -72,15 +60,17 @@ TEST(ballooned_frame_is_scrubbed_and_freed)
 	uint64_t free0 = free_pages();
 
 	memset(hx_va(d1, HX_PAGE(3)), 0x3c, PAGE_SIZE);
-	EXPECT_EQ(reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(3))),
-		  1);
+	EXPECT_EQ(
+		hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(3))),
+		1);
 	EXPECT_EQ(free_pages(), free0 + 1);
 	EXPECT_TRUE(page_is_zero(m));
 	EXPECT_EQ(d1->tot_pages, d1->max_pages - 1);
 	/* Back within its allowance, zeroed; not beyond it. */
-	EXPECT_EQ(reserve(d1, XENMEM_populate_physmap, HX_GFN(HX_PAGE(3))), 1);
+	EXPECT_EQ(hx_reserve(d1, XENMEM_populate_physmap, HX_GFN(HX_PAGE(3))),
+		  1);
 	EXPECT_TRUE(page_is_zero(hx_maddr(d1, HX_PAGE(3))));
-	EXPECT_EQ(reserve(d1, XENMEM_populate_physmap, FAR_GFN), 0);
+	EXPECT_EQ(hx_reserve(d1, XENMEM_populate_physmap, FAR_GFN), 0);
 	EXPECT_EQ(hx_type(d1, FAR_GFN), p2m_invalid);
 }
 
@@ -98,8 +88,9 @@ TEST(granted_frame_outlives_its_release_until_the_last_unmap)
 		  GNTST_okay);
 	free0 = free_pages();
 	/* The owner balloons it out while d1 maps it: not freed yet. */
-	EXPECT_EQ(reserve(d2, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(0))),
-		  1);
+	EXPECT_EQ(
+		hx_reserve(d2, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(0))),
+		1);
 	EXPECT_EQ(free_pages(), free0);
 	EXPECT_EQ(*(uint8_t *)hx_va(d1, MAPPED_AT), 0x42);
 	/* Nobody can take a new reference on it. */
@@ -118,8 +109,9 @@ TEST(frame_of_a_grant_mapping_is_not_the_mappers_ram)
 	hx_grant(d2, 8, d1->id, HX_GFN(HX_PAGE(0)), GTF_permit_access);
 	ASSERT_EQ(hx_map_grant(d1, d2->id, 8, MAPPED_AT, 0, NULL), GNTST_okay);
 	/* Neither balloon nor remove takes a grant mapping away. */
-	EXPECT_EQ(reserve(d1, XENMEM_decrease_reservation, HX_GFN(MAPPED_AT)),
-		  0);
+	EXPECT_EQ(
+		hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(MAPPED_AT)),
+		0);
 	EXPECT_EQ(remove_gfn(d1, HX_GFN(MAPPED_AT)), -EBUSY);
 	EXPECT_EQ(hx_type(d1, HX_GFN(MAPPED_AT)), p2m_grant_rw);
 	/* Nor does another mapping over it. */
@@ -181,8 +173,9 @@ TEST(foreign_mapping_is_the_control_domains_and_holds_a_reference)
 	hx_grant(d0, 8, d2->id, FAR_GFN, GTF_permit_access);
 	EXPECT_NE(hx_map_grant(d2, d0->id, 8, MAPPED_AT, 0, NULL), GNTST_okay);
 	free0 = free_pages();
-	EXPECT_EQ(reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(4))),
-		  1);
+	EXPECT_EQ(
+		hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(4))),
+		1);
 	EXPECT_EQ(free_pages(), free0);
 	EXPECT_EQ(*(uint8_t *)hx_va(d0, FAR_GFN << PAGE_SHIFT), 0x17);
 	EXPECT_EQ(remove_gfn(d0, FAR_GFN), 0);
@@ -199,13 +192,13 @@ TEST(stage2_budget_fails_only_its_domain)
 	unsigned int out = 0, in = 0;
 
 	for (unsigned int i = 0; i < 400; i++) {
-		out += reserve(d1, XENMEM_decrease_reservation,
-			       HX_GFN(HX_PAGE(16 + i))) == 1;
+		out += hx_reserve(d1, XENMEM_decrease_reservation,
+				  HX_GFN(HX_PAGE(16 + i))) == 1;
 	}
 	EXPECT_EQ(out, 400);
 	for (unsigned int i = 0; i < 400; i++) {
-		if (reserve(d1, XENMEM_populate_physmap,
-			    FAR_GFN + (uint64_t)i * (1ULL << 18)) != 1) {
+		if (hx_reserve(d1, XENMEM_populate_physmap,
+			       FAR_GFN + (uint64_t)i * (1ULL << 18)) != 1) {
 			break;
 		}
 		in++;

@@ -199,18 +199,6 @@ TEST(sable_ctl_domain_info_lists_domains_for_dom0_only)
 		  -EFAULT);
 }
 
-static long reservation(struct domain *d, unsigned int op, uint64_t gfn)
-{
-	struct xen_memory_reservation r = { .extent_start = hx_arg(d, 1),
-					    .nr_extents = 1,
-					    .domid = DOMID_SELF };
-
-	hx_put(d, hx_arg(d, 1), &gfn, sizeof(gfn));
-	hx_put(d, hx_arg(d, 0), &r, sizeof(r));
-	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op, op, hx_arg(d, 0),
-		       0);
-}
-
 TEST(memory_op_dom0_balloons_its_1to1_ram_out_and_back)
 {
 	struct domain *d0;
@@ -221,13 +209,13 @@ TEST(memory_op_dom0_balloons_its_1to1_ram_out_and_back)
 	d0 = domain_lookup(0);
 	ASSERT_TRUE(d0 != NULL);
 	gfn = (d0->ram_base >> PAGE_SHIFT) + 0x1000;
-	EXPECT_EQ(reservation(d0, XENMEM_decrease_reservation, gfn), 1);
+	EXPECT_EQ(hx_reserve(d0, XENMEM_decrease_reservation, gfn), 1);
 	EXPECT_EQ(hx_type(d0, gfn), p2m_invalid);
-	EXPECT_EQ(reservation(d0, XENMEM_populate_physmap, gfn), 1);
+	EXPECT_EQ(hx_reserve(d0, XENMEM_populate_physmap, gfn), 1);
 	EXPECT_EQ(hx_type(d0, gfn), p2m_ram_rw);
 	EXPECT_EQ(hx_va(d0, gfn << PAGE_SHIFT), (void *)(uintptr_t)(gfn << 12));
 	/* Outside its RAM: nothing done. */
-	EXPECT_EQ(reservation(d0, XENMEM_populate_physmap, 0x10), 0);
+	EXPECT_EQ(hx_reserve(d0, XENMEM_populate_physmap, 0x10), 0);
 	EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_memory_op,
 			  XENMEM_current_reservation, 0, 0),
 		  (32 << 20) >> PAGE_SHIFT);
@@ -243,14 +231,14 @@ TEST(memory_op_domu_reservations_and_removal)
 					     .gpfn = HX_GFN(HX_PAGE(7)) };
 
 	/* A domU balloons its own RAM out and back (docs/security.md). */
-	EXPECT_EQ(reservation(d1, XENMEM_decrease_reservation,
-			      HX_GFN(HX_PAGE(7))),
-		  1);
+	EXPECT_EQ(
+		hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(7))),
+		1);
 	EXPECT_EQ(hx_type(d1, HX_GFN(HX_PAGE(7))), p2m_invalid);
-	EXPECT_EQ(reservation(d1, XENMEM_decrease_reservation,
-			      HX_GFN(HX_PAGE(7))),
-		  0);
-	EXPECT_EQ(reservation(d1, XENMEM_populate_physmap, HX_GFN(HX_PAGE(7))),
+	EXPECT_EQ(
+		hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(7))),
+		0);
+	EXPECT_EQ(hx_reserve(d1, XENMEM_populate_physmap, HX_GFN(HX_PAGE(7))),
 		  1);
 	EXPECT_EQ(hx_type(d1, HX_GFN(HX_PAGE(7))), p2m_ram_rw);
 	hx_put(d1, HX_ARG0, &x, sizeof(x));
