@@ -20,12 +20,14 @@
  * (or leave one mapping at a time) and the victim's page must
  * hold exactly what the victim wrote.
  */
+#include <public/hvm.h>
 #include <public/vcpu.h>
 
 #include "guest.h"
 
 #define EPERM 1
 #define EBUSY 16
+#define EFAULT 14
 #define EINVAL 22
 #define ENOMEM 12
 
@@ -393,6 +395,64 @@ static void foreign_maps(xen_domid_t victim)
 	      "foreign_map_by_domu_refused", "rc %ld err %d", rc, err);
 }
 
+#define PSCI_CPU_ON 0xc4000003UL
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_ALREADY_ON (-4)
+
+/* What only the control domain may do, tried on the victim. */
+static void control_ops(xen_domid_t victim)
+{
+	struct xen_hvm_param hp = { .domid = victim,
+				    .index = HVM_PARAM_CALLBACK_IRQ,
+				    .value = 1 };
+	struct sched_remote_shutdown rs = { .domain_id = victim };
+	struct evtchn_alloc_unbound au = { .dom = victim, .remote_dom = 0 };
+	struct evtchn_status es = { .dom = victim, .port = 1 };
+	struct evtchn_bind_interdomain bi = { .remote_dom = victim,
+					      .remote_port = 1000 };
+	uint64_t frame = 0;
+	struct gnttab_setup_table st = { .dom = victim,
+					 .nr_frames = 1,
+					 .frame_list =
+						 (uint64_t)(uintptr_t)&frame };
+	char buf[16];
+	long rc;
+
+	rc = xen_hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param,
+			   (unsigned long)&hp, 0, 0, 0);
+	check(rc == -EPERM, "hvm_set_param_of_victim_refused", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param,
+			   (unsigned long)&hp, 0, 0, 0);
+	check(rc == -EPERM, "hvm_get_param_of_victim_refused", "rc %ld", rc);
+	rc = HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &rs);
+	check(rc == -EPERM, "remote_shutdown_of_victim_refused", "rc %ld", rc);
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au);
+	check(rc == -EPERM, "evtchn_alloc_in_victim_refused", "rc %ld", rc);
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_status, &es);
+	check(rc == -EPERM, "evtchn_status_of_victim_refused", "rc %ld", rc);
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi);
+	check(rc == -EINVAL, "evtchn_bind_to_unoffered_port_refused", "rc %ld",
+	      rc);
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1);
+	check(rc != 0 || st.status != GNTST_okay,
+	      "gnttab_setup_table_of_victim_refused", "rc %ld status %d", rc,
+	      st.status);
+	rc = xen_hypercall(__HYPERVISOR_platform_op, 0, 0, 0, 0, 0);
+	check(rc == -EPERM || rc == -EFAULT, "platform_op_refused", "rc %ld",
+	      rc);
+	/* Sable refuses; Xen 4.17 gives a domU nothing to read. */
+	rc = HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf);
+	check(on_sable() ? rc == -EPERM : rc <= 0, "console_read_refused",
+	      "rc %ld", rc);
+	/* PSCI: a vCPU it does not have, and itself (already on). */
+	rc = smccc_hvc(PSCI_CPU_ON, 5, 0x40000000, 0);
+	check(rc == PSCI_INVALID_PARAMETERS, "cpu_on_of_absent_vcpu_refused",
+	      "rc %ld", rc);
+	rc = smccc_hvc(PSCI_CPU_ON, 0, 0x40000000, 0);
+	check(rc == PSCI_ALREADY_ON, "cpu_on_of_running_vcpu_refused", "rc %ld",
+	      rc);
+}
+
 static void attacker(xen_domid_t victim, xen_domid_t self)
 {
 	volatile struct grant_entry_v1 *gt = own_grant_table();
@@ -440,6 +500,7 @@ static void attacker(xen_domid_t victim, xen_domid_t self)
 	}
 	flush_foreign_frames();
 	foreign_maps(victim);
+	control_ops(victim);
 	move_mappings();
 	grow_stage2();
 	evtchn_send(port);
