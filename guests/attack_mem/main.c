@@ -444,6 +444,11 @@ static void control_ops(xen_domid_t victim)
 	rc = HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf);
 	check(on_sable() ? rc == -EPERM : rc <= 0, "console_read_refused",
 	      "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_vm_assist, 0, 99, 0, 0, 0);
+	check(rc < 0, "vm_assist_unknown_type_refused", "rc %ld", rc);
+	rc = xen_hypercall(__HYPERVISOR_physdev_op, 0x7777, (unsigned long)buf,
+			   0, 0, 0);
+	check(rc < 0, "physdev_op_refused", "rc %ld", rc);
 	/* PSCI: a vCPU it does not have, and itself (already on). */
 	rc = smccc_hvc(PSCI_CPU_ON, 5, 0x40000000, 0);
 	check(rc == PSCI_INVALID_PARAMETERS, "cpu_on_of_absent_vcpu_refused",
