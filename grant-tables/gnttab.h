@@ -84,6 +84,8 @@ int gnttab_seed_entry(struct gnttab_domain *d, uint32_t ref, domid_t grantee,
 
 /* Number of grant frames the table has now. */
 unsigned int gnttab_nr_frames(struct gnttab_domain *d);
+/* Frames the table may grow to (0 once destroyed). */
+unsigned int gnttab_max_frames(struct gnttab_domain *d);
 
 /*
  * HYPERVISOR_grant_table_op for the current vCPU's domain @caller. @arg_gva

@@ -58,6 +58,14 @@ void gnttab_env_unmap_frame(void *va);
  */
 int gnttab_env_charge(struct gnttab_domain *d, long pages);
 
+/*
+ * A zeroed page for a grant frame of @d, known to the environment as @d's
+ * (the control domain may map it: XENMEM_acquire_resource), or NULL.
+ * gnttab_env_frame_free() gives it back; it is freed once nobody maps it.
+ */
+void *gnttab_env_frame_alloc(struct gnttab_domain *d);
+void gnttab_env_frame_free(void *page);
+
 /* Clean and/or invalidate (GNTTAB_CACHE_*) @len bytes at @offset of @mfn. */
 int gnttab_env_cache_flush(mfn_t mfn, unsigned int offset, unsigned int len,
 			   unsigned int op);

@@ -18,7 +18,9 @@
 /* Free a frame charged to @owner (NULL: its domain is gone). */
 static void frame_free(struct gnttab_domain *owner, void *page, void *act)
 {
-	page_free(page);
+	if (page) {
+		gnttab_env_frame_free(page);
+	}
 	xfree(act);
 	if (owner) {
 		gnttab_env_charge(owner, -FRAME_PAGES);
@@ -82,7 +84,7 @@ int gnttab_grow(struct gnttab_table *t, unsigned int nr)
 				rc = -ENOMEM;
 				break;
 			}
-			pages[n] = page_alloc();
+			pages[n] = gnttab_env_frame_alloc(owner);
 			acts[n] = xzalloc(ACTIVE_BYTES);
 			if (!pages[n] || !acts[n]) {
 				frame_free(owner, pages[n], acts[n]);
@@ -128,6 +130,7 @@ int gnttab_domain_init(struct gnttab_domain *d, domid_t id,
 	spin_lock_init(&t->lock);
 	t->refs = 1;
 	t->domid = id;
+	d->domid = id; /* the environment charges and owns frames by it */
 	t->owner = d;
 	t->max_frames = max_frames;
 	t->shared = xzalloc(max_frames * sizeof(*t->shared));
@@ -144,7 +147,6 @@ int gnttab_domain_init(struct gnttab_domain *d, domid_t id,
 		table_free(t);
 		return rc;
 	}
-	d->domid = id;
 	d->privileged = privileged;
 	spin_lock_init(&d->maptrack_lock);
 	d->max_maptrack_frames = max_maptrack_frames;
@@ -222,6 +224,11 @@ void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn)
 		}
 	}
 	spin_unlock(&t->lock);
+}
+
+unsigned int gnttab_max_frames(struct gnttab_domain *d)
+{
+	return d->table ? d->table->max_frames : 0;
 }
 
 unsigned int gnttab_nr_frames(struct gnttab_domain *d)

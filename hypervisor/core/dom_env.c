@@ -6,6 +6,7 @@
  */
 #include <evtchn_env.h>
 #include <gnttab_env.h>
+#include <sable/alloc.h>
 #include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
@@ -126,6 +127,28 @@ int gnttab_env_get_owned_page(struct gnttab_domain *g, mfn_t mfn)
 void gnttab_env_put_page(mfn_t mfn)
 {
 	page_put(mfn);
+}
+
+void *gnttab_env_frame_alloc(struct gnttab_domain *g)
+{
+	void *page = page_alloc();
+
+	if (page && page_assign(virt_to_pa(page), 1, g->domid, PGT_shared)) {
+		page_free(page);
+		page = NULL;
+	}
+	return page;
+}
+
+/* The table gives its frame back; a foreign mapping may keep it alive. */
+void gnttab_env_frame_free(void *page)
+{
+	mfn_t mfn = pa_to_mfn(virt_to_pa(page));
+	struct page_state s;
+
+	if (page_state(mfn, &s) && s.allocated) {
+		page_release(mfn, s.owner);
+	}
 }
 
 int gnttab_env_charge(struct gnttab_domain *g, long pages)

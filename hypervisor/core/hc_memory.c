@@ -12,6 +12,7 @@
 #include <sable/guest_access.h>
 #include <sable/hypercall.h>
 #include <sable/log.h>
+#include <sable/page.h>
 
 #define MAX_EXTENTS_PER_CALL (1UL << 20)
 
@@ -193,6 +194,98 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t gva)
 	return 0;
 }
 
+/* Map frame @idx of @fd's grant table at the gfn read from @gfn_gva. */
+static long map_grant_frame(struct domain *d, struct domain *fd,
+			    uint64_t gfn_gva, unsigned int idx)
+{
+	uint64_t gfn;
+	mfn_t mfn;
+	void *va;
+	long rc;
+
+	if (copy_from_guest(&gfn, gfn_gva, 8)) {
+		return -EFAULT;
+	}
+	rc = gnttab_get_frame(&fd->gnttab, idx, &mfn, &va);
+	if (!rc) {
+		rc = page_get(mfn, fd->id, PGT_shared);
+	}
+	if (!rc) {
+		rc = physmap_add(d, gfn, mfn_to_pa(mfn), p2m_foreign_rw);
+		if (rc) {
+			page_put(mfn);
+		}
+	}
+	return rc;
+}
+
+/*
+ * privcmd's resource mappings: the control domain maps frames of another
+ * domain's grant table (the shared entries) at its own gfns, each holding
+ * a reference on the frame until XENMEM_remove_from_physmap. nr_frames 0
+ * with no list asks how many frames the table may have. All or nothing.
+ */
+static long acquire_resource(struct vcpu *v, uint64_t gva)
+{
+	struct xen_mem_acquire_resource r;
+	struct domain *d = v->dom, *fd;
+	unsigned int max, i;
+	long rc = 0;
+
+	if (copy_from_guest(&r, gva, sizeof(r))) {
+		return -EFAULT;
+	}
+	if (!d->privileged) {
+		return -EPERM;
+	}
+	if (r.type != XENMEM_resource_grant_table) {
+		return -EOPNOTSUPP;
+	}
+	if (r.id != XENMEM_resource_grant_table_id_shared) {
+		return -EINVAL; /* status frames: grant tables v1 only */
+	}
+	fd = domain_lookup(r.domid);
+	if (!fd || fd == d) {
+		return fd ? -EINVAL : -ESRCH;
+	}
+	max = gnttab_max_frames(&fd->gnttab);
+	if (r.nr_frames == 0) {
+		if (r.frame_list) {
+			return -EINVAL;
+		}
+		r.nr_frames = max;
+		r.flags = 0;
+		return copy_to_guest(gva, &r, sizeof(r)) ? -EFAULT : 0;
+	}
+	if (r.nr_frames > MAX_BATCH) {
+		return -E2BIG;
+	}
+	if (r.frame >= max || r.nr_frames > max - r.frame) {
+		return -EINVAL;
+	}
+	for (i = 0; i < r.nr_frames; i++) {
+		rc = map_grant_frame(d, fd, r.frame_list + i * 8ULL,
+				     (unsigned int)(r.frame + i));
+		if (rc) {
+			break;
+		}
+	}
+	if (rc) {
+		/* Undo the frames mapped before the failure. */
+		while (i--) {
+			uint64_t gfn;
+
+			if (!copy_from_guest(&gfn, r.frame_list + i * 8ULL,
+					     8)) {
+				physmap_remove(d, gfn);
+			}
+		}
+		return rc;
+	}
+	r.flags = 0; /* the frames stay the other domain's */
+	return copy_to_guest(gva, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
 long do_memory_op(struct vcpu *v, const uint64_t args[5])
 {
 	switch (args[0] & XENMEM_CMD_MASK) {
@@ -207,6 +300,8 @@ long do_memory_op(struct vcpu *v, const uint64_t args[5])
 		return remove_from_physmap(v, args[1]);
 	case XENMEM_add_to_physmap_batch:
 		return add_to_physmap_batch(v, args[1]);
+	case XENMEM_acquire_resource:
+		return acquire_resource(v, args[1]);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		return (long)(v->dom->ram_size >> PAGE_SHIFT);

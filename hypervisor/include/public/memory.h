@@ -47,6 +47,24 @@ struct xen_add_to_physmap_batch {
 _Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32,
 	       "add_to_physmap_batch");
 
+/* XENMEM_acquire_resource: map a resource of another domain. */
+#define XENMEM_resource_grant_table 1
+#define XENMEM_resource_grant_table_id_shared 0
+#define XENMEM_resource_grant_table_id_status 1
+
+struct xen_mem_acquire_resource {
+	uint16_t domid; /* IN */
+	uint16_t type; /* IN: XENMEM_resource_* */
+	uint32_t id; /* IN: the resource's own index */
+	uint32_t nr_frames; /* IN/OUT: 0 with no frame_list asks the size */
+	uint32_t flags; /* OUT */
+	uint64_t frame; /* IN: first frame */
+	uint64_t frame_list; /* IN: handle to uint64_t[nr_frames], the
+				 caller's gfns to map the frames at */
+};
+_Static_assert(sizeof(struct xen_mem_acquire_resource) == 32,
+	       "mem_acquire_resource");
+
 struct xen_remove_from_physmap {
 	uint16_t domid; /* IN */
 	uint16_t pad[3];

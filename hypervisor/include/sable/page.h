@@ -22,6 +22,8 @@
 enum page_type {
 	PGT_none = 0, /* free, or the hypervisor's own */
 	PGT_ram = 1, /* RAM of its owner domain */
+	PGT_shared = 2, /* a hypervisor page shared with its owner (grant
+			   frames): never a grant source or a FIFO page */
 	PGT_NR_TYPES
 };
 

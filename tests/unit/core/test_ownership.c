@@ -261,3 +261,91 @@ TEST(psci_cpu_on_of_one_vcpu_has_one_winner)
 	EXPECT_EQ(sched_power_on(d1->vcpus[2], GUEST_RAM_BASE, 2), -EEXIST);
 	EXPECT_EQ(d1->vcpus[2]->state, VCPU_RUNNABLE);
 }
+
+static long acquire(struct domain *d, struct xen_mem_acquire_resource *r)
+{
+	long rc;
+
+	hx_put(d, hx_arg(d, 0), r, sizeof(*r));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		     XENMEM_acquire_resource, hx_arg(d, 0), 0);
+	hx_get(d, hx_arg(d, 0), r, sizeof(*r));
+	return rc;
+}
+
+TEST(acquire_resource_maps_grant_frames_for_the_control_domain_only)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint64_t gfns[2] = { FAR_GFN, FAR_GFN + 1 };
+	struct xen_mem_acquire_resource r = {
+		.domid = d1->id,
+		.type = XENMEM_resource_grant_table,
+		.id = XENMEM_resource_grant_table_id_shared,
+	};
+	struct page_state s;
+	mfn_t m;
+	void *va;
+
+	/* The size: how many frames d1's table may have. */
+	EXPECT_EQ(acquire(d0, &r), 0);
+	EXPECT_EQ(r.nr_frames, gnttab_max_frames(&d1->gnttab));
+	/* Not for a domU, not past the table, not status frames. */
+	r.nr_frames = 2;
+	r.frame_list = hx_arg(d0, 1);
+	hx_put(d0, hx_arg(d0, 1), gfns, sizeof(gfns));
+	hx_put(d2, hx_arg(d2, 1), gfns, sizeof(gfns));
+	r.frame_list = hx_arg(d2, 1);
+	EXPECT_EQ(acquire(d2, &r), -EPERM);
+	r.frame_list = hx_arg(d0, 1);
+	r.frame = gnttab_max_frames(&d1->gnttab) - 1;
+	EXPECT_EQ(acquire(d0, &r), -EINVAL);
+	r.frame = 0;
+	r.id = XENMEM_resource_grant_table_id_status;
+	EXPECT_EQ(acquire(d0, &r), -EINVAL);
+	r.id = XENMEM_resource_grant_table_id_shared;
+	r.type = 0;
+	EXPECT_EQ(acquire(d0, &r), -EOPNOTSUPP);
+	r.type = XENMEM_resource_grant_table;
+	/* Two frames of d1's table in dom0: dom0 sees d1's entries. */
+	hx_grant(d1, 8, d2->id, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	EXPECT_EQ(acquire(d0, &r), 0);
+	EXPECT_EQ(r.flags, 0);
+	EXPECT_EQ(hx_type(d0, FAR_GFN), p2m_foreign_rw);
+	EXPECT_EQ(((struct grant_entry_v1 *)hx_va(d0, FAR_GFN << PAGE_SHIFT))[8]
+			  .domid,
+		  d2->id);
+	ASSERT_EQ(gnttab_get_frame(&d1->gnttab, 0, &m, &va), 0);
+	ASSERT_TRUE(page_state(m, &s));
+	EXPECT_EQ(s.owner, d1->id);
+	EXPECT_EQ(s.type, PGT_shared);
+	EXPECT_EQ(s.refs, 2); /* the table's, dom0's mapping */
+	/* A grant frame is never a grant source or a FIFO page. */
+	EXPECT_EQ(page_get(m, d1->id, PGT_ram), -EPERM);
+	EXPECT_EQ(remove_gfn(d0, FAR_GFN), 0);
+	EXPECT_EQ(remove_gfn(d0, FAR_GFN + 1), 0);
+	ASSERT_TRUE(page_state(m, &s));
+	EXPECT_EQ(s.refs, 1);
+	EXPECT_TRUE(hx_console_clean());
+}
+
+/* A failure part-way leaves nothing mapped. */
+TEST(acquire_resource_is_all_or_nothing)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	uint64_t gfns[3] = { FAR_GFN, FAR_GFN + 1, HX_GFN(GUEST_GICD_BASE) };
+	struct xen_mem_acquire_resource r = {
+		.domid = d1->id,
+		.type = XENMEM_resource_grant_table,
+		.id = XENMEM_resource_grant_table_id_shared,
+		.nr_frames = 3,
+		.frame_list = hx_arg(d0, 1),
+	};
+
+	hx_put(d0, hx_arg(d0, 1), gfns, sizeof(gfns));
+	EXPECT_NE(acquire(d0, &r), 0);
+	EXPECT_EQ(hx_type(d0, FAR_GFN), p2m_invalid);
+	EXPECT_EQ(hx_type(d0, FAR_GFN + 1), p2m_invalid);
+}

@@ -253,7 +253,7 @@ TEST(memory_op_domu_reservations_and_removal)
 		  -EPERM);
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
 			  XENMEM_acquire_resource, HX_ARG0, 0),
-		  -ENOSYS);
+		  -EPERM);
 }
 
 TEST(hypercall_table_holes_and_small_calls)

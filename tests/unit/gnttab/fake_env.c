@@ -400,3 +400,15 @@ int gnttab_env_charge(struct gnttab_domain *d, long n)
 					      __ATOMIC_RELAXED));
 	return 0;
 }
+
+/* Grant frames: plain pages here (the hypervisor tracks them as shared). */
+void *gnttab_env_frame_alloc(struct gnttab_domain *d)
+{
+	(void)d;
+	return page_alloc();
+}
+
+void gnttab_env_frame_free(void *page)
+{
+	page_free(page);
+}
