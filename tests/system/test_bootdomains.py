@@ -58,7 +58,7 @@ def boot(name, domains, dom0=None, cmdline="dom0_mem=512M", mem=2048):
                    extra=extra).start()
 
 
-def test_dom0_and_a_boot_time_domain_with_xl_list():
+def test_dom0_and_a_boot_time_domain_with_xl_list_and_privcmd():
     need(SABLE, guest("hello"), xenref.KERNEL, xenref.DOM0_INITRD)
     doms = [dom0less.Domain("hello", guest("hello"), "boot-time")]
     m = boot("sable-dom0-and-domu", doms,
@@ -78,6 +78,10 @@ def test_dom0_and_a_boot_time_domain_with_xl_list():
         assert (rc, out.strip()) == (0, "1")
         rc, out = xenref.shell(m, "xl list nosuch")
         assert rc == 1 and "no domain nosuch" in out
+        # privcmd: dom0 maps the domU's first page (its kernel Image)
+        # and its grant table frame, and gives them back.
+        rc, out = xenref.shell(m, "privcmd-test 1 0x40000")
+        assert rc == 0 and "privcmd-test: PASS" in out, out
         m.sendline("poweroff")
         status = m.wait_exit(timeout=TIMEOUT)
     finally:
