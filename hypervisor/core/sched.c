@@ -88,32 +88,75 @@ static uint64_t cap_left(struct vcpu *v, uint64_t now)
 	period = us_to_ticks(SCHED_CAP_PERIOD_US);
 	budget = period * cap / 100;
 	if (now - v->cap_start >= period) {
-		v->cap_start = now - v->cap_start < 2 * period ?
-				       v->cap_start + period :
-				       now;
+		v->cap_start = now - v->cap_start < 2 * period
+				       ? v->cap_start + period
+				       : now;
 		v->cap_used = v->cap_used > budget ? v->cap_used - budget : 0;
 	}
 	return v->cap_used < budget ? budget - v->cap_used : 0;
 }
 
+static uint64_t ran_since(const struct vcpu *v, uint64_t now)
+{
+	return now > v->run_start ? now - v->run_start : 0;
+}
+
+static uint64_t to_vtime(const struct vcpu *v, uint64_t ticks)
+{
+	return ticks * SCHED_WEIGHT_DEFAULT / v->dom->sched_weight;
+}
+
 /* @v ran from run_start to @now: charge its clocks. rq_lock held. */
 static void charge(struct vcpu *v, uint64_t now)
 {
-	uint64_t ran = now > v->run_start ? now - v->run_start : 0;
+	uint64_t ran = ran_since(v, now);
 
 	v->run_start = now;
 	v->cpu_time += ran;
-	v->vtime += ran * SCHED_WEIGHT_DEFAULT / v->dom->sched_weight;
+	v->vtime += to_vtime(v, ran);
 	if (v->dom->sched_cap) {
 		v->cap_used += ran;
 	}
 }
 
-/* @v joins @c's queue; it may not bring credit from its sleep. rq_lock. */
+/*
+ * The pCPU's virtual-time floor now: the smallest virtual time of the
+ * vCPUs competing there, counting what the running one has used since it
+ * was last charged, and never going back. rq_lock held (the current
+ * vCPU is set under it and is running while its state says so).
+ */
+static uint64_t vtime_floor(struct pcpu *c, uint64_t now)
+{
+	struct vcpu *cur = __atomic_load_n(&c->current, __ATOMIC_RELAXED);
+	uint64_t floor = 0;
+	bool any = false;
+
+	if (cur && cur->state == VCPU_RUNNING) {
+		floor = cur->vtime + to_vtime(cur, ran_since(cur, now));
+		any = true;
+	}
+	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
+		if (!any || vtime_before(q->vtime, floor)) {
+			floor = q->vtime;
+			any = true;
+		}
+	}
+	if (any && vtime_before(c->min_vtime, floor)) {
+		c->min_vtime = floor;
+	}
+	return c->min_vtime;
+}
+
+/*
+ * @v joins @c's queue. It starts no lower than the floor, so time asleep
+ * is not banked as credit against the vCPUs that ran meanwhile. rq_lock.
+ */
 static void enqueue(struct pcpu *c, struct vcpu *v)
 {
-	if (vtime_before(v->vtime, c->min_vtime)) {
-		v->vtime = c->min_vtime;
+	uint64_t floor = vtime_floor(c, arch_counter());
+
+	if (vtime_before(v->vtime, floor)) {
+		v->vtime = floor;
 	}
 	v->state = VCPU_RUNNABLE;
 	rq_push(c, v);
@@ -138,8 +181,8 @@ static struct pick rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
 
 	for (struct vcpu *v = c->rq_head; v; v = v->rq_next) {
 		if (cap_left(v, now) == 0) {
-			uint64_t end = v->cap_start +
-				       us_to_ticks(SCHED_CAP_PERIOD_US);
+			uint64_t end =
+				v->cap_start + us_to_ticks(SCHED_CAP_PERIOD_US);
 
 			if (!p.release || end < p.release) {
 				p.release = end;
@@ -410,12 +453,12 @@ void sched_run(void)
 			if (vtime_before(c->min_vtime, p.v->vtime)) {
 				c->min_vtime = p.v->vtime;
 			}
+			__atomic_store_n(&c->current, p.v, __ATOMIC_RELAXED);
 		}
 		deadline = slice_deadline(p.v, &p, now);
 		spin_unlock(&c->rq_lock);
 		set_deadline(c, deadline);
 		if (p.v) {
-			c->current = p.v;
 			arch_vcpu_run(p.v);
 		}
 		arch_idle();
