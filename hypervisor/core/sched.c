@@ -165,7 +165,8 @@ static void enqueue(struct pcpu *c, struct vcpu *v)
 struct pick {
 	struct vcpu *v; /* to run next, or NULL */
 	unsigned int waiting; /* other vCPUs that could run now */
-	uint64_t release; /* earliest end of a cap throttle, 0 if none */
+	/* Earliest end of a cap throttle or a timed block, 0 if none. */
+	uint64_t release;
 };
 
 /*
@@ -200,6 +201,11 @@ static struct pick rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
 		p.v = fallback;
 	}
 	p.waiting = eligible ? eligible - 1 : 0;
+	for (struct vcpu *v = c->sleepers; v; v = v->sleep_next) {
+		if (!p.release || v->sleep_until < p.release) {
+			p.release = v->sleep_until;
+		}
+	}
 	return p;
 }
 
@@ -266,6 +272,31 @@ static void notify(struct pcpu *c, struct vcpu *v)
 	}
 }
 
+/* @v (blocked) is woken at @until at the latest. rq_lock held. */
+static void sleeper_add(struct pcpu *c, struct vcpu *v, uint64_t until)
+{
+	v->sleep_until = until;
+	v->sleep_next = c->sleepers;
+	c->sleepers = v;
+}
+
+static void sleeper_remove(struct pcpu *c, struct vcpu *v)
+{
+	struct vcpu **pp = &c->sleepers;
+
+	if (!v->sleep_until) {
+		return;
+	}
+	while (*pp && *pp != v) {
+		pp = &(*pp)->sleep_next;
+	}
+	if (*pp) {
+		*pp = v->sleep_next;
+	}
+	v->sleep_next = NULL;
+	v->sleep_until = 0;
+}
+
 void sched_add_vcpu(struct vcpu *v)
 {
 	struct pcpu *c = pcpu_get(v->pcpu);
@@ -301,6 +332,7 @@ void sched_wake(struct vcpu *v)
 	spin_lock(&c->rq_lock);
 	v->wake_pending = true;
 	if (v->state == VCPU_BLOCKED) {
+		sleeper_remove(c, v);
 		enqueue(c, v);
 		queued = true;
 	} else if (v->state == VCPU_RUNNING && c != this_cpu()) {
@@ -323,8 +355,12 @@ static __attribute__((noreturn)) void switch_away(struct pcpu *c,
 	sched_run();
 }
 
-/* Called from a trap of the current vCPU: save it, then run another. */
-void sched_block_current(void)
+/*
+ * Called from a trap of the current vCPU: save it, then run another, until
+ * an interrupt or event wakes it or (@until not 0) the counter reaches
+ * @until. Returns at once if something is pending or @until has passed.
+ */
+void sched_block_current_until(uint64_t until)
 {
 	struct pcpu *c = this_cpu();
 	struct vcpu *v = c->current;
@@ -335,7 +371,14 @@ void sched_block_current(void)
 		spin_unlock(&c->rq_lock);
 		return;
 	}
+	if (until && until <= arch_counter()) {
+		spin_unlock(&c->rq_lock);
+		return;
+	}
 	v->state = VCPU_BLOCKED;
+	if (until) {
+		sleeper_add(c, v, until);
+	}
 	spin_unlock(&c->rq_lock);
 	/*
 	 * Checked without the run-queue lock: the device models and event
@@ -346,6 +389,7 @@ void sched_block_current(void)
 	if (sched_arch_has_work(v)) {
 		spin_lock(&c->rq_lock);
 		if (v->state == VCPU_BLOCKED) {
+			sleeper_remove(c, v);
 			v->state = VCPU_RUNNING;
 			spin_unlock(&c->rq_lock);
 			return;
@@ -356,6 +400,11 @@ void sched_block_current(void)
 	charge(v, arch_counter());
 	spin_unlock(&c->rq_lock);
 	switch_away(c, v);
+}
+
+void sched_block_current(void)
+{
+	sched_block_current_until(0);
 }
 
 /*
@@ -402,11 +451,30 @@ void sched_preempt_current(void)
 void sched_tick(uint64_t now)
 {
 	struct pcpu *c = this_cpu();
+	struct vcpu **pp = &c->sleepers;
 
-	if (c->sched_deadline && c->sched_deadline <= now) {
-		c->sched_deadline = 0;
-		c->resched = true;
+	if (!c->sched_deadline || c->sched_deadline > now) {
+		return;
 	}
+	c->sched_deadline = 0;
+	c->resched = true;
+	/* Timed blocks that ended: runnable again, with nothing pending. */
+	spin_lock(&c->rq_lock);
+	while (*pp) {
+		struct vcpu *v = *pp;
+
+		if (v->sleep_until > now) {
+			pp = &v->sleep_next;
+			continue;
+		}
+		*pp = v->sleep_next;
+		v->sleep_next = NULL;
+		v->sleep_until = 0;
+		if (v->state == VCPU_BLOCKED) {
+			enqueue(c, v);
+		}
+	}
+	spin_unlock(&c->rq_lock);
 }
 
 static void stop_current(enum vcpu_state state)

@@ -91,6 +91,8 @@ uint64_t host_p2m_flushes(void);
  */
 void host_clock_manual(bool manual);
 void host_clock_set(uint64_t ticks);
+/* The EL2 timer interrupt on this pCPU at @now (before the reschedule). */
+void host_timer_irq(uint64_t now);
 
 /* arch_irq_pending() answers this (tests set it to force preemption). */
 extern bool host_irq_pending;

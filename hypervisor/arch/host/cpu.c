@@ -219,3 +219,16 @@ void sched_arch_set_deadline(uint64_t deadline)
 	this_cpu()->arch.deadline = deadline;
 	this_cpu()->arch.deadline_sets++;
 }
+
+/*
+ * The EL2 timer interrupt as arm64 takes it (irq.c, vcpu.c): the timer is
+ * stopped, the scheduler told, the timer set again from its deadline.
+ */
+void host_timer_irq(uint64_t now)
+{
+	struct pcpu *c = this_cpu();
+
+	c->arch.deadline = 0;
+	sched_tick(now);
+	c->arch.deadline = c->sched_deadline;
+}

@@ -62,6 +62,9 @@ struct vcpu {
 	uint64_t run_start;
 	uint64_t cpu_time;
 	uint64_t cap_start, cap_used;
+	/* A timed block (SCHEDOP_poll) ends at sleep_until (0: none). */
+	uint64_t sleep_until;
+	struct vcpu *sleep_next;
 	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
 	volatile bool wake_pending;
 	struct vgic_vcpu *vgic;
@@ -168,6 +171,8 @@ void sched_add_vcpu(struct vcpu *v);
 int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx);
 void sched_wake(struct vcpu *v);
 void sched_block_current(void);
+/* Block until woken or the counter reaches @until (0: no limit). */
+void sched_block_current_until(uint64_t until);
 void sched_yield_current(void);
 /* A reschedule request: the policy picks, maybe the current vCPU again. */
 void sched_preempt_current(void);

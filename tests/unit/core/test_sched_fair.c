@@ -3,9 +3,11 @@
  * The fair policy and time slices of sched.c on a stopped clock: the test
  * plays the pCPU, running the current vCPU up to the scheduling deadline
  * the scheduler programmed, then taking the timer interrupt the way the
- * arm64 code does (sched_tick(), then sched_preempt_current() on the
- * reschedule request, or sched_run() again from idle).
+ * arm64 code does (host_timer_irq(), then sched_preempt_current() on
+ * the reschedule request, or sched_run() again from idle).
  */
+#include <public/sched.h>
+#include <public/xen.h>
 #include <sable/percpu.h>
 
 #include "core_test.h"
@@ -79,7 +81,9 @@ static void run_for(uint64_t ticks)
 		}
 		now = d;
 		host_clock_set(now);
-		sched_tick(now);
+		if (c->sched_deadline && c->sched_deadline <= now) {
+			host_timer_irq(now);
+		}
 		if (c->resched) {
 			c->resched = false;
 			host_run(c->current ? preempt_fn : run_fn, NULL, NULL);
@@ -257,4 +261,73 @@ TEST(sched_yield_prefers_the_other_vcpu_even_with_more_virtual_time)
 	host_cpu_select(0);
 	EXPECT_EQ(host_run(yield_fn, NULL, &stop), HOST_VCPU_RUN);
 	EXPECT_TRUE(stop.vcpu == b->vcpus[0]);
+}
+
+/* SCHEDOP_poll on @port of @v's domain with @timeout (ns). */
+static enum host_stop_kind poll_port(struct vcpu *v, uint32_t port,
+				     uint64_t timeout, long *rc)
+{
+	struct sched_poll poll = { .ports = HX_ARG2,
+				   .nr_ports = 1,
+				   .timeout = timeout };
+	uint64_t args[5] = { SCHEDOP_poll, HX_ARG1 };
+
+	hx_put(v->dom, HX_ARG2, &port, sizeof(port));
+	hx_put(v->dom, HX_ARG1, &poll, sizeof(poll));
+	return hx_call_stop(v, __HYPERVISOR_sched_op, args, rc, NULL);
+}
+
+TEST(sched_op_poll_timeout_wakes_the_vcpu_at_the_deadline)
+{
+	struct domain *a, *b;
+	struct vcpu *v;
+	uint32_t port;
+	long rc = -1;
+
+	pair(&a, &b);
+	v = a->vcpus[0];
+	port = hx_evtchn_unbound(a, 3);
+	host_clock_manual(true);
+	host_clock_set(now);
+	/* System time is the counter in ns (1 MHz: 1000 ns a tick). */
+	EXPECT_EQ(poll_port(v, port, (now + 5 * MS) * 1000, &rc), HOST_IDLE);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	EXPECT_EQ(cpu0()->sched_deadline, now + 5 * MS);
+	EXPECT_EQ(cpu0()->arch.deadline, now + 5 * MS);
+	run_for(5 * MS - 1);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	run_for(1);
+	EXPECT_TRUE(cpu0()->current == v);
+	EXPECT_EQ(v->state, VCPU_RUNNING);
+	/* Woken alone on the pCPU: no timer left. */
+	EXPECT_EQ(cpu0()->arch.deadline, 0);
+	/* A deadline already past: returns at once with 0. */
+	rc = -1;
+	EXPECT_EQ(poll_port(v, port, now * 1000, &rc), HOST_RETURNED);
+	EXPECT_EQ(rc, 0);
+	/* No timeout: no timer, only an event ends it. */
+	EXPECT_EQ(poll_port(v, port, 0, &rc), HOST_IDLE);
+	EXPECT_EQ(cpu0()->arch.deadline, 0);
+	run_for(100 * MS);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+}
+
+TEST(sched_op_poll_woken_by_an_event_drops_its_timeout)
+{
+	struct domain *a, *b;
+	struct vcpu *v;
+	uint32_t pa, pb;
+	long rc = -1;
+
+	pair(&a, &b);
+	v = a->vcpus[0];
+	pa = hx_evtchn_unbound(a, 3);
+	pb = hx_evtchn_bind(b, 1, pa);
+	host_clock_manual(true);
+	host_clock_set(now);
+	EXPECT_EQ(poll_port(v, pa, (now + 50 * MS) * 1000, &rc), HOST_IDLE);
+	EXPECT_EQ(hx_evtchn_send(b, pb), 0);
+	EXPECT_EQ(v->state, VCPU_RUNNABLE);
+	EXPECT_TRUE(cpu0()->sleepers == NULL);
+	EXPECT_EQ(v->sleep_until, 0);
 }
