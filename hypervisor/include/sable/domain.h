@@ -21,10 +21,8 @@
 #define MAX_DOMAINS 64
 #define MAX_VCPUS 8
 
-/* Scheduling weight and cap of a domain (docs/scheduler.md). */
+/* A domain's scheduling weight unless set (docs/scheduler.md). */
 #define SCHED_WEIGHT_DEFAULT 256
-#define SCHED_WEIGHT_MAX 65535
-#define SCHED_CAP_MAX 100
 
 enum vcpu_state {
 	VCPU_OFFLINE, /* not started (PSCI CPU_OFF or never on) */
