@@ -3,8 +3,9 @@
  * A CPU hog and its neighbour (docs/scheduler.md), chosen by bootargs:
  *
  * - spin.ms=N (default 10000): spin N ms of the virtual counter with every
- *   interrupt masked and no trap, then report how often and how long the
- *   vCPU was off its pCPU meanwhile (gaps in the counter it sees).
+ *   interrupt masked and no trap, then report how long it ran and how
+ *   often and how long the vCPU was off its pCPU meanwhile (gaps in the
+ *   counter it sees).
  * - spin.work=N: the neighbour. Wait spin.delay ms (default 1000, busy,
  *   so the hog is surely spinning by then), then make N hypercalls and
  *   report. With the hog on the same pCPU it only finishes if the hog is
@@ -26,7 +27,7 @@ static void busy_wait(uint64_t ticks)
 static void hog(unsigned long ms)
 {
 	uint64_t per_ms = cntfrq() / 1000;
-	uint64_t start, end, now, last, gap, longest = 0;
+	uint64_t start, end, now, last, gap, longest = 0, ran = 0;
 	unsigned long gaps = 0;
 
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
@@ -39,12 +40,15 @@ static void hog(unsigned long ms)
 		if (gap >= GAP_MS * per_ms) {
 			gaps++;
 			longest = gap > longest ? gap : longest;
+		} else {
+			ran += gap;
 		}
 		last = now;
 	} while (now < end);
-	gprintf("spin: done after %lu ms, descheduled %lu times, longest "
-		"%lu ms\n",
-		(unsigned long)((now - start) / per_ms), gaps,
+	gprintf("spin: done after %lu ms, ran %lu ms, descheduled %lu times, "
+		"longest %lu ms\n",
+		(unsigned long)((now - start) / per_ms),
+		(unsigned long)(ran / per_ms), gaps,
 		(unsigned long)(longest / per_ms));
 	check(true, "spin_done", "%lu ms", ms);
 }
