@@ -3,7 +3,8 @@
 # shared library guests/lib, linked with Debian's arm64 libfdt.a as the
 # hypervisor image is.
 
-GUESTS := hello hostile pingpong trapbench attack_mem attack_time cpustate
+GUESTS := hello hostile pingpong trapbench attack_mem attack_time cpustate \
+	spin
 GUEST_B := $(B)/guests
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -mgeneral-regs-only \
 	-mstrict-align -mno-outline-atomics -fno-stack-protector \

@@ -143,6 +143,37 @@ static int read_enhanced(const void *fdt, int dom, struct boot_domain *bd,
 	return -EINVAL;
 }
 
+/*
+ * Optional scheduling parameters (docs/scheduler.md): "sable,weight", the
+ * domain's share against others on a pCPU (1 to 65535, default 256), and
+ * "sable,cap", the most of a pCPU each vCPU may use in percent (0 to 100,
+ * 0 or absent: no cap).
+ */
+static int read_sched(const void *fdt, int dom, struct boot_domain *bd,
+		      const char **why)
+{
+	uint64_t v;
+
+	if (fdt_getprop(fdt, dom, "sable,weight", NULL)) {
+		if (!read_number(fdt, dom, "sable,weight", &v) || v == 0 ||
+		    v > 65535) {
+			*why = "malformed or out-of-range sable,weight "
+			       "(1 to 65535)";
+			return -EINVAL;
+		}
+		bd->sched_weight = (unsigned int)v;
+	}
+	if (fdt_getprop(fdt, dom, "sable,cap", NULL)) {
+		if (!read_number(fdt, dom, "sable,cap", &v) || v > 100) {
+			*why = "malformed or out-of-range sable,cap "
+			       "(0 to 100 percent)";
+			return -EINVAL;
+		}
+		bd->sched_cap = (unsigned int)v;
+	}
+	return 0;
+}
+
 static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 		       const char **why)
 {
@@ -170,6 +201,9 @@ static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 	     bd->p2m_mem_mb == 0 || bd->p2m_mem_mb > 1024)) {
 		*why = "malformed or out-of-range xen,domain-p2m-mem-mb "
 		       "(1 to 1024)";
+		return -EINVAL;
+	}
+	if (read_sched(fdt, dom, bd, why)) {
 		return -EINVAL;
 	}
 	bd->vpl011 = fdt_getprop(fdt, dom, "vpl011", NULL) != NULL;

@@ -73,6 +73,8 @@ struct domain *domain_create(domid_t id, const char *name,
 	d->privileged = privileged;
 	d->nr_vcpus = nr_vcpus;
 	d->shutdown_code = -1;
+	d->sched_weight = SCHED_WEIGHT_DEFAULT;
+	d->sched_cap = 0;
 	d->shinfo_gfn = ~0ULL;
 	d->max_xen_pages = privileged ? DOM0_MAX_XEN_PAGES : DOMU_MAX_XEN_PAGES;
 	spin_lock_init(&d->lock);

@@ -201,6 +201,10 @@ static int domu_build_one(const struct boot_domain *bd, domid_t id)
 		pr_err("domain %s: cannot create domain %u\n", bd->name, id);
 		return -ENOMEM;
 	}
+	if (bd->sched_weight) {
+		d->sched_weight = bd->sched_weight;
+	}
+	d->sched_cap = bd->sched_cap;
 	d->ram_base = GUEST_RAM_BASE;
 	d->ram_size = r.size;
 	if (domu_setup(d, bd, &r, &l)) {

@@ -3,6 +3,7 @@
  * sched_op: yield, block, poll, shutdown, shutdown_code, remote_shutdown.
  */
 #include <public/sched.h>
+#include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
 #include <sable/guest_access.h>
@@ -28,15 +29,29 @@ static long sched_shutdown_op(struct vcpu *v, uint64_t gva)
 #define POLL_MAX_PORTS 128
 
 /*
- * Block until one of the ports is pending (at once if one is). Like Xen,
+ * Xen system time (ns) as a counter value. Sable's system time is the
+ * counter guests read (CNTVOFF_EL2 is 0) in nanoseconds.
+ */
+static uint64_t system_time_to_counter(uint64_t ns)
+{
+	uint64_t freq = arch_counter_freq();
+
+	return ns / 1000000000ULL * freq +
+	       ns % 1000000000ULL * freq / 1000000000ULL;
+}
+
+/*
+ * Block until one of the ports is pending (at once if one is), or until
+ * the timeout (absolute system time in ns, 0: none) passes. Like Xen,
  * masked ports count, and the call completes with 0 whenever the vCPU is
- * woken; the guest checks its ports again. A timeout is accepted but not
- * yet honoured: an interrupt or an event must end the wait.
+ * woken, by an event, an interrupt or the timeout; the guest checks its
+ * ports again.
  */
 static long sched_poll_op(struct vcpu *v, uint64_t gva)
 {
 	uint32_t ports[POLL_MAX_PORTS];
 	struct sched_poll p;
+	uint64_t until = 0;
 	int rc;
 
 	if (copy_from_guest(&p, gva, sizeof(p))) {
@@ -53,7 +68,12 @@ static long sched_poll_op(struct vcpu *v, uint64_t gva)
 	if (rc) {
 		return rc < 0 ? rc : 0;
 	}
-	sched_block_current();
+	if (p.timeout) {
+		/* Counter 0 would mean no limit: tick 1 is as long past. */
+		until = system_time_to_counter(p.timeout);
+		until = until ? until : 1;
+	}
+	sched_block_current_until(until);
 	return 0;
 }
 

@@ -1,9 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scheduler: one run queue per pCPU, round robin on yields, blocks and
- * reschedule requests (no time slice yet). A vCPU stays on its home pCPU.
+ * The scheduler: one run queue per pCPU, a vCPU stays on its home pCPU.
  * Blocking (WFI, SCHEDOP_block) and waking are ordered by the home run
  * queue's lock, so a wake-up that races with a block is never lost.
+ *
+ * Policy (docs/scheduler.md): weighted fair sharing by virtual time. A
+ * vCPU's virtual time advances by its run time * 256 / weight of its
+ * domain; the runnable vCPU with the smallest virtual time runs next. A
+ * vCPU entering the queue (woken, started) is moved up to the pCPU's
+ * virtual-time floor, so time asleep is not banked as credit. A domain's
+ * cap (percent of a pCPU, per vCPU) throttles it within each cap period.
+ *
+ * Time slices: while other vCPUs wait, the running one is preempted at
+ * the end of its slice through one deadline the arch programs (the EL2
+ * timer on arm64, shared with the parked virtual timers). A pCPU with a
+ * single runnable uncapped vCPU, or none, has no slice deadline at all.
  */
 #include <sable/arch.h>
 #include <sable/domain.h>
@@ -12,9 +23,24 @@
 
 #include "sched_arch.h"
 
+/* Slice of a vCPU while others wait, and the period caps are counted in. */
+#define SCHED_SLICE_US 4000ULL
+#define SCHED_CAP_PERIOD_US 20000ULL
+
 struct vcpu *current_vcpu(void)
 {
 	return this_cpu()->current;
+}
+
+static uint64_t us_to_ticks(uint64_t us)
+{
+	return arch_counter_freq() * us / 1000000ULL;
+}
+
+/* Virtual times only grow; compare them modulo 2^64. */
+static bool vtime_before(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b) < 0;
 }
 
 static void rq_push(struct pcpu *c, struct vcpu *v)
@@ -28,17 +54,247 @@ static void rq_push(struct pcpu *c, struct vcpu *v)
 	c->rq_tail = v;
 }
 
-static struct vcpu *rq_pop(struct pcpu *c)
+static void rq_remove(struct pcpu *c, struct vcpu *v)
 {
-	struct vcpu *v = c->rq_head;
+	struct vcpu **pp = &c->rq_head, *prev = NULL;
 
-	if (v) {
-		c->rq_head = v->rq_next;
-		if (!c->rq_head) {
-			c->rq_tail = NULL;
+	while (*pp && *pp != v) {
+		prev = *pp;
+		pp = &(*pp)->rq_next;
+	}
+	if (!*pp) {
+		return;
+	}
+	*pp = v->rq_next;
+	if (c->rq_tail == v) {
+		c->rq_tail = prev;
+	}
+	v->rq_next = NULL;
+}
+
+/*
+ * Budget @v has left in its cap period at @now: UINT64_MAX when its
+ * domain has no cap, 0 while throttled. Starts the next period when the
+ * current one ended, carrying over what the last slice overran. rq_lock.
+ */
+static uint64_t cap_left(struct vcpu *v, uint64_t now)
+{
+	unsigned int cap = v->dom->sched_cap;
+	uint64_t period, budget;
+
+	if (!cap) {
+		return UINT64_MAX;
+	}
+	period = us_to_ticks(SCHED_CAP_PERIOD_US);
+	budget = period * cap / 100;
+	if (now - v->cap_start >= period) {
+		v->cap_start = now - v->cap_start < 2 * period
+				       ? v->cap_start + period
+				       : now;
+		v->cap_used = v->cap_used > budget ? v->cap_used - budget : 0;
+	}
+	return v->cap_used < budget ? budget - v->cap_used : 0;
+}
+
+static uint64_t ran_since(const struct vcpu *v, uint64_t now)
+{
+	return now > v->run_start ? now - v->run_start : 0;
+}
+
+static uint64_t to_vtime(const struct vcpu *v, uint64_t ticks)
+{
+	return ticks * SCHED_WEIGHT_DEFAULT / v->dom->sched_weight;
+}
+
+/* @v ran from run_start to @now: charge its clocks. rq_lock held. */
+static void charge(struct vcpu *v, uint64_t now)
+{
+	uint64_t ran = ran_since(v, now);
+
+	v->run_start = now;
+	v->cpu_time += ran;
+	v->vtime += to_vtime(v, ran);
+	if (v->dom->sched_cap) {
+		v->cap_used += ran;
+	}
+}
+
+/*
+ * The pCPU's virtual-time floor now: the smallest virtual time of the
+ * vCPUs competing there, counting what the running one has used since it
+ * was last charged, and never going back. rq_lock held (the current
+ * vCPU is set under it and is running while its state says so).
+ */
+static uint64_t vtime_floor(struct pcpu *c, uint64_t now)
+{
+	struct vcpu *cur = __atomic_load_n(&c->current, __ATOMIC_RELAXED);
+	uint64_t floor = 0;
+	bool any = false;
+
+	if (cur && cur->state == VCPU_RUNNING) {
+		floor = cur->vtime + to_vtime(cur, ran_since(cur, now));
+		any = true;
+	}
+	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
+		if (!any || vtime_before(q->vtime, floor)) {
+			floor = q->vtime;
+			any = true;
 		}
 	}
-	return v;
+	if (any && vtime_before(c->min_vtime, floor)) {
+		c->min_vtime = floor;
+	}
+	return c->min_vtime;
+}
+
+/*
+ * @v joins @c's queue. It starts no lower than the floor, so time asleep
+ * is not banked as credit against the vCPUs that ran meanwhile. rq_lock.
+ */
+static void enqueue(struct pcpu *c, struct vcpu *v)
+{
+	uint64_t floor = vtime_floor(c, arch_counter());
+
+	if (vtime_before(v->vtime, floor)) {
+		v->vtime = floor;
+	}
+	v->state = VCPU_RUNNABLE;
+	rq_push(c, v);
+}
+
+struct pick {
+	struct vcpu *v; /* to run next, or NULL */
+	unsigned int waiting; /* other vCPUs that could run now */
+	/* Earliest end of a cap throttle or a timed block, 0 if none. */
+	uint64_t release;
+};
+
+/*
+ * Choose among the queued vCPUs of @c at @now: the smallest virtual time
+ * among those within their cap. @skip (a yielding vCPU) is chosen only if
+ * no other can run. rq_lock held.
+ */
+static struct pick rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
+{
+	struct pick p = { 0 };
+	struct vcpu *fallback = NULL;
+	unsigned int eligible = 0;
+
+	for (struct vcpu *v = c->rq_head; v; v = v->rq_next) {
+		if (cap_left(v, now) == 0) {
+			uint64_t end =
+				v->cap_start + us_to_ticks(SCHED_CAP_PERIOD_US);
+
+			if (!p.release || end < p.release) {
+				p.release = end;
+			}
+			continue;
+		}
+		eligible++;
+		if (v == skip) {
+			fallback = v;
+		} else if (!p.v || vtime_before(v->vtime, p.v->vtime)) {
+			p.v = v;
+		}
+	}
+	if (!p.v) {
+		p.v = fallback;
+	}
+	p.waiting = eligible ? eligible - 1 : 0;
+	for (struct vcpu *v = c->sleepers; v; v = v->sleep_next) {
+		if (!p.release || v->sleep_until < p.release) {
+			p.release = v->sleep_until;
+		}
+	}
+	return p;
+}
+
+/*
+ * When the pCPU must next look at its queue while @v runs (NULL: idle):
+ * the end of the slice if others wait, the end of @v's cap budget, the
+ * end of a throttle. 0 when nothing needs a deadline. rq_lock held.
+ */
+static uint64_t slice_deadline(struct vcpu *v, const struct pick *p,
+			       uint64_t now)
+{
+	uint64_t d = p->release ? p->release : UINT64_MAX;
+
+	if (v) {
+		uint64_t left = cap_left(v, now);
+
+		if (p->waiting) {
+			uint64_t slice = us_to_ticks(SCHED_SLICE_US);
+
+			left = left < slice ? left : slice;
+		}
+		if (left != UINT64_MAX && now + left < d) {
+			d = now + left;
+		}
+	}
+	return d == UINT64_MAX ? 0 : d;
+}
+
+/* Program this pCPU's scheduling deadline (only when it changes). */
+static void set_deadline(struct pcpu *c, uint64_t deadline)
+{
+	if (c->sched_deadline != deadline) {
+		c->sched_deadline = deadline;
+		sched_arch_set_deadline(deadline);
+	}
+}
+
+/*
+ * A vCPU joined this pCPU's queue while @cur runs here. With no slice
+ * running yet, start one as if @cur had been given one when it started:
+ * a vCPU that ran alone for longer is preempted at once.
+ */
+static void start_slice(struct pcpu *c, struct vcpu *cur)
+{
+	uint64_t d = cur->run_start + us_to_ticks(SCHED_SLICE_US);
+
+	if (!c->sched_deadline || d < c->sched_deadline) {
+		set_deadline(c, d);
+	}
+}
+
+/* After enqueue() on @c: make its pCPU take the new vCPU into account. */
+static void notify(struct pcpu *c, struct vcpu *v)
+{
+	struct vcpu *cur;
+
+	if (c != this_cpu()) {
+		arch_send_resched(c->id);
+		return;
+	}
+	cur = c->current;
+	if (cur && cur != v) {
+		start_slice(c, cur);
+	}
+}
+
+/* @v (blocked) is woken at @until at the latest. rq_lock held. */
+static void sleeper_add(struct pcpu *c, struct vcpu *v, uint64_t until)
+{
+	v->sleep_until = until;
+	v->sleep_next = c->sleepers;
+	c->sleepers = v;
+}
+
+static void sleeper_remove(struct pcpu *c, struct vcpu *v)
+{
+	struct vcpu **pp = &c->sleepers;
+
+	if (!v->sleep_until) {
+		return;
+	}
+	while (*pp && *pp != v) {
+		pp = &(*pp)->sleep_next;
+	}
+	if (*pp) {
+		*pp = v->sleep_next;
+	}
+	v->sleep_next = NULL;
+	v->sleep_until = 0;
 }
 
 void sched_add_vcpu(struct vcpu *v)
@@ -46,12 +302,9 @@ void sched_add_vcpu(struct vcpu *v)
 	struct pcpu *c = pcpu_get(v->pcpu);
 
 	spin_lock(&c->rq_lock);
-	v->state = VCPU_RUNNABLE;
-	rq_push(c, v);
+	enqueue(c, v);
 	spin_unlock(&c->rq_lock);
-	if (c != this_cpu()) {
-		arch_send_resched(c->id);
-	}
+	notify(c, v);
 }
 
 int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
@@ -65,37 +318,49 @@ int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 		return -EEXIST;
 	}
 	arch_vcpu_init(v, entry, ctx);
-	v->state = VCPU_RUNNABLE;
-	rq_push(c, v);
+	enqueue(c, v);
 	spin_unlock(&c->rq_lock);
-	if (c != this_cpu()) {
-		arch_send_resched(c->id);
-	}
+	notify(c, v);
 	return 0;
 }
 
 void sched_wake(struct vcpu *v)
 {
 	struct pcpu *c = pcpu_get(v->pcpu);
-	bool kick = false;
+	bool queued = false, kick = false;
 
 	spin_lock(&c->rq_lock);
 	v->wake_pending = true;
 	if (v->state == VCPU_BLOCKED) {
-		v->state = VCPU_RUNNABLE;
-		rq_push(c, v);
-		kick = true;
+		sleeper_remove(c, v);
+		enqueue(c, v);
+		queued = true;
 	} else if (v->state == VCPU_RUNNING && c != this_cpu()) {
 		kick = true; /* make it re-enter and see the interrupt */
 	}
 	spin_unlock(&c->rq_lock);
-	if (kick && c != this_cpu()) {
+	if (queued) {
+		notify(c, v);
+	} else if (kick) {
 		arch_send_resched(c->id);
 	}
 }
 
-/* Called from a trap of the current vCPU: save it, then run another. */
-void sched_block_current(void)
+/* The current vCPU @v (charged, its state set) leaves the pCPU. */
+static __attribute__((noreturn)) void switch_away(struct pcpu *c,
+						  struct vcpu *v)
+{
+	sched_arch_save_current(v);
+	c->current = NULL;
+	sched_run();
+}
+
+/*
+ * Called from a trap of the current vCPU: save it, then run another, until
+ * an interrupt or event wakes it or (@until not 0) the counter reaches
+ * @until. Returns at once if something is pending or @until has passed.
+ */
+void sched_block_current_until(uint64_t until)
 {
 	struct pcpu *c = this_cpu();
 	struct vcpu *v = c->current;
@@ -106,7 +371,14 @@ void sched_block_current(void)
 		spin_unlock(&c->rq_lock);
 		return;
 	}
+	if (until && until <= arch_counter()) {
+		spin_unlock(&c->rq_lock);
+		return;
+	}
 	v->state = VCPU_BLOCKED;
+	if (until) {
+		sleeper_add(c, v, until);
+	}
 	spin_unlock(&c->rq_lock);
 	/*
 	 * Checked without the run-queue lock: the device models and event
@@ -117,33 +389,92 @@ void sched_block_current(void)
 	if (sched_arch_has_work(v)) {
 		spin_lock(&c->rq_lock);
 		if (v->state == VCPU_BLOCKED) {
+			sleeper_remove(c, v);
 			v->state = VCPU_RUNNING;
 			spin_unlock(&c->rq_lock);
 			return;
 		}
 		spin_unlock(&c->rq_lock); /* already queued by a wake-up */
 	}
-	sched_arch_save_current(v);
-	c->current = NULL;
-	sched_run();
+	spin_lock(&c->rq_lock);
+	charge(v, arch_counter());
+	spin_unlock(&c->rq_lock);
+	switch_away(c, v);
+}
+
+void sched_block_current(void)
+{
+	sched_block_current_until(0);
+}
+
+/*
+ * The current vCPU goes back to the queue. With @yield it gives way to
+ * any other that can run (WFE, SCHEDOP_yield); otherwise (a reschedule
+ * request, the end of a slice) the policy decides, and it may go on.
+ */
+static void requeue_current(bool yield)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu *v = c->current;
+	uint64_t now = arch_counter();
+	struct pick p;
+
+	spin_lock(&c->rq_lock);
+	charge(v, now);
+	v->state = VCPU_RUNNABLE;
+	rq_push(c, v);
+	p = rq_pick(c, now, yield ? v : NULL);
+	if (p.v == v) {
+		rq_remove(c, v);
+		v->state = VCPU_RUNNING;
+		spin_unlock(&c->rq_lock);
+		set_deadline(c, slice_deadline(v, &p, now));
+		return;
+	}
+	if (yield) {
+		c->yield_skip = v;
+	}
+	spin_unlock(&c->rq_lock);
+	switch_away(c, v);
 }
 
 void sched_yield_current(void)
 {
-	struct pcpu *c = this_cpu();
-	struct vcpu *v = c->current;
+	requeue_current(true);
+}
 
-	spin_lock(&c->rq_lock);
-	if (!c->rq_head) {
-		spin_unlock(&c->rq_lock);
+void sched_preempt_current(void)
+{
+	requeue_current(false);
+}
+
+void sched_tick(uint64_t now)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu **pp = &c->sleepers;
+
+	if (!c->sched_deadline || c->sched_deadline > now) {
 		return;
 	}
-	v->state = VCPU_RUNNABLE;
-	rq_push(c, v);
+	c->sched_deadline = 0;
+	c->resched = true;
+	/* Timed blocks that ended: runnable again, with nothing pending. */
+	spin_lock(&c->rq_lock);
+	while (*pp) {
+		struct vcpu *v = *pp;
+
+		if (v->sleep_until > now) {
+			pp = &v->sleep_next;
+			continue;
+		}
+		*pp = v->sleep_next;
+		v->sleep_next = NULL;
+		v->sleep_until = 0;
+		if (v->state == VCPU_BLOCKED) {
+			enqueue(c, v);
+		}
+	}
 	spin_unlock(&c->rq_lock);
-	sched_arch_save_current(v);
-	c->current = NULL;
-	sched_run();
 }
 
 static void stop_current(enum vcpu_state state)
@@ -152,11 +483,10 @@ static void stop_current(enum vcpu_state state)
 	struct vcpu *v = c->current;
 
 	spin_lock(&c->rq_lock);
+	charge(v, arch_counter());
 	v->state = state;
 	spin_unlock(&c->rq_lock);
-	sched_arch_save_current(v);
-	c->current = NULL;
-	sched_run();
+	switch_away(c, v);
 }
 
 /* The current vCPU stops: its domain shut down or paused. */
@@ -176,18 +506,28 @@ void sched_run(void)
 	struct pcpu *c = this_cpu();
 
 	for (;;) {
-		struct vcpu *v;
+		uint64_t now = arch_counter();
+		uint64_t deadline;
+		struct pick p;
 
 		spin_lock(&c->rq_lock);
-		v = rq_pop(c);
-		if (v) {
-			v->state = VCPU_RUNNING;
-			v->wake_pending = false;
+		p = rq_pick(c, now, c->yield_skip);
+		c->yield_skip = NULL;
+		if (p.v) {
+			rq_remove(c, p.v);
+			p.v->state = VCPU_RUNNING;
+			p.v->wake_pending = false;
+			p.v->run_start = now;
+			if (vtime_before(c->min_vtime, p.v->vtime)) {
+				c->min_vtime = p.v->vtime;
+			}
+			__atomic_store_n(&c->current, p.v, __ATOMIC_RELAXED);
 		}
+		deadline = slice_deadline(p.v, &p, now);
 		spin_unlock(&c->rq_lock);
-		if (v) {
-			c->current = v;
-			arch_vcpu_run(v);
+		set_deadline(c, deadline);
+		if (p.v) {
+			arch_vcpu_run(p.v);
 		}
 		arch_idle();
 	}

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct vcpu;
 
@@ -10,3 +11,10 @@ struct vcpu;
 void sched_arch_save_current(struct vcpu *v);
 /* An interrupt is pending for v in its virtual interrupt controller. */
 bool sched_arch_has_work(struct vcpu *v);
+/*
+ * Program this pCPU's scheduling deadline (absolute counter value, 0 for
+ * none): when it passes, the arch calls sched_tick() and then lets the
+ * current vCPU be preempted (sched_preempt_current()). Called by the
+ * scheduler on this pCPU only, and only when the deadline changes.
+ */
+void sched_arch_set_deadline(uint64_t deadline);

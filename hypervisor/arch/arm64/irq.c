@@ -50,7 +50,7 @@ void trap_exit_check(struct vcpu *v)
 	}
 	if (c->resched) {
 		c->resched = false;
-		sched_yield_current();
+		sched_preempt_current();
 	}
 	vgic_arch_enter(v);
 }

@@ -191,10 +191,17 @@ static void restore_pauth(const uint64_t *k)
  * saved one's timer is parked here and the EL2 timer (CNTHP) is armed for
  * the earliest parked deadline, so a vCPU waiting for its timer is woken
  * on time. Only this pCPU touches its list, with IRQs masked.
+ *
+ * The same EL2 timer carries the scheduler's deadline (the end of a time
+ * slice or of a cap throttle): one compare value, the earliest of all.
  */
 static void timer_rearm(struct pcpu_arch *a)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t next = this_cpu()->sched_deadline;
+
+	if (!next) {
+		next = UINT64_MAX;
+	}
 
 	for (struct vcpu *p = a->parked; p; p = p->arch.parked_next) {
 		if (p->arch.timer_deadline < next) {
@@ -241,7 +248,10 @@ static void timer_park(struct pcpu_arch *a, struct vcpu *v)
 	a->parked = v;
 }
 
-/* EL2 timer interrupt: wake the parked vCPUs whose timer is due. */
+/*
+ * EL2 timer interrupt: wake the parked vCPUs whose timer is due and tell
+ * the scheduler if its deadline passed.
+ */
 void timer_expire_parked(void)
 {
 	struct pcpu_arch *a = &this_cpu()->arch;
@@ -257,7 +267,14 @@ void timer_expire_parked(void)
 		}
 		p = next;
 	}
+	sched_tick(now);
 	timer_rearm(a);
+}
+
+void sched_arch_set_deadline(uint64_t deadline)
+{
+	(void)deadline; /* this_cpu()->sched_deadline holds it */
+	timer_rearm(&this_cpu()->arch);
 }
 
 static void load_vcpu(struct vcpu *v)

@@ -85,5 +85,14 @@ void host_gic_set_nr_spis(unsigned int nr);
 /* TLB flushes requested through arch_p2m_flush_ipa(). */
 uint64_t host_p2m_flushes(void);
 
+/*
+ * The counter (1 MHz): by default it advances 1 ms on every read; in
+ * manual mode it stands still and host_clock_set() moves it.
+ */
+void host_clock_manual(bool manual);
+void host_clock_set(uint64_t ticks);
+/* The EL2 timer interrupt on this pCPU at @now (before the reschedule). */
+void host_timer_irq(uint64_t now);
+
 /* arch_irq_pending() answers this (tests set it to force preemption). */
 extern bool host_irq_pending;

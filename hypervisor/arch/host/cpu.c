@@ -182,14 +182,19 @@ void arch_machine_reset(void)
 /*
  * A counter that advances 1 ms of its 1 MHz frequency on every read:
  * deterministic, and loops that wait on it (the console drain before a
- * power-off) end after a bounded number of reads.
+ * power-off) end after a bounded number of reads. A test that measures
+ * time stops it (host_clock_manual()) and moves it itself.
  */
 #define HOST_COUNTER_FREQ 1000000ULL
 
 static uint64_t counter;
+static bool counter_manual;
 
 uint64_t arch_counter(void)
 {
+	if (counter_manual) {
+		return __atomic_load_n(&counter, __ATOMIC_RELAXED);
+	}
 	return __atomic_add_fetch(&counter, HOST_COUNTER_FREQ / 1000,
 				  __ATOMIC_RELAXED);
 }
@@ -197,4 +202,33 @@ uint64_t arch_counter(void)
 uint64_t arch_counter_freq(void)
 {
 	return HOST_COUNTER_FREQ;
+}
+
+void host_clock_manual(bool manual)
+{
+	counter_manual = manual;
+}
+
+void host_clock_set(uint64_t ticks)
+{
+	__atomic_store_n(&counter, ticks, __ATOMIC_RELAXED);
+}
+
+void sched_arch_set_deadline(uint64_t deadline)
+{
+	this_cpu()->arch.deadline = deadline;
+	this_cpu()->arch.deadline_sets++;
+}
+
+/*
+ * The EL2 timer interrupt as arm64 takes it (irq.c, vcpu.c): the timer is
+ * stopped, the scheduler told, the timer set again from its deadline.
+ */
+void host_timer_irq(uint64_t now)
+{
+	struct pcpu *c = this_cpu();
+
+	c->arch.deadline = 0;
+	sched_tick(now);
+	c->arch.deadline = c->sched_deadline;
 }

@@ -23,6 +23,8 @@ struct boot_domain {
 	bool vpl011;
 	bool xenstore; /* xen,enhanced: a xenstore page and port for dom0 */
 	uint64_t p2m_mem_mb; /* stage-2 table budget, 0: the default */
+	/* sable,weight (1..65535, 0: absent) and sable,cap (percent, 0..100). */
+	unsigned int sched_weight, sched_cap;
 	struct bootdom_module kernel, ramdisk;
 	const char *bootargs; /* points into the fdt, or NULL */
 };

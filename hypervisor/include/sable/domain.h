@@ -21,6 +21,9 @@
 #define MAX_DOMAINS 64
 #define MAX_VCPUS 8
 
+/* A domain's scheduling weight unless set (docs/scheduler.md). */
+#define SCHED_WEIGHT_DEFAULT 256
+
 enum vcpu_state {
 	VCPU_OFFLINE, /* not started (PSCI CPU_OFF or never on) */
 	VCPU_RUNNABLE, /* on a run queue */
@@ -48,6 +51,18 @@ struct vcpu {
 	/* Written under the run-queue lock of pcpu. */
 	enum vcpu_state state;
 	struct vcpu *rq_next;
+	/*
+	 * Scheduler accounting, in counter ticks; written under the run-queue
+	 * lock of pcpu. vtime: run time * 256 / weight (the fair share
+	 * clock); cap_used: run time in the cap period from cap_start.
+	 */
+	uint64_t vtime;
+	uint64_t run_start;
+	uint64_t cpu_time;
+	uint64_t cap_start, cap_used;
+	/* A timed block (SCHEDOP_poll) ends at sleep_until (0: none). */
+	uint64_t sleep_until;
+	struct vcpu *sleep_next;
 	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
 	volatile bool wake_pending;
 	struct vgic_vcpu *vgic;
@@ -67,6 +82,13 @@ struct domain {
 	bool direct_map; /* IPA == PA for RAM (dom0) */
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS];
+	/*
+	 * Share of CPU time against other vCPUs of a pCPU (1..65535, default
+	 * 256) and cap in percent of a pCPU per vCPU (0: none); set before
+	 * the domain runs.
+	 */
+	unsigned int sched_weight;
+	unsigned int sched_cap;
 	struct p2m p2m;
 	uint64_t ram_base; /* IPA of RAM bank 0 */
 	uint64_t ram_size;
@@ -147,7 +169,13 @@ void sched_add_vcpu(struct vcpu *v);
 int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx);
 void sched_wake(struct vcpu *v);
 void sched_block_current(void);
+/* Block until woken or the counter reaches @until (0: no limit). */
+void sched_block_current_until(uint64_t until);
 void sched_yield_current(void);
+/* A reschedule request: the policy picks, maybe the current vCPU again. */
+void sched_preempt_current(void);
+/* The scheduling deadline may have passed at @now: ask for a reschedule. */
+void sched_tick(uint64_t now);
 void sched_pause_current(void);
 void sched_pause_current_offline(void);
 __attribute__((noreturn)) void sched_run(void);

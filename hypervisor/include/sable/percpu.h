@@ -25,9 +25,20 @@ struct pcpu {
 	volatile bool resched;
 	/* Arch-private per-CPU data (GIC redistributor base...). */
 	uint64_t arch_rdist;
-	/* Protects: rq_head, rq_tail, the state of vCPUs homed here. */
+	/*
+	 * Protects: rq_head, rq_tail, min_vtime, yield_skip, sleepers, the
+	 * state and scheduler accounting of vCPUs homed here.
+	 */
 	spinlock_t rq_lock;
 	struct vcpu *rq_head, *rq_tail;
+	/* Virtual-time floor of the queue: woken vCPUs start no lower. */
+	uint64_t min_vtime;
+	/* A vCPU that yielded: the next pick prefers any other. */
+	struct vcpu *yield_skip;
+	/* Blocked vCPUs homed here with a wake-up time (sleep_until). */
+	struct vcpu *sleepers;
+	/* Scheduling deadline programmed (0: none). Only this pCPU. */
+	uint64_t sched_deadline;
 	/* The vCPU whose EL1 state is in the registers (lazy switch). */
 	struct vcpu *loaded;
 	struct pcpu_arch arch;

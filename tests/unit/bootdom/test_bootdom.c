@@ -20,6 +20,7 @@ struct spec {
 	uint64_t kaddr, ksize;
 	const char *kargs;
 	bool ramdisk, second_kernel;
+	int weight, cap; /* < 0: absent (good() leaves them absent) */
 };
 
 static char dtb[8192];
@@ -61,6 +62,12 @@ static void put_domain(const struct spec *s)
 	}
 	if (s->vpl011) {
 		fdt_property(dtb, "vpl011", NULL, 0);
+	}
+	if (s->weight >= 0) {
+		fdt_property_u32(dtb, "sable,weight", (uint32_t)s->weight);
+	}
+	if (s->cap >= 0) {
+		fdt_property_u32(dtb, "sable,cap", (uint32_t)s->cap);
 	}
 	if (s->enhanced) {
 		fdt_property(dtb, "xen,enhanced", s->enhanced, s->enhanced_len);
@@ -117,6 +124,8 @@ static struct spec good(const char *name)
 		.kaddr = 0x50000000,
 		.ksize = 0x3000,
 		.kargs = "role=server",
+		.weight = -1,
+		.cap = -1,
 	};
 	return s;
 }
@@ -265,6 +274,29 @@ TEST(missing_or_bad_cpus)
 	expect_bad(&s, -EINVAL, "cpus");
 	s.cpus = BOOTDOM_MAX_VCPUS + 1;
 	expect_bad(&s, -EINVAL, "cpus");
+}
+
+TEST(sched_weight_and_cap_are_read_and_checked)
+{
+	struct spec s = good("sched");
+	struct boot_domain out[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	ASSERT_EQ(parse(&s, 1, out, &why, &node), 1);
+	EXPECT_EQ(out[0].sched_weight, 0);
+	EXPECT_EQ(out[0].sched_cap, 0);
+	s.weight = 512;
+	s.cap = 50;
+	ASSERT_EQ(parse(&s, 1, out, &why, &node), 1);
+	EXPECT_EQ(out[0].sched_weight, 512);
+	EXPECT_EQ(out[0].sched_cap, 50);
+	s.weight = 0;
+	expect_bad(&s, -EINVAL, "sable,weight");
+	s.weight = 65536;
+	expect_bad(&s, -EINVAL, "sable,weight");
+	s.weight = 1;
+	s.cap = 101;
+	expect_bad(&s, -EINVAL, "sable,cap");
 }
 
 TEST(kernel_module_problems)

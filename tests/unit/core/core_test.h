@@ -79,6 +79,7 @@ struct hx_domu {
 	bool vpl011, enhanced;
 	bool ramdisk; /* a ramdisk module (hx_kernel's bytes) */
 	bool bad_kernel; /* the kernel module is not an arm64 Image */
+	unsigned int weight, cap; /* sable,weight and sable,cap if not 0 */
 };
 
 /*

@@ -63,6 +63,12 @@ static void domu_node(void *fdt, const struct hx_domu *u)
 	if (u->vpl011) {
 		FDT_OK(fdt_property(fdt, "vpl011", NULL, 0));
 	}
+	if (u->weight) {
+		FDT_OK(fdt_property_u32(fdt, "sable,weight", u->weight));
+	}
+	if (u->cap) {
+		FDT_OK(fdt_property_u32(fdt, "sable,cap", u->cap));
+	}
 	if (u->enhanced) {
 		FDT_OK(fdt_property_string(fdt, "xen,enhanced", "enabled"));
 	}

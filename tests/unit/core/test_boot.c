@@ -94,6 +94,27 @@ TEST(boot_domus_only_without_dom0)
 	EXPECT_EQ(domain_lookup(1)->hvm_params[HVM_PARAM_STORE_PFN], 0);
 }
 
+TEST(boot_domu_takes_its_weight_and_cap_from_the_device_tree)
+{
+	const struct hx_domu doms[2] = {
+		{ .name = "plain", .mem_kib = 16384, .vcpus = 1 },
+		{ .name = "heavy",
+		  .mem_kib = 16384,
+		  .vcpus = 1,
+		  .weight = 512,
+		  .cap = 50 },
+	};
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "", false, doms, 2);
+	ASSERT_EQ(hx_boot(fdt, NULL), HOST_VCPU_RUN);
+	ASSERT_TRUE(domain_lookup(1) && domain_lookup(2));
+	EXPECT_EQ(domain_lookup(1)->sched_weight, 256);
+	EXPECT_EQ(domain_lookup(1)->sched_cap, 0);
+	EXPECT_EQ(domain_lookup(2)->sched_weight, 512);
+	EXPECT_EQ(domain_lookup(2)->sched_cap, 50);
+	EXPECT_TRUE(hx_console_clean());
+}
+
 TEST(boot_without_any_kernel_stops_the_machine)
 {
 	struct host_stop stop;

@@ -1,0 +1,113 @@
+"""Time slices (docs/scheduler.md): on one pCPU, a boot-time domain
+spinning with interrupts masked does not keep the others from running."""
+import re
+
+import pytest
+
+import dom0less
+import xenref
+from qemu import Machine
+from scenarios import SABLE, guest
+
+SPIN_MS = 10000
+TIMEOUT = 90
+
+
+def need(*paths):
+    missing = xenref.missing(*paths)
+    if missing or xenref.qemu_missing():
+        pytest.skip("missing: " + ", ".join(missing or
+                                            [xenref.qemu_missing()]))
+
+
+def test_a_spinning_domain_does_not_starve_its_neighbours():
+    """-smp 1. domU1 spins 10 s with interrupts masked. domU2 waits 1 s
+    (so domU1 is surely spinning), then makes its hypercalls; it and
+    domU3 (hello) finish while domU1 still spins."""
+    need(SABLE, guest("spin"), guest("hello"))
+    doms = [dom0less.Domain("spin", guest("spin"), f"spin.ms={SPIN_MS}"),
+            dom0less.Domain("work", guest("spin"),
+                            "spin.work=1000 spin.delay=1000"),
+            dom0less.Domain("hello", guest("hello"))]
+    m = dom0less.boot("sable-sched-spin", SABLE, dom0less.SABLE_CMDLINE,
+                      doms, smp=1)
+    try:
+        m.expect(r"\(d1\) spin: done", timeout=TIMEOUT)
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == [], out
+    assert set(re.findall(r"\(d(\d)\) GUEST-RESULT", out)) == \
+        {"1", "2", "3"}, out
+    for d in "123":
+        assert re.search(rf"\(d{d}\) GUEST-RESULT: \d+ passed, 0 failed",
+                         out), out
+    spinning = out.index("(d1) spin: spinning")
+    done = out.index("(d1) spin: done")
+    work = re.search(r"\(d2\) GUEST-RESULT", out).start()
+    hello = re.search(r"\(d3\) GUEST-RESULT", out).start()
+    assert spinning < work < done, out
+    assert hello < done, out
+    gaps = re.search(r"\(d1\) spin: done after \d+ ms, ran \d+ ms, "
+                     r"descheduled (\d+) times", out)
+    assert gaps and int(gaps.group(1)) >= 1, out
+    assert status == 0
+
+
+def boot_with(name, domains, props):
+    """dom0less.boot() with extra properties for the domain nodes:
+    @props maps a node name (domU<n>) to dts property lines."""
+    addrs = dom0less.module_addrs(domains)
+    dts = dom0less.chosen_dts(domains, addrs, dom0less.SABLE_CMDLINE)
+    dts += "/ {\n\tchosen {\n"
+    for node, lines in props.items():
+        dts += f"\t\t{node} {{\n" + "".join(
+            f"\t\t\t{line};\n" for line in lines) + "\t\t};\n"
+    dts += "\t};\n};\n"
+    dtb = dom0less.compile_dtb(name, dts, smp=1)
+    extra = []
+    for d, addr in zip(domains, addrs):
+        extra += dom0less.loader_args(d.kernel, addr)
+    return Machine(name, SABLE, smp=1, mem=1024,
+                   append=dom0less.SABLE_CMDLINE, dtb=dtb,
+                   extra=extra).start()
+
+
+def spin_runs(m, doms):
+    """Run the machine to its end; {domain: (wall ms, ran ms)}."""
+    try:
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == [], out
+    assert status == 0, out
+    runs = {int(d): (int(w), int(r)) for d, w, r in re.findall(
+        r"\(d(\d)\) spin: done after (\d+) ms, ran (\d+) ms", out)}
+    assert set(runs) == set(doms), out
+    return runs, out
+
+
+def test_weights_256_and_512_share_one_pcpu_one_to_two():
+    """Two hogs spinning 3 s side by side on one pCPU, the second with
+    sable,weight = 512: it runs twice as long as the first (15%)."""
+    need(SABLE, guest("spin"))
+    doms = [dom0less.Domain("light", guest("spin"), "spin.ms=3000"),
+            dom0less.Domain("heavy", guest("spin"), "spin.ms=3000")]
+    m = boot_with("sable-sched-weights", doms,
+                  {"domU2": ["sable,weight = <512>"]})
+    runs, out = spin_runs(m, [1, 2])
+    light, heavy = runs[1][1], runs[2][1]
+    assert 1.7 * light <= heavy <= 2.3 * light, out
+
+
+def test_cap_50_holds_a_lone_hog_to_half_a_pcpu():
+    """A hog alone on its pCPU with sable,cap = 50 runs half the time
+    (within 10% of the pCPU)."""
+    need(SABLE, guest("spin"))
+    doms = [dom0less.Domain("capped", guest("spin"), "spin.ms=2000")]
+    m = boot_with("sable-sched-cap", doms, {"domU1": ["sable,cap = <50>"]})
+    runs, out = spin_runs(m, [1])
+    wall, ran = runs[1]
+    assert 0.4 * wall <= ran <= 0.6 * wall, out

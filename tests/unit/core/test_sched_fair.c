@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fair policy and time slices of sched.c on a stopped clock: the test
+ * plays the pCPU, running the current vCPU up to the scheduling deadline
+ * the scheduler programmed, then taking the timer interrupt the way the
+ * arm64 code does (host_timer_irq(), then sched_preempt_current() on
+ * the reschedule request, or sched_run() again from idle).
+ */
+#include <public/sched.h>
+#include <public/xen.h>
+#include <sable/percpu.h>
+
+#include "core_test.h"
+
+#define MS 1000ULL /* counter ticks (1 MHz) */
+#define T0 (1000 * MS)
+
+static uint64_t now = T0;
+/* Counter ticks each domain's vCPU ran, by domain id. */
+static uint64_t ran[8];
+
+static void run_fn(void *arg)
+{
+	(void)arg;
+	sched_run();
+}
+
+static void preempt_fn(void *arg)
+{
+	(void)arg;
+	sched_preempt_current();
+}
+
+static void block_fn(void *arg)
+{
+	(void)arg;
+	sched_block_current();
+}
+
+static void yield_fn(void *arg)
+{
+	(void)arg;
+	sched_yield_current();
+}
+
+static struct pcpu *cpu0(void)
+{
+	host_cpu_select(0);
+	return this_cpu();
+}
+
+/* Stop the clock at T0 and give pCPU 0 to the scheduler. */
+static void start(void)
+{
+	host_clock_manual(true);
+	host_clock_set(now);
+	host_run(run_fn, NULL, NULL);
+}
+
+/*
+ * Let pCPU 0 run until @until: the current vCPU runs (is charged) up to
+ * each deadline, where the timer interrupt is taken.
+ */
+static void run_for(uint64_t ticks)
+{
+	struct pcpu *c = cpu0();
+	uint64_t until = now + ticks;
+
+	while (now < until) {
+		uint64_t d = c->sched_deadline;
+
+		ASSERT_EQ(d, c->arch.deadline);
+		if (!d || d > until) {
+			d = until;
+		}
+		if (d < now) {
+			d = now; /* due already: the interrupt is pending */
+		}
+		if (c->current) {
+			ran[c->current->dom->id] += d - now;
+		}
+		now = d;
+		host_clock_set(now);
+		if (c->sched_deadline && c->sched_deadline <= now) {
+			host_timer_irq(now);
+		}
+		if (c->resched) {
+			c->resched = false;
+			host_run(c->current ? preempt_fn : run_fn, NULL, NULL);
+		}
+	}
+}
+
+/* Run until @v is the current vCPU of pCPU 0 (at most @ticks). */
+static void run_until_current(struct vcpu *v, uint64_t ticks)
+{
+	uint64_t until = now + ticks;
+
+	while (cpu0()->current != v && now < until) {
+		run_for(MS);
+	}
+	ASSERT_TRUE(cpu0()->current == v);
+}
+
+/* Two domains whose vCPU 0 share pCPU 0 (vCPUs are spread round robin). */
+static void pair(struct domain **a, struct domain **b)
+{
+	*a = hx_domain(1, 1, false, HX_DOM_MEM);
+	(void)hx_domain(2, 1, false, HX_DOM_MEM); /* on pCPU 1 */
+	*b = hx_domain(3, 1, false, HX_DOM_MEM);
+	ASSERT_EQ((*a)->vcpus[0]->pcpu, 0);
+	ASSERT_EQ((*b)->vcpus[0]->pcpu, 0);
+}
+
+/* @x / @y within @pct percent of @num / @den. */
+static bool ratio_near(uint64_t x, uint64_t y, uint64_t num, uint64_t den,
+		       uint64_t pct)
+{
+	return x * den * 100 >= y * num * (100 - pct) &&
+	       x * den * 100 <= y * num * (100 + pct);
+}
+
+TEST(sched_weights_256_and_512_share_a_pcpu_one_to_two)
+{
+	struct domain *a, *b;
+
+	pair(&a, &b);
+	b->sched_weight = 512;
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	run_for(1000 * MS);
+	EXPECT_EQ(ran[1] + ran[3], 1000 * MS);
+	EXPECT_TRUE(ratio_near(ran[3], ran[1], 2, 1, 10));
+	EXPECT_EQ(a->vcpus[0]->cpu_time + b->vcpus[0]->cpu_time +
+			  cpu0()->current->run_start - now,
+		  1000 * MS);
+	EXPECT_TRUE(hx_console_clean());
+}
+
+TEST(sched_equal_weights_alternate_in_slices)
+{
+	struct domain *a, *b;
+
+	pair(&a, &b);
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	EXPECT_TRUE(cpu0()->current == a->vcpus[0]);
+	/* The first slice ends 4 ms in, and the other vCPU runs. */
+	EXPECT_EQ(cpu0()->sched_deadline, T0 + 4 * MS);
+	run_for(4 * MS);
+	EXPECT_TRUE(cpu0()->current == b->vcpus[0]);
+	run_for(396 * MS);
+	EXPECT_TRUE(ratio_near(ran[3], ran[1], 1, 1, 5));
+}
+
+TEST(sched_cap_50_holds_a_lone_vcpu_to_half_a_pcpu)
+{
+	struct domain *a, *b;
+
+	pair(&a, &b);
+	a->sched_cap = 50;
+	sched_add_vcpu(a->vcpus[0]);
+	start();
+	run_for(1000 * MS);
+	EXPECT_TRUE(ratio_near(ran[1], 1000 * MS, 1, 2, 10));
+	/* It idled the rest: the pCPU slept in between. */
+	EXPECT_GT(cpu0()->arch.idles, 10);
+}
+
+TEST(sched_cap_25_beside_an_uncapped_vcpu_leaves_it_the_rest)
+{
+	struct domain *a, *b;
+
+	pair(&a, &b);
+	a->sched_cap = 25;
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	run_for(1000 * MS);
+	EXPECT_TRUE(ratio_near(ran[1], 1000 * MS, 1, 4, 10));
+	/* Work conserving: the pCPU never idled. */
+	EXPECT_EQ(ran[1] + ran[3], 1000 * MS);
+}
+
+TEST(sched_single_runnable_vcpu_arms_no_timer)
+{
+	struct domain *a, *b;
+	struct pcpu *c;
+
+	pair(&a, &b);
+	start();
+	c = cpu0();
+	/* Idle: nothing armed. */
+	EXPECT_TRUE(c->current == NULL);
+	EXPECT_EQ(c->arch.deadline_sets, 0);
+	sched_add_vcpu(a->vcpus[0]);
+	host_run(run_fn, NULL, NULL);
+	EXPECT_TRUE(c->current == a->vcpus[0]);
+	EXPECT_EQ(c->sched_deadline, 0);
+	EXPECT_EQ(c->arch.deadline_sets, 0);
+	run_for(50 * MS);
+	/* A second vCPU becomes runnable here: the slice starts. */
+	sched_wake(b->vcpus[0]); /* offline: no effect */
+	EXPECT_EQ(c->sched_deadline, 0);
+	sched_add_vcpu(b->vcpus[0]);
+	EXPECT_NE(c->sched_deadline, 0);
+	EXPECT_EQ(c->arch.deadline, c->sched_deadline);
+	run_until_current(b->vcpus[0], 10 * MS);
+	/* b blocks: a runs alone again, and the timer is off. */
+	EXPECT_EQ(host_run(block_fn, NULL, NULL), HOST_VCPU_RUN);
+	EXPECT_TRUE(c->current == a->vcpus[0]);
+	EXPECT_EQ(c->sched_deadline, 0);
+	EXPECT_EQ(c->arch.deadline, 0);
+	/* a blocks too: the pCPU idles with no timer. */
+	EXPECT_EQ(host_run(block_fn, NULL, NULL), HOST_IDLE);
+	EXPECT_EQ(c->arch.deadline, 0);
+}
+
+TEST(sched_a_woken_vcpu_gets_no_more_than_its_share)
+{
+	struct domain *a, *b;
+	struct pcpu *c;
+
+	pair(&a, &b);
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	c = cpu0();
+	run_until_current(b->vcpus[0], 10 * MS);
+	EXPECT_EQ(host_run(block_fn, NULL, NULL), HOST_VCPU_RUN);
+	/* a runs alone for a second while b sleeps. */
+	run_for(1000 * MS);
+	EXPECT_TRUE(c->current == a->vcpus[0]);
+	ran[1] = ran[3] = 0;
+	/* b wakes (an interrupt on this pCPU) and is served at once... */
+	sched_wake(b->vcpus[0]);
+	EXPECT_LE(c->sched_deadline, now);
+	run_for(1);
+	EXPECT_TRUE(c->current == b->vcpus[0]);
+	/* ...but its second asleep is no credit: the pCPU is shared evenly. */
+	run_for(400 * MS - 1);
+	EXPECT_TRUE(ratio_near(ran[3], ran[1], 1, 1, 10));
+}
+
+TEST(sched_yield_prefers_the_other_vcpu_even_with_more_virtual_time)
+{
+	struct domain *a, *b;
+	struct host_stop stop;
+
+	pair(&a, &b);
+	b->sched_weight = 64;
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	run_until_current(b->vcpus[0], 10 * MS);
+	run_until_current(a->vcpus[0], 10 * MS);
+	/* a's virtual time is lower, yet its yield lets b run. */
+	EXPECT_LT(a->vcpus[0]->vtime, b->vcpus[0]->vtime);
+	host_cpu_select(0);
+	EXPECT_EQ(host_run(yield_fn, NULL, &stop), HOST_VCPU_RUN);
+	EXPECT_TRUE(stop.vcpu == b->vcpus[0]);
+}
+
+/* SCHEDOP_poll on @port of @v's domain with @timeout (ns). */
+static enum host_stop_kind poll_port(struct vcpu *v, uint32_t port,
+				     uint64_t timeout, long *rc)
+{
+	struct sched_poll poll = { .ports = HX_ARG2,
+				   .nr_ports = 1,
+				   .timeout = timeout };
+	uint64_t args[5] = { SCHEDOP_poll, HX_ARG1 };
+
+	hx_put(v->dom, HX_ARG2, &port, sizeof(port));
+	hx_put(v->dom, HX_ARG1, &poll, sizeof(poll));
+	return hx_call_stop(v, __HYPERVISOR_sched_op, args, rc, NULL);
+}
+
+TEST(sched_op_poll_timeout_wakes_the_vcpu_at_the_deadline)
+{
+	struct domain *a, *b;
+	struct vcpu *v;
+	uint32_t port;
+	long rc = -1;
+
+	pair(&a, &b);
+	v = a->vcpus[0];
+	port = hx_evtchn_unbound(a, 3);
+	host_clock_manual(true);
+	host_clock_set(now);
+	/* System time is the counter in ns (1 MHz: 1000 ns a tick). */
+	EXPECT_EQ(poll_port(v, port, (now + 5 * MS) * 1000, &rc), HOST_IDLE);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	EXPECT_EQ(cpu0()->sched_deadline, now + 5 * MS);
+	EXPECT_EQ(cpu0()->arch.deadline, now + 5 * MS);
+	run_for(5 * MS - 1);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	run_for(1);
+	EXPECT_TRUE(cpu0()->current == v);
+	EXPECT_EQ(v->state, VCPU_RUNNING);
+	/* Woken alone on the pCPU: no timer left. */
+	EXPECT_EQ(cpu0()->arch.deadline, 0);
+	/* A deadline already past: returns at once with 0. */
+	rc = -1;
+	EXPECT_EQ(poll_port(v, port, now * 1000, &rc), HOST_RETURNED);
+	EXPECT_EQ(rc, 0);
+	/* No timeout: no timer, only an event ends it. */
+	EXPECT_EQ(poll_port(v, port, 0, &rc), HOST_IDLE);
+	EXPECT_EQ(cpu0()->arch.deadline, 0);
+	run_for(100 * MS);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+}
+
+TEST(sched_op_poll_woken_by_an_event_drops_its_timeout)
+{
+	struct domain *a, *b;
+	struct vcpu *v;
+	uint32_t pa, pb;
+	long rc = -1;
+
+	pair(&a, &b);
+	v = a->vcpus[0];
+	pa = hx_evtchn_unbound(a, 3);
+	pb = hx_evtchn_bind(b, 1, pa);
+	host_clock_manual(true);
+	host_clock_set(now);
+	EXPECT_EQ(poll_port(v, pa, (now + 50 * MS) * 1000, &rc), HOST_IDLE);
+	EXPECT_EQ(hx_evtchn_send(b, pb), 0);
+	EXPECT_EQ(v->state, VCPU_RUNNABLE);
+	EXPECT_TRUE(cpu0()->sleepers == NULL);
+	EXPECT_EQ(v->sleep_until, 0);
+}
