@@ -34,6 +34,7 @@ HOST_ARCH_SRCS := hypervisor/arch/host/alloc.c hypervisor/arch/host/log.c \
 # core's own allocator (mm.c) and log (console.c) replace alloc.c and log.c.
 HOST_CORE_SRCS := hypervisor/arch/host/cpu.c hypervisor/arch/host/platform.c \
 	hypervisor/arch/host/ram.c hypervisor/arch/host/p2m_mm.c \
+	hypervisor/lib/parse_size.c \
 	hypervisor/arch/host/guest_access_s2.c
 HOST_CORE_CFLAGS := -Ihypervisor/arch/host/include -Ievtchn -Igrant-tables
 UT_SRCS := tests/unit/harness/ut.c

@@ -192,36 +192,6 @@ unsigned long strtoul(const char *s, char **end, int base)
 	return v;
 }
 
-unsigned long long parse_size(const char *s, char **end)
-{
-	char *e;
-	unsigned long long v = strtoul(s, &e, 0);
-
-	switch (*e) {
-	case 'G':
-	case 'g':
-		v <<= 30;
-		e++;
-		break;
-	case 'M':
-	case 'm':
-		v <<= 20;
-		e++;
-		break;
-	case 'K':
-	case 'k':
-		v <<= 10;
-		e++;
-		break;
-	default:
-		break;
-	}
-	if (end) {
-		*end = e;
-	}
-	return v;
-}
-
 /* libfdt is built with the stack protector. */
 uintptr_t __stack_chk_guard = 0x5ab1e5ab1e5ab1e5UL;
 void __stack_chk_fail(void);

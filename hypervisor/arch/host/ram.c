@@ -56,34 +56,3 @@ void host_ram_start_allocator(void)
 {
 	mm_init(HOST_RAM_BASE, ram_size, (void *)(uintptr_t)HOST_RAM_BASE);
 }
-
-/* "128M", "2G", "4096K" or a byte count (hypervisor/lib/libc.c's rule). */
-unsigned long long parse_size(const char *s, char **end)
-{
-	char *e;
-	unsigned long long v = strtoull(s, &e, 0);
-
-	switch (*e) {
-	case 'G':
-	case 'g':
-		v <<= 30;
-		e++;
-		break;
-	case 'M':
-	case 'm':
-		v <<= 20;
-		e++;
-		break;
-	case 'K':
-	case 'k':
-		v <<= 10;
-		e++;
-		break;
-	default:
-		break;
-	}
-	if (end) {
-		*end = e;
-	}
-	return v;
-}
