@@ -147,7 +147,7 @@ int dom0_build(struct machine *m)
 		rc = dom0_map_devices(m, d);
 	}
 	if (!rc) {
-		rc = arch_vgic_domain_init(d, m->gicd_base, m->gicr_base);
+		rc = vgic_register_mmio(d, m->gicd_base, m->gicr_base);
 	}
 	if (rc) {
 		pr_err("dom0 build failed (%d)\n", rc);

@@ -147,7 +147,7 @@ static int domu_setup(struct domain *d, const struct boot_domain *bd,
 				     bd->p2m_mem_mb << 8);
 	}
 	if (!rc) {
-		rc = arch_vgic_domain_init(d, GUEST_GICD_BASE, GUEST_GICR_BASE);
+		rc = vgic_register_mmio(d, GUEST_GICD_BASE, GUEST_GICR_BASE);
 	}
 	if (!rc && bd->vpl011) {
 		rc = vpl011_init(d);

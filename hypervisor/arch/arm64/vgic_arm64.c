@@ -21,8 +21,6 @@
 
 #define ICH_HCR_EN (1UL << 0)
 #define ICH_HCR_UIE (1UL << 1)
-#define GICR_FRAME 0x20000UL
-#define GICD_SIZE 0x10000UL
 
 #define LR_READ(n, crm, op2) \
 	case n:              \
@@ -215,39 +213,6 @@ void vgic_arch_restore(struct vcpu *v)
 	} else {
 		gic_enable_irq(GIC_PPI_VTIMER, 0);
 	}
-}
-
-static int gicd_mmio(struct vcpu *v, void *priv, uint64_t off,
-		     struct mmio_access *acc)
-{
-	int rc;
-
-	(void)priv;
-	rc = vgic_dist_mmio(&v->dom->vgic, v->vgic, off, acc->size,
-			    acc->is_write, &acc->val);
-	return rc == VDEV_HANDLED ? MMIO_HANDLED : MMIO_UNHANDLED;
-}
-
-static int gicr_mmio(struct vcpu *v, void *priv, uint64_t off,
-		     struct mmio_access *acc)
-{
-	int rc;
-
-	(void)priv;
-	rc = vgic_redist_mmio(&v->dom->vgic, off, acc->size, acc->is_write,
-			      &acc->val);
-	return rc == VDEV_HANDLED ? MMIO_HANDLED : MMIO_UNHANDLED;
-}
-
-int arch_vgic_domain_init(struct domain *d, uint64_t gicd, uint64_t gicr)
-{
-	int rc = mmio_register(d, gicd, GICD_SIZE, gicd_mmio, NULL);
-
-	if (!rc) {
-		rc = mmio_register(d, gicr, GICR_FRAME * d->nr_vcpus, gicr_mmio,
-				   NULL);
-	}
-	return rc;
 }
 
 /* ICC_SGI1R_EL1 (Op0 3, Op1 0, CRn 12, CRm 11, Op2 5), write only. */

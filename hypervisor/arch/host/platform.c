@@ -123,38 +123,3 @@ void host_gic_set_nr_spis(unsigned int nr)
 {
 	nr_spis = nr;
 }
-
-/* ---- the vGIC's MMIO windows (as arm64 registers them) ------------------- */
-
-static int gicd_mmio(struct vcpu *v, void *priv, uint64_t off,
-		     struct mmio_access *acc)
-{
-	int rc;
-
-	(void)priv;
-	rc = vgic_dist_mmio(&v->dom->vgic, v->vgic, off, acc->size,
-			    acc->is_write, &acc->val);
-	return rc == VDEV_HANDLED ? MMIO_HANDLED : MMIO_UNHANDLED;
-}
-
-static int gicr_mmio(struct vcpu *v, void *priv, uint64_t off,
-		     struct mmio_access *acc)
-{
-	int rc;
-
-	(void)priv;
-	rc = vgic_redist_mmio(&v->dom->vgic, off, acc->size, acc->is_write,
-			      &acc->val);
-	return rc == VDEV_HANDLED ? MMIO_HANDLED : MMIO_UNHANDLED;
-}
-
-int arch_vgic_domain_init(struct domain *d, uint64_t gicd, uint64_t gicr)
-{
-	int rc = mmio_register(d, gicd, VGIC_DIST_SIZE, gicd_mmio, NULL);
-
-	if (!rc) {
-		rc = mmio_register(d, gicr, VGIC_REDIST_STRIDE * d->nr_vcpus,
-				   gicr_mmio, NULL);
-	}
-	return rc;
-}

@@ -41,4 +41,3 @@ void arch_send_resched(unsigned int cpu);
 void arch_dcache_clean(const void *va, size_t len);
 void arch_route_spi(unsigned int intid, bool enable);
 unsigned int arch_gic_nr_spis(void);
-int arch_vgic_domain_init(struct domain *d, uint64_t gicd, uint64_t gicr);

@@ -35,3 +35,6 @@ struct mmio_region {
 int mmio_register(struct domain *d, uint64_t base, uint64_t size,
 		  mmio_handler handler, void *priv);
 int mmio_dispatch(struct vcpu *v, struct mmio_access *acc);
+
+/* Register @d's vGIC distributor at @gicd and redistributors at @gicr. */
+int vgic_register_mmio(struct domain *d, uint64_t gicd, uint64_t gicr);

@@ -37,8 +37,7 @@ struct domain *hx_domain(domid_t id, unsigned int nr_vcpus, bool privileged,
 	/* As the domain builders do: owned in the frame table, then mapped. */
 	rc = domain_give_ram(d, GUEST_RAM_BASE, pa, mem, 0);
 	ASSERT_EQ(rc, 0);
-	ASSERT_EQ(arch_vgic_domain_init(d, GUEST_GICD_BASE, GUEST_GICR_BASE),
-		  0);
+	ASSERT_EQ(vgic_register_mmio(d, GUEST_GICD_BASE, GUEST_GICR_BASE), 0);
 	return d;
 }
 
