@@ -54,7 +54,7 @@ static void rq_push(struct pcpu *c, struct vcpu *v)
 	c->rq_tail = v;
 }
 
-static void rq_remove(struct pcpu *c, struct vcpu *v)
+void sched_rq_remove(struct pcpu *c, struct vcpu *v)
 {
 	struct vcpu **pp = &c->rq_head, *prev = NULL;
 
@@ -425,7 +425,7 @@ static void requeue_current(bool yield)
 	rq_push(c, v);
 	p = rq_pick(c, now, yield ? v : NULL);
 	if (p.v == v) {
-		rq_remove(c, v);
+		sched_rq_remove(c, v);
 		v->state = VCPU_RUNNING;
 		spin_unlock(&c->rq_lock);
 		set_deadline(c, slice_deadline(v, &p, now));
@@ -514,7 +514,7 @@ void sched_run(void)
 		p = rq_pick(c, now, c->yield_skip);
 		c->yield_skip = NULL;
 		if (p.v) {
-			rq_remove(c, p.v);
+			sched_rq_remove(c, p.v);
 			p.v->state = VCPU_RUNNING;
 			p.v->wake_pending = false;
 			p.v->run_start = now;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct pcpu;
 struct vcpu;
 
 /* Copy the trapped vCPU's register frame into v (it leaves the pCPU). */
@@ -18,3 +19,9 @@ bool sched_arch_has_work(struct vcpu *v);
  * scheduler on this pCPU only, and only when the deadline changes.
  */
 void sched_arch_set_deadline(uint64_t deadline);
+
+/*
+ * Take @v off @c's run queue if it is on it (rq_lock held). For the host
+ * harness, which makes a queued vCPU current as a trap would.
+ */
+void sched_rq_remove(struct pcpu *c, struct vcpu *v);

@@ -10,6 +10,7 @@
 #include <sable/mm.h>
 
 #include "boot.h"
+#include "sched_arch.h"
 #include "core_test.h"
 
 void hx_machine_init(void)
@@ -41,25 +42,6 @@ struct domain *hx_domain(domid_t id, unsigned int nr_vcpus, bool privileged,
 	return d;
 }
 
-/* Take @v off its pCPU's run queue if it is on it. rq_lock held. */
-static void rq_remove(struct pcpu *c, struct vcpu *v)
-{
-	struct vcpu **pp = &c->rq_head, *prev = NULL;
-
-	while (*pp && *pp != v) {
-		prev = *pp;
-		pp = &(*pp)->rq_next;
-	}
-	if (!*pp) {
-		return;
-	}
-	*pp = v->rq_next;
-	if (c->rq_tail == v) {
-		c->rq_tail = prev;
-	}
-	v->rq_next = NULL;
-}
-
 void hx_set_current(struct vcpu *v)
 {
 	struct pcpu *c;
@@ -67,7 +49,7 @@ void hx_set_current(struct vcpu *v)
 	host_cpu_select(v->pcpu);
 	c = this_cpu();
 	spin_lock(&c->rq_lock);
-	rq_remove(c, v);
+	sched_rq_remove(c, v);
 	v->state = VCPU_RUNNING;
 	spin_unlock(&c->rq_lock);
 	c->current = v;
