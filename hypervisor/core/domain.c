@@ -276,3 +276,22 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		arch_machine_exit(machine_status);
 	}
 }
+
+/* Placeholders until remote pause and teardown exist. */
+int domain_pause(struct domain *d)
+{
+	(void)d;
+	return -ENOSYS;
+}
+
+int domain_unpause(struct domain *d)
+{
+	(void)d;
+	return -ENOSYS;
+}
+
+int domain_destroy(struct domain *d)
+{
+	(void)d;
+	return -ENOSYS;
+}

@@ -159,6 +159,24 @@ int physmap_decrease(struct domain *d, uint64_t gfn);
 int physmap_map_foreign(struct domain *d, uint64_t gfn, struct domain *fd,
 			uint64_t fgfn);
 void domain_shutdown(struct domain *d, unsigned int reason);
+/*
+ * Toolstack pause, counted: every vCPU of @d is taken off its pCPU (remote
+ * pCPUs are interrupted and waited for) before domain_pause() returns, and
+ * none runs again until as many domain_unpause() calls have been made.
+ * Never for the caller's own domain. domain_unpause() of a domain that is
+ * not paused returns -EINVAL.
+ */
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+/*
+ * Destroy @d (not dom0): pause it for good, close its event channels (their
+ * peers see them unbound), release the grants it maps and its foreign
+ * mappings, tear down its stage 2 and give back its RAM. It stays listed as
+ * dying while another domain still references one of its frames (a backend's
+ * grant map) and disappears, with VIRQ_DOM_EXC raised in dom0, when the last
+ * reference goes. 0 (also when already dying) or negative errno.
+ */
+int domain_destroy(struct domain *d);
 
 /* Current vCPU of this pCPU, or NULL when idle. */
 struct vcpu *current_vcpu(void);

@@ -186,7 +186,7 @@ TEST(sable_ctl_domain_info_lists_domains_for_dom0_only)
 	EXPECT_EQ(ctl(d0, &c), 0);
 	EXPECT_TRUE(c.u.info.flags & SABLE_DOMINF_privileged);
 	EXPECT_TRUE(c.u.info.flags & SABLE_DOMINF_running);
-	c.version = 2;
+	c.version = SABLE_CTL_VERSION + 1;
 	EXPECT_EQ(ctl(d0, &c), -EACCES);
 	c.version = SABLE_CTL_VERSION;
 	c.pad = 1;
