@@ -68,8 +68,9 @@ static int cm_mkdirs(const char *dir)
  */
 static void cm_confine(void)
 {
-	struct __user_cap_header_struct h = { .version =
-						      _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3
+	};
 	struct __user_cap_data_struct data[2];
 	int cap;
 
@@ -79,8 +80,9 @@ static void cm_confine(void)
 	}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (syscall(SYS_capset, &h, data) < 0) {
-		fprintf(stderr, "sable-consoled: cannot drop capabilities: "
-				"%s\n",
+		fprintf(stderr,
+			"sable-consoled: cannot drop capabilities: "
+			"%s\n",
 			strerror(errno));
 	}
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

@@ -20,8 +20,7 @@ struct cons_intf {
 _Static_assert(sizeof(struct cons_intf) == 3088, "xencons_interface size");
 _Static_assert(offsetof(struct cons_intf, out) == 1024, "out offset");
 _Static_assert(offsetof(struct cons_intf, in_cons) == 3072, "in_cons offset");
-_Static_assert(offsetof(struct cons_intf, out_prod) == 3084,
-	       "out_prod offset");
+_Static_assert(offsetof(struct cons_intf, out_prod) == 3084, "out_prod offset");
 
 #define CONS_IN_SIZE ((uint32_t)sizeof(((struct cons_intf *)0)->in))
 #define CONS_OUT_SIZE ((uint32_t)sizeof(((struct cons_intf *)0)->out))

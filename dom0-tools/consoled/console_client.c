@@ -22,7 +22,8 @@ static int cc_write_all(int fd, const char *buf, size_t len)
 		n = write(fd, buf, len);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			if (errno == EAGAIN) {
-				struct pollfd p = { .fd = fd, .events = POLLOUT };
+				struct pollfd p = { .fd = fd,
+						    .events = POLLOUT };
 
 				poll(&p, 1, 100);
 			}
@@ -89,7 +90,8 @@ int sable_console_attach_fds(uint32_t domid, const char *tty_path, int in_fd,
 
 	tty_fd = open(tty_path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (tty_fd < 0) {
-		fprintf(stderr, "cannot open %s, the console of domain %u: %s\n",
+		fprintf(stderr,
+			"cannot open %s, the console of domain %u: %s\n",
 			tty_path, domid, strerror(errno));
 		return -1;
 	}

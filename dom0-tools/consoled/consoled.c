@@ -23,8 +23,7 @@ static char cd_tag_watch, cd_tag_evtchn;
 #define CD_TOKEN_INTRODUCE "introduce"
 #define CD_TOKEN_RELEASE "release"
 
-static void cd_say(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+static void cd_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void cd_say(const char *fmt, ...)
 {
@@ -46,7 +45,8 @@ static int cd_parse_u64(const char *s, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	}
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (max - (uint64_t)(*s - '0')) / 10) {
+		if (*s < '0' || *s > '9' ||
+		    v > (max - (uint64_t)(*s - '0')) / 10) {
 			return -EINVAL;
 		}
 		v = v * 10 + (uint64_t)(*s - '0');
@@ -65,8 +65,7 @@ static int cd_read(struct consoled *c, uint32_t domid, const char *leaf,
 	return xs_client_read(&c->xs, 0, path, buf, size);
 }
 
-static int cd_watch_add(struct consoled *c, const char *path,
-			const char *token)
+static int cd_watch_add(struct consoled *c, const char *path, const char *token)
 {
 	char msg[64];
 	size_t a = strlen(path) + 1, b = strlen(token) + 1;
@@ -215,8 +214,8 @@ static int cd_connect(struct consoled *c, struct cons_dom *d, uint64_t gfn,
 	}
 	rc = cons_log_open(&d->log, c->opts.log_dir, d->name, c->opts.log_max);
 	if (rc) {
-		cd_say("domain %u: no log in %s: %s", d->domid,
-		       c->opts.log_dir, strerror(-rc));
+		cd_say("domain %u: no log in %s: %s", d->domid, c->opts.log_dir,
+		       strerror(-rc));
 	}
 	cd_say("domain %u (%s): console on %s, log %s", d->domid, d->name,
 	       d->tty, d->log.fd >= 0 ? d->log.path : "none");
@@ -533,7 +532,8 @@ static void cd_serve_in(struct consoled *c, struct cons_dom *d)
 	want = (size_t)space < c->opts.budget ? (size_t)space : c->opts.budget;
 	if (want > 0) {
 		r = read(d->master_fd, c->iobuf, want);
-		if (r > 0 && cons_ring_put_in(d->intf, c->iobuf, (size_t)r) > 0) {
+		if (r > 0 &&
+		    cons_ring_put_in(d->intf, c->iobuf, (size_t)r) > 0) {
 			d->in_bytes += (uint64_t)r;
 			c->plat->ops->notify(c->plat, d->lport);
 			space -= (int)r;
@@ -541,9 +541,8 @@ static void cd_serve_in(struct consoled *c, struct cons_dom *d)
 	}
 	/* A full ring: stop polling the pty until the guest reads. */
 	arm = space > 0;
-	if (arm != d->in_armed &&
-	    cd_epoll(c, EPOLL_CTL_MOD, d->master_fd, arm ? EPOLLIN : 0, d) ==
-		    0) {
+	if (arm != d->in_armed && cd_epoll(c, EPOLL_CTL_MOD, d->master_fd,
+					   arm ? EPOLLIN : 0, d) == 0) {
 		d->in_armed = arm;
 	}
 }

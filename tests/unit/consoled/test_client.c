@@ -48,9 +48,8 @@ static void ct_client_start(struct ct_client *cc)
 		close(out[0]);
 		close(cc->master);
 		alarm(10);
-		_exit(sable_console_attach_fds(7, tty, in[0], out[1]) == 0
-			      ? 0
-			      : 1);
+		_exit(sable_console_attach_fds(7, tty, in[0], out[1]) == 0 ? 0
+									   : 1);
 	}
 	close(slave);
 	close(in[0]);
