@@ -36,6 +36,14 @@ static void cd_say(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int64_t cd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Decimal, no sign, no junk, at most @max. */
 static int cd_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
@@ -226,16 +234,23 @@ static int cd_connect(struct consoled *c, struct cons_dom *d, uint64_t gfn,
 	return 0;
 }
 
-static void cd_note_drops(struct cons_dom *d)
+/* Output the pty could not take: one line per CONSOLED_NOTE_MS at most
+ * per domain (a flood must not flood the daemon's own log), and a last
+ * one when the domain goes. */
+static void cd_note_drops(struct cons_dom *d, bool final)
 {
-	if (d->dropped > d->dropped_noted) {
-		cd_say("domain %u: %llu bytes of output not shown on %s "
-		       "(nobody reading)",
-		       d->domid,
-		       (unsigned long long)(d->dropped - d->dropped_noted),
-		       d->tty);
-		d->dropped_noted = d->dropped;
+	int64_t now = cd_now_ms();
+
+	if (d->dropped == d->dropped_noted ||
+	    (!final && d->noted_at && now - d->noted_at < CONSOLED_NOTE_MS)) {
+		return;
 	}
+	cd_say("domain %u: %llu bytes of output not shown on %s (nobody "
+	       "reading; %llu in all)",
+	       d->domid, (unsigned long long)(d->dropped - d->dropped_noted),
+	       d->tty, (unsigned long long)d->dropped);
+	d->dropped_noted = d->dropped;
+	d->noted_at = now;
 }
 
 /* Leave the ring: its last output first (bounded), then port and page. */
@@ -265,7 +280,7 @@ static void cd_disconnect(struct consoled *c, struct cons_dom *d)
 		close(d->slave_fd);
 	}
 	d->master_fd = d->slave_fd = -1;
-	cd_note_drops(d);
+	cd_note_drops(d, true);
 	cons_log_close(&d->log);
 }
 
@@ -281,14 +296,6 @@ static void cd_remove(struct consoled *c, struct cons_dom *d)
 		}
 	}
 	free(d);
-}
-
-static int64_t cd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -501,13 +508,8 @@ static void cd_serve_out(struct consoled *c, struct cons_dom *d)
 		cons_log_write(&d->log, c->iobuf, (size_t)n);
 		w = write(d->master_fd, c->iobuf, (size_t)n);
 		if (w < n) {
-			if (d->dropped == d->dropped_noted) {
-				cd_say("domain %u: %s is full, dropping output",
-				       d->domid, d->tty);
-			}
 			d->dropped += (uint64_t)(n - (w > 0 ? w : 0));
-		} else {
-			cd_note_drops(d);
+			cd_note_drops(d, false);
 		}
 	}
 	n = cons_ring_out_pending(d->intf);

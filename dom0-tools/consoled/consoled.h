@@ -23,6 +23,7 @@
 #define CONSOLED_BUDGET 4096
 #define CONSOLED_LOG_MAX (1024 * 1024)
 #define CONSOLED_LINGER_MS 500
+#define CONSOLED_NOTE_MS 10000 /* drop notes, per domain */
 
 struct consoled_opts {
 	const char *xs_path; /* NULL: $XENSTORED_PATH or the default */
@@ -48,6 +49,7 @@ struct cons_dom {
 	uint64_t out_bytes, in_bytes;
 	uint64_t dropped; /* output the pty could not take */
 	uint64_t dropped_noted; /* dropped when last reported */
+	int64_t noted_at; /* when last reported, ms; 0: never */
 	char name[64];
 	char tty[64];
 	struct cons_log log;

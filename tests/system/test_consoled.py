@@ -5,12 +5,15 @@ configurations; sable.autostart= runs `xl create` and the boot goes on
 whether it works or not; a created domU's console through `xl console`."""
 import os
 import re
+import time
 
 import pytest
 
+import dom0less
 import xenref
 from qemu import build, cache
-from scenarios import SABLE, sable_machine
+from scenarios import SABLE, guest, sable_machine
+from test_bootdomains import boot as boot_with_domains
 from test_dom0 import BOOT_TIMEOUT, DOM0_ARGS, no_kernel_trouble
 
 KERNEL = cache("vmlinuz")
@@ -148,6 +151,97 @@ def test_demo_domu_shell_through_xl_console(demo):
     xenref.wait_prompt(m)
     rc, out = xenref.shell(m, "hostname")
     assert out.strip() == "dom0", out
+
+
+def poll(m, cmd, done, timeout=60):
+    """Run @cmd in dom0 every half second until done(output); return
+    (held, output). Lines of the domU's UART ("(d1) ...") are dropped."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rc, out = xenref.shell(m, cmd)
+        out = "\n".join(l for l in out.splitlines()
+                        if not l.startswith("(d"))
+        if done(out) or time.monotonic() > deadline:
+            return done(out), out
+        time.sleep(0.5)
+
+
+CONSRING_LOG = "/var/log/xen/console/guest-consring.log"
+
+
+def test_consoled_serves_a_ring_granted_by_a_guest():
+    """The real dom0 path, without a domain builder: a bare-metal
+    boot-time guest grants its ring page at grant reference 0 and offers
+    an unbound port to dom0, as a builder would make them; dom0 writes the
+    console nodes a toolstack writes and restarts the daemon, which maps
+    the page through gntdev, binds the port through evtchn and serves it:
+    output before and after it came, input both ways through the pty, a
+    flood of 256 KiB with dom0 responsive meanwhile, and hostile indices
+    refused with the daemon still serving."""
+    need(guest("consring"), xenref.DOM0_INITRD)
+    doms = [dom0less.Domain("consring", guest("consring"))]
+    m = boot_with_domains("sable-consoled-ring", doms,
+                          dom0=(KERNEL, xenref.DOM0_INITRD))
+    try:
+        g = m.expect(r"CONSRING gfn=0x([0-9a-f]+) port=(\d+)",
+                     timeout=BOOT_TIMEOUT)
+        gfn, port = int(g.group(1), 16), int(g.group(2))
+        xenref.wait_ready(m, timeout=BOOT_TIMEOUT)
+        xenref.wait_prompt(m)
+        rc, out = xenref.shell(
+            m, "xenstore-write /local/domain/1/name consring "
+               f"/local/domain/1/console/ring-ref {gfn} "
+               f"/local/domain/1/console/port {port}")
+        assert rc == 0, out
+        rc, out = xenref.shell(
+            m, "kill $(pidof sable-consoled); sleep 1; (sable-consoled "
+               "</dev/null >>/var/log/xen/consoled.log 2>&1 &)")
+        assert rc == 0, out
+        ok, out = poll(m, "cat /var/log/xen/consoled.log",
+                       lambda o: "domain 1 (consring): console on" in o)
+        assert ok, out
+        rc, tty = xenref.shell(m, "xenstore-read "
+                                  "/local/domain/1/console/tty")
+        tty = tty.strip().splitlines()[-1]
+        assert rc == 0 and tty.startswith("/dev/pts/"), tty
+        ok, out = poll(m, f"cat {CONSRING_LOG}",
+                       lambda o: "hello over the PV console" in o)
+        assert ok, out
+        rc, out = xenref.shell(m, f"printf 'ping\\r' >{tty}")
+        assert rc == 0, out
+        ok, out = poll(m, f"cat {CONSRING_LOG}", lambda o: "pong 1" in o)
+        assert ok, out
+        # A flood: dom0's shell answers meanwhile, every byte is logged.
+        rc, out = xenref.shell(m, f"printf 'flood\\r' >{tty}")
+        rc, out = xenref.shell(m, "echo dom0-alive")
+        assert rc == 0 and "dom0-alive" in out
+        ok, out = poll(m, f"tail -c 64 {CONSRING_LOG}",
+                       lambda o: "flood done" in o, timeout=120)
+        assert ok, out
+        rc, out = xenref.shell(m, f"wc -c <{CONSRING_LOG}")
+        assert int(out.strip().splitlines()[-1]) >= 256 * 1024, out
+        # Nobody read the pty: the overflow was dropped and counted.
+        rc, out = xenref.shell(m, "cat /var/log/xen/consoled.log")
+        assert re.search(r"domain 1: \d+ bytes of output not shown on "
+                         r"/dev/pts/\d+ \(nobody reading", out), out
+        assert out.count("bytes of output not shown") == 1, out
+        rc, out = xenref.shell(m, f"printf 'bad\\r' >{tty}")
+        ok, out = poll(m, "cat /var/log/xen/consoled.log",
+                       lambda o: "domain 1: bad output indices" in o)
+        assert ok, out
+        rc, out = xenref.shell(m, "pidof sable-consoled")
+        assert rc == 0, out
+        m.sendline("poweroff")
+        m.wait_exit(timeout=BOOT_TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    no_kernel_trouble(out)
+    for want in ["(d1) CONSRING got 'ping'",
+                 "(d1) CONSRING flood sent 262144 bytes",
+                 "(d1) CONSRING hostile out_prod sent"]:
+        assert want in out, want
 
 
 def test_boot_time_enhanced_domu_gets_a_console():
