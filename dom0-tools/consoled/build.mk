@@ -29,3 +29,14 @@ $(B)/host/sable-consoled: $(CONSOLED_SRCS) $(CONSOLED_HDRS)
 	$(HOSTCC) $(CONSOLED_CFLAGS) -g -O1 $(SAN) -o $@ $(CONSOLED_SRCS)
 
 BUILD_TARGETS += $(B)/arm64/dom0/sable-consoled $(B)/host/sable-consoled
+
+# sable-console DOMID: the client on its own (what `xl console` runs).
+$(B)/arm64/dom0/sable-console: $(CONSOLED_DIR)/console_main.c \
+		$(CONSOLE_CLIENT_SRCS) dom0-tools/toolstack/xs_client.c \
+		$(CONSOLED_HDRS)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(CONSOLED_CFLAGS) -static -O2 -o $@ \
+		$(CONSOLED_DIR)/console_main.c $(CONSOLE_CLIENT_SRCS) \
+		dom0-tools/toolstack/xs_client.c
+
+BUILD_TARGETS += $(B)/arm64/dom0/sable-console

@@ -560,23 +560,86 @@ void consoled_serve(struct consoled *c, struct cons_dom *d)
 	}
 }
 
+/*
+ * A fired port: one more event in the domain's window. A domain that
+ * signals more than CONSOLED_EVENT_ALLOWANCE times in a window keeps its
+ * port masked until the window ends (as Xen's xenconsoled does), so a
+ * guest signalling without pause costs dom0 a bounded number of wake-ups.
+ * Returns whether to unmask the port now.
+ */
+static bool cd_count_event(struct consoled *c, uint32_t port)
+{
+	int64_t now = cd_now_ms();
+	struct cons_dom *d;
+
+	for (d = c->doms; d; d = d->next) {
+		if (d->intf && d->lport == port) {
+			break;
+		}
+	}
+	if (!d) {
+		return true; /* not ours (any more): nothing to protect */
+	}
+	if (d->failed) {
+		return false; /* a broken ring: its port stays masked */
+	}
+	d->kick = true;
+	if (now - d->window_start >= CONSOLED_EVENT_PERIOD_MS) {
+		d->window_start = now;
+		d->events = 0;
+	}
+	if (++d->events <= CONSOLED_EVENT_ALLOWANCE) {
+		return true;
+	}
+	if (!d->limited) {
+		cd_say("domain %u: more than %u console events in %u ms; "
+		       "its port is held masked in such periods",
+		       d->domid, CONSOLED_EVENT_ALLOWANCE,
+		       CONSOLED_EVENT_PERIOD_MS);
+		d->limited = true;
+	}
+	d->held = true;
+	return false;
+}
+
+/* Unmask the ports held past their window; ms until the next, or -1. */
+static int cd_release_held(struct consoled *c)
+{
+	int64_t now = cd_now_ms(), wait = -1, end;
+	struct cons_dom *d;
+
+	for (d = c->doms; d; d = d->next) {
+		if (!d->held || !d->intf) {
+			continue;
+		}
+		end = d->window_start + CONSOLED_EVENT_PERIOD_MS;
+		if (now >= end) {
+			d->held = false;
+			d->window_start = now;
+			d->events = 0;
+			d->kick = true; /* it may have written meanwhile */
+			c->plat->ops->unmask(c->plat, &d->lport, 1);
+		} else if (wait < 0 || end - now < wait) {
+			wait = end - now;
+		}
+	}
+	return (int)wait;
+}
+
 static void cd_event(struct consoled *c, const struct epoll_event *ev,
 		     uint32_t *ports, int *nports, int max)
 {
 	struct cons_dom *d;
+	uint32_t fired[64];
 	int i, n;
 
 	if (ev->data.ptr == &cd_tag_evtchn) {
-		n = c->plat->ops->pending(c->plat, ports + *nports,
-					  max - *nports);
-		for (i = *nports; i < *nports + n; i++) {
-			for (d = c->doms; d; d = d->next) {
-				if (d->intf && d->lport == ports[i]) {
-					d->kick = true;
-				}
+		n = c->plat->ops->pending(c->plat, fired, max - *nports);
+		for (i = 0; i < n; i++) {
+			if (cd_count_event(c, fired[i])) {
+				ports[(*nports)++] = fired[i];
 			}
 		}
-		*nports += n;
 		return;
 	}
 	d = ev->data.ptr;
@@ -589,17 +652,24 @@ static void cd_event(struct consoled *c, const struct epoll_event *ev,
 	}
 }
 
+/* The smaller of two timeouts, -1 meaning none. */
+static int cd_min_timeout(int a, int b)
+{
+	if (a < 0) {
+		return b;
+	}
+	return b >= 0 && b < a ? b : a;
+}
+
 int consoled_step(struct consoled *c, int timeout_ms)
 {
 	struct epoll_event evs[32];
 	uint32_t ports[64];
 	struct cons_dom *d;
 	int i, n, nports = 0, rc = 0;
-	int linger = cd_reap(c);
 
-	if (linger >= 0 && (timeout_ms < 0 || linger < timeout_ms)) {
-		timeout_ms = linger;
-	}
+	timeout_ms = cd_min_timeout(timeout_ms, cd_reap(c));
+	timeout_ms = cd_min_timeout(timeout_ms, cd_release_held(c));
 	for (d = c->doms; d; d = d->next) {
 		if (d->more || d->kick) {
 			timeout_ms = 0;

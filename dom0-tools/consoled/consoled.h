@@ -24,6 +24,10 @@
 #define CONSOLED_LOG_MAX (1024 * 1024)
 #define CONSOLED_LINGER_MS 500
 #define CONSOLED_NOTE_MS 10000 /* drop notes, per domain */
+/* Events a domain may send per period before its port is held masked
+ * for the rest of the period (Xen's xenconsoled uses the same). */
+#define CONSOLED_EVENT_ALLOWANCE 30U
+#define CONSOLED_EVENT_PERIOD_MS 200U
 
 struct consoled_opts {
 	const char *xs_path; /* NULL: $XENSTORED_PATH or the default */
@@ -46,6 +50,10 @@ struct cons_dom {
 	bool in_armed; /* EPOLLIN wanted on the pty master */
 	bool kick; /* the guest signalled, or the pty has input */
 	bool more; /* output left after the budget ran out */
+	bool held; /* port kept masked until the event window ends */
+	bool limited; /* held at least once (reported once) */
+	uint32_t events; /* events in the current window */
+	int64_t window_start; /* ms */
 	uint64_t out_bytes, in_bytes;
 	uint64_t dropped; /* output the pty could not take */
 	uint64_t dropped_noted; /* dropped when last reported */

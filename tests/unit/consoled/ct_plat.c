@@ -95,9 +95,16 @@ static int ct_pending(struct cons_plat *cp, uint32_t *ports, int max)
 
 static void ct_unmask(struct cons_plat *cp, const uint32_t *ports, int n)
 {
-	(void)cp;
-	(void)ports;
-	(void)n;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct ct_dom *d =
+			ct_find((struct ct_plat *)cp, ports[i] - CT_PORT_BASE);
+
+		if (d) {
+			d->unmasked++;
+		}
+	}
 }
 
 static int ct_alive(struct cons_plat *cp, uint32_t domid)

@@ -22,6 +22,7 @@ struct ct_dom {
 	bool mapped, bound;
 	uint32_t remote_port;
 	int notified;
+	int unmasked; /* ports given back to the platform */
 };
 
 struct ct_plat {

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "consoled.h"
@@ -97,6 +98,14 @@ static long ct_read_file(const char *path, char *buf, size_t size)
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return n;
+}
+
+static int64_t ct_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Read @want bytes from a pty (delivered asynchronously), 2 s at most. */
@@ -389,5 +398,96 @@ TEST(consoled_releases_a_dying_domain_and_closes_its_pty)
 	EXPECT_TRUE(e.c.doms != NULL && e.c.doms->next == NULL);
 	EXPECT_LE(read(fd, buf, sizeof(buf)), 0);
 	close(fd);
+	ct_stop(&e);
+}
+
+TEST(consoled_sleeps_when_there_is_nothing_to_do)
+{
+	struct ct_env e;
+	struct ct_dom *g;
+	struct cons_dom *d;
+	char buf[64];
+	int64_t t0;
+	int fd, i;
+
+	ct_start(&e, 512);
+	g = ct_domain(&e, 1, "demo");
+	ct_scan(&e);
+	d = consoled_find(&e.c, 1);
+	ASSERT_TRUE(d != NULL);
+	/* Output, input, and a second opener of the pty come and go. */
+	ct_guest_print(g->page, "hi", 2);
+	ct_plat_fire(&e.p, 1);
+	fd = ct_open_tty(d);
+	EXPECT_EQ(write(fd, "x\r", 2), 2);
+	for (i = 0; i < 10; i++) {
+		ASSERT_EQ(consoled_step(&e.c, 50), 0);
+	}
+	EXPECT_EQ(ct_read_pty(fd, buf, 2), 2);
+	close(fd);
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(consoled_step(&e.c, 50), 0);
+	}
+	t0 = ct_ms();
+	ASSERT_EQ(consoled_step(&e.c, 300), 0);
+	EXPECT_GE(ct_ms() - t0, 250);
+	ct_stop(&e);
+}
+
+TEST(consoled_holds_the_port_of_a_domain_that_signals_without_pause)
+{
+	struct ct_env e;
+	struct ct_dom *g, *quiet;
+	struct cons_dom *d;
+	int64_t t0;
+	int i;
+
+	ct_start(&e, 512);
+	g = ct_domain(&e, 1, "noisy");
+	quiet = ct_domain(&e, 2, "quiet");
+	ct_scan(&e);
+	d = consoled_find(&e.c, 1);
+	ASSERT_TRUE(d != NULL);
+	for (i = 0; i < 40; i++) {
+		ct_plat_fire(&e.p, 1);
+	}
+	ct_plat_fire(&e.p, 2);
+	ct_guest_print(quiet->page, "ok", 2);
+	ASSERT_EQ(consoled_step(&e.c, 100), 0);
+	EXPECT_EQ(g->unmasked, (int)CONSOLED_EVENT_ALLOWANCE);
+	EXPECT_TRUE(d->held);
+	EXPECT_EQ(quiet->unmasked, 1); /* the other is not held */
+	EXPECT_EQ(quiet->page->out_cons, 2);
+	/* Output it writes meanwhile still comes, at the window's end. */
+	ct_guest_print(g->page, "late", 4);
+	t0 = ct_ms();
+	while (d->held && ct_ms() - t0 < 1000) {
+		ASSERT_EQ(consoled_step(&e.c, -1), 0);
+	}
+	EXPECT_FALSE(d->held);
+	EXPECT_LE(ct_ms() - t0, (int64_t)CONSOLED_EVENT_PERIOD_MS + 50);
+	EXPECT_EQ(g->unmasked, (int)CONSOLED_EVENT_ALLOWANCE + 1);
+	ASSERT_EQ(consoled_step(&e.c, 0), 0);
+	EXPECT_EQ(g->page->out_cons, 4);
+	ct_stop(&e);
+}
+
+TEST(consoled_keeps_the_port_of_a_broken_ring_masked)
+{
+	struct ct_env e;
+	struct ct_dom *g;
+
+	ct_start(&e, 512);
+	g = ct_domain(&e, 1, "bad");
+	ct_scan(&e);
+	g->page->out_prod = 0x40000;
+	ct_plat_fire(&e.p, 1);
+	ASSERT_EQ(consoled_step(&e.c, 100), 0);
+	/* That event came before the ring was seen broken; none after. */
+	EXPECT_EQ(g->unmasked, 1);
+	ct_plat_fire(&e.p, 1);
+	ct_plat_fire(&e.p, 1);
+	ASSERT_EQ(consoled_step(&e.c, 100), 0);
+	EXPECT_EQ(g->unmasked, 1);
 	ct_stop(&e);
 }
