@@ -6,12 +6,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "console_client.h"
 #include "xs_client.h"
+
+#define CC_PTS "/dev/pts/"
 
 /* Write all of @buf; 0 or a negative errno. */
 static int cc_write_all(int fd, const char *buf, size_t len)
@@ -81,6 +84,48 @@ static int cc_from_domain(int tty_fd, int out_fd)
 	return cc_write_all(out_fd, buf, (size_t)n);
 }
 
+/*
+ * The console node lives in the domain's own xenstore directory, which a
+ * guest may be able to write: only a pty slave is accepted, so a guest
+ * cannot point `xl console` at another file or terminal of dom0.
+ */
+static bool cc_is_pty_path(const char *p)
+{
+	const char *digits = p + strlen(CC_PTS);
+
+	if (strncmp(p, CC_PTS, strlen(CC_PTS)) || !*digits ||
+	    strlen(digits) > 9) {
+		return false;
+	}
+	return strspn(digits, "0123456789") == strlen(digits);
+}
+
+static int cc_open_pty(uint32_t domid, const char *tty_path)
+{
+	struct stat st;
+	int fd;
+
+	if (!cc_is_pty_path(tty_path)) {
+		fprintf(stderr, "the console of domain %u is '%s', not a pty\n",
+			domid, tty_path);
+		return -1;
+	}
+	fd = open(tty_path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr,
+			"cannot open %s, the console of domain %u: %s\n",
+			tty_path, domid, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) || !isatty(fd)) {
+		fprintf(stderr, "%s, the console of domain %u, is not a pty\n",
+			tty_path, domid);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int sable_console_attach_fds(uint32_t domid, const char *tty_path, int in_fd,
 			     int out_fd)
 {
@@ -88,11 +133,8 @@ int sable_console_attach_fds(uint32_t domid, const char *tty_path, int in_fd,
 	bool restore = false;
 	int tty_fd, rc = 0;
 
-	tty_fd = open(tty_path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	tty_fd = cc_open_pty(domid, tty_path);
 	if (tty_fd < 0) {
-		fprintf(stderr,
-			"cannot open %s, the console of domain %u: %s\n",
-			tty_path, domid, strerror(errno));
 		return -1;
 	}
 	if (isatty(in_fd) && tcgetattr(in_fd, &saved) == 0) {

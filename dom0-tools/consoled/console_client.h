@@ -17,8 +17,10 @@ struct xs_client;
 /*
  * Copy between stdin/stdout and @tty_path until Ctrl-] is typed, stdin
  * ends, or the pty closes (the domain is gone). If stdin is a terminal it
- * is put in raw mode and restored before returning. 0 when detached or
- * ended, -1 with a message on stderr when the console cannot be used.
+ * is put in raw mode and restored before returning. Only a path
+ * /dev/pts/<n> naming a terminal is opened (the node may be the guest's
+ * to write). 0 when detached or ended, -1 with a message on stderr when
+ * the console cannot be used.
  */
 int sable_console_attach(uint32_t domid, const char *tty_path);
 /* The same over any pair of descriptors (@in_fd may be a pipe). */

@@ -30,15 +30,17 @@ int main(int argc, char **argv)
 	}
 	rc = xs_client_open(&xs, NULL, 10);
 	if (rc) {
-		fprintf(stderr, "sable-console: cannot connect to xenstored: %s\n",
+		fprintf(stderr,
+			"sable-console: cannot connect to xenstored: %s\n",
 			strerror(-rc));
 		return 1;
 	}
 	rc = sable_console_tty(&xs, (uint32_t)domid, tty, sizeof(tty), 5000);
 	xs_client_close(&xs);
 	if (rc) {
-		fprintf(stderr, "sable-console: domain %lu has no console: %s\n",
-			domid, strerror(-rc));
+		fprintf(stderr,
+			"sable-console: domain %lu has no console: %s\n", domid,
+			strerror(-rc));
 		return 1;
 	}
 	return sable_console_attach((uint32_t)domid, tty) ? 1 : 0;
