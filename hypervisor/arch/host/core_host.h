@@ -94,5 +94,11 @@ void host_clock_set(uint64_t ticks);
 /* The EL2 timer interrupt on this pCPU at @now (before the reschedule). */
 void host_timer_irq(uint64_t now);
 
+/*
+ * Every pCPU passes a quiescent point (as returning to a guest does):
+ * destroyed domains whose last reference went are freed.
+ */
+void host_quiesce_all(void);
+
 /* arch_irq_pending() answers this (tests set it to force preemption). */
 extern bool host_irq_pending;

@@ -63,6 +63,12 @@ struct vcpu {
 	/* A timed block (SCHEDOP_poll) ends at sleep_until (0: none). */
 	uint64_t sleep_until;
 	struct vcpu *sleep_next;
+	/*
+	 * Its domain is paused (domain_pause) or being destroyed: it is on no
+	 * run queue and not entered; a wake-up makes it VCPU_RUNNABLE, and it
+	 * joins the queue at domain_unpause(). Under the run-queue lock.
+	 */
+	bool paused;
 	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
 	volatile bool wake_pending;
 	struct vgic_vcpu *vgic;
@@ -111,11 +117,30 @@ struct domain {
 	 */
 	spinlock_t physmap_lock;
 	uint64_t shinfo_gfn; /* where shared_info is mapped, ~0 if nowhere */
-	/* Protects: is_shutdown, shutdown_reason, shutdown_code. */
+	/* Protects: is_shutdown, shutdown_reason, shutdown_code, is_dying. */
 	spinlock_t lock;
 	bool is_shutdown;
 	unsigned int shutdown_reason;
 	int shutdown_code; /* SCHEDOP_shutdown_code, -1 if unset */
+	/*
+	 * Being destroyed (domain_destroy; domain info: SABLE_DOMINF_dying):
+	 * paused for good, torn down, still listed until the last frame of
+	 * it that another domain referenced is freed (docs/lifecycle.md).
+	 * Set once, under lock; read without it.
+	 */
+	bool is_dying;
+	/*
+	 * Protects: pause_count and the vCPUs' paused flags as a whole
+	 * (domain_pause, domain_unpause, domain_destroy). Outermost: taken
+	 * with no other lock held; it then takes the run-queue locks.
+	 */
+	spinlock_t pause_lock;
+	unsigned int pause_count; /* toolstack pauses outstanding */
+	/* Lifecycle of a dying domain (domain_destroy.c). */
+	bool torn_down; /* teardown finished (atomic) */
+	bool buried; /* left domains[] (atomic: one winner) */
+	struct domain *grave_next; /* waiting for its grace period */
+	uint64_t grace_cpus; /* pCPUs yet to pass a quiescent point */
 	/* Emulated MMIO regions; set up before the domain runs. */
 	struct mmio_region mmio[MAX_MMIO_REGIONS];
 	unsigned int nr_mmio;
@@ -144,6 +169,17 @@ int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa, uint64_t size,
 
 /* One console line: stage-2 tables in use, peak and budget; RAM pages. */
 void domain_report_memory(struct domain *d);
+/*
+ * Tell the control domain (xenstored, the toolstack) with VIRQ_DOM_EXC
+ * that @d shut down, started dying or is gone.
+ */
+void domain_notify_control(struct domain *d);
+/*
+ * This pCPU holds no domain or vCPU pointer now (it returns to a guest or
+ * goes idle): the grace period of destroyed domains advances, and the
+ * ones whose grace period ended are freed. Cheap when none waits.
+ */
+void domain_quiescent(void);
 /*
  * Charge @pages of hypervisor memory to @d (negative: give them back).
  * 0, or -ENOMEM past max_xen_pages (nothing charged).
@@ -196,4 +232,19 @@ void sched_preempt_current(void);
 void sched_tick(uint64_t now);
 void sched_pause_current(void);
 void sched_pause_current_offline(void);
+/*
+ * Remote pause of one vCPU (domain_pause holds the domain's pause_lock):
+ * mark it paused, take it off its run queue, and if it runs on another
+ * pCPU send that pCPU a reschedule. True if it was running: then
+ * sched_wait_descheduled() waits until that pCPU has switched away.
+ */
+bool sched_pause_vcpu(struct vcpu *v);
+void sched_wait_descheduled(struct vcpu *v);
+/*
+ * Let @v run again: queued if it would be runnable (online, not blocked),
+ * stopped instead if its domain shut down meanwhile (@shut_down).
+ */
+void sched_unpause_vcpu(struct vcpu *v, bool shut_down);
+/* Destroy: @v leaves the scheduler for good (queue, timed block). */
+void sched_retire_vcpu(struct vcpu *v);
 __attribute__((noreturn)) void sched_run(void);

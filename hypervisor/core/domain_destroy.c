@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Destroying a domain (docs/lifecycle.md).
+ *
+ * domain_destroy() marks the domain dying, pauses it for good and tears
+ * down everything it holds of others and everything others can reach of
+ * it through it: its event channels (peers see their ports unbound), the
+ * grants it maps, its foreign mappings, its stage 2 and the allocation
+ * reference of each of its RAM frames. Frames that another domain still
+ * references (a grant it mapped, a foreign mapping, an acquired grant
+ * frame) live on, and the domain stays listed as dying until page.c
+ * reports its last frame freed.
+ *
+ * Then it is buried: unlisted (its id free again), and freed once every
+ * pCPU has passed a quiescent point (returned to a guest or gone idle),
+ * since a hypercall on another pCPU may still hold the pointer
+ * domain_lookup() gave it. At that point each pCPU also lets go of what
+ * it keeps of the domain's vCPUs (lazily loaded registers, parked timers).
+ */
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/log.h>
+#include <sable/page.h>
+#include <sable/percpu.h>
+
+#include "domain_priv.h"
+#include "sched_arch.h"
+
+/* Protects: graves and each grave's grace_cpus; nests nothing. */
+static spinlock_t grave_lock = SPINLOCK_INIT;
+/* Buried domains waiting for their grace period. */
+static struct domain *graves;
+
+/* Drop the reference of every foreign mapping (p2m lock held). */
+static void put_foreign(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,
+			enum p2m_type type)
+{
+	(void)ctx;
+	(void)ipa;
+	if (type != p2m_foreign_rw && type != p2m_foreign_ro) {
+		return;
+	}
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		page_put(pa_to_mfn(pa_init(pa.pa + off)));
+	}
+}
+
+/*
+ * Everything @d holds of other domains and of its own frames. Its vCPUs
+ * are off every pCPU and retired.
+ */
+static void teardown(struct domain *d)
+{
+	evtchn_domain_destroy(&d->evtchn);
+	gnttab_domain_destroy(&d->gnttab);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (v->vcpu_info_held) {
+			v->vcpu_info_held = false;
+			page_put(v->vcpu_info_mfn);
+		}
+	}
+	spin_lock(&d->p2m.lock);
+	p2m_for_each_leaf(&d->p2m, put_foreign, NULL);
+	p2m_destroy(&d->p2m);
+	d->tot_pages = 0;
+	spin_unlock(&d->p2m.lock);
+	/* With no mapping left: frames nobody else holds are freed now. */
+	page_release_all(d->id, PGT_ram);
+	__atomic_store_n(&d->shinfo_gfn, ~0ULL, __ATOMIC_RELEASE);
+}
+
+static uint64_t online_cpus(void)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int i = 0; i < pcpu_count(); i++) {
+		if (pcpu_get(i)->online) {
+			mask |= 1ULL << i;
+		}
+	}
+	return mask;
+}
+
+/*
+ * The last frame of @d went (or it had none left): unlist it and start
+ * its grace period. May run under any lock that page_put() may be called
+ * with, so it takes only innermost locks and defers the rest.
+ */
+static void bury(struct domain *d)
+{
+	struct pcpu *self = this_cpu();
+	uint64_t cpus = online_cpus();
+
+	if (__atomic_exchange_n(&d->buried, true, __ATOMIC_ACQ_REL)) {
+		return;
+	}
+	domain_unlist(d);
+	spin_lock(&grave_lock);
+	d->grace_cpus = cpus;
+	d->grave_next = graves;
+	__atomic_store_n(&graves, d, __ATOMIC_RELEASE);
+	spin_unlock(&grave_lock);
+	/* Idle pCPUs wake and pass their quiescent point; busy ones trap. */
+	for (unsigned int i = 0; i < MAX_CPUS; i++) {
+		if ((cpus & (1ULL << i)) && i != self->id) {
+			arch_send_resched(i);
+		}
+	}
+}
+
+void domain_frames_gone(domid_t id)
+{
+	struct domain *d = domain_lookup(id);
+
+	/* Pairs with the fence in domain_destroy(): one of us buries. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (d && __atomic_load_n(&d->torn_down, __ATOMIC_ACQUIRE)) {
+		bury(d);
+	}
+}
+
+int domain_destroy(struct domain *d)
+{
+	struct vcpu *cur = current_vcpu();
+
+	if (d->privileged || d->id == 0) {
+		return -EPERM;
+	}
+	if (cur && cur->dom == d) {
+		return -EINVAL;
+	}
+	spin_lock(&d->lock);
+	if (d->is_dying) {
+		spin_unlock(&d->lock);
+		return 0;
+	}
+	d->is_dying = true;
+	spin_unlock(&d->lock);
+	pr_info("domain %u (%s) destroyed: dying\n", d->id, d->name);
+	domain_notify_control(d);
+
+	/* Paused for good: no vCPU runs again, whatever the pause count. */
+	spin_lock(&d->pause_lock);
+	domain_pause_vcpus(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		sched_retire_vcpu(d->vcpus[i]);
+	}
+	spin_unlock(&d->pause_lock);
+
+	teardown(d);
+	__atomic_store_n(&d->torn_down, true, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (page_owner_frames(d->id) == 0) {
+		bury(d);
+	}
+	return 0;
+}
+
+/* Its grace period is over: nobody holds @d. */
+static void finish(struct domain *d)
+{
+	domain_report_memory(d);
+	pr_info("domain %u (%s) destroyed: gone\n", d->id, d->name);
+	domain_notify_control(d);
+	domain_free(d);
+}
+
+void domain_quiescent(void)
+{
+	uint64_t bit = 1ULL << this_cpu()->id;
+	struct domain *done = NULL, **pp;
+
+	if (!__atomic_load_n(&graves, __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	spin_lock(&grave_lock);
+	for (pp = &graves; *pp;) {
+		struct domain *d = *pp;
+
+		if (d->grace_cpus & bit) {
+			for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+				sched_arch_forget_vcpu(d->vcpus[i]);
+			}
+			d->grace_cpus &= ~bit;
+		}
+		if (d->grace_cpus) {
+			pp = &d->grave_next;
+			continue;
+		}
+		*pp = d->grave_next;
+		d->grave_next = done;
+		done = d;
+	}
+	spin_unlock(&grave_lock);
+	while (done) {
+		struct domain *next = done->grave_next;
+
+		finish(done);
+		done = next;
+	}
+}
