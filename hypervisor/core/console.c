@@ -56,6 +56,16 @@ static struct console_dom *console_dom(unsigned int domid)
 	return &console_doms[domid < MAX_DOMAINS ? domid : MAX_DOMAINS];
 }
 
+void console_domain_forget(unsigned int domid)
+{
+	if (domid >= MAX_DOMAINS) {
+		return;
+	}
+	spin_lock(&console_lock);
+	memset(console_dom(domid), 0, sizeof(struct console_dom));
+	spin_unlock(&console_lock);
+}
+
 void console_set_level(int level)
 {
 	log_level_max = level;

@@ -10,6 +10,7 @@
 #include <sable/page.h>
 #include <sable/percpu.h>
 
+#include "console.h"
 #include "domain_priv.h"
 
 /* Protects: domains[] slots (creation and destruction); nests nothing. */
@@ -188,6 +189,7 @@ struct domain *domain_create(domid_t id, const char *name,
 	if (domain_init_modules(d, nr_spis, &done)) {
 		goto fail;
 	}
+	console_domain_forget(id); /* nothing of an earlier holder of the id */
 	spin_lock(&domains_lock);
 	__atomic_store_n(&domains[id], d, __ATOMIC_RELEASE);
 	creating &= ~(1ULL << id);

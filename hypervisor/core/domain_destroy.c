@@ -168,24 +168,42 @@ static void finish(struct domain *d)
 	domain_free(d);
 }
 
+/* A buried domain this pCPU has not let go of yet, or NULL. */
+static struct domain *grave_to_forget(uint64_t bit)
+{
+	struct domain *d;
+
+	spin_lock(&grave_lock);
+	for (d = graves; d && !(d->grace_cpus & bit); d = d->grave_next) {
+	}
+	spin_unlock(&grave_lock);
+	return d;
+}
+
 void domain_quiescent(void)
 {
 	uint64_t bit = 1ULL << this_cpu()->id;
-	struct domain *done = NULL, **pp;
+	struct domain *done = NULL, *d, **pp;
 
 	if (!__atomic_load_n(&graves, __ATOMIC_ACQUIRE)) {
 		return;
 	}
+	/*
+	 * Let go of each one's vCPUs with no lock held (the arch may sync
+	 * interrupt state into the vGIC). It cannot be freed meanwhile: this
+	 * pCPU's bit is still set.
+	 */
+	while ((d = grave_to_forget(bit))) {
+		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+			sched_arch_forget_vcpu(d->vcpus[i]);
+		}
+		spin_lock(&grave_lock);
+		d->grace_cpus &= ~bit;
+		spin_unlock(&grave_lock);
+	}
 	spin_lock(&grave_lock);
 	for (pp = &graves; *pp;) {
-		struct domain *d = *pp;
-
-		if (d->grace_cpus & bit) {
-			for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-				sched_arch_forget_vcpu(d->vcpus[i]);
-			}
-			d->grace_cpus &= ~bit;
-		}
+		d = *pp;
 		if (d->grace_cpus) {
 			pp = &d->grave_next;
 			continue;
@@ -196,9 +214,8 @@ void domain_quiescent(void)
 	}
 	spin_unlock(&grave_lock);
 	while (done) {
-		struct domain *next = done->grave_next;
-
-		finish(done);
-		done = next;
+		d = done;
+		done = d->grave_next;
+		finish(d);
 	}
 }

@@ -378,8 +378,7 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 
 		hx_put(d0, hx_arg(d0, 0), &b, sizeof(b));
 		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_event_channel_op,
-				  EVTCHNOP_bind_interdomain, hx_arg(d0, 0),
-				  0),
+				  EVTCHNOP_bind_interdomain, hx_arg(d0, 0), 0),
 			  -ESRCH);
 	}
 	EXPECT_TRUE(hx_console_clean());
@@ -418,8 +417,7 @@ TEST(destroy_of_a_granting_domain_waits_for_the_last_mapping)
 	EXPECT_EQ(*(uint8_t *)hx_va(d0, MAP_AT), 0x5a);
 	EXPECT_NE(hx_map_grant(d0, 1, 8, MAP_AT + PAGE_SIZE, 0, NULL),
 		  GNTST_okay);
-	EXPECT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(2)), FAR_GFN + 1, &err),
-		  0);
+	EXPECT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(2)), FAR_GFN + 1, &err), 0);
 	EXPECT_EQ(err, -ESRCH);
 	clear_pending(d0, exc);
 	EXPECT_EQ(hx_unmap_grant(d0, MAP_AT, handle), GNTST_okay);
