@@ -14,6 +14,9 @@
 static uint64_t mm_base, mm_pages, mm_free;
 static uint64_t *mm_bits;
 static uint64_t mm_hint;
+struct slab;
+/* Heap slabs with at least one free object, per size class (mm_lock). */
+static struct slab *partial[6];
 /* Protects: mm_bits, mm_free, mm_hint, heap free lists. */
 static spinlock_t mm_lock = SPINLOCK_INIT;
 
@@ -53,6 +56,7 @@ void mm_init(uint64_t ram_base, uint64_t ram_size, void *bitmap_storage)
 	page_table_init(ram_base, mm_pages,
 			(char *)bitmap_storage + bitmap_bytes(ram_size));
 	mm_free = mm_pages;
+	memset(partial, 0, sizeof(partial));
 	mm_reserve((uint64_t)bitmap_storage, mm_bitmap_bytes(ram_size));
 }
 
@@ -202,8 +206,8 @@ struct slab {
 
 #define SLAB_HDR ALIGN_UP(sizeof(struct slab), 64)
 
-/* Slabs with at least one free object, per class (mm_lock). */
-static struct slab *partial[NR_CLASSES];
+_Static_assert(sizeof(partial) / sizeof(partial[0]) == NR_CLASSES,
+	       "one list per class");
 
 static unsigned int size_class(size_t total)
 {

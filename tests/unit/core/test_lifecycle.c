@@ -359,6 +359,12 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 	EXPECT_TRUE(port_pending(d0, exc));
 	EXPECT_TRUE(strstr(host_console_output(),
 			   "domain 1 (hx1) destroyed: gone") != NULL);
+	/* The memory line, with its tables and RAM all given back. */
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "domain 1 (hx1): p2m tables 0 (peak ") != NULL);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "RAM pages 0 of 2048, hypervisor pages 0 of") !=
+		    NULL);
 	/* dom0's end of the channel is unbound, as on Xen. */
 	EXPECT_EQ(evtchn_status(d0, p0, &st), 0);
 	EXPECT_EQ(st.status, EVTCHNSTAT_unbound);
@@ -372,6 +378,16 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 	EXPECT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(3)), FAR_GFN, &err),
 		  -ESRCH);
 	EXPECT_NE(hx_map_grant(d0, 1, 0, MAP_AT, 0, NULL), GNTST_okay);
+	{
+		struct sched_remote_shutdown r = { .domain_id = 1,
+						   .reason =
+							   SHUTDOWN_poweroff };
+
+		hx_put(d0, hx_arg(d0, 1), &r, sizeof(r));
+		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_sched_op,
+				  SCHEDOP_remote_shutdown, hx_arg(d0, 1), 0),
+			  -ESRCH);
+	}
 	{
 		struct evtchn_bind_interdomain b = { .remote_dom = 1,
 						     .remote_port = p1 };
