@@ -27,10 +27,22 @@
 #include "domain_priv.h"
 #include "sched_arch.h"
 
-/* Protects: graves and each grave's grace_cpus; nests nothing. */
+/*
+ * Protects: graves and each grave's grace_cpus, reaping; nests nothing.
+ */
 static spinlock_t grave_lock = SPINLOCK_INIT;
 /* Buried domains waiting for their grace period. */
 static struct domain *graves;
+/* Destroyed domains whose RAM is being given back, piece by piece. */
+static struct domain *reaping;
+
+/*
+ * One piece of a RAM release, at a quiescent point: frames looked at and
+ * frames given back (each one scrubbed), well within the time a long
+ * hypercall may take before it is continued (docs/bounded-time.md).
+ */
+#define REAP_SCAN 16384
+#define REAP_RELEASE 64
 
 /* Drop the reference of every foreign mapping (p2m lock held). */
 static void put_foreign(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,
@@ -67,8 +79,6 @@ static void teardown(struct domain *d)
 	p2m_destroy(&d->p2m);
 	d->tot_pages = 0;
 	spin_unlock(&d->p2m.lock);
-	/* With no mapping left: frames nobody else holds are freed now. */
-	page_release_all(d->id, PGT_ram);
 	__atomic_store_n(&d->shinfo_gfn, ~0ULL, __ATOMIC_RELEASE);
 }
 
@@ -151,12 +161,62 @@ int domain_destroy(struct domain *d)
 	spin_unlock(&d->pause_lock);
 
 	teardown(d);
+	/*
+	 * With no mapping left, the allocation reference of each RAM frame
+	 * it owns is given back at the next quiescent points, in pieces
+	 * (reap_some()); this pCPU takes the first at once.
+	 */
+	d->reap_cursor = 0;
+	spin_lock(&grave_lock);
+	d->reap_next = reaping;
+	__atomic_store_n(&reaping, d, __ATOMIC_RELEASE);
+	spin_unlock(&grave_lock);
+	arch_send_resched(this_cpu()->id);
+	return 0;
+}
+
+/*
+ * Give back one piece of a destroyed domain's RAM. The domain is off the
+ * list meanwhile, so one pCPU at a time works on it. When its RAM is all
+ * given back its teardown is over; frames others still reference keep it
+ * dying until page.c reports the last one gone.
+ */
+static void reap_some(void)
+{
+	struct domain *d;
+	bool done;
+
+	spin_lock(&grave_lock);
+	d = reaping;
+	if (d) {
+		__atomic_store_n(&reaping, d->reap_next, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&grave_lock);
+	if (!d) {
+		return;
+	}
+	done = page_release_some(d->id, PGT_ram, &d->reap_cursor, REAP_RELEASE,
+				 REAP_SCAN);
+	if (!done) {
+		spin_lock(&grave_lock);
+		d->reap_next = reaping;
+		__atomic_store_n(&reaping, d, __ATOMIC_RELEASE);
+		spin_unlock(&grave_lock);
+		/* Come back soon: from a guest, or out of WFI at once. */
+		arch_send_resched(this_cpu()->id);
+		return;
+	}
 	__atomic_store_n(&d->torn_down, true, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (page_owner_frames(d->id) == 0) {
 		bury(d);
 	}
-	return 0;
+}
+
+bool domain_destroy_pending(void)
+{
+	return __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&graves, __ATOMIC_ACQUIRE);
 }
 
 /* Its grace period is over: nobody holds @d. */
@@ -185,9 +245,10 @@ void domain_quiescent(void)
 	uint64_t bit = 1ULL << this_cpu()->id;
 	struct domain *done = NULL, *d, **pp;
 
-	if (!__atomic_load_n(&graves, __ATOMIC_ACQUIRE)) {
+	if (!domain_destroy_pending()) {
 		return;
 	}
+	reap_some();
 	/*
 	 * Let go of each one's vCPUs with no lock held (the arch may sync
 	 * interrupt state into the vGIC). It cannot be freed meanwhile: this

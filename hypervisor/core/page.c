@@ -214,14 +214,30 @@ bool page_state(mfn_t mfn, struct page_state *s)
 	return true;
 }
 
-void page_release_all(domid_t owner, enum page_type type)
+bool page_release_some(domid_t owner, enum page_type type, uint64_t *cursor,
+		       unsigned int max_release, unsigned int max_scan)
 {
-	for (uint64_t i = 0; i < nr_frames; i++) {
+	uint64_t i = *cursor, end = MIN(nr_frames, i + max_scan);
+	unsigned int released = 0;
+
+	for (; i < end && released < max_release; i++) {
 		uint64_t w = __atomic_load_n(&frames[i], __ATOMIC_ACQUIRE);
 
 		if ((w & PW_ALLOCATED) && word_owner(w) == owner &&
-		    word_type(w) == type) {
-			page_release(mfn_init(frames_base + i), owner);
+		    word_type(w) == type &&
+		    !page_release(mfn_init(frames_base + i), owner)) {
+			released++;
 		}
+	}
+	*cursor = i;
+	return i >= nr_frames;
+}
+
+void page_release_all(domid_t owner, enum page_type type)
+{
+	uint64_t cursor = 0;
+
+	while (!page_release_some(owner, type, &cursor, UINT32_MAX,
+				  UINT32_MAX)) {
 	}
 }

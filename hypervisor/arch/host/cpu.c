@@ -127,6 +127,9 @@ void sched_arch_save_current(struct vcpu *v)
 	v->arch.saves++;
 }
 
+/* Rounds of quiescent points played (host_quiesce_all). */
+unsigned int host_quiesce_rounds;
+
 static void preempt_fn(void *arg)
 {
 	(void)arg;
@@ -165,10 +168,12 @@ void host_quiesce_all(void)
 {
 	struct pcpu *self = this_cpu();
 
-	for (unsigned int i = 0; i < nr_pcpus; i++) {
-		cpu_self = &pcpus[i];
-		domain_quiescent();
-	}
+	do {
+		for (unsigned int i = 0; i < nr_pcpus; i++) {
+			cpu_self = &pcpus[i];
+			domain_quiescent();
+		}
+	} while (domain_destroy_pending() && host_quiesce_rounds++ < 100000);
 	cpu_self = self;
 }
 

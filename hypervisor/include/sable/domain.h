@@ -137,6 +137,8 @@ struct domain {
 	spinlock_t pause_lock;
 	unsigned int pause_count; /* toolstack pauses outstanding */
 	/* Lifecycle of a dying domain (domain_destroy.c). */
+	uint64_t reap_cursor; /* frame table index its RAM release reached */
+	struct domain *reap_next; /* its RAM still being given back */
 	bool torn_down; /* teardown finished (atomic) */
 	bool buried; /* left domains[] (atomic: one winner) */
 	struct domain *grave_next; /* waiting for its grace period */
@@ -176,10 +178,16 @@ void domain_report_memory(struct domain *d);
 void domain_notify_control(struct domain *d);
 /*
  * This pCPU holds no domain or vCPU pointer now (it returns to a guest or
- * goes idle): the grace period of destroyed domains advances, and the
- * ones whose grace period ended are freed. Cheap when none waits.
+ * goes idle): a piece of a destroyed domain's RAM is given back, the
+ * grace period of buried domains advances, and the ones whose grace
+ * period ended are freed. Cheap when none waits.
  */
 void domain_quiescent(void);
+/*
+ * Whether a destroyed domain still has teardown work or a grace period
+ * waiting for quiescent points (tests run them until there is none).
+ */
+bool domain_destroy_pending(void);
 /*
  * Charge @pages of hypervisor memory to @d (negative: give them back).
  * 0, or -ENOMEM past max_xen_pages (nothing charged).

@@ -84,3 +84,10 @@ void page_set_last_frame_hook(void (*fn)(domid_t owner));
  * reference live on until their last page_put().
  */
 void page_release_all(domid_t owner, enum page_type type);
+/*
+ * The same in pieces: from frame index *@cursor on, at most @max_scan
+ * frames looked at and @max_release given back; *@cursor moves past them.
+ * True once the whole table has been scanned.
+ */
+bool page_release_some(domid_t owner, enum page_type type, uint64_t *cursor,
+		       unsigned int max_release, unsigned int max_scan);

@@ -330,6 +330,7 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 	uint32_t p1 = hx_evtchn_unbound(d1, 0);
 	uint32_t p0 = hx_evtchn_bind(d0, 1, p1);
 	struct evtchn_status st;
+	unsigned int rounds;
 	int32_t err;
 
 	ASSERT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 0), 0);
@@ -352,10 +353,17 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 
 	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
 	EXPECT_TRUE(port_pending(d0, exc));
-	/* Nothing referenced it: gone at the next quiescent points. */
-	EXPECT_TRUE(domain_lookup(1) == NULL);
+	EXPECT_TRUE(domain_lookup(1) == d1);
+	EXPECT_TRUE(d1->is_dying);
+	/*
+	 * Nothing references it: its RAM goes back in pieces at the next
+	 * quiescent points, then it is gone.
+	 */
 	clear_pending(d0, exc);
+	rounds = host_quiesce_rounds;
 	host_quiesce_all();
+	EXPECT_TRUE(host_quiesce_rounds - rounds >= 8); /* in pieces */
+	EXPECT_TRUE(domain_lookup(1) == NULL);
 	EXPECT_TRUE(port_pending(d0, exc));
 	EXPECT_TRUE(strstr(host_console_output(),
 			   "domain 1 (hx1) destroyed: gone") != NULL);
