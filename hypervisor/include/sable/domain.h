@@ -153,9 +153,19 @@ struct domain {
 	uint64_t hvm_params[HVM_NR_PARAMS];
 };
 
+/*
+ * A new domain listed under @id (vCPUs offline, no RAM yet), or NULL: a
+ * bad argument, the id in use (or being created, or a dying domain's),
+ * or memory short. A failure leaves nothing allocated.
+ */
 struct domain *domain_create(domid_t id, const char *name,
 			     unsigned int nr_vcpus, bool privileged,
 			     unsigned int nr_spis);
+/*
+ * The domain listed under @id (a dying one included: see is_dying), or
+ * NULL. The pointer stays valid until this pCPU next returns to a guest
+ * or enters the scheduler (docs/lifecycle.md, grace period).
+ */
 struct domain *domain_lookup(domid_t id);
 /* Translate one of @d's frames (takes the p2m lock). 0 or -ENOENT. */
 int domain_gfn_lookup(struct domain *d, uint64_t gfn, paddr_t *pa,
@@ -209,6 +219,9 @@ void domain_shutdown(struct domain *d, unsigned int reason);
  * none runs again until as many domain_unpause() calls have been made.
  * Never for the caller's own domain. domain_unpause() of a domain that is
  * not paused returns -EINVAL.
+ * Errors: -EINVAL (the caller's own domain, a dying domain, unpause at
+ * count 0), -EBUSY (65535 pauses outstanding). Called from a hypercall of
+ * the control domain: domain_pause() may wait for other pCPUs.
  */
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
@@ -218,7 +231,10 @@ int domain_unpause(struct domain *d);
  * mappings, tear down its stage 2 and give back its RAM. It stays listed as
  * dying while another domain still references one of its frames (a backend's
  * grant map) and disappears, with VIRQ_DOM_EXC raised in dom0, when the last
- * reference goes. 0 (also when already dying) or negative errno.
+ * reference goes. 0 (also when already dying) or negative errno: -EPERM
+ * for dom0 or a privileged domain, -EINVAL for the caller's own domain.
+ * Its RAM is given back after the call, in pieces at quiescent points;
+ * docs/lifecycle.md.
  */
 int domain_destroy(struct domain *d);
 
