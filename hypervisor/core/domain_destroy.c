@@ -2,20 +2,22 @@
 /*
  * Destroying a domain (docs/lifecycle.md).
  *
- * domain_destroy() marks the domain dying, pauses it for good and tears
- * down everything it holds of others and everything others can reach of
- * it through it: its event channels (peers see their ports unbound), the
- * grants it maps, its foreign mappings, its stage 2 and the allocation
- * reference of each of its RAM frames. Frames that another domain still
- * references (a grant it mapped, a foreign mapping, an acquired grant
- * frame) live on, and the domain stays listed as dying until page.c
- * reports its last frame freed.
+ * domain_destroy() marks the domain dying, pauses it for good and closes
+ * its event channels (peers see their ports unbound). The rest waits for
+ * a grace period, every pCPU having passed a quiescent point (returned to
+ * a guest or gone through the scheduler), so that no hypercall that found
+ * the domain alive is still using it: then, at quiescent points, the
+ * grants it maps, its foreign mappings and its stage 2 go, and the
+ * allocation reference of each of its RAM frames, in pieces. Frames that
+ * another domain still references (a grant it mapped, a foreign mapping,
+ * an acquired grant frame) live on, and the domain stays listed as dying
+ * until page.c reports its last frame freed.
  *
- * Then it is buried: unlisted (its id free again), and freed once every
- * pCPU has passed a quiescent point (returned to a guest or gone idle),
- * since a hypercall on another pCPU may still hold the pointer
- * domain_lookup() gave it. At that point each pCPU also lets go of what
- * it keeps of the domain's vCPUs (lazily loaded registers, parked timers).
+ * Then it is buried: unlisted (its id free again), and freed after a
+ * second grace period, since a hypercall on another pCPU may still hold
+ * the pointer domain_lookup() gave it. In each grace period every pCPU
+ * also lets go of what it keeps of the domain's vCPUs (lazily loaded
+ * registers, parked timers).
  */
 #include <sable/arch.h>
 #include <sable/domain.h>
@@ -28,13 +30,14 @@
 #include "sched_arch.h"
 
 /*
- * Protects: graves and each grave's grace_cpus, reaping; nests nothing.
+ * Protects: reaping, graves, and the grace_cpus and reap_next of the
+ * domains on them; nests nothing.
  */
 static spinlock_t grave_lock = SPINLOCK_INIT;
+/* Destroyed domains whose teardown is under way. */
+static struct domain *reaping;
 /* Buried domains waiting for their grace period. */
 static struct domain *graves;
-/* Destroyed domains whose RAM is being given back, piece by piece. */
-static struct domain *reaping;
 
 /*
  * One piece of a RAM release, at a quiescent point: frames looked at and
@@ -59,12 +62,13 @@ static void put_foreign(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,
 }
 
 /*
- * Everything @d holds of other domains and of its own frames. Its vCPUs
- * are off every pCPU and retired.
+ * What @d holds of others and what maps its frames: the grants it maps
+ * (and its own table's owner reference), its vcpu_info frames, its
+ * foreign mappings and stage 2. After the first grace period: no
+ * hypercall that found @d alive still runs.
  */
-static void teardown(struct domain *d)
+static void release_refs(struct domain *d)
 {
-	evtchn_domain_destroy(&d->evtchn);
 	gnttab_domain_destroy(&d->gnttab);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
@@ -94,6 +98,24 @@ static uint64_t online_cpus(void)
 	return mask;
 }
 
+/* Make every pCPU pass a quiescent point soon: idle ones wake, busy trap. */
+static void kick_all(void)
+{
+	for (unsigned int i = 0; i < pcpu_count(); i++) {
+		if (pcpu_get(i)->online) {
+			arch_send_resched(i);
+		}
+	}
+}
+
+/* @d goes on @list with a grace period starting now (grave_lock held). */
+static void enlist_locked(struct domain **list, struct domain *d)
+{
+	d->grace_cpus = online_cpus();
+	d->reap_next = *list;
+	__atomic_store_n(list, d, __ATOMIC_RELEASE);
+}
+
 /*
  * The last frame of @d went (or it had none left): unlist it and start
  * its grace period. May run under any lock that page_put() may be called
@@ -101,31 +123,21 @@ static uint64_t online_cpus(void)
  */
 static void bury(struct domain *d)
 {
-	struct pcpu *self = this_cpu();
-	uint64_t cpus = online_cpus();
-
 	if (__atomic_exchange_n(&d->buried, true, __ATOMIC_ACQ_REL)) {
 		return;
 	}
 	domain_unlist(d);
 	spin_lock(&grave_lock);
-	d->grace_cpus = cpus;
-	d->grave_next = graves;
-	__atomic_store_n(&graves, d, __ATOMIC_RELEASE);
+	enlist_locked(&graves, d);
 	spin_unlock(&grave_lock);
-	/* Idle pCPUs wake and pass their quiescent point; busy ones trap. */
-	for (unsigned int i = 0; i < MAX_CPUS; i++) {
-		if ((cpus & (1ULL << i)) && i != self->id) {
-			arch_send_resched(i);
-		}
-	}
+	kick_all();
 }
 
 void domain_frames_gone(domid_t id)
 {
 	struct domain *d = domain_lookup(id);
 
-	/* Pairs with the fence in domain_destroy(): one of us buries. */
+	/* Pairs with the fence in reap_some(): one of us buries. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (d && __atomic_load_n(&d->torn_down, __ATOMIC_ACQUIRE)) {
 		bury(d);
@@ -147,7 +159,7 @@ int domain_destroy(struct domain *d)
 		spin_unlock(&d->lock);
 		return 0;
 	}
-	d->is_dying = true;
+	__atomic_store_n(&d->is_dying, true, __ATOMIC_SEQ_CST);
 	spin_unlock(&d->lock);
 	pr_info("domain %u (%s) destroyed: dying\n", d->id, d->name);
 	domain_notify_control(d);
@@ -160,43 +172,56 @@ int domain_destroy(struct domain *d)
 	}
 	spin_unlock(&d->pause_lock);
 
-	teardown(d);
-	/*
-	 * With no mapping left, the allocation reference of each RAM frame
-	 * it owns is given back at the next quiescent points, in pieces
-	 * (reap_some()); this pCPU takes the first at once.
-	 */
+	/* The event-channel module copes with users racing its teardown. */
+	evtchn_domain_destroy(&d->evtchn);
+
+	/* The rest after a grace period, at quiescent points (reap_some()). */
 	d->reap_cursor = 0;
 	spin_lock(&grave_lock);
-	d->reap_next = reaping;
-	__atomic_store_n(&reaping, d, __ATOMIC_RELEASE);
+	enlist_locked(&reaping, d);
 	spin_unlock(&grave_lock);
-	arch_send_resched(this_cpu()->id);
+	kick_all();
 	return 0;
 }
 
+/* A dying domain whose grace period is over, taken off reaping, or NULL. */
+static struct domain *reap_take(void)
+{
+	struct domain *d, **pp;
+
+	spin_lock(&grave_lock);
+	for (pp = &reaping; *pp && (*pp)->grace_cpus; pp = &(*pp)->reap_next) {
+	}
+	d = *pp;
+	if (d) {
+		__atomic_store_n(pp, d->reap_next, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&grave_lock);
+	return d;
+}
+
 /*
- * Give back one piece of a destroyed domain's RAM. The domain is off the
- * list meanwhile, so one pCPU at a time works on it. When its RAM is all
- * given back its teardown is over; frames others still reference keep it
- * dying until page.c reports the last one gone.
+ * One piece of a destroyed domain's teardown: first its references, then
+ * its RAM, a piece at a time. The domain is off the list meanwhile, so
+ * one pCPU at a time works on it. When its RAM is all given back, frames
+ * others still reference keep it dying until page.c reports the last one
+ * gone.
  */
 static void reap_some(void)
 {
-	struct domain *d;
-	bool done;
+	struct domain *d = reap_take();
+	bool done = false;
 
-	spin_lock(&grave_lock);
-	d = reaping;
-	if (d) {
-		__atomic_store_n(&reaping, d->reap_next, __ATOMIC_RELEASE);
-	}
-	spin_unlock(&grave_lock);
 	if (!d) {
 		return;
 	}
-	done = page_release_some(d->id, PGT_ram, &d->reap_cursor, REAP_RELEASE,
-				 REAP_SCAN);
+	if (!d->released_refs) {
+		release_refs(d);
+		d->released_refs = true;
+	} else {
+		done = page_release_some(d->id, PGT_ram, &d->reap_cursor,
+					 REAP_RELEASE, REAP_SCAN);
+	}
 	if (!done) {
 		spin_lock(&grave_lock);
 		d->reap_next = reaping;
@@ -228,13 +253,23 @@ static void finish(struct domain *d)
 	domain_free(d);
 }
 
-/* A buried domain this pCPU has not let go of yet, or NULL. */
-static struct domain *grave_to_forget(uint64_t bit)
+static struct domain *find_unacked(struct domain *list, uint64_t bit)
+{
+	while (list && !(list->grace_cpus & bit)) {
+		list = list->reap_next;
+	}
+	return list;
+}
+
+/* A dying domain whose grace period this pCPU has not passed, or NULL. */
+static struct domain *grace_to_ack(uint64_t bit)
 {
 	struct domain *d;
 
 	spin_lock(&grave_lock);
-	for (d = graves; d && !(d->grace_cpus & bit); d = d->grave_next) {
+	d = find_unacked(reaping, bit);
+	if (!d) {
+		d = find_unacked(graves, bit);
 	}
 	spin_unlock(&grave_lock);
 	return d;
@@ -248,13 +283,12 @@ void domain_quiescent(void)
 	if (!domain_destroy_pending()) {
 		return;
 	}
-	reap_some();
 	/*
 	 * Let go of each one's vCPUs with no lock held (the arch may sync
-	 * interrupt state into the vGIC). It cannot be freed meanwhile: this
-	 * pCPU's bit is still set.
+	 * interrupt state into the vGIC). It cannot be freed or torn down
+	 * meanwhile: this pCPU's bit is still set.
 	 */
-	while ((d = grave_to_forget(bit))) {
+	while ((d = grace_to_ack(bit))) {
 		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 			sched_arch_forget_vcpu(d->vcpus[i]);
 		}
@@ -262,21 +296,22 @@ void domain_quiescent(void)
 		d->grace_cpus &= ~bit;
 		spin_unlock(&grave_lock);
 	}
+	reap_some();
 	spin_lock(&grave_lock);
 	for (pp = &graves; *pp;) {
 		d = *pp;
 		if (d->grace_cpus) {
-			pp = &d->grave_next;
+			pp = &d->reap_next;
 			continue;
 		}
-		*pp = d->grave_next;
-		d->grave_next = done;
+		*pp = d->reap_next;
+		d->reap_next = done;
 		done = d;
 	}
 	spin_unlock(&grave_lock);
 	while (done) {
 		d = done;
-		done = d->grave_next;
+		done = d->reap_next;
 		finish(d);
 	}
 }

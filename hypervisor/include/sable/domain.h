@@ -138,10 +138,11 @@ struct domain {
 	unsigned int pause_count; /* toolstack pauses outstanding */
 	/* Lifecycle of a dying domain (domain_destroy.c). */
 	uint64_t reap_cursor; /* frame table index its RAM release reached */
-	struct domain *reap_next; /* its RAM still being given back */
+	/* Next on the list of teardowns under way, then of buried ones. */
+	struct domain *reap_next;
+	bool released_refs; /* grants, foreign maps, stage 2 gone */
 	bool torn_down; /* teardown finished (atomic) */
 	bool buried; /* left domains[] (atomic: one winner) */
-	struct domain *grave_next; /* waiting for its grace period */
 	uint64_t grace_cpus; /* pCPUs yet to pass a quiescent point */
 	/* Emulated MMIO regions; set up before the domain runs. */
 	struct mmio_region mmio[MAX_MMIO_REGIONS];

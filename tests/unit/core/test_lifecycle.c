@@ -531,45 +531,57 @@ TEST(domain_create_unwinds_every_failure)
 }
 
 /*
- * A destroyed domain leaves domains[] at once but is freed only after
- * every pCPU passed a quiescent point: one that looked it up before keeps
- * a valid pointer until it returns to a guest or to the scheduler, and
- * then lets go of the vCPU state it kept.
+ * Teardown starts only once every pCPU passed a quiescent point (none may
+ * still be using the domain it found alive), and a buried domain is freed
+ * only after another such grace period: a pCPU that looked it up keeps a
+ * valid pointer until it returns to a guest or to its scheduler. In the
+ * first one, each pCPU lets go of the vCPU state it kept.
  */
-TEST(destroyed_domain_is_freed_only_after_every_pcpu_passed_a_quiescent_point)
+TEST(destroyed_domain_waits_for_every_pcpu_at_each_step)
 {
 	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
 	struct vcpu *v = d1->vcpus[0];
 	unsigned int other = v->pcpu, self = d0->vcpus[0]->pcpu;
 	struct domain *held;
+	uint32_t handle;
 
 	ASSERT_NE(other, self);
+	hx_grant(d1, 8, 0, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d0, 1, 8, MAP_AT, 0, &handle), GNTST_okay);
 	/* It ran on the other pCPU, which keeps its state loaded. */
 	sched_add_vcpu(v);
 	ASSERT_EQ(run_pcpu(other, NULL), HOST_VCPU_RUN);
 	ASSERT_TRUE(pcpu_get(other)->loaded == v);
-	held = domain_lookup(1); /* as a hypercall there would have */
 	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
 	EXPECT_TRUE(pcpu_get(other)->current == NULL);
-	/* Only dom0's pCPU passes quiescent points: the RAM goes back... */
-	for (unsigned int i = 0; i < 1000 && domain_lookup(1); i++) {
+	/* Only dom0's pCPU passes quiescent points: nothing torn down. */
+	for (unsigned int i = 0; i < 100; i++) {
 		domain_quiescent();
 	}
+	EXPECT_EQ(d1->tot_pages, d1->max_pages);
+	EXPECT_TRUE(hx_type(d1, HX_GFN(HX_PAGE(1))) == p2m_ram_rw);
+	/* The other pCPU too: torn down, the loaded vCPU forgotten. */
+	EXPECT_EQ(run_pcpu(other, NULL), HOST_IDLE);
+	EXPECT_TRUE(pcpu_get(other)->loaded == NULL);
+	EXPECT_EQ(pcpu_get(other)->arch.forgets, 1);
+	host_quiesce_all();
+	EXPECT_EQ(d1->tot_pages, 0);
+	EXPECT_TRUE(domain_lookup(1) == d1); /* dom0 maps its page */
+	held = domain_lookup(1); /* as a hypercall there would have */
+	/* The last mapping goes: unlisted at once... */
+	EXPECT_EQ(hx_unmap_grant(d0, MAP_AT, handle), GNTST_okay);
 	EXPECT_TRUE(domain_lookup(1) == NULL);
-	/* ...but the domain stays allocated for the other pCPU. */
-	for (unsigned int i = 0; i < 10; i++) {
+	host_cpu_select(self);
+	for (unsigned int i = 0; i < 100; i++) {
 		domain_quiescent();
 	}
+	/* ...but kept for the other pCPU, which has not passed one. */
 	EXPECT_TRUE(domain_destroy_pending());
 	EXPECT_EQ(held->id, 1);
 	EXPECT_TRUE(held->is_dying);
 	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") == NULL);
-	EXPECT_TRUE(pcpu_get(other)->loaded == v);
-	/* The other pCPU goes back to its scheduler: freed. */
 	EXPECT_EQ(run_pcpu(other, NULL), HOST_IDLE);
 	EXPECT_FALSE(domain_destroy_pending());
-	EXPECT_TRUE(pcpu_get(other)->loaded == NULL);
-	EXPECT_EQ(pcpu_get(other)->arch.forgets, 1);
 	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") != NULL);
 }
