@@ -143,6 +143,16 @@ uint64_t mm_free_count(void)
 	return mm_free;
 }
 
+uint64_t mm_total_pages_count(void)
+{
+	return mm_pages;
+}
+
+uint64_t mm_free_pages_count(void)
+{
+	return __atomic_load_n(&mm_free, __ATOMIC_RELAXED);
+}
+
 /* ---- the alloc.h contract ------------------------------------------------ */
 
 void *page_alloc(void)
