@@ -113,6 +113,12 @@ struct domain {
 	uint64_t shinfo_gfn; /* where shared_info is mapped, ~0 if nowhere */
 	/* Protects: is_shutdown, shutdown_reason, shutdown_code. */
 	spinlock_t lock;
+	/*
+	 * Toolstack pauses outstanding (domain_pause/domain_unpause) and
+	 * whether domain_destroy() has begun; read without a lock.
+	 */
+	unsigned int pause_count;
+	bool is_dying;
 	bool is_shutdown;
 	unsigned int shutdown_reason;
 	int shutdown_code; /* SCHEDOP_shutdown_code, -1 if unset */
