@@ -196,13 +196,13 @@ TEST(ctl_create_refuses_bad_arguments_and_leaves_nothing_behind)
 	in = good_create("taken");
 	ASSERT_EQ(create(d0, &in, &id), 0);
 	free_before = mm_free_pages_count();
-#define REFUSED(field_change, err)                          \
-	do {                                                \
-		in = good_create("new");                    \
-		field_change;                               \
-		EXPECT_EQ(create(d0, &in, NULL), err);      \
+#define REFUSED(field_change, err)                             \
+	do {                                                   \
+		in = good_create("new");                       \
+		field_change;                                  \
+		EXPECT_EQ(create(d0, &in, NULL), err);         \
 		EXPECT_EQ(mm_free_pages_count(), free_before); \
-		EXPECT_TRUE(domain_lookup(2) == NULL);      \
+		EXPECT_TRUE(domain_lookup(2) == NULL);         \
 	} while (0)
 	REFUSED(in.name[0] = '\0', -EINVAL);
 	REFUSED(memset(in.name, 'x', sizeof(in.name)), -EINVAL);
@@ -218,13 +218,11 @@ TEST(ctl_create_refuses_bad_arguments_and_leaves_nothing_behind)
 	REFUSED(in.max_mem_kib = 1024, -EINVAL);
 	REFUSED(in.kernel_size = 63, -EINVAL);
 	REFUSED(in.kernel_size = 17 << 20, -EINVAL);
-	REFUSED((in.kernel_size = 8 << 20, in.ramdisk_size = 8 << 20),
-		-EINVAL);
+	REFUSED((in.kernel_size = 8 << 20, in.ramdisk_size = 8 << 20), -EINVAL);
 	REFUSED(in.flags = 1U << 7, -EINVAL);
 	REFUSED(in.max_evtchn_port = DOMU_MAX_EVTCHN_PORT + 1, -EINVAL);
 	REFUSED(in.max_grant_frames = DOMU_MAX_GRANT_FRAMES + 1, -EINVAL);
-	REFUSED(in.max_maptrack_frames = DOMU_MAX_MAPTRACK_FRAMES + 1,
-		-EINVAL);
+	REFUSED(in.max_maptrack_frames = DOMU_MAX_MAPTRACK_FRAMES + 1, -EINVAL);
 	REFUSED(in.p2m_mem_kib = (1U << 20) + 4, -EINVAL);
 	REFUSED(in.cap = 101, -EINVAL);
 #undef REFUSED
@@ -324,8 +322,8 @@ TEST(ctl_load_of_a_large_piece_runs_in_continuations)
 						    .len = 4096,
 						    .buf = BUF };
 		hx_put(d0, HX_ARG0, &c, sizeof(c));
-		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_sable_ctl,
-				  HX_ARG0, 4096, 0),
+		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_sable_ctl, HX_ARG0,
+				  4096, 0),
 			  -EINVAL);
 	}
 }
@@ -347,10 +345,10 @@ TEST(ctl_build_writes_device_tree_console_and_xenstore_then_unpause_starts)
 	/* Not started before build. */
 	EXPECT_EQ(simple(d0, SABLE_CTL_unpause, id), -EINVAL);
 	ASSERT_EQ(build(d0, id, &b), 0);
-	EXPECT_EQ(b.console_gfn, (GUEST_MAGIC_BASE >> PAGE_SHIFT) +
-					 GUEST_CONSOLE_PFN_OFFSET);
-	EXPECT_EQ(b.store_gfn, (GUEST_MAGIC_BASE >> PAGE_SHIFT) +
-				       GUEST_XENSTORE_PFN_OFFSET);
+	EXPECT_EQ(b.console_gfn,
+		  (GUEST_MAGIC_BASE >> PAGE_SHIFT) + GUEST_CONSOLE_PFN_OFFSET);
+	EXPECT_EQ(b.store_gfn,
+		  (GUEST_MAGIC_BASE >> PAGE_SHIFT) + GUEST_XENSTORE_PFN_OFFSET);
 	EXPECT_EQ(b.console_gref, 0);
 	EXPECT_EQ(b.store_gref, 1);
 	EXPECT_EQ(b.store_port, 1);
@@ -367,8 +365,8 @@ TEST(ctl_build_writes_device_tree_console_and_xenstore_then_unpause_starts)
 	{
 		uint32_t handle;
 
-		EXPECT_EQ(hx_map_grant(d0, (domid_t)id, 0, HX_FREE_GFN(0)
-							   << PAGE_SHIFT,
+		EXPECT_EQ(hx_map_grant(d0, (domid_t)id, 0,
+				       HX_FREE_GFN(0) << PAGE_SHIFT,
 				       GNTMAP_host_map, &handle),
 			  GNTST_okay);
 	}
@@ -455,8 +453,7 @@ TEST(ctl_info_vcpu_info_and_physinfo)
 	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
 	c = cmd(SABLE_CTL_vcpu_info, 0);
 	EXPECT_EQ(ctl_as(d0, &c), 0);
-	EXPECT_EQ(c.u.vcpu.flags,
-		  SABLE_VCPUINF_online | SABLE_VCPUINF_running);
+	EXPECT_EQ(c.u.vcpu.flags, SABLE_VCPUINF_online | SABLE_VCPUINF_running);
 	c = cmd(SABLE_CTL_physinfo, 0);
 	EXPECT_EQ(ctl_as(d0, &c), 0);
 	EXPECT_EQ(c.u.phys.nr_cpus, HX_NR_CPUS);
@@ -550,8 +547,8 @@ TEST(ctl_console_read_wraps_copies_from_index_and_clears)
 	for (unsigned int i = 0; i < 1500; i++) {
 		pr_info("line %04u of the console history test........\n", i);
 	}
-	c.u.console = (struct sable_ctl_console_read){ .buf = BUF,
-						       .len = 1 << 20 };
+	c.u.console =
+		(struct sable_ctl_console_read){ .buf = BUF, .len = 1 << 20 };
 	EXPECT_EQ(ctl_as(d0, &c), 0);
 	EXPECT_EQ(c.u.console.len, CONSOLE_HISTORY);
 	end = c.u.console.index;
@@ -559,9 +556,9 @@ TEST(ctl_console_read_wraps_copies_from_index_and_clears)
 	EXPECT_TRUE(memmem(buf, CONSOLE_HISTORY, "line 1499", 9) != NULL);
 	EXPECT_TRUE(memmem(buf, CONSOLE_HISTORY, "line 0000", 9) == NULL);
 	/* From an index: what follows it, in small reads. */
-	c.u.console = (struct sable_ctl_console_read){
-		.buf = BUF, .len = 10, .index = end - 20
-	};
+	c.u.console = (struct sable_ctl_console_read){ .buf = BUF,
+						       .len = 10,
+						       .index = end - 20 };
 	EXPECT_EQ(ctl_as(d0, &c), 0);
 	EXPECT_EQ(c.u.console.len, 10);
 	EXPECT_EQ(c.u.console.index, end - 10);
@@ -578,15 +575,15 @@ TEST(ctl_console_read_wraps_copies_from_index_and_clears)
 						       .clear = 1 };
 	EXPECT_EQ(ctl_as(d0, &c), 0);
 	pr_info("after the clear\n");
-	c.u.console = (struct sable_ctl_console_read){ .buf = BUF,
-						       .len = 4096 };
+	c.u.console =
+		(struct sable_ctl_console_read){ .buf = BUF, .len = 4096 };
 	EXPECT_EQ(ctl_as(d0, &c), 0);
 	EXPECT_EQ(c.u.console.len, strlen("sable: after the clear\n"));
 	EXPECT_TRUE(memmem(buf, c.u.console.len, "after the clear", 15));
 	c.u.console.clear = 2;
 	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
-	c.u.console = (struct sable_ctl_console_read){ .buf = 0x1000,
-						       .len = 4096 };
+	c.u.console =
+		(struct sable_ctl_console_read){ .buf = 0x1000, .len = 4096 };
 	EXPECT_EQ(ctl_as(d0, &c), -EFAULT);
 }
 
@@ -615,10 +612,9 @@ TEST(ctl_checks_caller_version_padding_and_command)
 
 TEST(boot_enhanced_domu_gets_the_pv_console_from_the_same_builder)
 {
-	const struct hx_domu u = { .name = "enh",
-				   .mem_kib = 16384,
-				   .vcpus = 1,
-				   .enhanced = true };
+	const struct hx_domu u = {
+		.name = "enh", .mem_kib = 16384, .vcpus = 1, .enhanced = true
+	};
 	struct domain *d1;
 
 	hx_fdt_machine(fdt, sizeof(fdt), 1, "dom0_mem=32M", true, &u, 1);
