@@ -205,7 +205,7 @@ static int setup_domain(struct domain *d, const struct domu_config *c,
 	return rc;
 }
 
-/* Undo a creation that failed after domain_create(). domu_lock held. */
+/* Undo a creation that failed after domain_create(); no lock held. */
 static void unwind_create(struct domain *d, paddr_t pa, uint64_t ram,
 			  bool ram_given)
 {
@@ -275,12 +275,14 @@ int domu_create(const struct domu_config *c, struct domain **out)
 		return -ENOMEM;
 	}
 	rc = setup_domain(d, c, pa, ram, &ram_given);
+	state_init(&domu_states[id], d, c, pa);
 	if (rc) {
-		unwind_create(d, pa, ram, ram_given);
+		/* Only destroy may touch it; taken down without the lock. */
+		domu_states[id].stage = DOMU_BROKEN;
 		spin_unlock(&domu_lock);
+		unwind_create(d, pa, ram, ram_given);
 		return rc;
 	}
-	state_init(&domu_states[id], d, c, pa);
 	spin_unlock(&domu_lock);
 	*out = d;
 	return 0;
