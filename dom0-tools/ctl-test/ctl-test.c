@@ -110,8 +110,7 @@ static void check_history(struct sable_handle *h, uint32_t domid)
 	if (n >= 0) {
 		buf[n] = '\0';
 	}
-	snprintf(want, sizeof(want), "(d%u) hello: bare-metal guest up",
-		 domid);
+	snprintf(want, sizeof(want), "(d%u) hello: bare-metal guest up", domid);
 	report(n > 0 && strstr(buf, want) != NULL,
 	       "console history has the guest's output", "n %ld", n);
 }
@@ -155,8 +154,8 @@ static uint32_t run_guest(struct sable_handle *h)
 	       "errno %d", errno);
 	report(wait_shutdown(h, c.domid, &info) == 0 &&
 		       info.shutdown_reason == 0,
-	       "guest ran and powered off", "flags 0x%x reason %u",
-	       info.flags, info.shutdown_reason);
+	       "guest ran and powered off", "flags 0x%x reason %u", info.flags,
+	       info.shutdown_reason);
 	return c.domid;
 }
 
