@@ -238,42 +238,61 @@ static void state_init(struct domu_state *st, struct domain *d,
 	st->l.ram_size = d->ram_size;
 }
 
-int domu_create(const struct domu_config *c, struct domain **out)
+int domu_create_prepare(const struct domu_config *c, struct domu_ram *r)
 {
-	uint64_t ram = ALIGN_UP(c->mem, SZ_2M);
-	bool ram_given = false;
-	struct domain *d;
 	domid_t id;
-	paddr_t pa;
 	int rc;
 
+	r->size = ALIGN_UP(c->mem, SZ_2M);
+	r->pa = pa_init(0);
 	spin_lock(&domu_lock);
-	rc = check_config_locked(c, ram, false, &id);
+	rc = check_config_locked(c, r->size, false, &id);
 	spin_unlock(&domu_lock);
 	if (rc) {
 		return rc;
 	}
-	/* Allocated and zeroed without the lock; checked again after. */
-	pa = mm_alloc_pages(ram >> PAGE_SHIFT, SZ_2M >> PAGE_SHIFT);
-	if (!pa.pa) {
-		return -ENOMEM;
+	r->pa = mm_alloc_pages(r->size >> PAGE_SHIFT, SZ_2M >> PAGE_SHIFT);
+	return r->pa.pa ? 0 : -ENOMEM;
+}
+
+/* Nothing of the previous owner (or of the boot modules) leaks. */
+void domu_ram_zero(const struct domu_ram *r, uint64_t offset, uint64_t len)
+{
+	void *va = (void *)(uintptr_t)(r->pa.pa + offset);
+
+	memset(va, 0, (size_t)len);
+	arch_dcache_clean(va, (size_t)len);
+}
+
+void domu_ram_free(struct domu_ram *r)
+{
+	if (r->pa.pa) {
+		mm_free_pages(r->pa, r->size >> PAGE_SHIFT);
+		r->pa = pa_init(0);
 	}
-	/* Nothing of the previous owner (or of the boot modules) leaks. */
-	memset((void *)(uintptr_t)pa.pa, 0, ram);
-	arch_dcache_clean((void *)(uintptr_t)pa.pa, ram);
+}
+
+int domu_create_finish(const struct domu_config *c, struct domu_ram *r,
+		       struct domain **out)
+{
+	paddr_t pa = r->pa;
+	uint64_t ram = r->size;
+	bool ram_given = false;
+	struct domain *d;
+	domid_t id;
+	int rc;
+
+	/* The RAM was allocated and zeroed without the lock: check again. */
 	spin_lock(&domu_lock);
 	rc = check_config_locked(c, ram, true, &id);
-	if (rc) {
-		spin_unlock(&domu_lock);
-		mm_free_pages(pa, ram >> PAGE_SHIFT);
-		return rc;
-	}
-	d = domain_create(id, c->name, c->nr_vcpus, false, GUEST_NR_SPIS);
+	d = rc ? NULL
+	       : domain_create(id, c->name, c->nr_vcpus, false, GUEST_NR_SPIS);
 	if (!d) {
 		spin_unlock(&domu_lock);
-		mm_free_pages(pa, ram >> PAGE_SHIFT);
-		return -ENOMEM;
+		domu_ram_free(r);
+		return rc ? rc : -ENOMEM;
 	}
+	r->pa = pa_init(0); /* the domain's now, or unwound below */
 	rc = setup_domain(d, c, pa, ram, &ram_given);
 	state_init(&domu_states[id], d, c, pa);
 	if (rc) {
@@ -286,6 +305,18 @@ int domu_create(const struct domu_config *c, struct domain **out)
 	spin_unlock(&domu_lock);
 	*out = d;
 	return 0;
+}
+
+int domu_create(const struct domu_config *c, struct domain **out)
+{
+	struct domu_ram r;
+	int rc = domu_create_prepare(c, &r);
+
+	if (rc) {
+		return rc;
+	}
+	domu_ram_zero(&r, 0, r.size);
+	return domu_create_finish(c, &r, out);
 }
 
 /*

@@ -21,6 +21,21 @@
 
 /* Bytes of an image one piece of a load copies between preemption checks. */
 #define LOAD_PIECE (64U * 1024)
+/* Bytes of a new domain's RAM zeroed between preemption checks. */
+#define ZERO_PIECE (2U << 20)
+/* args[1] of a continued create. */
+#define CREATE_CONTINUED 1
+
+/*
+ * A creation whose RAM is being zeroed over continued calls, one per vCPU
+ * of the control domain (the only caller); only that vCPU touches it.
+ */
+struct pending_create {
+	bool busy;
+	struct domu_ram ram;
+	uint64_t zeroed;
+};
+static struct pending_create pending_creates[MAX_VCPUS];
 /* Bytes of the console history copied out at a time. */
 #define CONSOLE_PIECE 256U
 
@@ -126,6 +141,52 @@ static long ctl_domain_info(struct vcpu *v, struct sable_ctl *c,
 	return -ESRCH;
 }
 
+/*
+ * Allocate (on a fresh call) and zero the new domain's RAM, ZERO_PIECE at
+ * a time; when a piece has used its share of time, continue the call with
+ * args[1] = CREATE_CONTINUED. 0 once *@pp's RAM is all zeroed.
+ */
+static long create_ram(struct vcpu *v, const struct domu_config *cfg,
+		       const uint64_t args[5], struct pending_create **pp)
+{
+	struct pending_create *p = &pending_creates[v->id % MAX_VCPUS];
+	struct hypercall_budget b;
+	uint64_t first;
+	long rc;
+
+	*pp = p;
+	if (args[1] == 0) {
+		if (p->busy) {
+			domu_ram_free(&p->ram); /* a call never continued */
+		}
+		p->busy = false;
+		rc = domu_create_prepare(cfg, &p->ram);
+		if (rc) {
+			return rc;
+		}
+		p->busy = true;
+		p->zeroed = 0;
+	} else if (args[1] != CREATE_CONTINUED || !p->busy ||
+		   p->ram.size != ALIGN_UP(cfg->mem, 2ULL << 20)) {
+		return -EINVAL;
+	}
+	first = p->zeroed;
+	hypercall_budget_start(&b);
+	while (p->zeroed < p->ram.size) {
+		uint64_t n = MIN((uint64_t)ZERO_PIECE, p->ram.size - p->zeroed);
+
+		if (p->zeroed > first && hypercall_preempt_check(&b)) {
+			const uint64_t rest[5] = { args[0], CREATE_CONTINUED };
+
+			return hypercall_continue(v, rest);
+		}
+		domu_ram_zero(&p->ram, p->zeroed, n);
+		p->zeroed += n;
+	}
+	p->busy = false;
+	return 0;
+}
+
 static long ctl_create(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 		       const uint64_t args[5])
 {
@@ -133,10 +194,11 @@ static long ctl_create(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 	const uint32_t known = SABLE_CREATE_vpl011 | SABLE_CREATE_xenstore |
 			       SABLE_CREATE_console;
 	struct domu_config cfg = { 0 };
+	struct pending_create *p;
 	struct domain *nd;
 	long rc;
 
-	(void)v, (void)d, (void)args;
+	(void)d;
 	if ((in->flags & ~known) || in->domid >= MAX_DOMAINS ||
 	    in->mem_kib > (GUEST_RAM_MAX >> 10) ||
 	    in->max_mem_kib > (GUEST_RAM_MAX >> 10)) {
@@ -158,7 +220,11 @@ static long ctl_create(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 	cfg.vpl011 = in->flags & SABLE_CREATE_vpl011;
 	cfg.xenstore = in->flags & SABLE_CREATE_xenstore;
 	cfg.console = in->flags & SABLE_CREATE_console;
-	rc = domu_create(&cfg, &nd);
+	rc = create_ram(v, &cfg, args, &p);
+	if (rc) {
+		return rc;
+	}
+	rc = domu_create_finish(&cfg, &p->ram, &nd);
 	if (!rc) {
 		c->u.create.domid = nd->id;
 		c->domid = nd->id;

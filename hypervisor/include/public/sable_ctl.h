@@ -15,6 +15,9 @@
  *   -> build (device tree, console and xenstore pages, vCPU 0 set up;
  *      still paused)
  *   -> unpause.
+ * create and load may take long: they run in pieces and the hypervisor
+ * continues the call (docs/bounded-time.md) with its own progress in the
+ * hypercall's second argument, so callers pass 0 there.
  * create makes the domain or leaves nothing behind. A failure of load or
  * build leaves the domain for the caller to destroy; destroy works from
  * any step. The first unpause after build starts vCPU 0.
@@ -102,11 +105,7 @@ _Static_assert(sizeof(struct sable_ctl_create) == 96, "layout");
 /* The most one load call copies. */
 #define SABLE_LOAD_MAX (1U << 20)
 
-/*
- * A long load runs in pieces (docs/bounded-time.md): the hypervisor
- * continues the call with the bytes done in the hypercall's second
- * argument, so a caller passes 0 there. Before build only (-EBUSY after).
- */
+/* Before build only (-EBUSY after). */
 struct sable_ctl_load {
 	uint32_t kind; /* IN: SABLE_LOAD_* */
 	uint32_t len; /* IN: bytes, 1..SABLE_LOAD_MAX */

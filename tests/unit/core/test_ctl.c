@@ -635,3 +635,46 @@ TEST(boot_enhanced_domu_gets_the_pv_console_from_the_same_builder)
 	EXPECT_EQ(domu_build(d1, &(struct domu_built){ 0 }), -EBUSY);
 	EXPECT_TRUE(hx_console_clean());
 }
+
+TEST(ctl_create_zeroes_the_ram_in_continued_pieces)
+{
+	struct domain *d0 = dom0(), *d;
+	struct sable_ctl_create in = good_create("zeroed");
+	uint64_t size = 16ULL << 20;
+	paddr_t pa;
+
+	/* Leave something behind in the memory the domain will get. */
+	pa = mm_alloc_pages(size >> PAGE_SHIFT, (2ULL << 20) >> PAGE_SHIFT);
+	ASSERT_NE(pa.pa, 0);
+	memset((void *)(uintptr_t)pa.pa, 0xaa, size);
+	mm_free_pages(pa, size >> PAGE_SHIFT);
+	d0->vcpus[0]->arch.continuations = 0;
+	host_irq_pending = true;
+	EXPECT_EQ(create(d0, &in, NULL), 0);
+	host_irq_pending = false;
+	/* 2 MiB a piece, each making progress. */
+	EXPECT_EQ(d0->vcpus[0]->arch.continuations, size / (2 << 20) - 1);
+	d = domain_lookup(1);
+	ASSERT_TRUE(d != NULL);
+	ASSERT_EQ(hx_maddr(d, GUEST_RAM_BASE), pa.pa); /* the dirty block */
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		const uint8_t *p = hx_va(d, GUEST_RAM_BASE + off);
+
+		if (p[0] || p[PAGE_SIZE - 1]) {
+			UT_FAIL_(1, "RAM not zeroed at 0x%lx",
+				 (unsigned long)off);
+		}
+	}
+	/* A continuation nobody started is refused, nothing allocated. */
+	{
+		struct sable_ctl c = cmd(SABLE_CTL_create, 0);
+		uint64_t free_before = mm_free_pages_count();
+
+		c.u.create = good_create("forged");
+		hx_put(d0, HX_ARG0, &c, sizeof(c));
+		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_sable_ctl, HX_ARG0,
+				  1, 0),
+			  -EINVAL);
+		EXPECT_EQ(mm_free_pages_count(), free_before);
+	}
+}
