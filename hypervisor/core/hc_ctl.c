@@ -56,9 +56,19 @@ static uint64_t ticks_to_ns(uint64_t t)
 	return t / f * 1000000000ULL + t % f * 1000000000ULL / f;
 }
 
+/* Charged run time, plus the current stint of a vCPU on a pCPU now. */
 static uint64_t vcpu_time_ns(const struct vcpu *v)
 {
-	return ticks_to_ns(__atomic_load_n(&v->cpu_time, __ATOMIC_RELAXED));
+	uint64_t t = __atomic_load_n(&v->cpu_time, __ATOMIC_RELAXED);
+
+	if (__atomic_load_n(&v->state, __ATOMIC_RELAXED) == VCPU_RUNNING) {
+		uint64_t start =
+			__atomic_load_n(&v->run_start, __ATOMIC_RELAXED);
+		uint64_t now = arch_counter();
+
+		t += now > start ? now - start : 0;
+	}
+	return ticks_to_ns(t);
 }
 
 static uint32_t domain_flags(struct domain *d, unsigned int paused)

@@ -543,6 +543,7 @@ TEST(ctl_console_read_wraps_copies_from_index_and_clears)
 	struct sable_ctl c = cmd(SABLE_CTL_console_read, 0);
 	uint64_t end;
 
+	ASSERT_TRUE(buf != NULL);
 	/* More than the history holds: the oldest kept comes first. */
 	for (unsigned int i = 0; i < 1500; i++) {
 		pr_info("line %04u of the console history test........\n", i);
