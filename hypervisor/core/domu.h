@@ -130,6 +130,12 @@ int domu_build(struct domain *d, struct domu_built *out);
  */
 int domu_pause(struct domain *d);
 int domu_unpause(struct domain *d);
+/*
+ * Destroy @d (domain_destroy()) after the builder has let go of it: no
+ * load, build or first start of it runs from then on (each holds the
+ * builder's lock while it uses the domain's RAM), so its RAM can go.
+ */
+int domu_destroy(struct domain *d);
 /* Pauses outstanding, the one before the first start included. */
 unsigned int domu_pause_count(struct domain *d);
 /* Built (or made by other means than domu_create()). */

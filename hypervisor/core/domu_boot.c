@@ -122,7 +122,7 @@ static int domu_boot_one(const struct boot_domain *bd, domid_t id)
 	if (!rc) {
 		rc = domu_unpause(d);
 	}
-	if (rc && domain_destroy(d)) {
+	if (rc && domu_destroy(d)) {
 		/* Never started: listed as crashed, keeps nothing up. */
 		spin_lock(&d->lock);
 		d->is_shutdown = true;

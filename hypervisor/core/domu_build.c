@@ -502,6 +502,25 @@ int domu_build(struct domain *d, struct domu_built *out)
 	return rc;
 }
 
+/* No load, build or first start of @d runs once this returns. */
+static void domu_release(struct domain *d)
+{
+	struct domu_state *st;
+
+	spin_lock(&domu_lock);
+	st = state_of(d);
+	if (st && st->stage != DOMU_STARTED) {
+		st->stage = DOMU_BROKEN;
+	}
+	spin_unlock(&domu_lock);
+}
+
+int domu_destroy(struct domain *d)
+{
+	domu_release(d);
+	return domain_destroy(d);
+}
+
 int domu_pause(struct domain *d)
 {
 	if (d->is_dying) {
@@ -523,16 +542,14 @@ int domu_unpause(struct domain *d)
 		rc = -EINVAL;
 	} else if (st && st->stage == DOMU_BUILT &&
 		   __atomic_load_n(&d->pause_count, __ATOMIC_RELAXED) == 0) {
+		/* Under the lock: a destroy that follows finds it started. */
 		st->stage = DOMU_STARTED;
+		sched_add_vcpu(d->vcpus[0]);
 		start = true;
 	}
 	spin_unlock(&domu_lock);
-	if (rc) {
+	if (rc || start) {
 		return rc;
-	}
-	if (start) {
-		sched_add_vcpu(d->vcpus[0]);
-		return 0;
 	}
 	return domain_unpause(d);
 }

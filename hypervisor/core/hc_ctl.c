@@ -326,7 +326,7 @@ static long ctl_destroy(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 			const uint64_t args[5])
 {
 	(void)v, (void)c, (void)args;
-	return domain_destroy(d);
+	return domu_destroy(d);
 }
 
 static uint64_t online_pcpus(void)

@@ -679,3 +679,20 @@ TEST(ctl_create_zeroes_the_ram_in_continued_pieces)
 		EXPECT_EQ(mm_free_pages_count(), free_before);
 	}
 }
+
+TEST(ctl_destroy_stops_the_builder_before_the_domain_goes)
+{
+	struct domain *d0 = dom0();
+	uint32_t id = make_loaded(d0, "doomed");
+	long rc = simple(d0, SABLE_CTL_destroy, id);
+
+	/* 0 once domain_destroy() exists; the builder lets go either way. */
+	EXPECT_TRUE(rc == 0 || rc == -ENOSYS);
+	if (domain_lookup((domid_t)id)) {
+		EXPECT_EQ(load(d0, id, SABLE_LOAD_kernel, 0, 0, 64), -EINVAL);
+		EXPECT_EQ(build(d0, id, NULL), -EINVAL);
+		EXPECT_EQ(simple(d0, SABLE_CTL_unpause, id), -EINVAL);
+	} else {
+		EXPECT_EQ(load(d0, id, SABLE_LOAD_kernel, 0, 0, 64), -ESRCH);
+	}
+}
