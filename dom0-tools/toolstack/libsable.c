@@ -159,7 +159,7 @@ void sable_state_string(const struct sable_ctl_domain_info *info, char *buf)
 
 	buf[0] = (info->flags & SABLE_DOMINF_running) ? 'r' : '-';
 	buf[1] = (info->flags & SABLE_DOMINF_blocked) ? 'b' : '-';
-	buf[2] = '-';
+	buf[2] = (info->flags & SABLE_DOMINF_paused) ? 'p' : '-';
 	buf[3] = sd && !crashed ? 's' : '-';
 	buf[4] = crashed ? 'c' : '-';
 	buf[5] = (info->flags & SABLE_DOMINF_dying) ? 'd' : '-';
