@@ -151,6 +151,17 @@ static long ctl_domain_info(struct vcpu *v, struct sable_ctl *c,
 	return -ESRCH;
 }
 
+/* Give back the RAM of @v's creation in progress, if any. */
+static void drop_pending(struct vcpu *v)
+{
+	struct pending_create *p = &pending_creates[v->id % MAX_VCPUS];
+
+	if (p->busy) {
+		domu_ram_free(&p->ram);
+		p->busy = false;
+	}
+}
+
 /*
  * Allocate (on a fresh call) and zero the new domain's RAM, ZERO_PIECE at
  * a time; when a piece has used its share of time, continue the call with
@@ -166,10 +177,7 @@ static long create_ram(struct vcpu *v, const struct domu_config *cfg,
 
 	*pp = p;
 	if (args[1] == 0) {
-		if (p->busy) {
-			domu_ram_free(&p->ram); /* a call never continued */
-		}
-		p->busy = false;
+		drop_pending(v); /* a call never continued */
 		rc = domu_create_prepare(cfg, &p->ram);
 		if (rc) {
 			return rc;
@@ -178,6 +186,7 @@ static long create_ram(struct vcpu *v, const struct domu_config *cfg,
 		p->zeroed = 0;
 	} else if (args[1] != CREATE_CONTINUED || !p->busy ||
 		   p->ram.size != ALIGN_UP(cfg->mem, 2ULL << 20)) {
+		drop_pending(v); /* the structure changed under the call */
 		return -EINVAL;
 	}
 	first = p->zeroed;
@@ -212,6 +221,9 @@ static long ctl_create(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 	if ((in->flags & ~known) || in->domid >= MAX_DOMAINS ||
 	    in->mem_kib > (GUEST_RAM_MAX >> 10) ||
 	    in->max_mem_kib > (GUEST_RAM_MAX >> 10)) {
+		if (args[1]) {
+			drop_pending(v);
+		}
 		return -EINVAL;
 	}
 	cfg.id = (domid_t)in->domid;
