@@ -140,7 +140,8 @@ static void write_area(struct vcpu *v, uint64_t gva)
 	}
 	if (flag) {
 		__atomic_thread_fence(__ATOMIC_RELEASE);
-		top = (uint8_t)((info.state_entry_time & ~XEN_RUNSTATE_UPDATE) >>
+		top = (uint8_t)((info.state_entry_time &
+				 ~XEN_RUNSTATE_UPDATE) >>
 				56);
 		(void)copy_to_guest(gva + ENTRY_TOP_OFFSET, &top, 1);
 	}
