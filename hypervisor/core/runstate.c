@@ -135,10 +135,9 @@ static void write_area(struct vcpu *v, uint64_t gva)
 		}
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 	}
-	if (copy_to_guest(gva, &info, sizeof(info))) {
-		return;
-	}
+	(void)copy_to_guest(gva, &info, sizeof(info));
 	if (flag) {
+		/* Even after a failed write: a reader must not wait forever. */
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		top = (uint8_t)((info.state_entry_time &
 				 ~XEN_RUNSTATE_UPDATE) >>

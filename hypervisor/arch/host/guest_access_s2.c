@@ -83,7 +83,14 @@ int copy_from_guest(void *dst, uint64_t gva, size_t len)
 	return copy_guest(gva, dst, len, false);
 }
 
+void (*host_guest_write_hook)(uint64_t gva, const void *src, size_t len);
+
 int copy_to_guest(uint64_t gva, const void *src, size_t len)
 {
-	return copy_guest(gva, (void *)src, len, true);
+	int rc = copy_guest(gva, (void *)src, len, true);
+
+	if (!rc && host_guest_write_hook) {
+		host_guest_write_hook(gva, src, len);
+	}
+	return rc;
 }
