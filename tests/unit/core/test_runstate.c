@@ -64,8 +64,7 @@ static uint64_t sum(const struct vcpu_runstate_info *i)
 	return i->time[0] + i->time[1] + i->time[2] + i->time[3];
 }
 
-static long register_area(struct vcpu *caller, unsigned int vcpu,
-			  uint64_t gva)
+static long register_area(struct vcpu *caller, unsigned int vcpu, uint64_t gva)
 {
 	struct vcpu_register_runstate_memory_area r = { .addr = gva };
 
@@ -210,8 +209,8 @@ static void trace(uint64_t gva, const void *src, size_t len)
 	w = &writes[nr_writes++];
 	w->gva = gva;
 	w->len = len;
-	w->top = len == 1 ? *(const uint8_t *)src :
-			    (uint8_t)(((const struct vcpu_runstate_info *)src)
+	w->top = len == 1 ? *(const uint8_t *)src
+			  : (uint8_t)(((const struct vcpu_runstate_info *)src)
 					      ->state_entry_time >>
 				      56);
 	if (traced) {
@@ -389,8 +388,7 @@ TEST(runstate_area_on_a_page_given_back_later_writes_nothing)
 	EXPECT_EQ(register_area(v, 0, AREA), 0);
 	EXPECT_EQ(nr_writes, 1);
 	/* The guest balloons the page out: its frame is freed, scrubbed. */
-	EXPECT_EQ(hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(AREA)),
-		  1);
+	EXPECT_EQ(hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(AREA)), 1);
 	ASSERT_TRUE(page_state(pa_to_mfn(pa_init(maddr)), &ps));
 	EXPECT_EQ(ps.refs, 0);
 	nr_writes = 0;
