@@ -11,11 +11,12 @@ same QEMU, one pCPU (-smp 1), bare-metal boot-time domains, no dom0:
   an interdomain event channel and waits, the server answers; on one pCPU
   each round trip is two switches. Waiting in SCHEDOP_poll (blocking) and
   by spinning on SCHEDOP_yield.
-- lock-holder preemption (dom0-tools/lockbench): stock Linux as dom0 with
-  4 vCPUs on 2 pCPUs (-smp 2, dom0_max_vcpus=4) runs 4 threads that take
+- lock-holder preemption (dom0-tools/lockbench): stock Linux as a
+  boot-time domU with 4 vCPUs on 2 pCPUs (-smp 2, no dom0) runs 4 threads
+  (rootfs test lock.sh) that take
   one ticket spinlock in turn (waiting as Linux's arm64 spinlocks do,
   with WFE) for LOCK_S seconds: critical sections per second, higher is
-  better. BENCH_LOCK_RUNS boots each (default 1: a dom0 boot is long).
+  better. BENCH_LOCK_RUNS boots each (default 1: a Linux boot is long).
 
 Boots alternate Sable, Xen, ... (BENCH_RUNS each, default 3); the table
 shows medians over boots of each boot's median (timer: also its 90th
@@ -33,7 +34,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "system"))
 import dom0less  # noqa: E402
 import xenref  # noqa: E402
 from qemu import build  # noqa: E402
-from scenarios import SABLE, sable_machine  # noqa: E402
+from qemu import Machine  # noqa: E402
+from scenarios import SABLE  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 # Parts to run (BENCH_SCHED_PARTS=timer,switch,lock), all by default.
@@ -111,37 +113,61 @@ def switch_run(hv, wait, i):
     return out
 
 
+LINUX_KERNEL_ADDR = 0x50000000
+LINUX_INITRD_ADDR = 0x58000000
+
+
+def linux_domu_dts(bootargs, vcpus):
+    """One boot-time domain: Debian's kernel with the domU initramfs."""
+    k, r = xenref.KERNEL, xenref.DOMU_INITRD
+    return "\n".join([
+        "/ {", "\tchosen {", "\t\tdomU1 {",
+        '\t\t\tcompatible = "xen,domain";',
+        "\t\t\t#address-cells = <1>;", "\t\t\t#size-cells = <1>;",
+        f"\t\t\tmemory = <0 {256 * 1024}>;", f"\t\t\tcpus = <{vcpus}>;",
+        "\t\t\tvpl011;",
+        f"\t\t\tmodule@{LINUX_KERNEL_ADDR:x} {{",
+        '\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";',
+        f"\t\t\t\treg = <0x{LINUX_KERNEL_ADDR:x} "
+        f"0x{os.path.getsize(k):x}>;",
+        f'\t\t\t\tbootargs = "{bootargs}";', "\t\t\t};",
+        f"\t\t\tmodule@{LINUX_INITRD_ADDR:x} {{",
+        '\t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";',
+        f"\t\t\t\treg = <0x{LINUX_INITRD_ADDR:x} "
+        f"0x{os.path.getsize(r):x}>;", "\t\t\t};",
+        "\t\t};", "\t};", "};", ""])
+
+
 def lock_run(hv, i):
     """{"ops": critical sections per second} of one boot, or an error."""
+    image, cmdline = hypervisor(hv)
     name = f"bench-sched-lock-{hv}-{i}"
-    bootargs = xenref.DOM0_BOOTARGS + " rdinit=/init"
+    bootargs = (f"console=ttyAMA0 sable.test=lock "
+                f"sable.threads={LOCK_THREADS} sable.secs={LOCK_S}")
     try:
-        if hv == "sable":
-            m = sable_machine(name, xenref.KERNEL, mem=2048,
-                              cmdline="dom0_mem=512M dom0_max_vcpus=4",
-                              bootargs=bootargs,
-                              initrd=xenref.DOM0_INITRD).start()
-        else:
-            m = xenref.boot_xen(name, dom0_bootargs=bootargs,
-                                xen_bootargs=xenref.XEN_BOOTARGS +
-                                " dom0_max_vcpus=4", net=False)
+        dtb = dom0less.compile_dtb(
+            name, linux_domu_dts(bootargs, LOCK_THREADS) +
+            (f"/ {{ chosen {{ xen,xen-bootargs = \"{cmdline}\"; }}; }};\n"
+             if cmdline else ""), mem=2048)
+        extra = (dom0less.loader_args(xenref.KERNEL, LINUX_KERNEL_ADDR) +
+                 dom0less.loader_args(xenref.DOMU_INITRD,
+                                      LINUX_INITRD_ADDR))
+        m = Machine(name, image, mem=2048, append=cmdline, dtb=dtb,
+                    extra=extra).start()
         try:
-            xenref.wait_ready(m, timeout=TIMEOUT)
-            xenref.wait_prompt(m)
-            rc, out = xenref.shell(m, "grep -c ^processor /proc/cpuinfo")
-            cpus = int(out.strip() or 0) if rc == 0 else 0
-            rc, out = xenref.shell(
-                m, f"lockbench {LOCK_THREADS} {LOCK_S}", timeout=120)
+            m.expect(xenref.RESULT_RE, timeout=TIMEOUT)
         finally:
             m.close()
     except Exception as e:
         return {"error": type(e).__name__}
-    g = re.search(r"ops_per_s=(\d+)", out)
-    if rc != 0 or not g:
-        return {"error": f"lockbench: {out.strip()[:80]}"}
-    if cpus != LOCK_THREADS:
-        return {"error": f"dom0 has {cpus} vCPUs"}
-    return {"ops": int(g.group(1))}
+    out = m.output()
+    g = re.search(r"LOCKBENCH threads=(\d+) .*ops_per_s=(\d+)", out)
+    cpus = re.search(r"info: cpus: (\d+)", out)
+    if not g:
+        return {"error": "no LOCKBENCH line"}
+    if not cpus or int(cpus.group(1)) != LOCK_THREADS:
+        return {"error": "domU has not %d vCPUs" % LOCK_THREADS}
+    return {"ops": int(g.group(2))}
 
 
 # (label, kind, parameter, key)
@@ -160,7 +186,7 @@ ROWS = [("timer busy, alone: median", "timer", False, ("busy", "median")),
 
 def main():
     missing = xenref.missing(SABLE, SCHEDBENCH, SPIN, dom0less.PINGPONG,
-                             xenref.XEN, xenref.KERNEL, xenref.DOM0_INITRD)
+                             xenref.XEN, xenref.KERNEL, xenref.DOMU_INITRD)
     reason = dom0less.tools_missing()
     if missing or reason:
         print("bench sched: missing " + ", ".join(missing or [reason]) +
