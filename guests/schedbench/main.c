@@ -41,9 +41,9 @@ static void timer_irq(unsigned int intid)
 
 static void arm_timer(uint64_t cval)
 {
-	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" ::"r"(
-				 cval),
-			 "r"(CTL_ENABLE));
+	__asm__ volatile(
+		"msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" ::"r"(cval),
+		"r"(CTL_ENABLE));
 }
 
 static void sort(uint64_t *a, unsigned long n)
@@ -67,7 +67,8 @@ static bool measure(const char *mode, bool wfi, unsigned long rounds)
 
 	for (unsigned long i = 0; i < rounds; i++) {
 		uint64_t want = fired + 1;
-		uint64_t cval = cntvct() + per_ms + (i * 37 % 300) * per_ms / 100;
+		uint64_t cval =
+			cntvct() + per_ms + (i * 37 % 300) * per_ms / 100;
 		uint64_t give_up = cval + 2000 * per_ms;
 
 		arm_timer(cval);
