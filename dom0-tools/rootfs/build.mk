@@ -23,9 +23,10 @@ $(DOM0_INITRD): $(ROOTFS_INPUTS) $(ROOTFS_DIR)/modules-dom0.list \
 	SABLE_CACHE=$(CACHE) CROSS=$(CROSS) bash $(ROOTFS_DIR)/mkinitramfs.sh \
 		dom0 $@ $(B)/arm64/dom0
 
-$(DOMU_INITRD): $(ROOTFS_INPUTS) $(ROOTFS_DIR)/modules-domu.list
+$(DOMU_INITRD): $(ROOTFS_INPUTS) $(ROOTFS_DIR)/modules-domu.list \
+		$$(filter $(B)/arm64/domu/%,$$(BUILD_TARGETS))
 	SABLE_CACHE=$(CACHE) CROSS=$(CROSS) bash $(ROOTFS_DIR)/mkinitramfs.sh \
-		domu $@
+		domu $@ $(B)/arm64/domu
 
 .PHONY: initrd
 initrd: $(DOM0_INITRD) $(DOMU_INITRD)

@@ -4,7 +4,7 @@
 #
 #   mkinitramfs.sh <dom0|domu> <output.cpio.gz> [extra-bin-dir]
 #
-# Files found in extra-bin-dir (dom0 only) are installed into /usr/sbin.
+# Files found in extra-bin-dir are installed into /usr/sbin.
 # Environment: SABLE_CACHE (default ~/.cache/sable), CROSS (default
 # aarch64-linux-gnu-).
 set -euo pipefail
@@ -150,7 +150,7 @@ PS1='\h:\w# '
 [ -r /run/sable/env ] && . /run/sable/env
 EOF
 
-if [[ "$FLAVOUR" == dom0 && -n "$EXTRA" && -d "$EXTRA" ]]; then
+if [[ -n "$EXTRA" && -d "$EXTRA" ]]; then
 	for f in "$EXTRA"/*; do
 		[[ -f "$f" ]] || continue
 		case "$f" in *.o | *.d | *.a) continue ;; esac

@@ -183,6 +183,7 @@ struct domain *domain_create(domid_t id, const char *name,
 		v->dom = d;
 		v->id = i;
 		v->state = VCPU_OFFLINE;
+		runstate_init(v);
 		v->pcpu = next_pcpu++ % pcpu_count();
 		d->vcpus[i] = v;
 	}

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vcpu_op (register_vcpu_info, register_runstate_memory_area, is_up) and
+ * vcpu_op (register_vcpu_info, runstate area and info, is_up) and
  * the small hypercalls: hvm_op params, vm_assist, platform_op, physdev_op,
  * and the event-channel and grant-table entry points.
  */
 #include <public/hvm.h>
 #include <public/vcpu.h>
+#include <public/xen.h>
 #include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
@@ -66,8 +67,14 @@ long do_vcpu_op(struct vcpu *v, const uint64_t args[5])
 		if (copy_from_guest(&r, args[2], sizeof(r))) {
 			return -EFAULT;
 		}
-		t->runstate_gva = r.addr;
-		return 0;
+		return runstate_register(v, t, r.addr);
+	}
+	case VCPUOP_get_runstate_info: {
+		struct vcpu_runstate_info info;
+
+		runstate_get(t, &info);
+		return copy_to_guest(args[2], &info, sizeof(info)) ? -EFAULT
+								   : 0;
 	}
 	case VCPUOP_is_up:
 		return t->state != VCPU_OFFLINE;
@@ -110,13 +117,28 @@ long do_hvm_op(struct vcpu *v, const uint64_t args[5])
 	return copy_to_guest(args[1], &p, sizeof(p));
 }
 
+/*
+ * vm_assist(cmd, type): Arm knows one type, runstate_update_flag
+ * (runstate.c). As on Xen, an unknown type is -EINVAL, then an unknown
+ * command -ENOSYS.
+ */
 long do_vm_assist(struct vcpu *v, const uint64_t args[5])
 {
-	(void)v;
-	if (args[0] > 1) {
+	uint64_t bit = 1ULL << VMASST_TYPE_runstate_update_flag;
+
+	if (args[1] != VMASST_TYPE_runstate_update_flag) {
+		return -EINVAL;
+	}
+	switch (args[0]) {
+	case VMASST_CMD_enable:
+		__atomic_fetch_or(&v->dom->vm_assist, bit, __ATOMIC_RELAXED);
+		return 0;
+	case VMASST_CMD_disable:
+		__atomic_fetch_and(&v->dom->vm_assist, ~bit, __ATOMIC_RELAXED);
+		return 0;
+	default:
 		return -ENOSYS;
 	}
-	return args[1] == 5 ? 0 : -EINVAL; /* runstate_update_flag only */
 }
 
 long do_platform_op(struct vcpu *v, const uint64_t args[5])

@@ -20,6 +20,7 @@
 #include <sable/domain.h>
 #include <sable/errno.h>
 #include <sable/percpu.h>
+#include <sable/runstate.h>
 
 #include "sched_arch.h"
 
@@ -158,6 +159,7 @@ static bool enqueue(struct pcpu *c, struct vcpu *v)
 	uint64_t floor;
 
 	v->state = VCPU_RUNNABLE;
+	runstate_update(v);
 	if (v->paused) {
 		return false;
 	}
@@ -389,6 +391,7 @@ void sched_block_current_until(uint64_t until)
 		return;
 	}
 	v->state = VCPU_BLOCKED;
+	runstate_update(v);
 	if (until) {
 		sleeper_add(c, v, until);
 	}
@@ -404,6 +407,7 @@ void sched_block_current_until(uint64_t until)
 		if (v->state == VCPU_BLOCKED && !v->paused) {
 			sleeper_remove(c, v);
 			v->state = VCPU_RUNNING;
+			runstate_update(v);
 			spin_unlock(&c->rq_lock);
 			return;
 		}
@@ -411,6 +415,7 @@ void sched_block_current_until(uint64_t until)
 			/* Woken, but paused: runnable at domain_unpause(). */
 			sleeper_remove(c, v);
 			v->state = VCPU_RUNNABLE;
+			runstate_update(v);
 		}
 		spin_unlock(&c->rq_lock); /* already queued by a wake-up */
 	}
@@ -442,6 +447,7 @@ static void requeue_current(bool yield)
 	v->state = VCPU_RUNNABLE;
 	if (v->paused) {
 		/* domain_pause() sent the reschedule: leave, off the queue. */
+		runstate_update(v);
 		spin_unlock(&c->rq_lock);
 		switch_away(c, v);
 	}
@@ -454,6 +460,7 @@ static void requeue_current(bool yield)
 		set_deadline(c, slice_deadline(v, &p, now));
 		return;
 	}
+	runstate_update(v);
 	if (yield) {
 		c->yield_skip = v;
 	}
@@ -508,6 +515,7 @@ static void stop_current(enum vcpu_state state)
 	spin_lock(&c->rq_lock);
 	charge(v, arch_counter());
 	v->state = state;
+	runstate_update(v);
 	spin_unlock(&c->rq_lock);
 	switch_away(c, v);
 }
@@ -542,6 +550,7 @@ void sched_run(void)
 		if (p.v) {
 			sched_rq_remove(c, p.v);
 			p.v->state = VCPU_RUNNING;
+			runstate_update(p.v);
 			p.v->wake_pending = false;
 			p.v->run_start = now;
 			if (vtime_before(c->min_vtime, p.v->vtime)) {
@@ -568,6 +577,7 @@ bool sched_pause_vcpu(struct vcpu *v)
 
 	spin_lock(&c->rq_lock);
 	v->paused = true;
+	runstate_update(v);
 	if (v->state == VCPU_RUNNABLE) {
 		sched_rq_remove(c, v);
 	}
@@ -604,6 +614,7 @@ void sched_unpause_vcpu(struct vcpu *v, bool shut_down)
 	if (v->state == VCPU_RUNNABLE && c->current != v) {
 		if (shut_down) {
 			v->state = VCPU_PAUSED;
+			runstate_update(v);
 		} else {
 			queued = enqueue(c, v);
 		}
@@ -626,5 +637,6 @@ void sched_retire_vcpu(struct vcpu *v)
 		c->yield_skip = NULL;
 	}
 	v->state = VCPU_OFFLINE;
+	runstate_update(v);
 	spin_unlock(&c->rq_lock);
 }

@@ -4,14 +4,22 @@
  * space: AT S12E1R/W translates through the vCPU's stage 1 and stage 2
  * (Arm ARM C5.5), PAR_EL1 gives the PA, which EL2 reaches through its
  * identity map. PAR_EL1 belongs to the guest and is preserved.
+ *
+ * Only RAM the vCPU's domain owns is copied to or from, as on Xen
+ * (get_page_from_gva): a grant-mapped or foreign frame, a device window
+ * or a hypervisor page is -EFAULT. Each page is referenced while it is
+ * copied, so a frame another vCPU balloons out meanwhile is not freed
+ * and handed to someone else under the copy.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <arch/sysreg.h>
+#include <sable/domain.h>
 #include <sable/errno.h>
 #include <sable/guest_access.h>
 #include <sable/lib.h>
+#include <sable/page.h>
 #include <sable/types.h>
 
 #define PAR_F (1UL << 0)
@@ -36,6 +44,23 @@ static int gva_to_pa(uint64_t gva, bool write, uint64_t *pa)
 	return 0;
 }
 
+/*
+ * The frame behind @gva for the current vCPU, referenced: its domain's
+ * own RAM (and writable for @write), or -EFAULT. page_put() when done.
+ */
+static int get_guest_page(uint64_t gva, bool write, uint64_t *pa)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (!v || gva_to_pa(gva, write, pa)) {
+		return -EFAULT;
+	}
+	if (page_get(pa_to_mfn(pa_init(*pa)), v->dom->id, PGT_ram)) {
+		return -EFAULT;
+	}
+	return 0;
+}
+
 static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
 {
 	char *p = buf;
@@ -43,19 +68,23 @@ static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
 	if (gva + len < gva) {
 		return -EFAULT;
 	}
-	/* Translate every page first: no partial copy on a fault. */
+	/*
+	 * Check every page first: no partial copy on a fault (unless the
+	 * guest changes its mappings meanwhile).
+	 */
 	for (uint64_t a = gva & ~0xfffUL; a < gva + len; a += 4096) {
 		uint64_t pa;
 
-		if (gva_to_pa(a < gva ? gva : a, to_guest, &pa)) {
+		if (get_guest_page(a < gva ? gva : a, to_guest, &pa)) {
 			return -EFAULT;
 		}
+		page_put(pa_to_mfn(pa_init(pa)));
 	}
 	while (len) {
 		uint64_t pa;
 		size_t n = MIN(len, (size_t)(4096 - (gva & 0xfff)));
 
-		if (gva_to_pa(gva, to_guest, &pa)) {
+		if (get_guest_page(gva, to_guest, &pa)) {
 			return -EFAULT;
 		}
 		if (to_guest) {
@@ -63,6 +92,7 @@ static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
 		} else {
 			memcpy(p, (const void *)pa, n);
 		}
+		page_put(pa_to_mfn(pa_init(pa)));
 		gva += n;
 		p += n;
 		len -= n;

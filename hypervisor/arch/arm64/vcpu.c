@@ -356,6 +356,7 @@ static void drop_dead_vcpu(struct pcpu *c, struct vcpu *v)
 	}
 	spin_lock(&c->rq_lock);
 	v->state = VCPU_PAUSED;
+	runstate_update(v);
 	spin_unlock(&c->rq_lock);
 	c->current = NULL;
 	arch_sched_restart(arch_stack_frame());
@@ -396,6 +397,8 @@ void arch_vcpu_run(struct vcpu *v)
 	}
 	drop_dead_vcpu(c, v);
 	load_vcpu(v);
+	/* Switched in: its stage 1 now translates the runstate area. */
+	runstate_switch_in(v);
 	vgic_arch_enter(v);
 	*frame = v->arch.regs;
 	arch_enter_frame(frame);

@@ -93,6 +93,8 @@ void host_clock_manual(bool manual);
 void host_clock_set(uint64_t ticks);
 /* The EL2 timer interrupt on this pCPU at @now (before the reschedule). */
 void host_timer_irq(uint64_t now);
+/* Called after each copy_to_guest() that wrote (tests trace the writes). */
+extern void (*host_guest_write_hook)(uint64_t gva, const void *src, size_t len);
 
 /*
  * Every pCPU passes quiescent points (as returning to a guest does) until

@@ -119,6 +119,7 @@ void arch_vcpu_run(struct vcpu *v)
 {
 	v->arch.runs++;
 	this_cpu()->loaded = v;
+	runstate_switch_in(v); /* as arm64, once the vCPU is loaded */
 	unwind(HOST_VCPU_RUN, v, 0);
 }
 

@@ -6,13 +6,15 @@
  * need a writable mapping, and the copy goes through the identity map.
  * Differences: the guest's stage 1 is taken to be off (VA == IPA), and a
  * translation to anything but arena RAM (a device) fails with -EFAULT,
- * since there is no host memory behind it.
+ * since there is no host memory behind it. As on arm64, only RAM the
+ * vCPU's domain owns is copied, each page referenced while it is.
  */
 #include <sable/domain.h>
 #include <sable/errno.h>
 #include <sable/guest_access.h>
 #include <sable/lib.h>
 #include <sable/p2m.h>
+#include <sable/page.h>
 
 #include "core_host.h"
 
@@ -33,6 +35,9 @@ static int gva_to_pa(uint64_t gva, bool write, uint64_t *pa)
 	    !host_ram_contains(p.pa & PAGE_MASK, PAGE_SIZE)) {
 		return -EFAULT;
 	}
+	if (page_get(pa_to_mfn(p), v->dom->id, PGT_ram)) {
+		return -EFAULT;
+	}
 	*pa = p.pa;
 	return 0;
 }
@@ -51,6 +56,7 @@ static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
 		if (gva_to_pa(a < gva ? gva : a, to_guest, &pa)) {
 			return -EFAULT;
 		}
+		page_put(pa_to_mfn(pa_init(pa)));
 	}
 	while (len) {
 		size_t n = MIN(len, (size_t)(PAGE_SIZE - (gva & ~PAGE_MASK)));
@@ -64,6 +70,7 @@ static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
 		} else {
 			memcpy(b, (const void *)(uintptr_t)pa, n);
 		}
+		page_put(pa_to_mfn(pa_init(pa)));
 		gva += n;
 		b += n;
 		len -= n;
@@ -76,7 +83,14 @@ int copy_from_guest(void *dst, uint64_t gva, size_t len)
 	return copy_guest(gva, dst, len, false);
 }
 
+void (*host_guest_write_hook)(uint64_t gva, const void *src, size_t len);
+
 int copy_to_guest(uint64_t gva, const void *src, size_t len)
 {
-	return copy_guest(gva, (void *)src, len, true);
+	int rc = copy_guest(gva, (void *)src, len, true);
+
+	if (!rc && host_guest_write_hook) {
+		host_guest_write_hook(gva, src, len);
+	}
+	return rc;
 }

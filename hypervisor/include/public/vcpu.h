@@ -17,6 +17,12 @@
 #define RUNSTATE_blocked 2
 #define RUNSTATE_offline 3
 
+/*
+ * Set in state_entry_time while the hypervisor writes the area, when the
+ * guest enabled VMASST_TYPE_runstate_update_flag.
+ */
+#define XEN_RUNSTATE_UPDATE (1ULL << 63)
+
 struct vcpu_runstate_info {
 	uint32_t state; /* OUT */
 	uint32_t pad;

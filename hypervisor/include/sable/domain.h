@@ -15,6 +15,7 @@
 #include <sable/mmio.h>
 #include <sable/vgic.h>
 #include <sable/p2m.h>
+#include <sable/runstate.h>
 #include <sable/spinlock.h>
 #include <sable/types.h>
 
@@ -74,7 +75,7 @@ struct vcpu {
 	struct vgic_vcpu *vgic;
 	/* Last level given to the event upcall PPI (entry and kicks). */
 	bool upcall_line;
-	uint64_t runstate_gva; /* registered runstate area, 0 if none */
+	struct vcpu_runstate runstate; /* what guests see: runstate.h */
 	/* The frame holding a registered vcpu_info, referenced while used. */
 	mfn_t vcpu_info_mfn;
 	bool vcpu_info_held;
@@ -152,6 +153,8 @@ struct domain {
 	struct gnttab_domain gnttab;
 	struct shared_info *shinfo; /* the shared_info page */
 	uint64_t hvm_params[HVM_NR_PARAMS];
+	/* VMASST_TYPE_* enabled, bit per type (vm_assist; atomic). */
+	uint64_t vm_assist;
 };
 
 /*

@@ -51,6 +51,7 @@ void hx_set_current(struct vcpu *v)
 	spin_lock(&c->rq_lock);
 	sched_rq_remove(c, v);
 	v->state = VCPU_RUNNING;
+	runstate_update(v);
 	spin_unlock(&c->rq_lock);
 	c->current = v;
 }

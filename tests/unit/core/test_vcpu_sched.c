@@ -80,7 +80,7 @@ TEST(vcpu_op_runstate_area_and_is_up)
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_vcpu_op,
 			  VCPUOP_register_runstate_memory_area, 1, HX_ARG1),
 		  0);
-	EXPECT_EQ(d1->vcpus[1]->runstate_gva, 0x1234000);
+	EXPECT_EQ(d1->vcpus[1]->runstate.area_gva, 0x1234000);
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_vcpu_op,
 			  VCPUOP_register_runstate_memory_area, 1,
 			  HX_FREE_GFN(0) << PAGE_SHIFT),
