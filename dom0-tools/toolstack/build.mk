@@ -1,11 +1,15 @@
 # The toolstack: libsable (the control interface through privcmd), its
-# XenStore client, init-dom0less, and the xl command line: a static arm64
-# program for dom0, build/arm64/dom0/xl.
+# XenStore client, the xl.cfg parser, the domain builder, init-dom0less,
+# and the xl command line: a static arm64 program for dom0,
+# build/arm64/dom0/xl.
 
 TOOLSTACK_DIR := dom0-tools/toolstack
-# The library behind xl; tests/unit/toolstack links all but libsable.c.
-TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_DIR)/xs_client.c \
-	$(TOOLSTACK_DIR)/dom0less.c
+# Everything but libsable.c (the hypervisor calls) and xl's main: the host
+# tests link these against a fake hypervisor.
+TOOLSTACK_HOST_SRCS := $(TOOLSTACK_DIR)/xs_client.c \
+	$(TOOLSTACK_DIR)/dom0less.c $(TOOLSTACK_DIR)/xlcfg.c \
+	$(TOOLSTACK_DIR)/xlcfg_syntax.c $(TOOLSTACK_DIR)/xlcfg_dev.c
+TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_HOST_SRCS)
 TOOLSTACK_HDRS := $(wildcard $(TOOLSTACK_DIR)/*.h) \
 	hypervisor/include/public/sable_ctl.h hypervisor/include/public/hvm.h \
 	hypervisor/include/public/io/xs_wire.h hypervisor/include/public/io/xs_errors.h
