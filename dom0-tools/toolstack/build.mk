@@ -7,7 +7,8 @@ TOOLSTACK_DIR := dom0-tools/toolstack
 # Everything but libsable.c (the hypervisor calls) and xl's main: the host
 # tests link these against a fake hypervisor.
 TOOLSTACK_HOST_SRCS := $(TOOLSTACK_DIR)/xs_client.c \
-	$(TOOLSTACK_DIR)/dom0less.c $(TOOLSTACK_DIR)/xlcfg.c \
+	$(TOOLSTACK_DIR)/dom0less.c $(TOOLSTACK_DIR)/domplan.c \
+	$(TOOLSTACK_DIR)/xlcfg.c \
 	$(TOOLSTACK_DIR)/xlcfg_syntax.c $(TOOLSTACK_DIR)/xlcfg_dev.c
 TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_HOST_SRCS)
 TOOLSTACK_HDRS := $(wildcard $(TOOLSTACK_DIR)/*.h) \
