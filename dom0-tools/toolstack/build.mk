@@ -4,20 +4,25 @@
 # build/arm64/dom0/xl.
 
 TOOLSTACK_DIR := dom0-tools/toolstack
-# Everything but libsable.c (the hypervisor calls) and xl's main: the host
-# tests link these against a fake hypervisor.
-TOOLSTACK_HOST_SRCS := $(TOOLSTACK_DIR)/xs_client.c \
-	$(TOOLSTACK_DIR)/dom0less.c $(TOOLSTACK_DIR)/domplan.c \
-	$(TOOLSTACK_DIR)/xlcfg.c \
-	$(TOOLSTACK_DIR)/xlcfg_syntax.c $(TOOLSTACK_DIR)/xlcfg_dev.c
-TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_HOST_SRCS)
+# Everything but libsable.c (the hypervisor calls), the console client
+# and xl's main: the host tests link these against a fake hypervisor.
+TOOLSTACK_HOST_SRCS := $(addprefix $(TOOLSTACK_DIR)/, xs_client.c \
+	dom0less.c domplan.c dombuild.c domlife.c xlcfg.c xlcfg_syntax.c \
+	xlcfg_dev.c xl.c xl_list.c xl_dom.c xl_create.c xl_monitor.c \
+	xl_console.c)
+TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_HOST_SRCS) \
+	$(wildcard $(TOOLSTACK_DIR)/libsable_pending.c)
+# xl console's client belongs to the console daemon.
+XL_CONSOLE_SRCS := $(wildcard dom0-tools/consoled/console_client.c)
 TOOLSTACK_HDRS := $(wildcard $(TOOLSTACK_DIR)/*.h) \
 	hypervisor/include/public/sable_ctl.h hypervisor/include/public/hvm.h \
 	hypervisor/include/public/io/xs_wire.h hypervisor/include/public/io/xs_errors.h
 
-$(B)/arm64/dom0/xl: $(TOOLSTACK_DIR)/xl.c $(TOOLSTACK_LIB_SRCS) $(TOOLSTACK_HDRS)
+$(B)/arm64/dom0/xl: $(TOOLSTACK_DIR)/xl_main.c $(TOOLSTACK_LIB_SRCS) \
+		$(XL_CONSOLE_SRCS) $(TOOLSTACK_HDRS)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc -std=gnu11 $(WARN) -static -O2 -Ihypervisor/include \
-		-o $@ $(TOOLSTACK_DIR)/xl.c $(TOOLSTACK_LIB_SRCS)
+		-Idom0-tools/consoled -o $@ $(TOOLSTACK_DIR)/xl_main.c \
+		$(TOOLSTACK_LIB_SRCS) $(XL_CONSOLE_SRCS)
 
 BUILD_TARGETS += $(B)/arm64/dom0/xl

@@ -449,16 +449,16 @@ static const struct key_def {
 
 /* ---- checks over several keys ---------------------------------------- */
 
-static int check_name(struct ctx *x)
+const char *xlcfg_name_problem(const char *n)
 {
-	const char *n = x->cfg->name, *p;
+	const char *p;
 	bool digits = true;
 
-	if (!x->set_name) {
-		return fail_missing(x, "name", "missing (name = \"...\")");
-	}
 	if (!*n) {
-		return fail(x, x->set_name, "empty");
+		return "empty";
+	}
+	if (strlen(n) > XLCFG_NAME_MAX) {
+		return "too long (at most 31 characters)";
 	}
 	for (p = n; *p; p++) {
 		bool ok = (*p >= 'a' && *p <= 'z') ||
@@ -467,20 +467,30 @@ static int check_name(struct ctx *x)
 			  *p == '.';
 
 		if (!ok) {
-			return fail(x, x->set_name,
-				    "\"%s\": only letters, digits, '-', '_' "
-				    "and '.' are allowed",
-				    n);
+			return "only letters, digits, '-', '_' and '.' are "
+			       "allowed";
 		}
 		digits = digits && *p >= '0' && *p <= '9';
 	}
-	if (digits) {
-		return fail(x, x->set_name,
-			    "\"%s\": a name cannot be a number (numbers "
-			    "are domain ids)",
-			    n);
+	return digits ? "a name cannot be a number (numbers are domain ids)"
+		      : NULL;
+}
+
+static int check_name(struct ctx *x)
+{
+	const char *why;
+
+	if (!x->set_name) {
+		return fail_missing(x, "name", "missing (name = \"...\")");
 	}
-	return 0;
+	why = xlcfg_name_problem(x->cfg->name);
+	if (!why) {
+		return 0;
+	}
+	if (!x->cfg->name[0]) {
+		return fail(x, x->set_name, "%s", why);
+	}
+	return fail(x, x->set_name, "\"%s\": %s", x->cfg->name, why);
 }
 
 static int check_memory(struct ctx *x)

@@ -126,6 +126,12 @@ int xlcfg_parse_disk(const char *spec, struct xlcfg_disk *d, char *err);
 int xlcfg_parse_vif(const char *spec, struct xlcfg_vif *v, char *err);
 
 /*
+ * Is @name a valid domain name (1..31 letters, digits, '-', '_', '.', not
+ * all digits)? NULL if so, else why not.
+ */
+const char *xlcfg_name_problem(const char *name);
+
+/*
  * A CPU list ("all", "0-3,^2", "1"): bit per pCPU in @mask; pCPUs at or
  * above 64 are refused. 0 or -EINVAL.
  */
