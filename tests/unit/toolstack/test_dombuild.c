@@ -137,8 +137,7 @@ TEST(domplan_xl_written_into_xenstored_with_permissions)
 	expect_xs(&c, "/local/domain/5/vm",
 		  "/vm/6c2c3e9a-0f0d-4a3f-9d3e-1c2b3a4d5e6f", "n0,r5");
 	expect_xs(&c, "/local/domain/5/control/shutdown", "", "n5");
-	expect_xs(&c, "/local/domain/5/cpu/1/availability", "offline",
-		  "n0,r5");
+	expect_xs(&c, "/local/domain/5/cpu/1/availability", "offline", "n0,r5");
 	expect_xs(&c, "/local/domain/5/store/ring-ref", "233473", "n0,r5");
 	expect_xs(&c, "/local/domain/5/console", "", "n5,r0");
 	expect_xs(&c, "/local/domain/5/console/ring-ref", "233472", "n0,r5");
@@ -407,8 +406,7 @@ TEST(dombuild_introduce_failure_leaves_nothing_behind)
 	EXPECT_EQ(fake_destroy_calls, 1);
 	EXPECT_EQ(fake_phys.free_kib, 1024 * 1024);
 	EXPECT_FALSE(xs_exists(&c, "/local/domain/1"));
-	EXPECT_FALSE(
-		xs_exists(&c, "/vm/11111111-2222-4333-8444-555555555555"));
+	EXPECT_FALSE(xs_exists(&c, "/vm/11111111-2222-4333-8444-555555555555"));
 	EXPECT_FALSE(xs_exists(&c, "/libxl/1"));
 	EXPECT_FALSE(xs_exists(&c, "/local/domain/0/backend/console/1"));
 	xs_client_close(&c);
@@ -436,8 +434,7 @@ TEST(dombuild_destroy_removes_domain_and_nodes)
 	EXPECT_EQ(dombuild_destroy(NULL, 5, sock, err), 0);
 	EXPECT_TRUE(fake_find(5) == NULL);
 	EXPECT_FALSE(xs_exists(&c, "/local/domain/5"));
-	EXPECT_FALSE(
-		xs_exists(&c, "/vm/6c2c3e9a-0f0d-4a3f-9d3e-1c2b3a4d5e6f"));
+	EXPECT_FALSE(xs_exists(&c, "/vm/6c2c3e9a-0f0d-4a3f-9d3e-1c2b3a4d5e6f"));
 	EXPECT_FALSE(xs_exists(&c, "/libxl/5"));
 	EXPECT_FALSE(xs_exists(&c, "/local/domain/0/backend/console/5"));
 	xs_client_close(&c);
