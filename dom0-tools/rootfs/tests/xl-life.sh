@@ -1,0 +1,112 @@
+#!/bin/sh
+# A domU's life through xl in dom0: create from an xl.cfg, boot to its
+# init on hvc0, list, pause and unpause, shutdown -w, destroy, reboot
+# with on_reboot = "restart", and 50 create/destroy cycles that give all
+# their memory back. Needs a domU kernel (an uncompressed arm64 Image) and
+# initramfs in the dom0 image: $SABLE_XL_KERNEL / $SABLE_XL_RAMDISK, or
+# the first of the usual places below.
+. /tests/lib.sh
+
+first() {
+	for f in "$@"; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+KERNEL=${SABLE_XL_KERNEL:-$(first /boot/domU/Image /boot/guest/Image \
+	/usr/share/sable/domU/Image /etc/xen/images/Image)}
+RAMDISK=${SABLE_XL_RAMDISK:-$(first /boot/domU/initrd.cpio.gz \
+	/boot/guest/initrd.cpio.gz /usr/share/sable/domU/initrd.cpio.gz \
+	/etc/xen/images/initrd.cpio.gz)}
+T=/tmp/xl-life
+mkdir -p $T
+
+if [ -z "$KERNEL" ] || [ -z "$RAMDISK" ]; then
+	check "a domU kernel and initramfs in dom0" false
+	finish
+fi
+
+cat >$T/t1.cfg <<CFG
+name = "t1"
+kernel = "$KERNEL"
+ramdisk = "$RAMDISK"
+extra = "console=hvc0 rdinit=/init"
+memory = 64
+vcpus = 1
+on_reboot = "restart"
+CFG
+
+free_mib() {
+	xl info | sed -n 's/^free_memory *: //p'
+}
+
+domid_of() {
+	xl domid "$1" 2>/dev/null
+}
+
+# Wait up to $2 seconds for the command $1 to succeed.
+within() {
+	n=0
+	while ! sh -c "$1" >/dev/null 2>&1; do
+		n=$((n + 1))
+		[ "$n" -le $(($2 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+only_dom0() {
+	[ "$(xl list | tail -n +2 | wc -l)" = 1 ]
+}
+
+# The domU's console, read from its pty while it boots.
+console_log() { # domid
+	tty=$(xenstore-read "/local/domain/$1/console/tty")
+	[ -n "$tty" ] || return 1
+	(timeout 120 cat "$tty" >$T/console.log 2>&1 &)
+}
+
+free0=$(free_mib)
+info "free memory before: $free0 MiB"
+check "xl create t1.cfg" xl create $T/t1.cfg
+D=$(domid_of t1)
+info "t1 is domain $D"
+check "xl list t1" xl list t1
+check "console tty published" within "xenstore-read /local/domain/$D/console/tty | grep -q ." 20
+console_log "$D"
+check "domU reaches its init on hvc0" within "grep -q SABLE-INIT-READY $T/console.log" 90
+check "domU's xenbus wrote control/feature-poweroff" within \
+	"[ \"\$(xenstore-read /local/domain/$D/control/feature-poweroff)\" = 1 ]" 30
+check "xl pause t1" xl pause t1
+check "xl list shows it paused" sh -c "xl list t1 | tail -1 | awk '{print \$5}' | grep -q '^..p'"
+check "xl unpause t1" xl unpause t1
+check "xl vcpu-list t1" xl vcpu-list t1
+check "xl shutdown -w t1" xl shutdown -w t1
+check "t1 gone after shutdown -w" within "! xl list t1" 30
+check "its nodes are gone" sh -c "! xenstore-exists /local/domain/$D"
+
+check "xl create again" xl create -q $T/t1.cfg
+check "xl destroy t1" xl destroy t1
+check "t1 gone after destroy" within "! xl list t1" 30
+
+check "xl create for reboot" xl create -q $T/t1.cfg
+D=$(domid_of t1)
+check "guest up" within "[ \"\$(xenstore-read /local/domain/$D/control/feature-reboot)\" = 1 ]" 90
+check "xl reboot -w t1" xl reboot -w t1
+check "t1 restarted with another id (on_reboot = restart)" within \
+	"[ -n \"\$(xl domid t1)\" ] && [ \"\$(xl domid t1)\" != $D ]" 60
+info "monitor log: $(tr '\n' '|' </var/log/xen/xl-t1.log 2>/dev/null)"
+xl destroy t1
+within only_dom0 30
+
+i=0
+ok=0
+while [ $i -lt 50 ]; do
+	xl create -q -e -p $T/t1.cfg && xl destroy t1 && ok=$((ok + 1))
+	i=$((i + 1))
+done
+check "50 create/destroy cycles" test "$ok" = 50
+check "every domain gone" within only_dom0 30
+check "free memory back to $free0 MiB" within "[ \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0 ]" 30
+info "free memory after: $(free_mib) MiB"
+finish
