@@ -135,8 +135,9 @@ TEST(xl_help_lists_commands_and_their_options)
 TEST(xl_create_arguments)
 {
 	struct xl_create_args a;
-	char *v1[] = { "create", "-c", "-p", "a.cfg", "memory=5", "name=x",
-		       NULL };
+	char *v1[] = {
+		"create", "-c", "-p", "a.cfg", "memory=5", "name=x", NULL
+	};
 	char *v2[] = { "create", "-f", "b.cfg", "-q", "vcpus=2", NULL };
 	char *v3[] = { "create", NULL };
 	char *v4[] = { "create", "a.cfg", "b.cfg", NULL };
@@ -236,7 +237,8 @@ TEST(xl_create_bad_config_names_file_line_key_and_creates_nothing)
 	EXPECT_STREQ(err, want);
 	EXPECT_EQ(fake_ndoms, 1);
 	EXPECT_EQ(xl("create /nonexistent/a.cfg"), 1);
-	EXPECT_STREQ(err, "xl: /nonexistent/a.cfg: No such file or directory\n");
+	EXPECT_STREQ(err,
+		     "xl: /nonexistent/a.cfg: No such file or directory\n");
 	cleanup();
 }
 
@@ -287,10 +289,11 @@ TEST(xl_vcpu_list_and_pin)
 	setup(ts_scripted(), "");
 	fake_add(2, "g", 0)->info.nr_vcpus = 1;
 	EXPECT_EQ(xl("vcpu-list g"), 0);
-	EXPECT_STREQ(out, "Name                                ID  VCPU   CPU "
-			  "State   Time(s) Affinity (Hard / Soft)\n"
-			  "g                                    2     0     0   "
-			  "-b-        1.5  all / all\n");
+	EXPECT_STREQ(out,
+		     "Name                                ID  VCPU   CPU "
+		     "State   Time(s) Affinity (Hard / Soft)\n"
+		     "g                                    2     0     0   "
+		     "-b-        1.5  all / all\n");
 	EXPECT_EQ(xl("vcpu-pin g 0 1"), 0);
 	EXPECT_EQ(fake_find(2)->affinity[0], 2);
 	EXPECT_EQ(xl("vcpu-list g"), 0);
@@ -353,11 +356,9 @@ TEST(xl_shutdown_writes_the_pv_control_node)
 	setup(sock, "");
 	fake_add(6, "g", 0);
 	EXPECT_EQ(xl("shutdown g"), 1);
-	EXPECT_TRUE(strstr(err, "PV control interface not available") !=
-		    NULL);
+	EXPECT_TRUE(strstr(err, "PV control interface not available") != NULL);
 	ASSERT_EQ(xs_client_open(&c, sock, 5), 0);
-	xs_client_write(&c, 0, "/local/domain/6/control/feature-poweroff",
-			"1");
+	xs_client_write(&c, 0, "/local/domain/6/control/feature-poweroff", "1");
 	EXPECT_EQ(xl("shutdown g"), 0);
 	EXPECT_EQ(xs_client_read(&c, 0, "/local/domain/6/control/shutdown", v,
 				 sizeof(v)),
