@@ -22,7 +22,7 @@ $(B)/arm64/dom0/xl: $(TOOLSTACK_DIR)/xl_main.c $(TOOLSTACK_LIB_SRCS) \
 		$(XL_CONSOLE_SRCS) $(TOOLSTACK_HDRS)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc -std=gnu11 $(WARN) -static -O2 -Ihypervisor/include \
-		-Idom0-tools/consoled -o $@ $(TOOLSTACK_DIR)/xl_main.c \
+		-I$(TOOLSTACK_DIR) -Idom0-tools/consoled -o $@ $(TOOLSTACK_DIR)/xl_main.c \
 		$(TOOLSTACK_LIB_SRCS) $(XL_CONSOLE_SRCS)
 
 BUILD_TARGETS += $(B)/arm64/dom0/xl

@@ -281,7 +281,7 @@ static int load_all(struct sable_handle *h, uint32_t domid,
 	what = "command line";
 	if (cfg->cmdline[0] &&
 	    sable_domain_load(h, domid, SABLE_LOAD_cmdline, cfg->cmdline,
-			      strlen(cfg->cmdline) + 1)) {
+			      strlen(cfg->cmdline))) {
 		goto fail;
 	}
 	return 0;

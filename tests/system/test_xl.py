@@ -8,19 +8,21 @@ import os
 import pytest
 
 import xenref
-from qemu import cache
+from qemu import build, cache
 from scenarios import SABLE, sable_machine
 
 KERNEL = cache("vmlinuz")
 DOM0_INITRD = xenref.DOM0_INITRD
+# The dom0 image with the domU kernel and initramfs and /etc/xen.
+GUESTS_INITRD = build("dom0-guests-initrd.cpio.gz")
 DOM0_ARGS = "console=hvc0 earlycon=xenboot rdinit=/init"
 TIMEOUT = 120
 
 # What the lifecycle needs beyond this branch's toolstack.
 NEEDS = ("the hypervisor's domain-building commands (SABLE_CTL_create, "
          "load, build, destroy, vcpu_info, physinfo) behind libsable, the "
-         "console daemon (dom0-tools/consoled) and a domU kernel and "
-         "initramfs in the dom0 image")
+         "console daemon (dom0-tools/consoled) and the guests image "
+         "(build/dom0-guests-initrd.cpio.gz)")
 
 
 def need():
@@ -30,12 +32,14 @@ def need():
         pytest.skip("not built: " + ", ".join(missing))
 
 
-def run_script(name, timeout=TIMEOUT, mem=2048):
+def run_script(name, timeout=TIMEOUT, mem=2048, initrd=DOM0_INITRD):
     need()
+    if not os.path.exists(initrd):
+        pytest.skip("not built: " + initrd)
     m = sable_machine(f"sable-{name}", KERNEL, mem=mem,
                       cmdline="dom0_mem=512M dom0_max_vcpus=2",
                       bootargs=f"{DOM0_ARGS} sable.test={name}",
-                      initrd=DOM0_INITRD)
+                      initrd=initrd)
     with m:
         passed, lines = xenref.wait_test(m, timeout=timeout)
         errors = m.errors()
@@ -59,7 +63,8 @@ def test_xl_domain_lifecycle_and_create_destroy_cycles():
     -> pause/unpause -> xl shutdown -w -> gone with its nodes; xl destroy;
     xl reboot -w restarts it (on_reboot = "restart"); 50 create/destroy
     cycles and free memory is what it was."""
-    passed, lines, errors, out = run_script("xl-life", timeout=900)
+    passed, lines, errors, out = run_script(
+        "xl-life", timeout=900, initrd=GUESTS_INITRD)
     assert errors == []
     assert passed, lines
     assert "Kernel panic" not in out

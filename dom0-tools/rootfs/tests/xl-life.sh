@@ -14,11 +14,9 @@ first() {
 	return 1
 }
 
-KERNEL=${SABLE_XL_KERNEL:-$(first /boot/domU/Image /boot/guest/Image \
-	/usr/share/sable/domU/Image /etc/xen/images/Image)}
-RAMDISK=${SABLE_XL_RAMDISK:-$(first /boot/domU/initrd.cpio.gz \
-	/boot/guest/initrd.cpio.gz /usr/share/sable/domU/initrd.cpio.gz \
-	/etc/xen/images/initrd.cpio.gz)}
+KERNEL=${SABLE_XL_KERNEL:-$(first /var/lib/xen/images/vmlinuz \
+	/var/lib/xen/images/Image)}
+RAMDISK=${SABLE_XL_RAMDISK:-$(first /var/lib/xen/images/domu-initrd.cpio.gz)}
 T=/tmp/xl-life
 mkdir -p $T
 
@@ -59,12 +57,8 @@ only_dom0() {
 	[ "$(xl list | tail -n +2 | wc -l)" = 1 ]
 }
 
-# The domU's console, read from its pty while it boots.
-console_log() { # domid
-	tty=$(xenstore-read "/local/domain/$1/console/tty")
-	[ -n "$tty" ] || return 1
-	(timeout 120 cat "$tty" >$T/console.log 2>&1 &)
-}
+# The domU's console as the console daemon logs it.
+CONSOLE_LOG=/var/log/xen/console/guest-t1.log
 
 free0=$(free_mib)
 info "free memory before: $free0 MiB"
@@ -73,8 +67,7 @@ D=$(domid_of t1)
 info "t1 is domain $D"
 check "xl list t1" xl list t1
 check "console tty published" within "xenstore-read /local/domain/$D/console/tty | grep -q ." 20
-console_log "$D"
-check "domU reaches its init on hvc0" within "grep -q SABLE-INIT-READY $T/console.log" 90
+check "domU reaches its init on hvc0" within "grep -q SABLE-INIT-READY $CONSOLE_LOG" 90
 check "domU's xenbus wrote control/feature-poweroff" within \
 	"[ \"\$(xenstore-read /local/domain/$D/control/feature-poweroff)\" = 1 ]" 30
 check "xl pause t1" xl pause t1
