@@ -460,14 +460,24 @@ int dombuild_create(struct sable_handle *h, const struct xlcfg *cfg,
 	return rc;
 }
 
-/* Remove the nodes of @domid; the /vm path is read from its "vm" node. */
-static void remove_nodes(struct xs_client *c, uint32_t domid)
+/* The /vm/<uuid> path of @domid from its "vm" node, or "". */
+static void read_vm_path(struct xs_client *c, uint32_t domid, char *vm,
+			 size_t size)
 {
-	char path[64], vm[128];
+	char path[64];
 
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
-	if (xs_client_read(c, 0, path, vm, sizeof(vm)) == 0 &&
-	    strncmp(vm, "/vm/", 4) == 0 && !strchr(vm + 4, '/') && vm[4]) {
+	if (xs_client_read(c, 0, path, vm, size) != 0 ||
+	    strncmp(vm, "/vm/", 4) != 0 || strchr(vm + 4, '/') || !vm[4]) {
+		vm[0] = '\0';
+	}
+}
+
+static void remove_nodes(struct xs_client *c, uint32_t domid, const char *vm)
+{
+	char path[64];
+
+	if (vm[0]) {
 		xs_client_rm(c, 0, vm);
 	}
 	snprintf(path, sizeof(path), "/local/domain/%u", domid);
@@ -479,12 +489,16 @@ static void remove_nodes(struct xs_client *c, uint32_t domid)
 	xs_client_rm(c, 0, path);
 }
 
+/*
+ * The hypervisor first: a domain it refuses to destroy keeps its nodes.
+ * Then its nodes go (libxl's paths) and xenstored is told at once.
+ */
 int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 		     const char *xs_path, char *err)
 {
 	struct xs_client c;
+	char vm[128] = "";
 	bool xs;
-	int rc = 0;
 
 	if (domid == 0) {
 		snprintf(err, DOMBUILD_ERR_MAX, "cannot destroy Domain-0");
@@ -492,17 +506,21 @@ int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 	}
 	xs = xs_client_open(&c, xs_path, DOMBUILD_XS_TIMEOUT) == 0;
 	if (xs) {
-		remove_nodes(&c, domid);
+		read_vm_path(&c, domid, vm, sizeof(vm));
 	}
 	if (sable_domain_destroy(h, domid)) {
-		rc = -errno;
+		int e = errno;
+
 		snprintf(err, DOMBUILD_ERR_MAX, "cannot destroy domain %u: %s",
-			 domid, dombuild_strerror(errno));
+			 domid, dombuild_strerror(e));
+		xs_client_close(&c);
+		return -e;
 	}
 	if (xs) {
-		/* xenstored releases a dying domain itself; this is early. */
+		remove_nodes(&c, domid, vm);
+		/* xenstored also releases a dying domain by itself. */
 		xs_client_release(&c, domid);
 		xs_client_close(&c);
 	}
-	return rc;
+	return 0;
 }

@@ -185,8 +185,9 @@ static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
 		}
 		break;
 	default: /* destroy, coredump-destroy, soft-reset */
-		destroy_wait(h, xs_path, domid, log);
-		say(log, "Domain %u destroyed", domid);
+		if (destroy_wait(h, xs_path, domid, log) == 0) {
+			say(log, "Domain %u destroyed", domid);
+		}
 		return -1;
 	}
 	next = recreate(h, xs_path, cfg, log);

@@ -13,7 +13,8 @@ int fake_ndoms;
 int fake_list_errno;
 int fake_set_param_calls;
 struct sable_ctl_physinfo fake_phys;
-int fake_create_errno, fake_build_errno, fake_affinity_errno;
+int fake_create_errno, fake_build_errno, fake_affinity_errno,
+	fake_destroy_errno;
 int fake_destroy_calls, fake_unpause_calls;
 void (*fake_on_create)(struct fake_dom *d);
 uint32_t fake_console_domid;
@@ -28,6 +29,7 @@ void fake_reset(void)
 	fake_list_errno = 0;
 	fake_set_param_calls = 0;
 	fake_create_errno = fake_build_errno = fake_affinity_errno = 0;
+	fake_destroy_errno = 0;
 	fake_destroy_calls = fake_unpause_calls = 0;
 	fake_on_create = NULL;
 	fake_console_domid = 0;
@@ -300,6 +302,9 @@ int sable_domain_destroy(struct sable_handle *h, uint32_t domid)
 	fake_destroy_calls++;
 	if (!d) {
 		return -1;
+	}
+	if (fake_destroy_errno) {
+		FAKE_FAIL(fake_destroy_errno);
 	}
 	if (domid == 0) {
 		FAKE_FAIL(EPERM);

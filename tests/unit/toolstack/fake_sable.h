@@ -30,7 +30,8 @@ extern int fake_set_param_calls;
 
 /* The fake's host, and errors to inject (errno values, 0: none). */
 extern struct sable_ctl_physinfo fake_phys;
-extern int fake_create_errno, fake_build_errno, fake_affinity_errno;
+extern int fake_create_errno, fake_build_errno, fake_affinity_errno,
+	fake_destroy_errno;
 extern int fake_destroy_calls, fake_unpause_calls;
 /* Called after each successful create (e.g. to make it die at once). */
 extern void (*fake_on_create)(struct fake_dom *d);

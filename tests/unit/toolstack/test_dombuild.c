@@ -441,6 +441,36 @@ TEST(dombuild_destroy_removes_domain_and_nodes)
 	remove_images();
 }
 
+TEST(dombuild_destroy_refused_by_the_hypervisor_keeps_the_nodes)
+{
+	char err[DOMBUILD_ERR_MAX], step[DOMPLAN_STEP_MAX];
+	const char *sock = ts_daemon();
+	struct xs_client c;
+	struct domplan p;
+
+	setup();
+	ASSERT_TRUE(sock != NULL);
+	fake_add(5, "web1", 0);
+	fake_destroy_errno = ENOSYS;
+	ASSERT_EQ(xs_client_open(&c, sock, 5), 0);
+	domplan_init(&p, 5);
+	ASSERT_EQ(domplan_xl(&p, &plan_dom), 0);
+	ASSERT_EQ(domplan_commit(&c, &p, step), 0);
+	domplan_free(&p);
+	EXPECT_EQ(dombuild_destroy(NULL, 5, sock, err), -ENOSYS);
+	EXPECT_STREQ(err, "cannot destroy domain 5: not supported by this "
+			  "hypervisor");
+	EXPECT_TRUE(fake_find(5) != NULL);
+	EXPECT_TRUE(xs_exists(&c, "/local/domain/5/name"));
+	EXPECT_TRUE(xs_exists(&c, "/libxl/5"));
+	xs_client_rm(&c, 0, "/local/domain/5");
+	xs_client_rm(&c, 0, "/vm");
+	xs_client_rm(&c, 0, "/libxl/5");
+	xs_client_rm(&c, 0, "/local/domain/0/backend");
+	xs_client_close(&c);
+	remove_images();
+}
+
 TEST(dombuild_destroy_refuses_domain_0_and_unknown_ids)
 {
 	char err[DOMBUILD_ERR_MAX];
