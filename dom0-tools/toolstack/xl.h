@@ -84,7 +84,14 @@ int xl_cmd_init_dom0less(struct xl_ctx *x, int argc, char **argv);
 int sable_console_attach(uint32_t domid, const char *tty_path);
 
 /* xl_monitor.c, xl_console.c */
-/* Is a monitor for @domid running (its pid file names a live process)? */
-bool xl_monitor_alive(uint32_t domid);
+enum xl_monitor_state {
+	XL_MONITOR_NONE, /* none (never, or it ended with the domain) */
+	XL_MONITOR_RUNNING, /* waiting for the domain or acting */
+	XL_MONITOR_DONE, /* acted and left the domain in place (preserve) */
+};
+
+enum xl_monitor_state xl_monitor_state(uint32_t domid);
+/* Forget @domid's monitor record (the domain is gone). */
+void xl_monitor_forget(uint32_t domid);
 /* Attach to the console of @domid (waiting for its tty); exit status. */
 int xl_console_attach(struct xl_ctx *x, uint32_t domid);

@@ -41,6 +41,7 @@ int xl_cmd_destroy(struct xl_ctx *x, int argc, char **argv)
 		fprintf(stderr, "xl: %s\n", err);
 		return 1;
 	}
+	xl_monitor_forget(info.domid);
 	return 0;
 }
 
@@ -88,15 +89,24 @@ static bool pv_control(struct xl_ctx *x, uint32_t domid)
 	return strcmp(v, "1") == 0;
 }
 
+/* Has the monitor of @domid stopped running (acted, or none)? */
+static bool monitor_settled(uint32_t domid)
+{
+	return xl_monitor_state(domid) != XL_MONITOR_RUNNING;
+}
+
 /*
- * After a shutdown: a monitor (xl create) acts on it; give it time. With
- * none, a domain that powered off is destroyed here.
+ * After a shutdown: a monitor (xl create) acts on it; wait until the
+ * domain is gone or the monitor is done (at most XL_MONITOR_WAIT_MS,
+ * re-checking on @releaseDomain and every second for the monitor). With
+ * no monitor ever, a domain that powered off is destroyed here.
  */
 static int after_shutdown(struct xl_ctx *x, uint32_t domid,
 			  const struct sable_ctl_domain_info *info, bool gone)
 {
 	struct sable_ctl_domain_info now;
 	char err[DOMBUILD_ERR_MAX];
+	int waited;
 
 	if (gone) {
 		fprintf(stderr, "Domain %u has been destroyed.\n", domid);
@@ -104,9 +114,15 @@ static int after_shutdown(struct xl_ctx *x, uint32_t domid,
 	}
 	fprintf(stderr, "Domain %u has been shut down, reason code %u\n", domid,
 		info->shutdown_reason);
-	if (xl_monitor_alive(domid)) {
-		domlife_wait(x->h, domid, DOMLIFE_GONE, XL_MONITOR_WAIT_MS,
-			     x->xs_path, &now, &gone);
+	for (waited = 0;
+	     !monitor_settled(domid) && !gone && waited < XL_MONITOR_WAIT_MS;
+	     waited += 1000) {
+		if (domlife_wait(x->h, domid, DOMLIFE_GONE, 1000, x->xs_path,
+				 &now, &gone) == 0) {
+			return 0;
+		}
+	}
+	if (gone || xl_monitor_state(domid) != XL_MONITOR_NONE) {
 		return 0;
 	}
 	if (info->shutdown_reason == DOMBUILD_POWEROFF &&

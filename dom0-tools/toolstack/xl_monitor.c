@@ -33,25 +33,44 @@ static void pid_path(uint32_t domid, char *buf, size_t size)
 	snprintf(buf, size, "%s/xl-monitor-%u.pid", XL_RUN_DIR, domid);
 }
 
-bool xl_monitor_alive(uint32_t domid)
+/*
+ * The pid file holds the monitor's pid while it runs, and "done" once it
+ * has acted and left the domain in place (preserve, or an action that
+ * failed); it is removed when the domain is gone.
+ */
+enum xl_monitor_state xl_monitor_state(uint32_t domid)
 {
-	char path[96];
+	char path[96], word[16] = "";
 	FILE *f;
-	long pid = 0;
+	long pid;
 
 	pid_path(domid, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f) {
-		return false;
+		return XL_MONITOR_NONE;
 	}
-	if (fscanf(f, "%ld", &pid) != 1) {
-		pid = 0;
+	if (fscanf(f, "%15s", word) != 1) {
+		word[0] = '\0';
 	}
 	fclose(f);
-	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+	if (strcmp(word, "done") == 0) {
+		return XL_MONITOR_DONE;
+	}
+	pid = strtol(word, NULL, 10);
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+		       ? XL_MONITOR_RUNNING
+		       : XL_MONITOR_NONE;
 }
 
-static void pid_write(uint32_t domid)
+void xl_monitor_forget(uint32_t domid)
+{
+	char path[96];
+
+	pid_path(domid, path, sizeof(path));
+	unlink(path);
+}
+
+static void pid_write(uint32_t domid, bool done)
 {
 	char path[96];
 	FILE *f;
@@ -60,17 +79,13 @@ static void pid_write(uint32_t domid)
 	pid_path(domid, path, sizeof(path));
 	f = fopen(path, "w");
 	if (f) {
-		fprintf(f, "%ld\n", (long)getpid());
+		if (done) {
+			fprintf(f, "done\n");
+		} else {
+			fprintf(f, "%ld\n", (long)getpid());
+		}
 		fclose(f);
 	}
-}
-
-static void pid_remove(uint32_t domid)
-{
-	char path[96];
-
-	pid_path(domid, path, sizeof(path));
-	unlink(path);
 }
 
 __attribute__((format(printf, 2, 3))) static void say(FILE *log,
@@ -150,7 +165,13 @@ static int destroy_wait(struct sable_handle *h, const char *xs_path,
 	return 0;
 }
 
-/* One shutdown: act on it. The domain to watch next, or -1 to stop. */
+/*
+ * One shutdown: act on it. The domain to watch next, or XL_ACT_GONE /
+ * XL_ACT_LEFT to stop (the domain destroyed / left in place).
+ */
+#define XL_ACT_GONE (-1)
+#define XL_ACT_LEFT (-2)
+
 static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
 	       uint32_t domid, uint32_t reason, FILE *log)
 {
@@ -163,7 +184,7 @@ static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
 	if (!domlife_event(reason, &ev)) {
 		say(log, "no action for reason %u: domain %u left as it is",
 		    reason, domid);
-		return -1;
+		return XL_ACT_LEFT;
 	}
 	a = cfg->on[ev];
 	say(log, "Action for shutdown reason code %u is %s", reason,
@@ -171,31 +192,35 @@ static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
 	switch (a) {
 	case XLCFG_PRESERVE:
 		say(log, "Domain %u left shut down", domid);
-		return -1;
+		return XL_ACT_LEFT;
 	case XLCFG_RENAME_RESTART:
 		if (rename_old(h, xs_path, cfg, domid, log)) {
-			return -1;
+			return XL_ACT_LEFT;
 		}
 		cfg->uuid[0] = '\0'; /* the old domain keeps its UUID */
 		break;
 	case XLCFG_RESTART:
 	case XLCFG_COREDUMP_RESTART:
 		if (destroy_wait(h, xs_path, domid, log)) {
-			return -1;
+			return XL_ACT_LEFT;
 		}
 		break;
 	default: /* destroy, coredump-destroy, soft-reset */
-		if (destroy_wait(h, xs_path, domid, log) == 0) {
-			say(log, "Domain %u destroyed", domid);
+		if (destroy_wait(h, xs_path, domid, log)) {
+			return XL_ACT_LEFT;
 		}
-		return -1;
+		say(log, "Domain %u destroyed", domid);
+		return XL_ACT_GONE;
+	}
+	if (a == XLCFG_RENAME_RESTART) {
+		xl_monitor_forget(domid); /* the old one is no longer watched */
 	}
 	next = recreate(h, xs_path, cfg, log);
 	if (next >= 0) {
 		say(log, "Domain %u restarted as domain %d (%s)", domid, next,
 		    cfg->name);
 	}
-	return next;
+	return next >= 0 ? next : XL_ACT_GONE;
 }
 
 int xl_monitor_run(struct sable_handle *h, const char *xs_path,
@@ -207,20 +232,24 @@ int xl_monitor_run(struct sable_handle *h, const char *xs_path,
 
 	say(log, "Waiting for domain %s (domid %u) to die", cfg->name, domid);
 	for (;;) {
-		pid_write(domid);
+		pid_write(domid, false);
 		if (domlife_wait(h, domid, DOMLIFE_SHUTDOWN, -1, xs_path, &info,
 				 &gone)) {
 			say(log, "cannot wait for domain %u", domid);
-			pid_remove(domid);
+			xl_monitor_forget(domid);
 			return 1;
 		}
 		if (gone) {
 			say(log, "Domain %u has been destroyed.", domid);
-			pid_remove(domid);
+			xl_monitor_forget(domid);
 			return 0;
 		}
 		next = act(h, xs_path, cfg, domid, info.shutdown_reason, log);
-		pid_remove(domid);
+		if (next == XL_ACT_LEFT) {
+			pid_write(domid, true);
+			return 0;
+		}
+		xl_monitor_forget(domid);
 		if (next < 0) {
 			return 0;
 		}
