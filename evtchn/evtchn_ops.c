@@ -408,6 +408,12 @@ int evtchn_do_reset(struct evtchn_domain *caller, domid_t dom)
 		return -ESRCH;
 	}
 	spin_lock(&d->lock);
+	if (d->dying) {
+		/* Its destruction closes its ports and frees its tables. */
+		spin_unlock(&d->lock);
+		evtchn_domain_unref(caller, d);
+		return -ESRCH;
+	}
 	d->resetting++;
 	spin_unlock(&d->lock);
 

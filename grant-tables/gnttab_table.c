@@ -158,6 +158,7 @@ int gnttab_domain_init(struct gnttab_domain *d, domid_t id,
 void gnttab_domain_destroy(struct gnttab_domain *d)
 {
 	struct gnttab_table *t = d->table;
+	unsigned int nr;
 
 	if (!t) {
 		return;
@@ -166,7 +167,10 @@ void gnttab_domain_destroy(struct gnttab_domain *d)
 	spin_lock(&t->lock);
 	t->dying = true;
 	t->owner = NULL;
+	nr = t->nr_frames;
 	spin_unlock(&t->lock);
+	/* The frames now belong to the table alone, charged to nobody. */
+	gnttab_env_charge(d, -FRAME_PAGES * (long)nr);
 	d->table = NULL;
 	gnttab_table_put(t);
 }

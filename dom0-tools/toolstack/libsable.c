@@ -159,9 +159,242 @@ void sable_state_string(const struct sable_ctl_domain_info *info, char *buf)
 
 	buf[0] = (info->flags & SABLE_DOMINF_running) ? 'r' : '-';
 	buf[1] = (info->flags & SABLE_DOMINF_blocked) ? 'b' : '-';
-	buf[2] = '-';
+	buf[2] = (info->flags & SABLE_DOMINF_paused) ? 'p' : '-';
 	buf[3] = sd && !crashed ? 's' : '-';
 	buf[4] = crashed ? 'c' : '-';
 	buf[5] = (info->flags & SABLE_DOMINF_dying) ? 'd' : '-';
 	buf[6] = '\0';
+}
+
+/* A command about @domid with no arguments of its own. */
+static int ctl_simple(struct sable_handle *h, uint32_t cmd, uint32_t domid)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = cmd;
+	c.domid = domid;
+	return ctl(h, &c);
+}
+
+int sable_domain_create(struct sable_handle *h, struct sable_ctl_create *cr)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_create;
+	c.domid = cr->domid;
+	c.u.create = *cr;
+	if (ctl(h, &c)) {
+		return -1;
+	}
+	cr->domid = c.u.create.domid;
+	return 0;
+}
+
+int sable_domain_load(struct sable_handle *h, uint32_t domid, uint32_t kind,
+		      const void *buf, uint64_t len)
+{
+	const char *p = buf;
+	uint64_t off = 0;
+
+	if (len == 0 || (kind == SABLE_LOAD_cmdline && len > SABLE_LOAD_MAX)) {
+		errno = EINVAL;
+		return -1;
+	}
+	while (off < len) {
+		uint64_t n =
+			len - off < SABLE_LOAD_MAX ? len - off : SABLE_LOAD_MAX;
+		struct sable_ctl c;
+
+		memset(&c, 0, sizeof(c));
+		c.cmd = SABLE_CTL_load;
+		c.domid = domid;
+		c.u.load.kind = kind;
+		c.u.load.len = (uint32_t)n;
+		c.u.load.offset = off;
+		c.u.load.buf = (uint64_t)(uintptr_t)(p + off);
+		if (ctl(h, &c)) {
+			return -1;
+		}
+		off += n;
+	}
+	return 0;
+}
+
+int sable_domain_build(struct sable_handle *h, uint32_t domid,
+		       struct sable_ctl_build *out)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_build;
+	c.domid = domid;
+	if (ctl(h, &c)) {
+		return -1;
+	}
+	if (out) {
+		*out = c.u.build;
+	}
+	return 0;
+}
+
+int sable_domain_pause(struct sable_handle *h, uint32_t domid)
+{
+	return ctl_simple(h, SABLE_CTL_pause, domid);
+}
+
+int sable_domain_unpause(struct sable_handle *h, uint32_t domid)
+{
+	return ctl_simple(h, SABLE_CTL_unpause, domid);
+}
+
+int sable_domain_destroy(struct sable_handle *h, uint32_t domid)
+{
+	return ctl_simple(h, SABLE_CTL_destroy, domid);
+}
+
+int sable_domain_shutdown(struct sable_handle *h, uint32_t domid,
+			  uint32_t reason)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_shutdown;
+	c.domid = domid;
+	c.u.shutdown.reason = reason;
+	return ctl(h, &c);
+}
+
+int sable_domain_rename(struct sable_handle *h, uint32_t domid,
+			const char *name)
+{
+	struct sable_ctl c;
+
+	if (strlen(name) >= sizeof(c.u.rename.name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_rename;
+	c.domid = domid;
+	memcpy(c.u.rename.name, name, strlen(name));
+	return ctl(h, &c);
+}
+
+int sable_domain_set_max_mem(struct sable_handle *h, uint32_t domid,
+			     uint64_t max_mem_kib)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_set_max_mem;
+	c.domid = domid;
+	c.u.max_mem.max_mem_kib = max_mem_kib;
+	return ctl(h, &c);
+}
+
+int sable_vcpu_info(struct sable_handle *h, uint32_t domid, uint32_t vcpu,
+		    struct sable_ctl_vcpu_info *out)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_vcpu_info;
+	c.domid = domid;
+	c.u.vcpu.vcpu = vcpu;
+	if (ctl(h, &c)) {
+		return -1;
+	}
+	*out = c.u.vcpu;
+	return 0;
+}
+
+int sable_vcpu_set_affinity(struct sable_handle *h, uint32_t domid,
+			    uint32_t vcpu, uint64_t hard)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_vcpu_affinity;
+	c.domid = domid;
+	c.u.affinity.vcpu = vcpu;
+	c.u.affinity.hard = hard;
+	return ctl(h, &c);
+}
+
+int sable_sched_get(struct sable_handle *h, uint32_t domid,
+		    struct sable_ctl_sched *out)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_sched_get;
+	c.domid = domid;
+	if (ctl(h, &c)) {
+		return -1;
+	}
+	*out = c.u.sched;
+	return 0;
+}
+
+int sable_sched_set(struct sable_handle *h, uint32_t domid,
+		    const struct sable_ctl_sched *in)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_sched_set;
+	c.domid = domid;
+	c.u.sched = *in;
+	return ctl(h, &c);
+}
+
+int sable_physinfo(struct sable_handle *h, struct sable_ctl_physinfo *out)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_physinfo;
+	if (ctl(h, &c)) {
+		return -1;
+	}
+	*out = c.u.phys;
+	return 0;
+}
+
+long sable_console_read(struct sable_handle *h, char *buf, uint32_t len,
+			uint64_t *index, int clear)
+{
+	struct sable_ctl c;
+
+	/* Present before the hypervisor writes it (privcmd pins nothing). */
+	memset(buf, 0, len);
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_console_read;
+	c.u.console.buf = (uint64_t)(uintptr_t)buf;
+	c.u.console.len = len;
+	c.u.console.clear = clear ? 1 : 0;
+	c.u.console.index = *index;
+	if (ctl(h, &c)) {
+		return -1;
+	}
+	*index = c.u.console.index;
+	return (long)c.u.console.len;
+}
+
+int sable_domid_by_name(struct sable_handle *h, const char *name,
+			uint32_t *domid)
+{
+	struct sable_ctl_domain_info info;
+	uint32_t next = 0;
+
+	while (sable_domain_info(h, next, &info) == 0) {
+		if (strcmp(info.name, name) == 0) {
+			*domid = info.domid;
+			return 0;
+		}
+		next = info.domid + 1;
+	}
+	return -1; /* errno from the last lookup: ESRCH past the last */
 }

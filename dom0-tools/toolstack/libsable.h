@@ -44,7 +44,11 @@ int sable_hvm_set_param(struct sable_handle *h, uint16_t domid, uint32_t index,
  */
 /* @c->domid: 0 for the lowest free id; the id made is written back. */
 int sable_domain_create(struct sable_handle *h, struct sable_ctl_create *c);
-/* Copy @len bytes of @buf (any length: split into SABLE_LOAD_MAX calls). */
+/*
+ * Copy @len bytes of @buf (any length: split into SABLE_LOAD_MAX calls,
+ * from offset 0 up) into image @kind. @buf must be resident (written or
+ * read into): the hypervisor reads it through dom0's page tables.
+ */
 int sable_domain_load(struct sable_handle *h, uint32_t domid, uint32_t kind,
 		      const void *buf, uint64_t len);
 int sable_domain_build(struct sable_handle *h, uint32_t domid,

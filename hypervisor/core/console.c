@@ -45,6 +45,53 @@ static const struct ratelimit_cfg console_out_cfg = { .burst = 64 * 1024,
 static const struct ratelimit_cfg console_log_cfg = { .burst = 10,
 						      .per_sec = 1 };
 
+/*
+ * The history of everything written to the console (hypervisor lines,
+ * guests' output), for the toolstack (xl dmesg). Byte i of the output is
+ * at hist[i % CONSOLE_HISTORY] while i >= hist_prod - CONSOLE_HISTORY;
+ * bytes before hist_cleared were read and forgotten. console_lock.
+ */
+static char hist[CONSOLE_HISTORY];
+static uint64_t hist_prod, hist_cleared;
+
+/* Out on the UART and into the history; console_lock held. */
+static void console_out_locked(const char *s, size_t len)
+{
+	arch_console_write(s, len);
+	if (len > CONSOLE_HISTORY) {
+		hist_prod += len - CONSOLE_HISTORY;
+		s += len - CONSOLE_HISTORY;
+		len = CONSOLE_HISTORY;
+	}
+	for (size_t i = 0; i < len; i++) {
+		hist[(hist_prod + i) % CONSOLE_HISTORY] = s[i];
+	}
+	hist_prod += len;
+}
+
+size_t console_history_read(uint64_t *index, char *buf, size_t len, bool clear)
+{
+	uint64_t first, i;
+	size_t n = 0;
+
+	spin_lock(&console_lock);
+	first = hist_prod > CONSOLE_HISTORY ? hist_prod - CONSOLE_HISTORY : 0;
+	first = MAX(first, hist_cleared);
+	i = MAX(*index, first);
+	if (i > hist_prod) {
+		i = hist_prod; /* an index from the future: nothing newer */
+	}
+	while (n < len && i < hist_prod) {
+		buf[n++] = hist[i++ % CONSOLE_HISTORY];
+	}
+	if (clear) {
+		hist_cleared = MAX(hist_cleared, i);
+	}
+	spin_unlock(&console_lock);
+	*index = i;
+	return n;
+}
+
 static const char *const level_prefix[] = {
 	[LOG_ERR] = "sable: ERROR: ",	[LOG_WARN] = "sable: warning: ",
 	[LOG_INFO] = "sable: ",		[LOG_GUEST] = "sable: guest: ",
@@ -54,6 +101,16 @@ static const char *const level_prefix[] = {
 static struct console_dom *console_dom(unsigned int domid)
 {
 	return &console_doms[domid < MAX_DOMAINS ? domid : MAX_DOMAINS];
+}
+
+void console_domain_forget(unsigned int domid)
+{
+	if (domid >= MAX_DOMAINS) {
+		return;
+	}
+	spin_lock(&console_lock);
+	memset(console_dom(domid), 0, sizeof(struct console_dom));
+	spin_unlock(&console_lock);
 }
 
 void console_set_level(int level)
@@ -71,8 +128,8 @@ static void log_vline_locked(enum log_level level, const char *fmt, va_list ap)
 	if (n >= (int)sizeof(buf)) {
 		n = (int)sizeof(buf) - 1;
 	}
-	arch_console_write(prefix, strlen(prefix));
-	arch_console_write(buf, (size_t)n);
+	console_out_locked(prefix, strlen(prefix));
+	console_out_locked(buf, (size_t)n);
 }
 
 void log_printf(enum log_level level, const char *fmt, ...)
@@ -130,7 +187,7 @@ void log_guest(unsigned int domid, const char *fmt, ...)
 void console_write_raw(const char *s, size_t len)
 {
 	spin_lock(&console_lock);
-	arch_console_write(s, len);
+	console_out_locked(s, len);
 	spin_unlock(&console_lock);
 }
 
@@ -147,16 +204,16 @@ static void dom_write_locked(struct console_dom *cd, unsigned int id,
 		if (!cd->mid_line) {
 			int n = snprintf(prefix, sizeof(prefix), "(d%u) ", id);
 
-			arch_console_write(s + start, i - start);
+			console_out_locked(s + start, i - start);
 			start = i;
-			arch_console_write(prefix, (size_t)n);
+			console_out_locked(prefix, (size_t)n);
 			cd->mid_line = true;
 		}
 		if (s[i] == '\n') {
 			cd->mid_line = false;
 		}
 	}
-	arch_console_write(s + start, len - start);
+	console_out_locked(s + start, len - start);
 }
 
 /*
@@ -210,7 +267,7 @@ void console_guest_output(struct domain *d, const char *s, size_t len)
 		dom_write_locked(cd, d->id, out, got);
 		if (cd->suppressing && !was_suppressing) {
 			if (cd->mid_line) {
-				arch_console_write("\n", 1);
+				console_out_locked("\n", 1);
 			}
 			cd->mid_line = false;
 			dom_write_locked(cd, d->id, suppressed,

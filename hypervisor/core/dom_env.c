@@ -99,11 +99,12 @@ int evtchn_env_charge(struct evtchn_domain *e, long pages)
 
 /* ---- grant tables -------------------------------------------------------- */
 
+/* A dying domain is no grant peer any more: -ESRCH for its id. */
 struct gnttab_domain *gnttab_env_domain_get(domid_t id)
 {
 	struct domain *d = domain_lookup(id);
 
-	return d ? &d->gnttab : NULL;
+	return d && !d->is_dying ? &d->gnttab : NULL;
 }
 
 void gnttab_env_domain_put(struct gnttab_domain *g)

@@ -10,10 +10,18 @@
 #include <sable/page.h>
 #include <sable/percpu.h>
 
-/* Protects: domains[] slots (creation and destruction). */
+#include "console.h"
+#include "domain_priv.h"
+
+/* Protects: domains[] slots (creation and destruction); nests nothing. */
 static spinlock_t domains_lock = SPINLOCK_INIT;
 static struct domain *domains[MAX_DOMAINS];
+/* Ids being created (bit per id): one creation per id at a time. */
+static uint64_t creating;
 static unsigned int next_pcpu;
+
+_Static_assert(MAX_DOMAINS <= PAGE_MAX_OWNERS && MAX_DOMAINS <= 64,
+	       "frames are counted per domain id");
 
 #define DOMAIN_MAX_EVTCHN_PORT 4095
 #define DOMAIN_MAX_GRANT_FRAMES 64
@@ -25,25 +33,38 @@ static unsigned int next_pcpu;
  */
 #define DOMU_MAX_XEN_PAGES 1024
 #define DOM0_MAX_XEN_PAGES 4096
+/* Toolstack pauses outstanding at most (more: -EBUSY). */
+#define DOMAIN_MAX_PAUSES 0xffff
+
+/* How far domain_create() got: what domain_free() has to undo. */
+enum {
+	DOM_INIT_VGIC = 1 << 0,
+	DOM_INIT_EVTCHN = 1 << 1,
+	DOM_INIT_GNTTAB = 1 << 2,
+};
 
 /* The per-domain modules: interrupt controller, events, grants. */
-static int domain_init_modules(struct domain *d, unsigned int nr_spis)
+static int domain_init_modules(struct domain *d, unsigned int nr_spis,
+			       unsigned int *done)
 {
 	int rc = vgic_init(&d->vgic, d->nr_vcpus, nr_spis);
 
 	if (rc) {
 		return rc;
 	}
+	*done |= DOM_INIT_VGIC;
 	rc = evtchn_domain_init(&d->evtchn, d->id, d->nr_vcpus,
 				DOMAIN_MAX_EVTCHN_PORT, d->privileged);
 	if (rc) {
 		return rc;
 	}
+	*done |= DOM_INIT_EVTCHN;
 	rc = gnttab_domain_init(&d->gnttab, d->id, DOMAIN_MAX_GRANT_FRAMES,
 				DOMAIN_MAX_MAPTRACK_FRAMES, d->privileged);
 	if (rc) {
 		return rc;
 	}
+	*done |= DOM_INIT_GNTTAB;
 	d->shinfo = page_alloc();
 	if (!d->shinfo) {
 		return -ENOMEM;
@@ -55,16 +76,53 @@ static int domain_init_modules(struct domain *d, unsigned int nr_spis)
 	return 0;
 }
 
-struct domain *domain_create(domid_t id, const char *name,
-			     unsigned int nr_vcpus, bool privileged,
-			     unsigned int nr_spis)
+/*
+ * Free what is left of @d and @d itself: the modules' state (@done says
+ * which were set up; a destroyed domain's event channels and grant table
+ * are gone already), shared_info, the stage-2 root, the MMIO regions'
+ * device state, the vCPUs. Nobody may reach @d any more.
+ */
+static void domain_free_parts(struct domain *d, unsigned int done)
 {
-	struct domain *d;
-
-	if (id >= MAX_DOMAINS || nr_vcpus == 0 || nr_vcpus > MAX_VCPUS) {
-		return NULL;
+	if (done & DOM_INIT_GNTTAB) {
+		gnttab_domain_destroy(&d->gnttab);
 	}
-	d = xzalloc(sizeof(*d));
+	if (done & DOM_INIT_EVTCHN) {
+		evtchn_domain_destroy(&d->evtchn);
+	}
+	if (done & DOM_INIT_VGIC) {
+		vgic_destroy(&d->vgic);
+	}
+	page_free(d->shinfo);
+	spin_lock(&d->p2m.lock);
+	p2m_destroy(&d->p2m);
+	spin_unlock(&d->p2m.lock);
+	mmio_release_all(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		xfree(d->vcpus[i]);
+	}
+	xfree(d);
+}
+
+void domain_free(struct domain *d)
+{
+	domain_free_parts(d, DOM_INIT_VGIC);
+}
+
+void domain_unlist(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	if (domains[d->id] == d) {
+		__atomic_store_n(&domains[d->id], NULL, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&domains_lock);
+}
+
+static struct domain *domain_alloc(domid_t id, const char *name,
+				   unsigned int nr_vcpus, bool privileged)
+{
+	struct domain *d = xzalloc(sizeof(*d));
+
 	if (!d) {
 		return NULL;
 	}
@@ -79,15 +137,48 @@ struct domain *domain_create(domid_t id, const char *name,
 	d->max_xen_pages = privileged ? DOM0_MAX_XEN_PAGES : DOMU_MAX_XEN_PAGES;
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->physmap_lock);
-	if (p2m_init(&d->p2m, (uint16_t)(id + 1))) {
-		xfree(d);
+	spin_lock_init(&d->pause_lock);
+	return d;
+}
+
+/*
+ * A new domain, listed under @id, its vCPUs offline. Any failure undoes
+ * everything done so far (NULL): domains are also created at run time.
+ */
+struct domain *domain_create(domid_t id, const char *name,
+			     unsigned int nr_vcpus, bool privileged,
+			     unsigned int nr_spis)
+{
+	unsigned int done = 0;
+	struct domain *d;
+
+	if (id >= MAX_DOMAINS || nr_vcpus == 0 || nr_vcpus > MAX_VCPUS) {
 		return NULL;
+	}
+	/*
+	 * The id is claimed first: frames are counted per owner id
+	 * (page_owner_frames), so two domains may never share one.
+	 */
+	spin_lock(&domains_lock);
+	if (domains[id] || (creating & (1ULL << id))) {
+		spin_unlock(&domains_lock);
+		return NULL;
+	}
+	creating |= 1ULL << id;
+	spin_unlock(&domains_lock);
+	page_set_last_frame_hook(domain_frames_gone);
+	d = domain_alloc(id, name, nr_vcpus, privileged);
+	if (!d) {
+		goto unclaim;
+	}
+	if (p2m_init(&d->p2m, (uint16_t)(id + 1))) {
+		goto fail;
 	}
 	for (unsigned int i = 0; i < nr_vcpus; i++) {
 		struct vcpu *v = xzalloc(sizeof(*v));
 
 		if (!v) {
-			return NULL; /* boot-time only for now */
+			goto fail;
 		}
 		v->dom = d;
 		v->id = i;
@@ -95,17 +186,22 @@ struct domain *domain_create(domid_t id, const char *name,
 		v->pcpu = next_pcpu++ % pcpu_count();
 		d->vcpus[i] = v;
 	}
-	if (domain_init_modules(d, nr_spis)) {
-		return NULL; /* boot-time only for now */
+	if (domain_init_modules(d, nr_spis, &done)) {
+		goto fail;
 	}
+	console_domain_forget(id); /* nothing of an earlier holder of the id */
 	spin_lock(&domains_lock);
-	if (domains[id]) {
-		spin_unlock(&domains_lock);
-		return NULL;
-	}
-	domains[id] = d;
+	__atomic_store_n(&domains[id], d, __ATOMIC_RELEASE);
+	creating &= ~(1ULL << id);
 	spin_unlock(&domains_lock);
 	return d;
+fail:
+	domain_free_parts(d, done);
+unclaim:
+	spin_lock(&domains_lock);
+	creating &= ~(1ULL << id);
+	spin_unlock(&domains_lock);
+	return NULL;
 }
 
 /*
@@ -162,7 +258,7 @@ unsigned int domain_count_alive(void)
 	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
 		struct domain *d = domain_lookup((domid_t)i);
 
-		if (d && !d->is_shutdown) {
+		if (d && !d->is_shutdown && !d->is_dying) {
 			n++;
 		}
 	}
@@ -217,8 +313,7 @@ static const char *const reason_name[] = {
 static int machine_status;
 static bool machine_stopping; /* the first to stop the machine wins */
 
-/* Tell the control domain (xenstored, the toolstack) with VIRQ_DOM_EXC. */
-static void notify_control_domain(struct domain *d)
+void domain_notify_control(struct domain *d)
 {
 	struct domain *d0 = domain_lookup(0);
 
@@ -248,7 +343,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 				   : "unknown";
 
 	spin_lock(&d->lock);
-	if (d->is_shutdown) {
+	if (d->is_shutdown || d->is_dying) {
 		spin_unlock(&d->lock);
 		return;
 	}
@@ -257,7 +352,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	spin_unlock(&d->lock);
 	pr_info("domain %u (%s) shut down: %s\n", d->id, d->name, name);
 	domain_report_memory(d);
-	notify_control_domain(d);
+	domain_notify_control(d);
 	if (reason == SHUTDOWN_crash || reason == SHUTDOWN_watchdog) {
 		machine_status = 1;
 	}
@@ -277,21 +372,63 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	}
 }
 
-/* Placeholders until remote pause and teardown exist. */
+/*
+ * Take every vCPU of @d off its pCPU: runnable ones leave their queues at
+ * once, running ones are sent a reschedule and waited for. pause_lock.
+ */
+void domain_pause_vcpus(struct domain *d)
+{
+	bool running[MAX_VCPUS];
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		running[i] = sched_pause_vcpu(d->vcpus[i]);
+	}
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		if (running[i]) {
+			sched_wait_descheduled(d->vcpus[i]);
+		}
+	}
+}
+
+/* The caller's own domain is never paused by itself: it could not undo it. */
+static bool is_caller(const struct domain *d)
+{
+	struct vcpu *cur = current_vcpu();
+
+	return cur && cur->dom == d;
+}
+
 int domain_pause(struct domain *d)
 {
-	(void)d;
-	return -ENOSYS;
+	int rc = 0;
+
+	if (is_caller(d)) {
+		return -EINVAL;
+	}
+	spin_lock(&d->pause_lock);
+	if (d->is_dying) {
+		rc = -EINVAL;
+	} else if (d->pause_count >= DOMAIN_MAX_PAUSES) {
+		rc = -EBUSY;
+	} else if (d->pause_count++ == 0) {
+		domain_pause_vcpus(d);
+	}
+	spin_unlock(&d->pause_lock);
+	return rc;
 }
 
 int domain_unpause(struct domain *d)
 {
-	(void)d;
-	return -ENOSYS;
-}
+	int rc = 0;
 
-int domain_destroy(struct domain *d)
-{
-	(void)d;
-	return -ENOSYS;
+	spin_lock(&d->pause_lock);
+	if (d->is_dying || d->pause_count == 0) {
+		rc = -EINVAL;
+	} else if (--d->pause_count == 0) {
+		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+			sched_unpause_vcpu(d->vcpus[i], d->is_shutdown);
+		}
+	}
+	spin_unlock(&d->pause_lock);
+	return rc;
 }

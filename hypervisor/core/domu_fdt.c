@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A boot-time domU's device tree, written from scratch with libfdt: the
+ * A domU's device tree, written from scratch with libfdt: the
  * nodes a Xen arm guest finds (memory, cpus, PSCI over hvc, GICv3, the
  * architected timer, /hypervisor with the grant-table region and the event
  * upcall PPI, and the emulated UART when asked for) at Xen's guest
@@ -8,7 +8,6 @@
  */
 #include <libfdt.h>
 
-#include <sable/bootdom.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
 #include <sable/lib.h>
@@ -45,8 +44,7 @@ static int set_irqs(void *fdt, int node, const uint32_t *spec, int n)
 	return 0;
 }
 
-static int add_root(void *fdt, const struct boot_domain *bd,
-		    const struct domu_layout *l)
+static int add_root(void *fdt, const char *cmdline, const struct domu_layout *l)
 {
 	static const char compat[] = "xen,xenvm-4.17\0xen,xenvm";
 	int chosen, mem;
@@ -56,8 +54,7 @@ static int add_root(void *fdt, const struct boot_domain *bd,
 	TRY(fdt_setprop_u32(fdt, 0, "#size-cells", 2));
 	TRY(fdt_setprop_u32(fdt, 0, "interrupt-parent", GUEST_PHANDLE_GIC));
 	TRY(chosen = fdt_add_subnode(fdt, 0, "chosen"));
-	TRY(fdt_setprop_string(fdt, chosen, "bootargs",
-			       bd->bootargs ? bd->bootargs : ""));
+	TRY(fdt_setprop_string(fdt, chosen, "bootargs", cmdline));
 	if (l->initrd) {
 		TRY(fdt_setprop_u64(fdt, chosen, "linux,initrd-start",
 				    l->initrd));
@@ -153,14 +150,14 @@ static int add_uart(void *fdt)
 	return set_irqs(fdt, node, irq, ARRAY_SIZE(irq));
 }
 
-int domu_make_fdt(void *buf, const struct domain *d,
-		  const struct boot_domain *bd, const struct domu_layout *l)
+int domu_make_fdt(void *buf, const struct domain *d, const char *cmdline,
+		  bool vpl011, const struct domu_layout *l)
 {
 	int rc;
 
 	TRY(fdt_create_empty_tree(buf, (int)DOMU_FDT_MAX));
-	rc = add_root(buf, bd, l);
-	if (!rc && bd->vpl011) {
+	rc = add_root(buf, cmdline, l);
+	if (!rc && vpl011) {
 		rc = add_uart(buf);
 	}
 	if (!rc) {

@@ -245,8 +245,12 @@ static long acquire_resource(struct vcpu *v, uint64_t gva)
 		return -EINVAL; /* status frames: grant tables v1 only */
 	}
 	fd = domain_lookup(r.domid);
-	if (!fd || fd == d) {
-		return fd ? -EINVAL : -ESRCH;
+	/* A dying domain's table is being torn down (docs/lifecycle.md). */
+	if (!fd || __atomic_load_n(&fd->is_dying, __ATOMIC_SEQ_CST)) {
+		return -ESRCH;
+	}
+	if (fd == d) {
+		return -EINVAL;
 	}
 	max = gnttab_max_frames(&fd->gnttab);
 	if (r.nr_frames == 0) {

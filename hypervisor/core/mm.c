@@ -14,6 +14,9 @@
 static uint64_t mm_base, mm_pages, mm_free;
 static uint64_t *mm_bits;
 static uint64_t mm_hint;
+struct slab;
+/* Heap slabs with at least one free object, per size class (mm_lock). */
+static struct slab *partial[6];
 /* Protects: mm_bits, mm_free, mm_hint, heap free lists. */
 static spinlock_t mm_lock = SPINLOCK_INIT;
 
@@ -53,6 +56,7 @@ void mm_init(uint64_t ram_base, uint64_t ram_size, void *bitmap_storage)
 	page_table_init(ram_base, mm_pages,
 			(char *)bitmap_storage + bitmap_bytes(ram_size));
 	mm_free = mm_pages;
+	memset(partial, 0, sizeof(partial));
 	mm_reserve((uint64_t)bitmap_storage, mm_bitmap_bytes(ram_size));
 }
 
@@ -140,7 +144,17 @@ void mm_free_pages(paddr_t pa, uint64_t count)
 
 uint64_t mm_free_count(void)
 {
-	return mm_free;
+	return __atomic_load_n(&mm_free, __ATOMIC_RELAXED);
+}
+
+uint64_t mm_free_pages_count(void)
+{
+	return mm_free_count();
+}
+
+uint64_t mm_total_pages_count(void)
+{
+	return mm_pages;
 }
 
 /* ---- the alloc.h contract ------------------------------------------------ */
@@ -170,16 +184,30 @@ paddr_t virt_to_pa(const void *va)
 
 /*
  * Small objects: a 16-byte header holds the size class (or the page
- * count of a large allocation) so xfree can return it.
+ * count of a large allocation) so xfree can return it. Objects of a class
+ * are carved from pages ("slabs") that start with a struct slab and keep
+ * their own free list; a slab whose last object is freed goes back to the
+ * page allocator, so the heap holds no page that nothing uses.
  */
 #define HDR 16
-#define NR_CLASSES 8 /* 32 .. 4096 bytes including the header */
+#define NR_CLASSES 6 /* 32 .. 1024 bytes including the header */
+#define HDR_LARGE 0x100
 
 struct chunk {
 	struct chunk *next;
 };
 
-static struct chunk *free_list[NR_CLASSES];
+struct slab {
+	struct slab *next, *prev; /* the class's list of slabs with room */
+	struct chunk *free;
+	unsigned int in_use;
+	unsigned int cls;
+};
+
+#define SLAB_HDR ALIGN_UP(sizeof(struct slab), 64)
+
+_Static_assert(sizeof(partial) / sizeof(partial[0]) == NR_CLASSES,
+	       "one list per class");
 
 static unsigned int size_class(size_t total)
 {
@@ -191,64 +219,122 @@ static unsigned int size_class(size_t total)
 	return c;
 }
 
+static void slab_link(struct slab *s)
+{
+	s->prev = NULL;
+	s->next = partial[s->cls];
+	if (s->next) {
+		s->next->prev = s;
+	}
+	partial[s->cls] = s;
+}
+
+static void slab_unlink(struct slab *s)
+{
+	if (s->prev) {
+		s->prev->next = s->next;
+	} else {
+		partial[s->cls] = s->next;
+	}
+	if (s->next) {
+		s->next->prev = s->prev;
+	}
+	s->next = s->prev = NULL;
+}
+
+/* A fresh slab of class @c, linked as partial (mm_lock held). */
+static void slab_fill(struct slab *s, unsigned int c)
+{
+	size_t csize = 32UL << c;
+
+	s->cls = c;
+	s->in_use = 0;
+	s->free = NULL;
+	for (size_t off = SLAB_HDR; off + csize <= PAGE_SIZE; off += csize) {
+		struct chunk *ch = (struct chunk *)((char *)s + off);
+
+		ch->next = s->free;
+		s->free = ch;
+	}
+	slab_link(s);
+}
+
+static void *xzalloc_large(size_t total)
+{
+	uint64_t n = ALIGN_UP(total, PAGE_SIZE) >> PAGE_SHIFT;
+	paddr_t pa = mm_alloc_pages(n, 1);
+	uint64_t *hdr;
+
+	if (!pa.pa) {
+		return NULL;
+	}
+	hdr = (uint64_t *)(uintptr_t)pa.pa;
+	memset(hdr, 0, n << PAGE_SHIFT);
+	hdr[0] = HDR_LARGE | n << 16;
+	return (char *)hdr + HDR;
+}
+
 void *xzalloc(size_t size)
 {
 	size_t total = size + HDR;
+	unsigned int c;
+	struct slab *s;
 	uint64_t *hdr;
 
-	if (total > 2048) {
-		uint64_t n = ALIGN_UP(total, PAGE_SIZE) >> PAGE_SHIFT;
-		paddr_t pa = mm_alloc_pages(n, 1);
-
-		if (!pa.pa) {
-			return NULL;
-		}
-		hdr = (uint64_t *)(uintptr_t)pa.pa;
-		memset(hdr, 0, n << PAGE_SHIFT);
-		hdr[0] = 0x100 | n << 16;
-		return (char *)hdr + HDR;
+	if (total > (32UL << (NR_CLASSES - 1))) {
+		return xzalloc_large(total);
 	}
-	unsigned int c = size_class(total);
-	size_t csize = 32UL << c;
-
+	c = size_class(total);
 	spin_lock(&mm_lock);
-	if (!free_list[c]) {
+	if (!partial[c]) {
 		spin_unlock(&mm_lock);
-		char *page = page_alloc();
-
-		if (!page) {
+		s = page_alloc();
+		if (!s) {
 			return NULL;
 		}
 		spin_lock(&mm_lock);
-		for (size_t off = 0; off + csize <= PAGE_SIZE; off += csize) {
-			struct chunk *ch = (struct chunk *)(page + off);
-
-			ch->next = free_list[c];
-			free_list[c] = ch;
-		}
+		slab_fill(s, c);
 	}
-	hdr = (uint64_t *)free_list[c];
-	free_list[c] = free_list[c]->next;
+	s = partial[c];
+	hdr = (uint64_t *)s->free;
+	s->free = s->free->next;
+	s->in_use++;
+	if (!s->free) {
+		slab_unlink(s);
+	}
 	spin_unlock(&mm_lock);
-	memset(hdr, 0, csize);
+	memset(hdr, 0, 32UL << c);
 	hdr[0] = c;
 	return (char *)hdr + HDR;
 }
 
 void xfree(void *p)
 {
+	struct slab *s;
 	uint64_t *hdr;
+	bool empty;
 
 	if (!p) {
 		return;
 	}
 	hdr = (uint64_t *)((char *)p - HDR);
-	if (hdr[0] & 0x100) {
+	if (hdr[0] & HDR_LARGE) {
 		mm_free_pages(pa_init((uint64_t)(uintptr_t)hdr), hdr[0] >> 16);
 		return;
 	}
+	s = (struct slab *)((uintptr_t)hdr & ~(uintptr_t)(PAGE_SIZE - 1));
 	spin_lock(&mm_lock);
-	((struct chunk *)hdr)->next = free_list[hdr[0] & 0xff];
-	free_list[hdr[0] & 0xff] = (struct chunk *)hdr;
+	if (!s->free) {
+		slab_link(s); /* it has room again */
+	}
+	((struct chunk *)hdr)->next = s->free;
+	s->free = (struct chunk *)hdr;
+	empty = --s->in_use == 0;
+	if (empty) {
+		slab_unlink(s);
+	}
 	spin_unlock(&mm_lock);
+	if (empty) {
+		page_free(s);
+	}
 }

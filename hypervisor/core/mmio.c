@@ -7,6 +7,23 @@
 int mmio_register(struct domain *d, uint64_t base, uint64_t size,
 		  mmio_handler handler, void *priv)
 {
+	return mmio_register_owned(d, base, size, handler, priv, NULL);
+}
+
+void mmio_release_all(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_mmio; i++) {
+		if (d->mmio[i].release) {
+			d->mmio[i].release(d->mmio[i].priv);
+		}
+	}
+	d->nr_mmio = 0;
+}
+
+int mmio_register_owned(struct domain *d, uint64_t base, uint64_t size,
+			mmio_handler handler, void *priv,
+			void (*release)(void *priv))
+{
 	struct mmio_region *r;
 
 	if (d->nr_mmio >= MAX_MMIO_REGIONS || !size || base + size < base) {
@@ -17,6 +34,7 @@ int mmio_register(struct domain *d, uint64_t base, uint64_t size,
 	r->size = size;
 	r->handler = handler;
 	r->priv = priv;
+	r->release = release;
 	d->nr_mmio++;
 	return 0;
 }

@@ -541,6 +541,34 @@ void p2m_destroy(struct p2m *p)
 	p->root_pa = pa_init(0);
 }
 
+static void leaves_of(const uint64_t *table, unsigned int level,
+		      unsigned int entries, uint64_t base, p2m_leaf_fn fn,
+		      void *ctx)
+{
+	for (unsigned int i = 0; i < entries; i++) {
+		uint64_t ipa = base + (uint64_t)i * level_size(level);
+		uint64_t d = table[i];
+
+		if (desc_is_table(d, level)) {
+			leaves_of(desc_table(d), level + 1, TABLE_ENTRIES, ipa,
+				  fn, ctx);
+		} else if (desc_is_leaf(d, level)) {
+			fn(ctx, ipa_init(ipa),
+			   pa_init(d & DESC_OA_MASK & ~(level_size(level) - 1)),
+			   level_size(level),
+			   (enum p2m_type)((d & DESC_SW_MASK) >>
+					   DESC_SW_SHIFT));
+		}
+	}
+}
+
+void p2m_for_each_leaf(const struct p2m *p, p2m_leaf_fn fn, void *ctx)
+{
+	if (p->root) {
+		leaves_of(p->root, P2M_FIRST_LEVEL, ROOT_ENTRIES, 0, fn, ctx);
+	}
+}
+
 void p2m_set_budget(struct p2m *p, uint64_t pages)
 {
 	p->max_tables = pages;

@@ -20,6 +20,9 @@
 static uint64_t frames_base; /* first mfn of the bank */
 static uint64_t nr_frames;
 static uint64_t *frames;
+/* Frames assigned to each owner and not yet freed (atomic). */
+static uint64_t owner_frames[PAGE_MAX_OWNERS];
+static void (*last_frame_hook)(domid_t owner);
 
 uint64_t page_table_bytes(uint64_t pages)
 {
@@ -32,6 +35,20 @@ void page_table_init(uint64_t ram_base, uint64_t pages, void *storage)
 	nr_frames = pages;
 	frames = storage;
 	memset(frames, 0, page_table_bytes(pages));
+	memset(owner_frames, 0, sizeof(owner_frames));
+}
+
+void page_set_last_frame_hook(void (*fn)(domid_t owner))
+{
+	last_frame_hook = fn;
+}
+
+uint64_t page_owner_frames(domid_t owner)
+{
+	if (owner >= PAGE_MAX_OWNERS) {
+		return 0;
+	}
+	return __atomic_load_n(&owner_frames[owner], __ATOMIC_ACQUIRE);
 }
 
 static uint64_t *frame_word(mfn_t mfn)
@@ -80,6 +97,10 @@ int page_assign(paddr_t pa, uint64_t count, domid_t owner, enum page_type type)
 		}
 	}
 	if (i == count) {
+		if (owner < PAGE_MAX_OWNERS) {
+			__atomic_fetch_add(&owner_frames[owner], count,
+					   __ATOMIC_RELAXED);
+		}
 		return 0;
 	}
 	/* Undo: the frames were not visible to anyone yet. */
@@ -112,8 +133,11 @@ int page_get(mfn_t mfn, domid_t owner, enum page_type type)
 	return 0;
 }
 
-/* The last reference went: nothing of the old owner reaches the next. */
-static void page_free_frame(mfn_t mfn)
+/*
+ * The last reference went: nothing of the old owner reaches the next.
+ * The owner's last frame going tells the hook (a dying domain ends).
+ */
+static void page_free_frame(mfn_t mfn, domid_t owner)
 {
 	void *va = (void *)(uintptr_t)mfn_to_pa(mfn).pa;
 
@@ -121,6 +145,12 @@ static void page_free_frame(mfn_t mfn)
 	arch_dcache_clean(va, PAGE_SIZE);
 	__atomic_store_n(frame_word(mfn), 0, __ATOMIC_RELEASE);
 	mm_free_pages(mfn_to_pa(mfn), 1);
+	if (owner < PAGE_MAX_OWNERS &&
+	    __atomic_sub_fetch(&owner_frames[owner], 1, __ATOMIC_ACQ_REL) ==
+		    0 &&
+	    last_frame_hook) {
+		last_frame_hook(owner);
+	}
 }
 
 void page_put(mfn_t mfn)
@@ -141,7 +171,7 @@ void page_put(mfn_t mfn)
 	} while (!__atomic_compare_exchange_n(
 		p, &w, w - 1, true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	if ((w & PW_REFS_MASK) == 1) {
-		page_free_frame(mfn);
+		page_free_frame(mfn, word_owner(w));
 	}
 }
 
@@ -163,7 +193,7 @@ int page_release(mfn_t mfn, domid_t owner)
 					      true, __ATOMIC_ACQ_REL,
 					      __ATOMIC_ACQUIRE));
 	if ((w & PW_REFS_MASK) == 1) {
-		page_free_frame(mfn);
+		page_free_frame(mfn, owner);
 	}
 	return 0;
 }
@@ -182,4 +212,32 @@ bool page_state(mfn_t mfn, struct page_state *s)
 	s->type = word_type(w);
 	s->allocated = (w & PW_ALLOCATED) != 0;
 	return true;
+}
+
+bool page_release_some(domid_t owner, enum page_type type, uint64_t *cursor,
+		       unsigned int max_release, unsigned int max_scan)
+{
+	uint64_t i = *cursor, end = MIN(nr_frames, i + max_scan);
+	unsigned int released = 0;
+
+	for (; i < end && released < max_release; i++) {
+		uint64_t w = __atomic_load_n(&frames[i], __ATOMIC_ACQUIRE);
+
+		if ((w & PW_ALLOCATED) && word_owner(w) == owner &&
+		    word_type(w) == type &&
+		    !page_release(mfn_init(frames_base + i), owner)) {
+			released++;
+		}
+	}
+	*cursor = i;
+	return i >= nr_frames;
+}
+
+void page_release_all(domid_t owner, enum page_type type)
+{
+	uint64_t cursor = 0;
+
+	while (!page_release_some(owner, type, &cursor, UINT32_MAX,
+				  UINT32_MAX)) {
+	}
 }

@@ -204,6 +204,9 @@ int physmap_populate(struct domain *d, uint64_t gfn)
 	paddr_t pa;
 	int rc;
 
+	if (__atomic_load_n(&d->is_dying, __ATOMIC_ACQUIRE)) {
+		return -ESRCH;
+	}
 	if (d->direct_map) {
 		/* dom0: only its own frames, at their 1:1 place. */
 		if (ipa < d->ram_base || ipa - d->ram_base >= d->ram_size ||
@@ -260,6 +263,9 @@ int physmap_map_foreign(struct domain *d, uint64_t gfn, struct domain *fd,
 
 	if (fd == d) {
 		return -EINVAL;
+	}
+	if (__atomic_load_n(&fd->is_dying, __ATOMIC_ACQUIRE)) {
+		return -ESRCH; /* its frames are going */
 	}
 	rc = physmap_get_ram(fd, fgfn, true, &mfn);
 	if (rc) {

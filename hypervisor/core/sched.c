@@ -148,18 +148,25 @@ static uint64_t vtime_floor(struct pcpu *c, uint64_t now)
 }
 
 /*
- * @v joins @c's queue. It starts no lower than the floor, so time asleep
- * is not banked as credit against the vCPUs that ran meanwhile. rq_lock.
+ * @v becomes runnable and joins @c's queue. It starts no lower than the
+ * floor, so time asleep (or paused) is not banked as credit against the
+ * vCPUs that ran meanwhile. A vCPU of a paused domain stays off the queue
+ * until domain_unpause(): false then. rq_lock held.
  */
-static void enqueue(struct pcpu *c, struct vcpu *v)
+static bool enqueue(struct pcpu *c, struct vcpu *v)
 {
-	uint64_t floor = vtime_floor(c, arch_counter());
+	uint64_t floor;
 
+	v->state = VCPU_RUNNABLE;
+	if (v->paused) {
+		return false;
+	}
+	floor = vtime_floor(c, arch_counter());
 	if (vtime_before(v->vtime, floor)) {
 		v->vtime = floor;
 	}
-	v->state = VCPU_RUNNABLE;
 	rq_push(c, v);
+	return true;
 }
 
 struct pick {
@@ -300,16 +307,20 @@ static void sleeper_remove(struct pcpu *c, struct vcpu *v)
 void sched_add_vcpu(struct vcpu *v)
 {
 	struct pcpu *c = pcpu_get(v->pcpu);
+	bool queued;
 
 	spin_lock(&c->rq_lock);
-	enqueue(c, v);
+	queued = enqueue(c, v);
 	spin_unlock(&c->rq_lock);
-	notify(c, v);
+	if (queued) {
+		notify(c, v);
+	}
 }
 
 int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 {
 	struct pcpu *c = pcpu_get(v->pcpu);
+	bool queued;
 
 	/* Checked and changed under one lock: racing CPU_ONs, one winner. */
 	spin_lock(&c->rq_lock);
@@ -318,9 +329,11 @@ int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 		return -EEXIST;
 	}
 	arch_vcpu_init(v, entry, ctx);
-	enqueue(c, v);
+	queued = enqueue(c, v);
 	spin_unlock(&c->rq_lock);
-	notify(c, v);
+	if (queued) {
+		notify(c, v);
+	}
 	return 0;
 }
 
@@ -333,8 +346,7 @@ void sched_wake(struct vcpu *v)
 	v->wake_pending = true;
 	if (v->state == VCPU_BLOCKED) {
 		sleeper_remove(c, v);
-		enqueue(c, v);
-		queued = true;
+		queued = enqueue(c, v);
 	} else if (v->state == VCPU_RUNNING && c != this_cpu()) {
 		kick = true; /* make it re-enter and see the interrupt */
 	}
@@ -351,7 +363,8 @@ static __attribute__((noreturn)) void switch_away(struct pcpu *c,
 						  struct vcpu *v)
 {
 	sched_arch_save_current(v);
-	c->current = NULL;
+	/* domain_pause() waits for this store. */
+	__atomic_store_n(&c->current, NULL, __ATOMIC_RELEASE);
 	sched_run();
 }
 
@@ -388,11 +401,16 @@ void sched_block_current_until(uint64_t until)
 	 */
 	if (sched_arch_has_work(v)) {
 		spin_lock(&c->rq_lock);
-		if (v->state == VCPU_BLOCKED) {
+		if (v->state == VCPU_BLOCKED && !v->paused) {
 			sleeper_remove(c, v);
 			v->state = VCPU_RUNNING;
 			spin_unlock(&c->rq_lock);
 			return;
+		}
+		if (v->state == VCPU_BLOCKED) {
+			/* Woken, but paused: runnable at domain_unpause(). */
+			sleeper_remove(c, v);
+			v->state = VCPU_RUNNABLE;
 		}
 		spin_unlock(&c->rq_lock); /* already queued by a wake-up */
 	}
@@ -422,6 +440,11 @@ static void requeue_current(bool yield)
 	spin_lock(&c->rq_lock);
 	charge(v, now);
 	v->state = VCPU_RUNNABLE;
+	if (v->paused) {
+		/* domain_pause() sent the reschedule: leave, off the queue. */
+		spin_unlock(&c->rq_lock);
+		switch_away(c, v);
+	}
 	rq_push(c, v);
 	p = rq_pick(c, now, yield ? v : NULL);
 	if (p.v == v) {
@@ -506,10 +529,13 @@ void sched_run(void)
 	struct pcpu *c = this_cpu();
 
 	for (;;) {
-		uint64_t now = arch_counter();
+		uint64_t now;
 		uint64_t deadline;
 		struct pick p;
 
+		/* No vCPU and no domain pointer held here. */
+		domain_quiescent();
+		now = arch_counter();
 		spin_lock(&c->rq_lock);
 		p = rq_pick(c, now, c->yield_skip);
 		c->yield_skip = NULL;
@@ -531,4 +557,74 @@ void sched_run(void)
 		}
 		arch_idle();
 	}
+}
+
+/* ---- remote pause and retirement (domain_pause, domain_destroy) ------ */
+
+bool sched_pause_vcpu(struct vcpu *v)
+{
+	struct pcpu *c = pcpu_get(v->pcpu);
+	bool running;
+
+	spin_lock(&c->rq_lock);
+	v->paused = true;
+	if (v->state == VCPU_RUNNABLE) {
+		sched_rq_remove(c, v);
+	}
+	if (c->yield_skip == v) {
+		c->yield_skip = NULL;
+	}
+	running = __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v;
+	spin_unlock(&c->rq_lock);
+	if (running && c != this_cpu()) {
+		arch_send_resched(c->id);
+	}
+	return running;
+}
+
+void sched_wait_descheduled(struct vcpu *v)
+{
+	struct pcpu *c = pcpu_get(v->pcpu);
+
+	if (c == this_cpu()) {
+		return; /* the caller's own pCPU runs the caller */
+	}
+	while (__atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v) {
+		sched_arch_wait_for(c->id);
+	}
+}
+
+void sched_unpause_vcpu(struct vcpu *v, bool shut_down)
+{
+	struct pcpu *c = pcpu_get(v->pcpu);
+	bool queued = false;
+
+	spin_lock(&c->rq_lock);
+	v->paused = false;
+	if (v->state == VCPU_RUNNABLE && c->current != v) {
+		if (shut_down) {
+			v->state = VCPU_PAUSED;
+		} else {
+			queued = enqueue(c, v);
+		}
+	}
+	spin_unlock(&c->rq_lock);
+	if (queued) {
+		notify(c, v);
+	}
+}
+
+void sched_retire_vcpu(struct vcpu *v)
+{
+	struct pcpu *c = pcpu_get(v->pcpu);
+
+	spin_lock(&c->rq_lock);
+	v->paused = true;
+	sleeper_remove(c, v);
+	sched_rq_remove(c, v);
+	if (c->yield_skip == v) {
+		c->yield_skip = NULL;
+	}
+	v->state = VCPU_OFFLINE;
+	spin_unlock(&c->rq_lock);
 }

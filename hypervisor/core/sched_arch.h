@@ -21,6 +21,19 @@ bool sched_arch_has_work(struct vcpu *v);
 void sched_arch_set_deadline(uint64_t deadline);
 
 /*
+ * domain_pause() waits for pCPU @cpu, sent a reschedule, to switch away
+ * from a vCPU being paused: arm64 just waits a moment (the pCPU takes the
+ * SGI on its own); the host harness plays that pCPU's trap exit.
+ */
+void sched_arch_wait_for(unsigned int cpu);
+/*
+ * @v is about to be freed (its domain destroyed): this pCPU lets go of
+ * whatever it keeps of it (its EL1 state in the registers, a parked
+ * timer). Called on each pCPU at a quiescent point.
+ */
+void sched_arch_forget_vcpu(struct vcpu *v);
+
+/*
  * Take @v off @c's run queue if it is on it (rq_lock held). For the host
  * harness, which makes a queued vCPU current as a trap would.
  */

@@ -95,11 +95,16 @@ static int vpl011_mmio(struct vcpu *v, void *priv, uint64_t offset,
 int vpl011_init(struct domain *d)
 {
 	struct vpl011 *u = xzalloc(sizeof(*u));
+	int rc;
 
 	if (!u) {
 		return -ENOMEM;
 	}
 	spin_lock_init(&u->lock);
-	return mmio_register(d, GUEST_PL011_BASE, GUEST_PL011_SIZE, vpl011_mmio,
-			     u);
+	rc = mmio_register_owned(d, GUEST_PL011_BASE, GUEST_PL011_SIZE,
+				 vpl011_mmio, u, xfree);
+	if (rc) {
+		xfree(u);
+	}
+	return rc;
 }

@@ -52,5 +52,7 @@ void trap_exit_check(struct vcpu *v)
 		c->resched = false;
 		sched_preempt_current();
 	}
+	/* Back to the guest: no domain pointer is held past this point. */
+	domain_quiescent();
 	vgic_arch_enter(v);
 }

@@ -271,6 +271,33 @@ void timer_expire_parked(void)
 	timer_rearm(a);
 }
 
+/*
+ * @v's domain is gone: this pCPU keeps nothing of it. Its state is saved
+ * out of the registers (which also stops its virtual timer) into @v, still
+ * valid memory, and its parked timer dropped, so the next vCPU loaded here
+ * gets a full switch and no stale wake-up names @v.
+ */
+void sched_arch_forget_vcpu(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+
+	timer_unpark(&c->arch, v);
+	if (c->loaded == v) {
+		save_el1(&v->arch.sys);
+		save_fp(&v->arch.fp);
+		save_pauth(v->arch.pauth);
+		vgic_arch_save(v);
+		c->loaded = NULL;
+	}
+	timer_rearm(&c->arch);
+}
+
+void sched_arch_wait_for(unsigned int cpu)
+{
+	(void)cpu; /* it takes the reschedule SGI by itself */
+	__asm__ volatile("yield" ::: "memory");
+}
+
 void sched_arch_set_deadline(uint64_t deadline)
 {
 	(void)deadline; /* this_cpu()->sched_deadline holds it */

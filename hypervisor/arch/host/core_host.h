@@ -94,5 +94,13 @@ void host_clock_set(uint64_t ticks);
 /* The EL2 timer interrupt on this pCPU at @now (before the reschedule). */
 void host_timer_irq(uint64_t now);
 
+/*
+ * Every pCPU passes quiescent points (as returning to a guest does) until
+ * no destroyed domain has teardown work or a grace period left: RAM is
+ * given back and domains whose last reference went are freed.
+ */
+void host_quiesce_all(void);
+extern unsigned int host_quiesce_rounds; /* rounds played, in total */
+
 /* arch_irq_pending() answers this (tests set it to force preemption). */
 extern bool host_irq_pending;

@@ -127,6 +127,56 @@ void sched_arch_save_current(struct vcpu *v)
 	v->arch.saves++;
 }
 
+/* Rounds of quiescent points played (host_quiesce_all). */
+unsigned int host_quiesce_rounds;
+
+static void preempt_fn(void *arg)
+{
+	(void)arg;
+	sched_preempt_current();
+}
+
+/*
+ * domain_pause() waits for pCPU @cpu: play that pCPU taking the
+ * reschedule SGI on its way back to the guest (irq.c), then come back.
+ */
+void sched_arch_wait_for(unsigned int cpu)
+{
+	struct pcpu *self = this_cpu(), *c = pcpu_get(cpu);
+
+	if (!c || !c->current) {
+		return;
+	}
+	c->arch.remote_preempts++;
+	cpu_self = c;
+	c->resched = false;
+	host_run(preempt_fn, NULL, NULL);
+	cpu_self = self;
+}
+
+void sched_arch_forget_vcpu(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+
+	c->arch.forgets++;
+	if (c->loaded == v) {
+		c->loaded = NULL;
+	}
+}
+
+void host_quiesce_all(void)
+{
+	struct pcpu *self = this_cpu();
+
+	do {
+		for (unsigned int i = 0; i < nr_pcpus; i++) {
+			cpu_self = &pcpus[i];
+			domain_quiescent();
+		}
+	} while (domain_destroy_pending() && host_quiesce_rounds++ < 100000);
+	cpu_self = self;
+}
+
 bool sched_arch_has_work(struct vcpu *v)
 {
 	return vgic_vcpu_has_pending(&v->dom->vgic, v->vgic) ||

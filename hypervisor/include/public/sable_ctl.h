@@ -15,8 +15,12 @@
  *   -> build (device tree, console and xenstore pages, vCPU 0 set up;
  *      still paused)
  *   -> unpause.
- * A failure at any step leaves the domain for the caller to destroy;
- * destroy always works, from any step.
+ * create and load may take long: they run in pieces and the hypervisor
+ * continues the call (docs/bounded-time.md) with its own progress in the
+ * hypercall's second argument, so callers pass 0 there.
+ * create makes the domain or leaves nothing behind. A failure of load or
+ * build leaves the domain for the caller to destroy; destroy works from
+ * any step. The first unpause after build starts vCPU 0.
  */
 #pragma once
 
@@ -64,7 +68,9 @@ struct sable_ctl_domain_info {
 	uint64_t cur_mem_kib; /* OUT: RAM it holds now (tot_pages) */
 	uint64_t max_mem_kib; /* OUT: RAM it may hold (max_pages) */
 	uint32_t nr_online_vcpus; /* OUT */
-	uint32_t pause_count; /* OUT: toolstack pauses outstanding */
+	uint32_t pause_count; /* OUT: toolstack pauses outstanding (a
+				 domain not yet started after create counts
+				 one) */
 	uint64_t xen_kib; /* OUT: hypervisor memory charged (tables etc.) */
 };
 _Static_assert(sizeof(struct sable_ctl_domain_info) == 96, "layout");
@@ -99,12 +105,14 @@ _Static_assert(sizeof(struct sable_ctl_create) == 96, "layout");
 /* The most one load call copies. */
 #define SABLE_LOAD_MAX (1U << 20)
 
+/* Before build only (-EBUSY after). */
 struct sable_ctl_load {
 	uint32_t kind; /* IN: SABLE_LOAD_* */
 	uint32_t len; /* IN: bytes, 1..SABLE_LOAD_MAX */
 	uint64_t offset; /* IN: into the image */
 	uint64_t buf; /* IN: the caller's virtual address */
 };
+_Static_assert(sizeof(struct sable_ctl_load) == 24, "layout");
 
 /* Filled by build: what the toolstack writes into XenStore. */
 struct sable_ctl_build {
@@ -115,6 +123,7 @@ struct sable_ctl_build {
 	uint32_t console_gref; /* OUT: grant reference for the console (0) */
 	uint32_t store_gref; /* OUT: grant reference for the store (1) */
 };
+_Static_assert(sizeof(struct sable_ctl_build) == 32, "layout");
 
 /* sable_ctl_vcpu_info.flags */
 #define SABLE_VCPUINF_online (1U << 0)
@@ -125,10 +134,11 @@ struct sable_ctl_vcpu_info {
 	uint32_t vcpu; /* IN */
 	uint32_t flags; /* OUT: SABLE_VCPUINF_* */
 	uint32_t pcpu; /* OUT: where it runs or last ran */
-	uint32_t pad;
+	uint32_t pad; /* IN: 0 */
 	uint64_t cpu_time_ns; /* OUT */
 	uint64_t affinity; /* OUT: hard affinity, bit per pCPU */
 };
+_Static_assert(sizeof(struct sable_ctl_vcpu_info) == 32, "layout");
 
 struct sable_ctl_physinfo {
 	uint32_t nr_cpus; /* OUT: pCPUs online */
@@ -140,6 +150,7 @@ struct sable_ctl_physinfo {
 	uint32_t nr_domains; /* OUT: domains that exist, dying included */
 	uint32_t xen_major, xen_minor; /* OUT: the Xen ABI version spoken */
 };
+_Static_assert(sizeof(struct sable_ctl_physinfo) == 56, "layout");
 
 struct sable_ctl_console_read {
 	uint64_t buf; /* IN: the caller's virtual address */
@@ -148,29 +159,35 @@ struct sable_ctl_console_read {
 	uint64_t index; /* IN: first byte wanted (0: the oldest kept); OUT:
 			   the index after the last byte copied */
 };
+_Static_assert(sizeof(struct sable_ctl_console_read) == 24, "layout");
 
 struct sable_ctl_max_mem {
 	uint64_t max_mem_kib; /* IN */
 };
+_Static_assert(sizeof(struct sable_ctl_max_mem) == 8, "layout");
 
 struct sable_ctl_shutdown {
 	uint32_t reason; /* IN: SHUTDOWN_* */
 };
+_Static_assert(sizeof(struct sable_ctl_shutdown) == 4, "layout");
 
 struct sable_ctl_rename {
 	char name[32]; /* IN: NUL-terminated, not empty, unique */
 };
+_Static_assert(sizeof(struct sable_ctl_rename) == 32, "layout");
 
 struct sable_ctl_sched {
 	uint32_t weight; /* IN/OUT: 1..65535 */
 	uint32_t cap; /* IN/OUT: percent of a pCPU per vCPU, 0: none */
 };
+_Static_assert(sizeof(struct sable_ctl_sched) == 8, "layout");
 
 struct sable_ctl_vcpu_affinity {
 	uint32_t vcpu; /* IN */
-	uint32_t pad;
+	uint32_t pad; /* IN: 0 */
 	uint64_t hard; /* IN: bit per pCPU; must name an online pCPU */
 };
+_Static_assert(sizeof(struct sable_ctl_vcpu_affinity) == 16, "layout");
 
 struct sable_ctl {
 	uint32_t version; /* IN: SABLE_CTL_VERSION */

@@ -63,6 +63,12 @@ struct vcpu {
 	/* A timed block (SCHEDOP_poll) ends at sleep_until (0: none). */
 	uint64_t sleep_until;
 	struct vcpu *sleep_next;
+	/*
+	 * Its domain is paused (domain_pause) or being destroyed: it is on no
+	 * run queue and not entered; a wake-up makes it VCPU_RUNNABLE, and it
+	 * joins the queue at domain_unpause(). Under the run-queue lock.
+	 */
+	bool paused;
 	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
 	volatile bool wake_pending;
 	struct vgic_vcpu *vgic;
@@ -111,11 +117,33 @@ struct domain {
 	 */
 	spinlock_t physmap_lock;
 	uint64_t shinfo_gfn; /* where shared_info is mapped, ~0 if nowhere */
-	/* Protects: is_shutdown, shutdown_reason, shutdown_code. */
+	/* Protects: is_shutdown, shutdown_reason, shutdown_code, is_dying. */
 	spinlock_t lock;
 	bool is_shutdown;
 	unsigned int shutdown_reason;
 	int shutdown_code; /* SCHEDOP_shutdown_code, -1 if unset */
+	/*
+	 * Being destroyed (domain_destroy; domain info: SABLE_DOMINF_dying):
+	 * paused for good, torn down, still listed until the last frame of
+	 * it that another domain referenced is freed (docs/lifecycle.md).
+	 * Set once, under lock; read without it.
+	 */
+	bool is_dying;
+	/*
+	 * Protects: pause_count and the vCPUs' paused flags as a whole
+	 * (domain_pause, domain_unpause, domain_destroy). Outermost: taken
+	 * with no other lock held; it then takes the run-queue locks.
+	 */
+	spinlock_t pause_lock;
+	unsigned int pause_count; /* toolstack pauses outstanding */
+	/* Lifecycle of a dying domain (domain_destroy.c). */
+	uint64_t reap_cursor; /* frame table index its RAM release reached */
+	/* Next on the list of teardowns under way, then of buried ones. */
+	struct domain *reap_next;
+	bool released_refs; /* grants, foreign maps, stage 2 gone */
+	bool torn_down; /* teardown finished (atomic) */
+	bool buried; /* left domains[] (atomic: one winner) */
+	uint64_t grace_cpus; /* pCPUs yet to pass a quiescent point */
 	/* Emulated MMIO regions; set up before the domain runs. */
 	struct mmio_region mmio[MAX_MMIO_REGIONS];
 	unsigned int nr_mmio;
@@ -126,9 +154,19 @@ struct domain {
 	uint64_t hvm_params[HVM_NR_PARAMS];
 };
 
+/*
+ * A new domain listed under @id (vCPUs offline, no RAM yet), or NULL: a
+ * bad argument, the id in use (or being created, or a dying domain's),
+ * or memory short. A failure leaves nothing allocated.
+ */
 struct domain *domain_create(domid_t id, const char *name,
 			     unsigned int nr_vcpus, bool privileged,
 			     unsigned int nr_spis);
+/*
+ * The domain listed under @id (a dying one included: see is_dying), or
+ * NULL. The pointer stays valid until this pCPU next returns to a guest
+ * or enters the scheduler (docs/lifecycle.md, grace period).
+ */
 struct domain *domain_lookup(domid_t id);
 /* Translate one of @d's frames (takes the p2m lock). 0 or -ENOENT. */
 int domain_gfn_lookup(struct domain *d, uint64_t gfn, paddr_t *pa,
@@ -144,6 +182,23 @@ int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa, uint64_t size,
 
 /* One console line: stage-2 tables in use, peak and budget; RAM pages. */
 void domain_report_memory(struct domain *d);
+/*
+ * Tell the control domain (xenstored, the toolstack) with VIRQ_DOM_EXC
+ * that @d shut down, started dying or is gone.
+ */
+void domain_notify_control(struct domain *d);
+/*
+ * This pCPU holds no domain or vCPU pointer now (it returns to a guest or
+ * goes idle): a piece of a destroyed domain's RAM is given back, the
+ * grace period of buried domains advances, and the ones whose grace
+ * period ended are freed. Cheap when none waits.
+ */
+void domain_quiescent(void);
+/*
+ * Whether a destroyed domain still has teardown work or a grace period
+ * waiting for quiescent points (tests run them until there is none).
+ */
+bool domain_destroy_pending(void);
 /*
  * Charge @pages of hypervisor memory to @d (negative: give them back).
  * 0, or -ENOMEM past max_xen_pages (nothing charged).
@@ -165,6 +220,9 @@ void domain_shutdown(struct domain *d, unsigned int reason);
  * none runs again until as many domain_unpause() calls have been made.
  * Never for the caller's own domain. domain_unpause() of a domain that is
  * not paused returns -EINVAL.
+ * Errors: -EINVAL (the caller's own domain, a dying domain, unpause at
+ * count 0), -EBUSY (65535 pauses outstanding). Called from a hypercall of
+ * the control domain: domain_pause() may wait for other pCPUs.
  */
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
@@ -174,7 +232,10 @@ int domain_unpause(struct domain *d);
  * mappings, tear down its stage 2 and give back its RAM. It stays listed as
  * dying while another domain still references one of its frames (a backend's
  * grant map) and disappears, with VIRQ_DOM_EXC raised in dom0, when the last
- * reference goes. 0 (also when already dying) or negative errno.
+ * reference goes. 0 (also when already dying) or negative errno: -EPERM
+ * for dom0 or a privileged domain, -EINVAL for the caller's own domain.
+ * Its RAM is given back after the call, in pieces at quiescent points;
+ * docs/lifecycle.md.
  */
 int domain_destroy(struct domain *d);
 
@@ -196,4 +257,19 @@ void sched_preempt_current(void);
 void sched_tick(uint64_t now);
 void sched_pause_current(void);
 void sched_pause_current_offline(void);
+/*
+ * Remote pause of one vCPU (domain_pause holds the domain's pause_lock):
+ * mark it paused, take it off its run queue, and if it runs on another
+ * pCPU send that pCPU a reschedule. True if it was running: then
+ * sched_wait_descheduled() waits until that pCPU has switched away.
+ */
+bool sched_pause_vcpu(struct vcpu *v);
+void sched_wait_descheduled(struct vcpu *v);
+/*
+ * Let @v run again: queued if it would be runnable (online, not blocked),
+ * stopped instead if its domain shut down meanwhile (@shut_down).
+ */
+void sched_unpause_vcpu(struct vcpu *v, bool shut_down);
+/* Destroy: @v leaves the scheduler for good (queue, timed block). */
+void sched_retire_vcpu(struct vcpu *v);
 __attribute__((noreturn)) void sched_run(void);

@@ -18,3 +18,9 @@ void mm_reserve(uint64_t base, uint64_t size);
 paddr_t mm_alloc_pages(uint64_t count, uint64_t align_pages);
 void mm_free_pages(paddr_t pa, uint64_t count);
 uint64_t mm_free_count(void);
+/*
+ * Pages of the RAM bank free now (what new domains and the hypervisor's
+ * own allocations may still take), and the pages of the bank.
+ */
+uint64_t mm_free_pages_count(void);
+uint64_t mm_total_pages_count(void);

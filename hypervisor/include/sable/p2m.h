@@ -115,5 +115,14 @@ paddr_t p2m_root_pa(const struct p2m *p);
 /* VTTBR_EL2: VMID in bits [63:48], root PA in BADDR, CnP = 0. */
 uint64_t p2m_vttbr(const struct p2m *p);
 
+/*
+ * Call @fn for every leaf (a block or a page): its IPA, the PA it maps,
+ * its size and type, in IPA order. Domain teardown finds its foreign
+ * mappings this way. @fn must not change the tables.
+ */
+typedef void (*p2m_leaf_fn)(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,
+			    enum p2m_type type);
+void p2m_for_each_leaf(const struct p2m *p, p2m_leaf_fn fn, void *ctx);
+
 /* Count tables per level and leaves per size (debug and tests). */
 void p2m_count(const struct p2m *p, struct p2m_stats *s);

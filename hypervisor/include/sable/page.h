@@ -27,6 +27,9 @@ enum page_type {
 	PGT_NR_TYPES
 };
 
+/* Owners (domain ids) whose frames are counted (page_owner_frames). */
+#define PAGE_MAX_OWNERS 64
+
 /* Bytes of frame table for @pages frames. */
 uint64_t page_table_bytes(uint64_t pages);
 /* Called by mm_init(): the frame table covers the allocator's RAM bank. */
@@ -63,3 +66,28 @@ struct page_state {
 	bool allocated; /* the owner still holds its allocation reference */
 };
 bool page_state(mfn_t mfn, struct page_state *s);
+
+/*
+ * Frames assigned to @owner (any type) that are not free yet: held by the
+ * owner, or released by it and still referenced by someone else.
+ */
+uint64_t page_owner_frames(domid_t owner);
+/*
+ * Called with the owner's id when its count of frames drops to 0 (the
+ * last reference to its last frame went), from whatever context dropped
+ * it: the hook must take no lock that may be held around page_put().
+ */
+void page_set_last_frame_hook(void (*fn)(domid_t owner));
+/*
+ * Teardown: @owner gives back the allocation reference of every frame of
+ * @type it still holds (a scan of the frame table). Frames others still
+ * reference live on until their last page_put().
+ */
+void page_release_all(domid_t owner, enum page_type type);
+/*
+ * The same in pieces: from frame index *@cursor on, at most @max_scan
+ * frames looked at and @max_release given back; *@cursor moves past them.
+ * True once the whole table has been scanned.
+ */
+bool page_release_some(domid_t owner, enum page_type type, uint64_t *cursor,
+		       unsigned int max_release, unsigned int max_scan);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Runner of the core tests: each test in its own process on a fresh
- * machine (the core keeps its domains and allocator in globals and has no
- * domain destruction yet), with a time limit, so that a crash or a hang
+ * machine (the core keeps its domains and allocator in globals), with a
+ * time limit, so that a crash or a hang
  * fails that test only.
  */
 #include <signal.h>

@@ -439,6 +439,21 @@ TEST(evtchn_destroy_refuses_new_bindings_while_dying)
 	teardown();
 }
 
+TEST(evtchn_reset_of_a_dying_domain_is_refused)
+{
+	struct evtchn_reset r = { .dom = 2 };
+	uint32_t p;
+
+	fixture();
+	p = bind_ipi(d2, 0);
+	d2->ev.dying = true; /* its destruction closes the ports */
+	EXPECT_EQ(hc(d0, EVTCHNOP_reset, &r), -ESRCH);
+	EXPECT_EQ(evtchn_port(&d2->ev, p)->state, ECS_IPI);
+	EXPECT_EQ(d2->ev.resetting, 0);
+	d2->ev.dying = false;
+	teardown();
+}
+
 TEST(evtchn_destroy_twice_is_harmless)
 {
 	fixture();

@@ -81,3 +81,31 @@ TEST(gnttab_self_mapping_released_on_destroy)
 	dom1 = NULL;
 	EXPECT_EQ(fake_live_pages(), 2 * FAKE_RAM_PAGES);
 }
+
+/*
+ * Teardown gives back everything charged to the dying domain: its
+ * maptrack frames and its grant frames, which live on charged to nobody
+ * while another domain still maps one of its grants.
+ */
+TEST(gnttab_destroy_gives_back_every_charge)
+{
+	uint32_t h;
+	mfn_t m;
+	void *va;
+
+	gt_setup();
+	ASSERT_EQ(gnttab_get_frame(&dom1->gd, 3, &m, &va), 0);
+	fake_grant(dom2, 10, D1, fake_gfn(0), GTF_permit_access);
+	fake_grant(dom1, 11, D2, fake_gfn(1), GTF_permit_access);
+	ASSERT_EQ(gt_map(dom1, dom2, 10, MAP_IPA(0), GNTMAP_host_map, NULL),
+		  GNTST_okay);
+	ASSERT_EQ(gt_map(dom2, dom1, 11, MAP_IPA(0), GNTMAP_host_map, &h),
+		  GNTST_okay);
+	EXPECT_GT(dom1->charged, 0);
+	gnttab_domain_destroy(&dom1->gd);
+	EXPECT_EQ(dom1->charged, 0);
+	EXPECT_EQ(gnttab_nr_frames(&dom1->gd), 0);
+	/* dom1's table outlives it for dom2's mapping, charging no one. */
+	EXPECT_EQ(gt_unmap(dom2, MAP_IPA(0), h), GNTST_okay);
+	EXPECT_EQ(dom1->charged, 0);
+}

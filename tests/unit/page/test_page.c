@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sable/alloc.h>
 #include <sable/errno.h>
 #include <sable/mm.h>
 #include <sable/page.h>
@@ -203,4 +204,101 @@ TEST(page_racing_references_and_release_free_once)
 		EXPECT_EQ(mm_free_count(), before);
 		EXPECT_EQ(page_get(pa_to_mfn(pa), 9, PGT_ram), -EPERM);
 	}
+}
+
+static domid_t hook_owner;
+static unsigned int hook_calls;
+
+static void last_frame(domid_t owner)
+{
+	hook_owner = owner;
+	hook_calls++;
+}
+
+TEST(page_owner_count_reports_the_last_frame_going)
+{
+	uint64_t free0 = fresh_bank();
+	paddr_t pa = mm_alloc_pages(3, 1);
+	mfn_t m = pa_to_mfn(pa);
+
+	hook_calls = 0;
+	page_set_last_frame_hook(last_frame);
+	ASSERT_EQ(page_assign(pa, 3, 5, PGT_ram), 0);
+	EXPECT_EQ(page_owner_frames(5), 3);
+	EXPECT_EQ(page_owner_frames(6), 0);
+	EXPECT_EQ(page_release(m, 5), 0);
+	EXPECT_EQ(page_release(mfn_init(m.mfn + 1), 5), 0);
+	EXPECT_EQ(page_owner_frames(5), 1);
+	/* Released but referenced: still counted, the hook waits. */
+	EXPECT_EQ(page_get(mfn_init(m.mfn + 2), 5, PGT_ram), 0);
+	EXPECT_EQ(page_release(mfn_init(m.mfn + 2), 5), 0);
+	EXPECT_EQ(page_owner_frames(5), 1);
+	EXPECT_EQ(hook_calls, 0);
+	page_put(mfn_init(m.mfn + 2));
+	EXPECT_EQ(page_owner_frames(5), 0);
+	EXPECT_EQ(hook_calls, 1);
+	EXPECT_EQ(hook_owner, 5);
+	EXPECT_EQ(mm_free_count(), free0);
+	page_set_last_frame_hook(NULL);
+}
+
+TEST(page_release_all_gives_back_every_frame_of_one_owner_and_type)
+{
+	uint64_t free0 = fresh_bank();
+	paddr_t ram = mm_alloc_pages(4, 1), other = alloc_one();
+	paddr_t shared = alloc_one();
+	struct page_state st;
+
+	ASSERT_EQ(page_assign(ram, 4, 7, PGT_ram), 0);
+	ASSERT_EQ(page_assign(other, 1, 8, PGT_ram), 0);
+	ASSERT_EQ(page_assign(shared, 1, 7, PGT_shared), 0);
+	/* One of its frames is still referenced by someone else. */
+	ASSERT_EQ(page_get(pa_to_mfn(ram), 7, PGT_ram), 0);
+	page_release_all(7, PGT_ram);
+	EXPECT_EQ(page_owner_frames(7), 2);
+	EXPECT_EQ(mm_free_count(), free0 - 3);
+	EXPECT_TRUE(page_state(pa_to_mfn(ram), &st));
+	EXPECT_EQ(st.refs, 1);
+	EXPECT_FALSE(st.allocated);
+	EXPECT_TRUE(page_state(pa_to_mfn(other), &st));
+	EXPECT_TRUE(st.allocated);
+	EXPECT_TRUE(page_state(pa_to_mfn(shared), &st));
+	EXPECT_TRUE(st.allocated);
+	page_put(pa_to_mfn(ram));
+	EXPECT_EQ(page_owner_frames(7), 1);
+	EXPECT_EQ(mm_free_count(), free0 - 2);
+}
+
+TEST(heap_gives_a_page_back_when_its_last_object_is_freed)
+{
+	uint64_t free0 = fresh_bank();
+	void *small[40], *mid[5], *big;
+
+	for (unsigned int i = 0; i < 40; i++) {
+		small[i] = xzalloc(100);
+		ASSERT_TRUE(small[i] != NULL);
+	}
+	for (unsigned int i = 0; i < 5; i++) {
+		mid[i] = xzalloc(900);
+		ASSERT_TRUE(mid[i] != NULL);
+	}
+	big = xzalloc(5000);
+	ASSERT_TRUE(big != NULL);
+	EXPECT_TRUE(mm_free_count() < free0);
+	for (unsigned int i = 0; i < 40; i += 2) {
+		xfree(small[i]);
+	}
+	xfree(big);
+	for (unsigned int i = 0; i < 5; i++) {
+		xfree(mid[i]);
+	}
+	/* Freed objects are reused before a new page is taken. */
+	small[0] = xzalloc(100);
+	for (unsigned int i = 0; i < 40; i += 2) {
+		xfree(small[i + 1]);
+	}
+	xfree(small[0]);
+	EXPECT_EQ(mm_free_count(), free0);
+	EXPECT_EQ(mm_free_pages_count(), free0);
+	EXPECT_EQ(mm_total_pages_count(), BANK_PAGES);
 }

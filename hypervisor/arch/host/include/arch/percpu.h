@@ -10,4 +10,8 @@ struct pcpu_arch {
 	/* Last sched_arch_set_deadline() on it (0: none) and how many. */
 	uint64_t deadline;
 	unsigned int deadline_sets;
+	/* Reschedules played for domain_pause() (sched_arch_wait_for). */
+	unsigned int remote_preempts;
+	/* vCPUs of destroyed domains forgotten (sched_arch_forget_vcpu). */
+	unsigned int forgets;
 };

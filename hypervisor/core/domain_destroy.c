@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Destroying a domain (docs/lifecycle.md).
+ *
+ * domain_destroy() marks the domain dying, pauses it for good and closes
+ * its event channels (peers see their ports unbound). The rest waits for
+ * a grace period, every pCPU having passed a quiescent point (returned to
+ * a guest or gone through the scheduler), so that no hypercall that found
+ * the domain alive is still using it: then, at quiescent points, the
+ * grants it maps, its foreign mappings and its stage 2 go, and the
+ * allocation reference of each of its RAM frames, in pieces. Frames that
+ * another domain still references (a grant it mapped, a foreign mapping,
+ * an acquired grant frame) live on, and the domain stays listed as dying
+ * until page.c reports its last frame freed.
+ *
+ * Then it is buried: unlisted (its id free again), and freed after a
+ * second grace period, since a hypercall on another pCPU may still hold
+ * the pointer domain_lookup() gave it. In each grace period every pCPU
+ * also lets go of what it keeps of the domain's vCPUs (lazily loaded
+ * registers, parked timers).
+ */
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/log.h>
+#include <sable/page.h>
+#include <sable/percpu.h>
+
+#include "domain_priv.h"
+#include "sched_arch.h"
+
+/*
+ * Protects: reaping, graves, and the grace_cpus and reap_next of the
+ * domains on them; nests nothing.
+ */
+static spinlock_t grave_lock = SPINLOCK_INIT;
+/* Destroyed domains whose teardown is under way. */
+static struct domain *reaping;
+/* Buried domains waiting for their grace period. */
+static struct domain *graves;
+
+/*
+ * One piece of a RAM release, at a quiescent point: frames looked at and
+ * frames given back (each one scrubbed), well within the time a long
+ * hypercall may take before it is continued (docs/bounded-time.md).
+ */
+#define REAP_SCAN 16384
+#define REAP_RELEASE 64
+
+/* Drop the reference of every foreign mapping (p2m lock held). */
+static void put_foreign(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,
+			enum p2m_type type)
+{
+	(void)ctx;
+	(void)ipa;
+	if (type != p2m_foreign_rw && type != p2m_foreign_ro) {
+		return;
+	}
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		page_put(pa_to_mfn(pa_init(pa.pa + off)));
+	}
+}
+
+/*
+ * What @d holds of others and what maps its frames: the grants it maps
+ * (and its own table's owner reference), its vcpu_info frames, its
+ * foreign mappings and stage 2. After the first grace period: no
+ * hypercall that found @d alive still runs.
+ */
+static void release_refs(struct domain *d)
+{
+	gnttab_domain_destroy(&d->gnttab);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (v->vcpu_info_held) {
+			v->vcpu_info_held = false;
+			page_put(v->vcpu_info_mfn);
+		}
+	}
+	spin_lock(&d->p2m.lock);
+	p2m_for_each_leaf(&d->p2m, put_foreign, NULL);
+	p2m_destroy(&d->p2m);
+	d->tot_pages = 0;
+	spin_unlock(&d->p2m.lock);
+	__atomic_store_n(&d->shinfo_gfn, ~0ULL, __ATOMIC_RELEASE);
+}
+
+static uint64_t online_cpus(void)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int i = 0; i < pcpu_count(); i++) {
+		if (pcpu_get(i)->online) {
+			mask |= 1ULL << i;
+		}
+	}
+	return mask;
+}
+
+/* Make every pCPU pass a quiescent point soon: idle ones wake, busy trap. */
+static void kick_all(void)
+{
+	for (unsigned int i = 0; i < pcpu_count(); i++) {
+		if (pcpu_get(i)->online) {
+			arch_send_resched(i);
+		}
+	}
+}
+
+/* @d goes on @list with a grace period starting now (grave_lock held). */
+static void enlist_locked(struct domain **list, struct domain *d)
+{
+	d->grace_cpus = online_cpus();
+	d->reap_next = *list;
+	__atomic_store_n(list, d, __ATOMIC_RELEASE);
+}
+
+/*
+ * The last frame of @d went (or it had none left): unlist it and start
+ * its grace period. May run under any lock that page_put() may be called
+ * with, so it takes only innermost locks and defers the rest.
+ */
+static void bury(struct domain *d)
+{
+	if (__atomic_exchange_n(&d->buried, true, __ATOMIC_ACQ_REL)) {
+		return;
+	}
+	domain_unlist(d);
+	spin_lock(&grave_lock);
+	enlist_locked(&graves, d);
+	spin_unlock(&grave_lock);
+	kick_all();
+}
+
+void domain_frames_gone(domid_t id)
+{
+	struct domain *d = domain_lookup(id);
+
+	/* Pairs with the fence in reap_some(): one of us buries. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (d && __atomic_load_n(&d->torn_down, __ATOMIC_ACQUIRE)) {
+		bury(d);
+	}
+}
+
+int domain_destroy(struct domain *d)
+{
+	struct vcpu *cur = current_vcpu();
+
+	if (d->privileged || d->id == 0) {
+		return -EPERM;
+	}
+	if (cur && cur->dom == d) {
+		return -EINVAL;
+	}
+	spin_lock(&d->lock);
+	if (d->is_dying) {
+		spin_unlock(&d->lock);
+		return 0;
+	}
+	__atomic_store_n(&d->is_dying, true, __ATOMIC_SEQ_CST);
+	spin_unlock(&d->lock);
+	pr_info("domain %u (%s) destroyed: dying\n", d->id, d->name);
+	domain_notify_control(d);
+
+	/* Paused for good: no vCPU runs again, whatever the pause count. */
+	spin_lock(&d->pause_lock);
+	domain_pause_vcpus(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		sched_retire_vcpu(d->vcpus[i]);
+	}
+	spin_unlock(&d->pause_lock);
+
+	/* The event-channel module copes with users racing its teardown. */
+	evtchn_domain_destroy(&d->evtchn);
+
+	/* The rest after a grace period, at quiescent points (reap_some()). */
+	d->reap_cursor = 0;
+	spin_lock(&grave_lock);
+	enlist_locked(&reaping, d);
+	spin_unlock(&grave_lock);
+	kick_all();
+	return 0;
+}
+
+/* A dying domain whose grace period is over, taken off reaping, or NULL. */
+static struct domain *reap_take(void)
+{
+	struct domain *d, **pp;
+
+	spin_lock(&grave_lock);
+	for (pp = &reaping; *pp && (*pp)->grace_cpus; pp = &(*pp)->reap_next) {
+	}
+	d = *pp;
+	if (d) {
+		__atomic_store_n(pp, d->reap_next, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&grave_lock);
+	return d;
+}
+
+/*
+ * One piece of a destroyed domain's teardown: first its references, then
+ * its RAM, a piece at a time. The domain is off the list meanwhile, so
+ * one pCPU at a time works on it. When its RAM is all given back, frames
+ * others still reference keep it dying until page.c reports the last one
+ * gone.
+ */
+static void reap_some(void)
+{
+	struct domain *d = reap_take();
+	bool done = false;
+
+	if (!d) {
+		return;
+	}
+	if (!d->released_refs) {
+		release_refs(d);
+		d->released_refs = true;
+	} else {
+		done = page_release_some(d->id, PGT_ram, &d->reap_cursor,
+					 REAP_RELEASE, REAP_SCAN);
+	}
+	if (!done) {
+		spin_lock(&grave_lock);
+		d->reap_next = reaping;
+		__atomic_store_n(&reaping, d, __ATOMIC_RELEASE);
+		spin_unlock(&grave_lock);
+		/* Come back soon: from a guest, or out of WFI at once. */
+		arch_send_resched(this_cpu()->id);
+		return;
+	}
+	__atomic_store_n(&d->torn_down, true, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (page_owner_frames(d->id) == 0) {
+		bury(d);
+	}
+}
+
+bool domain_destroy_pending(void)
+{
+	return __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&graves, __ATOMIC_ACQUIRE);
+}
+
+/* Its grace period is over: nobody holds @d. */
+static void finish(struct domain *d)
+{
+	domain_report_memory(d);
+	pr_info("domain %u (%s) destroyed: gone\n", d->id, d->name);
+	domain_notify_control(d);
+	domain_free(d);
+}
+
+static struct domain *find_unacked(struct domain *list, uint64_t bit)
+{
+	while (list && !(list->grace_cpus & bit)) {
+		list = list->reap_next;
+	}
+	return list;
+}
+
+/* A dying domain whose grace period this pCPU has not passed, or NULL. */
+static struct domain *grace_to_ack(uint64_t bit)
+{
+	struct domain *d;
+
+	spin_lock(&grave_lock);
+	d = find_unacked(reaping, bit);
+	if (!d) {
+		d = find_unacked(graves, bit);
+	}
+	spin_unlock(&grave_lock);
+	return d;
+}
+
+void domain_quiescent(void)
+{
+	uint64_t bit = 1ULL << this_cpu()->id;
+	struct domain *done = NULL, *d, **pp;
+
+	if (!domain_destroy_pending()) {
+		return;
+	}
+	/*
+	 * Let go of each one's vCPUs with no lock held (the arch may sync
+	 * interrupt state into the vGIC). It cannot be freed or torn down
+	 * meanwhile: this pCPU's bit is still set.
+	 */
+	while ((d = grace_to_ack(bit))) {
+		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+			sched_arch_forget_vcpu(d->vcpus[i]);
+		}
+		spin_lock(&grave_lock);
+		d->grace_cpus &= ~bit;
+		spin_unlock(&grave_lock);
+	}
+	reap_some();
+	spin_lock(&grave_lock);
+	for (pp = &graves; *pp;) {
+		d = *pp;
+		if (d->grace_cpus) {
+			pp = &d->reap_next;
+			continue;
+		}
+		*pp = d->reap_next;
+		d->reap_next = done;
+		done = d;
+	}
+	spin_unlock(&grave_lock);
+	while (done) {
+		d = done;
+		done = d->reap_next;
+		finish(d);
+	}
+}

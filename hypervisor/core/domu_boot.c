@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot-time domUs, described under /chosen (Xen's dom0less binding, see
+ * bootdom.c), built by the same steps as the toolstack's domains
+ * (domu_build.c): create, load (from machine memory), build, unpause. Each
+ * gets domid 1, 2, ... in node order. With dom0, an enhanced domain
+ * (xen,enhanced) gets the xenstore and PV console pages for dom0's
+ * daemons. A bad description or a domain that does not fit is reported
+ * and skipped; the others are still built.
+ */
+#include <public/sable_ctl.h>
+#include <sable/bootdom.h>
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/lib.h>
+#include <sable/log.h>
+#include <sable/machine.h>
+#include <sable/mm.h>
+
+#include "boot.h"
+#include "domu.h"
+
+#define SZ_2M (2UL << 20)
+
+static struct boot_domain bds[MAX_BOOT_DOMAINS];
+static int nr_bds;
+
+/* The boot modules are in machine memory, identity-mapped. */
+static int copy_from_machine(void *dst, uint64_t src, size_t len)
+{
+	memcpy(dst, (const void *)(uintptr_t)src, len);
+	return 0;
+}
+
+/* What the builder is asked for; the reasons it may refuse, reported. */
+static int boot_config(const struct boot_domain *bd, domid_t id,
+		       struct domu_config *c)
+{
+	uint64_t text_offset, span;
+	bool dom0 = domain_lookup(0) != NULL;
+
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	snprintf(c->name, sizeof(c->name), "%s", bd->name);
+	c->nr_vcpus = bd->nr_vcpus;
+	c->mem = bd->mem_kib << 10;
+	c->p2m_pages = bd->p2m_mem_mb << 8;
+	c->weight = bd->sched_weight;
+	c->cap = bd->sched_cap;
+	c->kernel_size = bd->kernel.size;
+	c->ramdisk_size = bd->ramdisk.size;
+	c->vpl011 = bd->vpl011;
+	c->xenstore = c->console = bd->xenstore && dom0;
+	if (bd->xenstore && !dom0) {
+		pr_warn("domain %u (%s): xen,enhanced but no dom0 to run "
+			"xenstored: no xenstore\n",
+			id, bd->name);
+	}
+	if (ALIGN_UP(c->mem, SZ_2M) > GUEST_RAM_MAX) {
+		pr_err("domain %s: memory above %lu MiB\n", bd->name,
+		       GUEST_RAM_MAX >> 20);
+		return -EINVAL;
+	}
+	if (arm64_image_info((const void *)(uintptr_t)bd->kernel.addr,
+			     bd->kernel.size, &text_offset, &span)) {
+		pr_err("domain %s: kernel at 0x%lx is not an arm64 Image\n",
+		       bd->name, (unsigned long)bd->kernel.addr);
+		return -EINVAL;
+	}
+	if (bd->bootargs && strlen(bd->bootargs) >= DOMU_CMDLINE_MAX) {
+		pr_err("domain %s: bootargs longer than %u bytes\n", bd->name,
+		       DOMU_CMDLINE_MAX - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int boot_load(struct domain *d, const struct boot_domain *bd)
+{
+	int rc = domu_load(d, SABLE_LOAD_kernel, 0, bd->kernel.addr,
+			   bd->kernel.size, copy_from_machine);
+
+	if (!rc && bd->ramdisk.size) {
+		rc = domu_load(d, SABLE_LOAD_ramdisk, 0, bd->ramdisk.addr,
+			       bd->ramdisk.size, copy_from_machine);
+	}
+	if (!rc && bd->bootargs && bd->bootargs[0]) {
+		rc = domu_load(d, SABLE_LOAD_cmdline, 0,
+			       (uint64_t)(uintptr_t)bd->bootargs,
+			       strlen(bd->bootargs), copy_from_machine);
+	}
+	return rc;
+}
+
+static int domu_boot_one(const struct boot_domain *bd, domid_t id)
+{
+	struct domu_config c;
+	struct domu_built built;
+	struct domain *d;
+	int rc = boot_config(bd, id, &c);
+
+	if (rc) {
+		return rc;
+	}
+	rc = domu_create(&c, &d);
+	if (rc == -ENOMEM) {
+		pr_err("domain %s: cannot allocate %lu MiB\n", bd->name,
+		       (unsigned long)(ALIGN_UP(c.mem, SZ_2M) >> 20));
+	}
+	if (rc) {
+		return rc;
+	}
+	rc = boot_load(d, bd);
+	if (rc == -ENOMEM) {
+		pr_err("domain %s: kernel, device tree and ramdisk do not fit "
+		       "in %lu MiB\n",
+		       bd->name, (unsigned long)(d->ram_size >> 20));
+	}
+	if (!rc) {
+		rc = domu_build(d, &built);
+	}
+	if (!rc) {
+		rc = domu_unpause(d);
+	}
+	if (rc && domu_destroy(d)) {
+		/* Never started: listed as crashed, keeps nothing up. */
+		spin_lock(&d->lock);
+		d->is_shutdown = true;
+		d->shutdown_reason = SHUTDOWN_crash;
+		spin_unlock(&d->lock);
+	}
+	return rc;
+}
+
+/*
+ * Read the descriptions and keep their modules out of the page allocator
+ * before any domain's RAM is allocated.
+ */
+int domu_prepare(struct machine *m)
+{
+	const char *why, *node;
+
+	nr_bds = bootdom_parse(m->fdt, bds, MAX_BOOT_DOMAINS, &why, &node);
+	if (nr_bds < 0) {
+		pr_err("boot-time domain %s: %s\n", node ? node : "?", why);
+		return nr_bds;
+	}
+	for (int i = 0; i < nr_bds; i++) {
+		mm_reserve(bds[i].kernel.addr, bds[i].kernel.size);
+		if (bds[i].ramdisk.size) {
+			mm_reserve(bds[i].ramdisk.addr, bds[i].ramdisk.size);
+		}
+	}
+	return nr_bds;
+}
+
+int domu_build_all(void)
+{
+	domid_t id = 1;
+	int built = 0;
+
+	for (int i = 0; i < nr_bds; i++, id++) {
+		if (domu_boot_one(&bds[i], id) == 0) {
+			built++;
+		} else {
+			pr_err("domain %s (%u) not built\n", bds[i].name, id);
+		}
+	}
+	return built;
+}

@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The toolstack's pause and destroy (docs/lifecycle.md) through the real
+ * scheduler, modules and hooks: counted pause of vCPUs on other pCPUs,
+ * wake-ups kept while paused, teardown of everything a domain holds, the
+ * dying state while another domain references its frames, the final free
+ * after a grace period, and exact memory accounting over many cycles.
+ * domain_pause/unpause/destroy are called as dom0's vCPU would reach them
+ * from its control hypercall.
+ */
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+#include <sable/mm.h>
+#include <sable/page.h>
+
+#include "core_test.h"
+
+#define MAP_AT (HX_FREE_GFN(8) << PAGE_SHIFT)
+#define FAR_GFN (0x100000000ULL >> PAGE_SHIFT)
+
+static void sched_fn(void *arg)
+{
+	(void)arg;
+	sched_run();
+}
+
+/* Let pCPU @id choose, as it does after a trap or an interrupt. */
+static enum host_stop_kind run_pcpu(unsigned int id, struct host_stop *stop)
+{
+	host_cpu_select(id);
+	return host_run(sched_fn, NULL, stop);
+}
+
+static bool on_queue(struct vcpu *v)
+{
+	for (struct vcpu *q = pcpu_get(v->pcpu)->rq_head; q; q = q->rq_next) {
+		if (q == v) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The toolstack's calls, made by dom0's vCPU 0. */
+static int as_dom0(struct domain *d0, int (*op)(struct domain *),
+		   struct domain *d)
+{
+	hx_set_current(d0->vcpus[0]);
+	return op(d);
+}
+
+static uint32_t bind_virq_dom_exc(struct domain *d0)
+{
+	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC };
+
+	hx_put(d0, hx_arg(d0, 0), &bv, sizeof(bv));
+	ASSERT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_event_channel_op,
+			  EVTCHNOP_bind_virq, hx_arg(d0, 0), 0),
+		  0);
+	hx_get(d0, hx_arg(d0, 0), &bv, sizeof(bv));
+	return bv.port;
+}
+
+static bool port_pending(struct domain *d, uint32_t port)
+{
+	return __atomic_load_n(&d->shinfo->evtchn_pending[port / 64],
+			       __ATOMIC_RELAXED) &
+	       (1ULL << (port % 64));
+}
+
+static void clear_pending(struct domain *d, uint32_t port)
+{
+	__atomic_and_fetch(&d->shinfo->evtchn_pending[port / 64],
+			   ~(1ULL << (port % 64)), __ATOMIC_RELAXED);
+}
+
+static long evtchn_status(struct domain *d, uint32_t port,
+			  struct evtchn_status *st)
+{
+	long rc;
+
+	*st = (struct evtchn_status){ .dom = DOMID_SELF, .port = port };
+	hx_put(d, hx_arg(d, 0), st, sizeof(*st));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		     EVTCHNOP_status, hx_arg(d, 0), 0);
+	hx_get(d, hx_arg(d, 0), st, sizeof(*st));
+	return rc;
+}
+
+static long evtchn_close(struct domain *d, uint32_t port)
+{
+	struct evtchn_close c = { .port = port };
+
+	hx_put(d, hx_arg(d, 0), &c, sizeof(c));
+	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		       EVTCHNOP_close, hx_arg(d, 0), 0);
+}
+
+static long init_control(struct domain *d, uint64_t gfn, uint32_t vcpu)
+{
+	struct evtchn_init_control ic = { .control_gfn = gfn,
+					  .offset = 64 * vcpu,
+					  .vcpu = vcpu };
+
+	hx_put(d, HX_ARG0, &ic, sizeof(ic));
+	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		       EVTCHNOP_init_control, HX_ARG0, 0);
+}
+
+static long expand_array(struct domain *d, uint64_t gfn)
+{
+	struct evtchn_expand_array ea = { .array_gfn = gfn };
+
+	hx_put(d, HX_ARG0, &ea, sizeof(ea));
+	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		       EVTCHNOP_expand_array, HX_ARG0, 0);
+}
+
+static long vcpu_info_at(struct domain *d, unsigned int vcpu, uint64_t gfn,
+			 uint32_t offset)
+{
+	struct vcpu_register_vcpu_info r = { .mfn = gfn, .offset = offset };
+
+	hx_put(d, HX_ARG1, &r, sizeof(r));
+	return hx_call(d->vcpus[0], __HYPERVISOR_vcpu_op,
+		       VCPUOP_register_vcpu_info, vcpu, HX_ARG1);
+}
+
+static long place_shared_info(struct domain *d, uint64_t gfn)
+{
+	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
+					.space = XENMAPSPACE_shared_info,
+					.gpfn = gfn };
+
+	hx_put(d, HX_ARG0, &x, sizeof(x));
+	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		       XENMEM_add_to_physmap, HX_ARG0, 0);
+}
+
+static long setup_table(struct domain *d, uint32_t frames)
+{
+	struct gnttab_setup_table s = { .dom = DOMID_SELF,
+					.nr_frames = frames,
+					.frame_list = HX_ARG1 };
+
+	hx_put(d, HX_ARG0, &s, sizeof(s));
+	return hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
+		       GNTTABOP_setup_table, HX_ARG0, 1);
+}
+
+static long foreign_map(struct domain *d, domid_t fd, uint64_t idx,
+			uint64_t gpfn, int32_t *err)
+{
+	struct xen_add_to_physmap_batch b = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_gmfn_foreign,
+		.size = 1,
+		.foreign_domid = fd,
+		.idxs = hx_arg(d, 1),
+		.gpfns = hx_arg(d, 1) + 8,
+		.errs = hx_arg(d, 1) + 16,
+	};
+	long rc;
+
+	hx_put(d, hx_arg(d, 1), &idx, 8);
+	hx_put(d, hx_arg(d, 1) + 8, &gpfn, 8);
+	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		     XENMEM_add_to_physmap_batch, hx_arg(d, 0), 0);
+	hx_get(d, hx_arg(d, 1) + 16, err, 4);
+	return rc;
+}
+
+static long remove_gfn(struct domain *d, uint64_t gfn)
+{
+	struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = gfn };
+
+	hx_put(d, hx_arg(d, 0), &x, sizeof(x));
+	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		       XENMEM_remove_from_physmap, hx_arg(d, 0), 0);
+}
+
+/* ---- pause ---------------------------------------------------------------- */
+
+TEST(pause_is_counted_and_refused_for_the_callers_domain)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct vcpu *v = d1->vcpus[0];
+
+	sched_add_vcpu(v);
+	ASSERT_TRUE(on_queue(v));
+	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), -EINVAL);
+	EXPECT_EQ(as_dom0(d0, domain_pause, d1), 0);
+	EXPECT_EQ(d1->pause_count, 1);
+	EXPECT_FALSE(on_queue(v));
+	EXPECT_EQ(as_dom0(d0, domain_pause, d1), 0);
+	EXPECT_EQ(d1->pause_count, 2);
+	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
+	EXPECT_FALSE(on_queue(v));
+	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
+	EXPECT_EQ(d1->pause_count, 0);
+	EXPECT_TRUE(on_queue(v));
+	EXPECT_EQ(v->state, VCPU_RUNNABLE);
+	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), -EINVAL);
+	/* A domain never pauses itself: it could not unpause. */
+	hx_set_current(v);
+	EXPECT_EQ(domain_pause(d1), -EINVAL);
+	EXPECT_EQ(d1->pause_count, 0);
+}
+
+TEST(pause_takes_a_vcpu_off_another_pcpu_and_stops_its_clock)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct vcpu *v = d1->vcpus[0];
+	struct host_stop stop;
+	unsigned int ipis;
+
+	ASSERT_NE(v->pcpu, d0->vcpus[0]->pcpu);
+	host_clock_manual(true);
+	host_clock_set(1000);
+	sched_add_vcpu(v);
+	ASSERT_EQ(run_pcpu(v->pcpu, &stop), HOST_VCPU_RUN);
+	ASSERT_TRUE(stop.vcpu == v);
+	ASSERT_TRUE(pcpu_get(v->pcpu)->current == v);
+	host_clock_set(5000);
+	ipis = pcpu_get(v->pcpu)->arch.resched_ipis;
+	EXPECT_EQ(as_dom0(d0, domain_pause, d1), 0);
+	/* Its pCPU was interrupted, and it left before pause returned. */
+	EXPECT_EQ(pcpu_get(v->pcpu)->arch.resched_ipis, ipis + 1);
+	EXPECT_EQ(pcpu_get(v->pcpu)->arch.remote_preempts, 1);
+	EXPECT_TRUE(pcpu_get(v->pcpu)->current == NULL);
+	EXPECT_EQ(v->state, VCPU_RUNNABLE);
+	EXPECT_FALSE(on_queue(v));
+	EXPECT_EQ(v->cpu_time, 4000);
+	/* Paused time is not run time, nor credit. */
+	host_clock_set(900000);
+	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(v->cpu_time, 4000);
+	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
+	EXPECT_EQ(v->cpu_time, 4000);
+	EXPECT_EQ(run_pcpu(v->pcpu, &stop), HOST_VCPU_RUN);
+	EXPECT_TRUE(stop.vcpu == v);
+	EXPECT_EQ(v->run_start, 900000);
+}
+
+TEST(pause_keeps_wakeups_and_cpu_on_until_unpause)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 2, false, HX_DOM_MEM);
+	struct vcpu *v = d1->vcpus[0], *v1 = d1->vcpus[1];
+	uint32_t p0 = hx_evtchn_bind(d0, 1, hx_evtchn_unbound(d1, 0));
+	uint64_t args[5] = { SCHEDOP_block };
+
+	hx_enable_upcall(d1, 0);
+	/* vCPU 0 blocks in SCHEDOP_block. */
+	EXPECT_EQ(hx_call_stop(v, __HYPERVISOR_sched_op, args, NULL, NULL),
+		  HOST_IDLE);
+	ASSERT_EQ(v->state, VCPU_BLOCKED);
+	EXPECT_EQ(as_dom0(d0, domain_pause, d1), 0);
+	/* An event while paused: runnable, but not run. */
+	EXPECT_EQ(hx_evtchn_send(d0, p0), 0);
+	EXPECT_EQ(v->state, VCPU_RUNNABLE);
+	EXPECT_FALSE(on_queue(v));
+	/* PSCI CPU_ON while paused: started, held likewise. */
+	EXPECT_EQ(sched_power_on(v1, 0x80000, 0), 0);
+	EXPECT_EQ(sched_power_on(v1, 0x80000, 0), -EEXIST);
+	EXPECT_FALSE(on_queue(v1));
+	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(run_pcpu(v1->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
+	EXPECT_TRUE(on_queue(v));
+	EXPECT_TRUE(on_queue(v1));
+	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
+	EXPECT_TRUE(pcpu_get(v->pcpu)->current == v);
+	EXPECT_EQ(run_pcpu(v1->pcpu, NULL), HOST_VCPU_RUN);
+	EXPECT_TRUE(pcpu_get(v1->pcpu)->current == v1);
+}
+
+TEST(unpause_of_a_domain_shut_down_meanwhile_leaves_it_stopped)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct vcpu *v = d1->vcpus[0];
+
+	sched_add_vcpu(v);
+	EXPECT_EQ(as_dom0(d0, domain_pause, d1), 0);
+	domain_shutdown(d1, SHUTDOWN_poweroff);
+	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
+	EXPECT_FALSE(on_queue(v));
+	EXPECT_EQ(v->state, VCPU_PAUSED);
+}
+
+/* ---- destroy -------------------------------------------------------------- */
+
+TEST(destroy_refuses_dom0_and_the_callers_own_domain)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, true, HX_DOM_MEM);
+
+	EXPECT_EQ(as_dom0(d0, domain_destroy, d0), -EPERM);
+	EXPECT_EQ(as_dom0(d0, domain_destroy, d2), -EPERM);
+	hx_set_current(d1->vcpus[0]);
+	EXPECT_EQ(domain_destroy(d1), -EINVAL);
+	EXPECT_FALSE(d1->is_dying);
+	EXPECT_FALSE(d0->is_dying);
+	EXPECT_TRUE(domain_lookup(1) == d1);
+}
+
+/*
+ * A domU with a channel to dom0, FIFO control blocks, shared_info placed,
+ * vcpu_info registered, ballooned pages, a grant of dom0's mapped and a
+ * grown grant table: after destroy nothing of it is left, dom0's port is
+ * unbound, and the machine has exactly the pages it had before.
+ */
+TEST(destroy_tears_down_everything_and_returns_every_page)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	uint32_t exc = bind_virq_dom_exc(d0);
+	uint64_t d0_page = hx_maddr(d0, hx_arg(d0, 3));
+	uint64_t free0 = mm_free_pages_count();
+	struct domain *d1 = hx_domain(1, 2, false, HX_DOM_MEM);
+	uint32_t p1 = hx_evtchn_unbound(d1, 0);
+	uint32_t p0 = hx_evtchn_bind(d0, 1, p1);
+	struct evtchn_status st;
+	unsigned int rounds;
+	int32_t err;
+
+	ASSERT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 0), 0);
+	ASSERT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 1), 0);
+	ASSERT_EQ(expand_array(d1, HX_GFN(HX_PAGE(1))), 0);
+	ASSERT_EQ(place_shared_info(d1, HX_FREE_GFN(0)), 0);
+	ASSERT_EQ(vcpu_info_at(d1, 1, HX_GFN(HX_PAGE(2)), 64), 0);
+	ASSERT_EQ(setup_table(d1, 4), 0);
+	for (unsigned int i = 0; i < 8; i++) {
+		ASSERT_EQ(hx_reserve(d1, XENMEM_decrease_reservation,
+				     HX_GFN(HX_PAGE(8 + i))),
+			  1);
+	}
+	hx_grant(d0, 5, 1, HX_GFN(hx_arg(d0, 3)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d1, 0, 5, MAP_AT, 0, NULL), GNTST_okay);
+	EXPECT_TRUE(hx_grant_flags(d0, 5) & (GTF_reading | GTF_writing));
+	ASSERT_EQ(hx_evtchn_send(d0, p0), 0);
+	sched_add_vcpu(d1->vcpus[0]);
+	clear_pending(d0, exc);
+
+	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
+	EXPECT_TRUE(port_pending(d0, exc));
+	EXPECT_TRUE(domain_lookup(1) == d1);
+	EXPECT_TRUE(d1->is_dying);
+	/*
+	 * Nothing references it: its RAM goes back in pieces at the next
+	 * quiescent points, then it is gone.
+	 */
+	clear_pending(d0, exc);
+	rounds = host_quiesce_rounds;
+	host_quiesce_all();
+	EXPECT_TRUE(host_quiesce_rounds - rounds >= 8); /* in pieces */
+	EXPECT_TRUE(domain_lookup(1) == NULL);
+	EXPECT_TRUE(port_pending(d0, exc));
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "domain 1 (hx1) destroyed: gone") != NULL);
+	/* The memory line, with its tables and RAM all given back. */
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "domain 1 (hx1): p2m tables 0 (peak ") != NULL);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "RAM pages 0 of 2048, hypervisor pages 0 of") !=
+		    NULL);
+	/* dom0's end of the channel is unbound, as on Xen. */
+	EXPECT_EQ(evtchn_status(d0, p0, &st), 0);
+	EXPECT_EQ(st.status, EVTCHNSTAT_unbound);
+	EXPECT_EQ(evtchn_close(d0, p0), 0);
+	/* Its mapping of dom0's grant is gone, the page is dom0's still. */
+	EXPECT_FALSE(hx_grant_flags(d0, 5) & (GTF_reading | GTF_writing));
+	EXPECT_TRUE(hx_maddr(d0, hx_arg(d0, 3)) == d0_page);
+	EXPECT_EQ(mm_free_pages_count(), free0);
+	EXPECT_EQ(page_owner_frames(1), 0);
+	/* The dead id: -ESRCH (or Xen's grant status) for what names it. */
+	EXPECT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(3)), FAR_GFN, &err),
+		  -ESRCH);
+	EXPECT_NE(hx_map_grant(d0, 1, 0, MAP_AT, 0, NULL), GNTST_okay);
+	{
+		struct sched_remote_shutdown r = { .domain_id = 1,
+						   .reason =
+							   SHUTDOWN_poweroff };
+
+		hx_put(d0, hx_arg(d0, 1), &r, sizeof(r));
+		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_sched_op,
+				  SCHEDOP_remote_shutdown, hx_arg(d0, 1), 0),
+			  -ESRCH);
+	}
+	{
+		struct evtchn_bind_interdomain b = { .remote_dom = 1,
+						     .remote_port = p1 };
+
+		hx_put(d0, hx_arg(d0, 0), &b, sizeof(b));
+		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_event_channel_op,
+				  EVTCHNOP_bind_interdomain, hx_arg(d0, 0), 0),
+			  -ESRCH);
+	}
+	EXPECT_TRUE(hx_console_clean());
+}
+
+/*
+ * A domain whose page dom0 maps through a grant and through a foreign
+ * mapping stays dying (listed, flagged) until both are gone; then it is
+ * freed, dom0 is told, and its id can be used again.
+ */
+TEST(destroy_of_a_granting_domain_waits_for_the_last_mapping)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	uint32_t exc = bind_virq_dom_exc(d0);
+	uint64_t free0 = mm_free_pages_count();
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	uint32_t handle;
+	int32_t err = 1;
+
+	memset(hx_va(d1, HX_PAGE(0)), 0x5a, PAGE_SIZE);
+	hx_grant(d1, 8, 0, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d0, 1, 8, MAP_AT, 0, &handle), GNTST_okay);
+	ASSERT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(1)), FAR_GFN, &err), 0);
+	ASSERT_EQ(err, 0);
+
+	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
+	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0); /* already dying */
+	host_quiesce_all();
+	EXPECT_TRUE(domain_lookup(1) == d1);
+	EXPECT_TRUE(d1->is_dying);
+	EXPECT_EQ(d1->tot_pages, 0);
+	EXPECT_EQ(d1->p2m.nr_tables, 0);
+	EXPECT_EQ(page_owner_frames(1), 3); /* two pages and a grant frame */
+	EXPECT_EQ(as_dom0(d0, domain_pause, d1), -EINVAL);
+	/* dom0 still reads what the page held; nothing new is allowed. */
+	EXPECT_EQ(*(uint8_t *)hx_va(d0, MAP_AT), 0x5a);
+	EXPECT_NE(hx_map_grant(d0, 1, 8, MAP_AT + PAGE_SIZE, 0, NULL),
+		  GNTST_okay);
+	EXPECT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(2)), FAR_GFN + 1, &err), 0);
+	EXPECT_EQ(err, -ESRCH);
+	clear_pending(d0, exc);
+	EXPECT_EQ(hx_unmap_grant(d0, MAP_AT, handle), GNTST_okay);
+	host_quiesce_all();
+	EXPECT_TRUE(domain_lookup(1) == d1);
+	EXPECT_FALSE(port_pending(d0, exc));
+	EXPECT_EQ(remove_gfn(d0, FAR_GFN), 0);
+	/* The last reference went: unlisted now, freed after the grace. */
+	EXPECT_TRUE(domain_lookup(1) == NULL);
+	EXPECT_FALSE(port_pending(d0, exc));
+	host_quiesce_all();
+	EXPECT_TRUE(port_pending(d0, exc));
+	/* All back but dom0's own handle page, which dom0 keeps. */
+	EXPECT_EQ(d0->gnttab.nr_maptrack_frames, 1);
+	EXPECT_EQ(mm_free_pages_count() + 1, free0);
+	d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	EXPECT_TRUE(domain_lookup(1) == d1);
+	EXPECT_FALSE(d1->is_dying);
+	EXPECT_TRUE(hx_console_clean());
+}
+
+/* The free memory is exactly back after each of 50 lifetimes. */
+TEST(create_and_destroy_50_times_returns_exactly_every_page)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	uint64_t free0 = mm_free_pages_count();
+
+	EXPECT_EQ(mm_total_pages_count(), HX_RAM_SIZE >> PAGE_SHIFT);
+	for (unsigned int i = 0; i < 50; i++) {
+		struct domain *d = hx_domain(3, 2, false, HX_DOM_MEM);
+		uint32_t p0 = hx_evtchn_bind(d0, 3, hx_evtchn_unbound(d, 0));
+
+		ASSERT_EQ(init_control(d, HX_GFN(HX_PAGE(0)), 0), 0);
+		ASSERT_EQ(setup_table(d, 2 + i % 3), 0);
+		ASSERT_EQ(vpl011_init(d), 0);
+		ASSERT_EQ(hx_reserve(d, XENMEM_decrease_reservation,
+				     HX_GFN(HX_PAGE(5))),
+			  1);
+		sched_add_vcpu(d->vcpus[i % 2]);
+		ASSERT_EQ(as_dom0(d0, domain_destroy, d), 0);
+		host_quiesce_all();
+		ASSERT_TRUE(domain_lookup(3) == NULL);
+		ASSERT_EQ(evtchn_close(d0, p0), 0);
+		ASSERT_EQ(mm_free_pages_count(), free0);
+	}
+	EXPECT_TRUE(hx_console_clean());
+}
+
+/*
+ * domain_create() failing at any step (the machine out of memory, an id
+ * in use) leaves every page where it was.
+ */
+TEST(domain_create_unwinds_every_failure)
+{
+	static paddr_t held[HX_RAM_SIZE >> PAGE_SHIFT];
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	uint64_t nr = 0, free0;
+	struct domain *d = NULL;
+
+	free0 = mm_free_pages_count();
+	EXPECT_TRUE(domain_create(1, "again", 1, false, 32) == NULL);
+	EXPECT_EQ(mm_free_pages_count(), free0);
+	EXPECT_TRUE(domain_lookup(1) == d1);
+	/* Take the machine's memory away, then give it back page by page. */
+	while ((held[nr] = mm_alloc_pages(1, 1)).pa) {
+		nr++;
+	}
+	for (unsigned int tries = 0; !d && nr; tries++) {
+		mm_free_pages(held[--nr], 1);
+		free0 = mm_free_pages_count();
+		d = domain_create(4, "tight", 2, false, 32);
+		if (!d) {
+			EXPECT_EQ(mm_free_pages_count(), free0);
+			EXPECT_TRUE(domain_lookup(4) == NULL);
+		}
+		ASSERT_TRUE(tries < 256);
+	}
+	ASSERT_TRUE(d != NULL);
+	hx_set_current(d1->vcpus[0]);
+	EXPECT_EQ(domain_destroy(d), 0);
+	host_quiesce_all();
+	EXPECT_TRUE(domain_lookup(4) == NULL);
+	EXPECT_EQ(mm_free_pages_count(), free0);
+	while (nr) {
+		mm_free_pages(held[--nr], 1);
+	}
+}
+
+/*
+ * Teardown starts only once every pCPU passed a quiescent point (none may
+ * still be using the domain it found alive), and a buried domain is freed
+ * only after another such grace period: a pCPU that looked it up keeps a
+ * valid pointer until it returns to a guest or to its scheduler. In the
+ * first one, each pCPU lets go of the vCPU state it kept.
+ */
+TEST(destroyed_domain_waits_for_every_pcpu_at_each_step)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct vcpu *v = d1->vcpus[0];
+	unsigned int other = v->pcpu, self = d0->vcpus[0]->pcpu;
+	struct domain *held;
+	uint32_t handle;
+
+	ASSERT_NE(other, self);
+	hx_grant(d1, 8, 0, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d0, 1, 8, MAP_AT, 0, &handle), GNTST_okay);
+	/* It ran on the other pCPU, which keeps its state loaded. */
+	sched_add_vcpu(v);
+	ASSERT_EQ(run_pcpu(other, NULL), HOST_VCPU_RUN);
+	ASSERT_TRUE(pcpu_get(other)->loaded == v);
+	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
+	EXPECT_TRUE(pcpu_get(other)->current == NULL);
+	/* Only dom0's pCPU passes quiescent points: nothing torn down. */
+	for (unsigned int i = 0; i < 100; i++) {
+		domain_quiescent();
+	}
+	EXPECT_EQ(d1->tot_pages, d1->max_pages);
+	EXPECT_TRUE(hx_type(d1, HX_GFN(HX_PAGE(1))) == p2m_ram_rw);
+	/* The other pCPU too: torn down, the loaded vCPU forgotten. */
+	EXPECT_EQ(run_pcpu(other, NULL), HOST_IDLE);
+	EXPECT_TRUE(pcpu_get(other)->loaded == NULL);
+	EXPECT_EQ(pcpu_get(other)->arch.forgets, 1);
+	host_quiesce_all();
+	EXPECT_EQ(d1->tot_pages, 0);
+	EXPECT_TRUE(domain_lookup(1) == d1); /* dom0 maps its page */
+	held = domain_lookup(1); /* as a hypercall there would have */
+	/* The last mapping goes: unlisted at once... */
+	EXPECT_EQ(hx_unmap_grant(d0, MAP_AT, handle), GNTST_okay);
+	EXPECT_TRUE(domain_lookup(1) == NULL);
+	host_cpu_select(self);
+	for (unsigned int i = 0; i < 100; i++) {
+		domain_quiescent();
+	}
+	/* ...but kept for the other pCPU, which has not passed one. */
+	EXPECT_TRUE(domain_destroy_pending());
+	EXPECT_EQ(held->id, 1);
+	EXPECT_TRUE(held->is_dying);
+	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") == NULL);
+	EXPECT_EQ(run_pcpu(other, NULL), HOST_IDLE);
+	EXPECT_FALSE(domain_destroy_pending());
+	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") != NULL);
+}
