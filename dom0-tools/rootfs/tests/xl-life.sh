@@ -57,24 +57,30 @@ only_dom0() {
 	[ "$(xl list | tail -n +2 | wc -l)" = 1 ]
 }
 
-# The domU's console as the console daemon logs it.
+# The domU's console as the console daemon logs it (appended to by
+# every domain called t1): a boot is done when one more init is ready.
 CONSOLE_LOG=/var/log/xen/console/guest-t1.log
+INITS="cat $CONSOLE_LOG 2>/dev/null | grep -c SABLE-INIT-READY"
+inits() {
+	sh -c "$INITS"
+}
 
 free0=$(free_mib)
 info "free memory before: $free0 MiB"
+n0=$(inits)
 check "xl create t1.cfg" xl create $T/t1.cfg
 D=$(domid_of t1)
 info "t1 is domain $D"
 check "xl list t1" xl list t1
 check "console tty published" within "xenstore-read /local/domain/$D/console/tty | grep -q ." 20
-check "domU reaches its init on hvc0" within "grep -q SABLE-INIT-READY $CONSOLE_LOG" 90
+check "domU reaches its init on hvc0" within "[ \$($INITS) -gt $n0 ]" 90
 check "domU's xenbus wrote control/feature-poweroff" within \
 	"[ \"\$(xenstore-read /local/domain/$D/control/feature-poweroff)\" = 1 ]" 30
 check "xl pause t1" xl pause t1
 check "xl list shows it paused" sh -c "xl list t1 | tail -1 | awk '{print \$5}' | grep -q '^..p'"
 check "xl unpause t1" xl unpause t1
 check "xl vcpu-list t1" xl vcpu-list t1
-check "xl shutdown -w t1" xl shutdown -w t1
+check "xl shutdown -w t1" timeout 120 xl shutdown -w t1
 check "t1 gone after shutdown -w" within "! xl list t1" 30
 check "its nodes are gone" sh -c "! xenstore-exists /local/domain/$D"
 
@@ -82,10 +88,11 @@ check "xl create again" xl create -q $T/t1.cfg
 check "xl destroy t1" xl destroy t1
 check "t1 gone after destroy" within "! xl list t1" 30
 
+n0=$(inits)
 check "xl create for reboot" xl create -q $T/t1.cfg
 D=$(domid_of t1)
-check "guest up" within "[ \"\$(xenstore-read /local/domain/$D/control/feature-reboot)\" = 1 ]" 90
-check "xl reboot -w t1" xl reboot -w t1
+check "guest up to its init" within "[ \$($INITS) -gt $n0 ]" 90
+check "xl reboot -w t1" timeout 120 xl reboot -w t1
 check "t1 restarted with another id (on_reboot = restart)" within \
 	"[ -n \"\$(xl domid t1)\" ] && [ \"\$(xl domid t1)\" != $D ]" 60
 info "monitor log: $(tr '\n' '|' </var/log/xen/xl-t1.log 2>/dev/null)"
