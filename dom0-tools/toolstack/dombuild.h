@@ -88,8 +88,8 @@ int domlife_request(uint32_t domid, const char *what, const char *xs_path,
 		    char *err);
 
 enum domlife_until {
-	DOMLIFE_SHUTDOWN, /* shut down (any reason) or gone */
-	DOMLIFE_GONE, /* no longer listed (or dying) */
+	DOMLIFE_SHUTDOWN, /* shut down (any reason), dying or gone */
+	DOMLIFE_GONE, /* no longer listed: its name and memory are free */
 };
 
 /*

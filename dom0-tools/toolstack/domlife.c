@@ -59,11 +59,16 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Has @domid reached @until? Fills @info and @gone. -errno on failure. */
+/*
+ * Has @domid reached @until? Fills @info and @gone (no longer listed, or
+ * for DOMLIFE_SHUTDOWN also dying). 1 if so, 0 if not, -errno on failure.
+ */
 static int domlife_check(struct sable_handle *h, uint32_t domid,
 			 enum domlife_until until,
 			 struct sable_ctl_domain_info *info, bool *gone)
 {
+	bool dying;
+
 	if (sable_domain_info(h, domid, info)) {
 		if (errno != ESRCH) {
 			return -errno;
@@ -71,13 +76,24 @@ static int domlife_check(struct sable_handle *h, uint32_t domid,
 		*gone = true;
 		return 1;
 	}
-	*gone = info->domid != domid || (info->flags & SABLE_DOMINF_dying);
+	*gone = info->domid != domid;
 	if (*gone) {
 		return 1;
 	}
-	return until == DOMLIFE_SHUTDOWN &&
-	       (info->flags & SABLE_DOMINF_shutdown);
+	dying = info->flags & SABLE_DOMINF_dying;
+	if (until == DOMLIFE_SHUTDOWN) {
+		*gone = dying;
+		return dying || (info->flags & SABLE_DOMINF_shutdown);
+	}
+	return 0;
 }
+
+/*
+ * A dying domain goes once nothing maps its memory any more; no event
+ * marks that moment (xenstored released it when it started dying), so
+ * it is looked at again after this long.
+ */
+#define DOMLIFE_DYING_RECHECK_MS 100
 
 int domlife_wait(struct sable_handle *h, uint32_t domid,
 		 enum domlife_until until, int timeout_ms, const char *xs_path,
@@ -103,7 +119,14 @@ int domlife_wait(struct sable_handle *h, uint32_t domid,
 			rc = -ETIMEDOUT;
 			break;
 		}
+		if (info->flags & SABLE_DOMINF_dying &&
+		    (left < 0 || left > DOMLIFE_DYING_RECHECK_MS)) {
+			left = DOMLIFE_DYING_RECHECK_MS;
+		}
 		rc = xs_client_wait_event(&c, (int)left);
+		if (rc == -ETIMEDOUT) {
+			rc = 0; /* look again (deadline checked above) */
+		}
 	}
 	xs_client_close(&c);
 	return rc;

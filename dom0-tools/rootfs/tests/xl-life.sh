@@ -98,6 +98,7 @@ check "t1 restarted with another id (on_reboot = restart)" within \
 info "monitor log: $(tr '\n' '|' </var/log/xen/xl-t1.log 2>/dev/null)"
 xl destroy t1
 within only_dom0 30
+info "domains after the reboot test: $(xl list | tr '\n' '|')"
 
 i=0
 ok=0
@@ -109,4 +110,5 @@ check "50 create/destroy cycles" test "$ok" = 50
 check "every domain gone" within only_dom0 30
 check "free memory back to $free0 MiB" within "[ \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0 ]" 30
 info "free memory after: $(free_mib) MiB"
+info "domains: $(xl list | tr '\n' '|')"
 finish

@@ -509,6 +509,14 @@ TEST(domlife_wait_sees_shutdown_gone_and_times_out)
 		  -ETIMEDOUT);
 	EXPECT_EQ(domlife_wait(NULL, 3, DOMLIFE_GONE, 200, sock, &info, &gone),
 		  -ETIMEDOUT);
+	/* Dying: gone for a shutdown wait, not yet for a GONE wait. */
+	fake_find(2)->info.flags |= SABLE_DOMINF_dying;
+	EXPECT_EQ(domlife_wait(NULL, 2, DOMLIFE_SHUTDOWN, 200, sock, &info,
+			       &gone),
+		  0);
+	EXPECT_TRUE(gone);
+	EXPECT_EQ(domlife_wait(NULL, 2, DOMLIFE_GONE, 300, sock, &info, &gone),
+		  -ETIMEDOUT);
 	remove_images();
 }
 
