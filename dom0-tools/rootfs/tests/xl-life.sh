@@ -111,7 +111,7 @@ while [ $i -lt 50 ]; do
 done
 check "50 create/destroy cycles" test "$ok" = 50
 check "every domain gone" within "$ONLY_DOM0" 30
-check "free memory back to $free0 MiB" within "[ \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0 ]" 30
+check "free memory back to $free1 MiB" within "[ \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free1 ]" 30
 info "free memory after: $(free_mib) MiB"
 info "domains: $(xl list | tr '\n' '|')"
 finish
