@@ -10,10 +10,9 @@ TOOLSTACK_HOST_SRCS := $(addprefix $(TOOLSTACK_DIR)/, xs_client.c \
 	dom0less.c domplan.c dombuild.c domlife.c xlcfg.c xlcfg_syntax.c \
 	xlcfg_dev.c xl.c xl_list.c xl_dom.c xl_create.c xl_monitor.c \
 	xl_console.c)
-TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_HOST_SRCS) \
-	$(wildcard $(TOOLSTACK_DIR)/libsable_pending.c)
-# xl console's client belongs to the console daemon.
-XL_CONSOLE_SRCS := $(wildcard dom0-tools/consoled/console_client.c)
+TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_HOST_SRCS)
+# xl console's client belongs to the console daemon (dom0-tools/consoled).
+XL_CONSOLE_SRCS := dom0-tools/consoled/console_client.c
 TOOLSTACK_HDRS := $(wildcard $(TOOLSTACK_DIR)/*.h) \
 	hypervisor/include/public/sable_ctl.h hypervisor/include/public/hvm.h \
 	hypervisor/include/public/io/xs_wire.h hypervisor/include/public/io/xs_errors.h

@@ -18,15 +18,11 @@ GUESTS_INITRD = build("dom0-guests-initrd.cpio.gz")
 DOM0_ARGS = "console=hvc0 earlycon=xenboot rdinit=/init"
 TIMEOUT = 120
 
-# What booting a domU through xl needs beyond the toolstack.
-NEEDS_BUILD = ("the hypervisor's domain-building commands (SABLE_CTL_create, "
-               "load, build, vcpu_info, physinfo) behind libsable, the "
-               "console daemon (dom0-tools/consoled) and the guests image "
-               "(build/dom0-guests-initrd.cpio.gz)")
-# ... and what the rest of a domain's life needs.
-NEEDS_LIFE = NEEDS_BUILD + (" and domain destruction and pause in the "
-                            "hypervisor (SABLE_CTL_destroy and "
-                            "SABLE_CTL_pause answer ENOSYS before them)")
+# What booting a domU through xl needs beyond the toolstack and main.
+NEEDS_BUILD = ("the console daemon (dom0-tools/consoled: sable-consoled and "
+               "the console client xl links) and the guests image "
+               "(build/dom0-guests-initrd.cpio.gz) from the console branch")
+NEEDS_LIFE = NEEDS_BUILD
 
 
 def need():
