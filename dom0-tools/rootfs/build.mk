@@ -46,3 +46,19 @@ $(XSD_OVERLAY): $(ROOTFS_DIR)/mkxsdoverlay.sh $(DOM0_INITRD) \
 
 $(XSBENCH_INITRD): $(DOM0_INITRD) $(XSD_OVERLAY)
 	cat $^ >$@.tmp && mv $@.tmp $@
+
+# The guests image: the dom0 image followed by an overlay with the domU
+# kernel and initramfs (/var/lib/xen/images) and the xl configurations
+# (/etc/xen), for `make run` and the tests that run `xl create`.
+GUESTS_OVERLAY := $(B)/dom0-guests-overlay.cpio.gz
+GUESTS_INITRD := $(B)/dom0-guests-initrd.cpio.gz
+ifneq ($(wildcard $(CACHE)/vmlinuz),)
+BUILD_TARGETS += $(GUESTS_OVERLAY) $(GUESTS_INITRD)
+endif
+
+$(GUESTS_OVERLAY): $(ROOTFS_DIR)/mkguestsoverlay.sh $(DOMU_INITRD) \
+		$(wildcard $(ROOTFS_DIR)/xen/*) $(wildcard $(CACHE)/vmlinuz)
+	bash $(ROOTFS_DIR)/mkguestsoverlay.sh $(CACHE)/vmlinuz $(DOMU_INITRD) $@
+
+$(GUESTS_INITRD): $(DOM0_INITRD) $(GUESTS_OVERLAY)
+	cat $^ >$@.tmp && mv $@.tmp $@

@@ -141,6 +141,8 @@ def run_interactive():
     import scenarios
     argv = scenarios.run_argv()
     print("run: " + " ".join(argv), flush=True)
+    if "sable.autostart=demo" in " ".join(argv):
+        print(scenarios.RUN_HINT, flush=True)
     os.execvp(argv[0], argv)
 
 

@@ -22,16 +22,29 @@ def sable_machine(name, kernel, smp=2, mem=1024, cmdline="dom0_mem=64M",
                    modules=mods, extra=extra)
 
 
+RUN_HINT = """\
+run: Sable, dom0 and the demo domU (/etc/xen/demo.cfg, started by dom0's
+run: init with `xl create`). At dom0's prompt:
+run:   xl list             the domains
+run:   xl console demo     the demo domU's shell (Ctrl-] comes back)
+run: `poweroff` in dom0 ends the run; Ctrl-a x quits QEMU at any time."""
+
+
 def run_argv():
-    """`make run`: Sable with dom0 Linux and the initramfs when they exist,
-    else Sable with the first bare-metal guest."""
+    """`make run`: Sable with dom0 Linux and the initramfs when they exist
+    (with the guests overlay and the demo domU started at boot when it is
+    built), else Sable with the first bare-metal guest."""
     kernel = cache("vmlinuz")
     initrd = build("dom0-initrd.cpio.gz")
+    guests = build("dom0-guests-initrd.cpio.gz")
     if os.environ.get("SABLE_RUN") == "guest" or not os.path.exists(initrd):
         m = sable_machine("run", guest("hello"))
     else:
+        bootargs = "console=hvc0 earlycon=xenboot rdinit=/init"
+        if os.path.exists(guests):
+            initrd = guests
+            bootargs += " sable.autostart=demo"
         m = sable_machine("run", kernel, mem=2048,
                           cmdline="dom0_mem=512M dom0_max_vcpus=2",
-                          bootargs="console=hvc0 earlycon=xenboot rdinit=/init",
-                          initrd=initrd)
+                          bootargs=bootargs, initrd=initrd)
     return m.argv()

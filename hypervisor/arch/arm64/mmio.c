@@ -19,16 +19,47 @@
 #define ISS_SRT(e) (((e) >> 16) & 31)
 #define ISS_SF (1UL << 15)
 #define ISS_WNR (1UL << 6)
+#define ISS_FSC(e) ((e)&0x3f)
+#define FSC_TRANSLATION(f) ((f) >= 0x04 && (f) <= 0x07)
+#define FSC_ACCESS_FLAG(f) ((f) >= 0x08 && (f) <= 0x0b)
+
+/*
+ * A translation (or access-flag) fault at an IPA the domain has mapped:
+ * another pCPU was changing the stage-2 table (break-before-make leaves an
+ * entry invalid for a moment, e.g. while a block is split to map a grant
+ * into it). The p2m lock orders this check after that update, so the
+ * access is simply retried. Permission faults are never retried.
+ */
+bool stage2_fault_was_transient(struct vcpu *v, uint64_t ipa, uint64_t esr)
+{
+	uint64_t fsc = ISS_FSC(esr);
+	enum p2m_type type;
+	paddr_t pa;
+
+	if (!FSC_TRANSLATION(fsc) && !FSC_ACCESS_FLAG(fsc)) {
+		return false;
+	}
+	return domain_gfn_lookup(v->dom, ipa >> PAGE_SHIFT, &pa, &type) == 0;
+}
+
+uint64_t stage2_fault_ipa(void)
+{
+	return ((read_sysreg(hpfar_el2) >> 4) << 12) |
+	       (read_sysreg(far_el2) & 0xfff);
+}
 
 void mmio_guest_abort(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 {
 	uint64_t far = read_sysreg(far_el2);
-	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	uint64_t ipa = stage2_fault_ipa();
 	struct mmio_access acc;
 	unsigned int rt;
 	int rc;
 
 	if (!(esr & ISS_ISV)) {
+		if (stage2_fault_was_transient(v, ipa, esr)) {
+			return;
+		}
 		pr_guest(v->dom->id,
 			 "d%u v%u: MMIO access at IPA 0x%lx without syndrome\n",
 			 v->dom->id, v->id, (unsigned long)ipa);
@@ -44,6 +75,9 @@ void mmio_guest_abort(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 		acc.val &= (1UL << (8 * acc.size)) - 1;
 	}
 	rc = mmio_dispatch(v, &acc);
+	if (rc != MMIO_HANDLED && stage2_fault_was_transient(v, ipa, esr)) {
+		return; /* RAM, not a device: no handler claims it */
+	}
 	if (rc != MMIO_HANDLED) {
 		pr_guest(v->dom->id,
 			 "d%u v%u: unhandled MMIO %s at IPA 0x%lx\n",

@@ -141,6 +141,9 @@ void trap_guest_sync(struct cpu_regs *regs)
 			guest_hw_error(v, "external abort");
 			break;
 		}
+		if (stage2_fault_was_transient(v, stage2_fault_ipa(), esr)) {
+			break;
+		}
 		inject_iabt(regs, read_sysreg(far_el2));
 		break;
 	case ESR_EC_SVE:

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Build the guests overlay: a gzip'd newc cpio with what `xl create` needs
+# in dom0 to start Linux domUs: the domU kernel and initramfs in
+# /var/lib/xen/images and the xl configurations in /etc/xen. Appended to
+# the dom0 image (the kernel unpacks concatenated archives in order), it
+# makes build/dom0-guests-initrd.cpio.gz; ordinary dom0 boots do not carry
+# its 11 MB. See docs/rootfs.md.
+#
+#   mkguestsoverlay.sh <domu-kernel> <domu-initrd.cpio.gz> <output.cpio.gz>
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+die() {
+	echo "mkguestsoverlay: $*" >&2
+	exit 1
+}
+
+[[ $# -eq 3 ]] || die "usage: $0 <domu-kernel> <domu-initrd> <output.cpio.gz>"
+KERNEL=$1
+INITRD=$2
+OUT=$3
+[[ -f "$KERNEL" ]] || die "no domU kernel $KERNEL (run: make setup)"
+[[ -f "$INITRD" ]] || die "no domU initramfs $INITRD"
+
+STAGE=${OUT%.cpio.gz}.d
+rm -rf "$STAGE"
+mkdir -p "$STAGE/var/lib/xen/images" "$STAGE/etc/xen"
+trap 'rm -rf "$STAGE"' EXIT
+
+install -m 0644 "$(readlink -f "$KERNEL")" "$STAGE/var/lib/xen/images/vmlinuz"
+install -m 0644 "$INITRD" "$STAGE/var/lib/xen/images/domu-initrd.cpio.gz"
+for f in "$HERE"/xen/*; do
+	install -m 0644 "$f" "$STAGE/etc/xen/"
+done
+
+mkdir -p "$(dirname "$OUT")"
+(cd "$STAGE" && find . -mindepth 1 -print | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --quiet) | gzip -6n >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "mkguestsoverlay: $OUT ($(ls "$STAGE/etc/xen" | tr '\n' ' ')and" \
+	"the domU kernel and initramfs; $(stat -c %s "$OUT") bytes)"
