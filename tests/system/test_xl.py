@@ -18,13 +18,6 @@ GUESTS_INITRD = build("dom0-guests-initrd.cpio.gz")
 DOM0_ARGS = "console=hvc0 earlycon=xenboot rdinit=/init"
 TIMEOUT = 120
 
-# What booting a domU through xl needs beyond the toolstack and main.
-NEEDS_BUILD = ("the console daemon (dom0-tools/consoled: sable-consoled and "
-               "the console client xl links) and the guests image "
-               "(build/dom0-guests-initrd.cpio.gz) from the console branch")
-NEEDS_LIFE = NEEDS_BUILD
-
-
 def need():
     missing = [p for p in (SABLE, KERNEL, DOM0_INITRD)
                if not os.path.exists(p)]
@@ -57,7 +50,6 @@ def test_xl_refuses_malformed_configs_and_creates_nothing():
     assert passed, lines
 
 
-@pytest.mark.skip(reason="needs " + NEEDS_BUILD)
 def test_xl_creates_a_domu_that_boots_to_init():
     """xl create with overrides -> the Linux domU reaches its init on hvc0
     and its xenbus connects -> libxl's nodes and permissions, xl list,
@@ -70,7 +62,6 @@ def test_xl_creates_a_domu_that_boots_to_init():
     assert "Kernel panic" not in out
 
 
-@pytest.mark.skip(reason="needs " + NEEDS_LIFE)
 def test_xl_domain_lifecycle_and_create_destroy_cycles():
     """xl create -> the domU boots to its init on hvc0 -> xl list shows it
     -> pause/unpause -> xl shutdown -w -> gone with its nodes; xl destroy;
