@@ -6,137 +6,25 @@
 #include <string.h>
 
 #include "dom0less.h"
+#include "domplan.h"
 
-/* Conflicting commits are retried this many times in all. */
-#define DOM0LESS_TXN_TRIES 5
 /* Seconds to wait for any one reply of xenstored. */
 #define DOM0LESS_XS_TIMEOUT 10
-
-/* Nodes without a value of their own, as a Xen toolstack makes them. */
-struct dom0less_node {
-	const char *rel; /* below /local/domain/<id> */
-	bool guest_rw; /* owned by the guest, else read-only for it */
-};
-
-static const struct dom0less_node dom0less_nodes[] = {
-	{ "cpu", false },
-	{ "memory", false },
-	{ "device", false },
-	/* The guest watches shutdown and writes its features here. */
-	{ "control", false },
-	{ "control/shutdown", true },
-	{ "control/feature-poweroff", true },
-	{ "control/feature-reboot", true },
-	{ "control/feature-suspend", true },
-	{ "control/sysrq", true },
-	{ "data", true },
-	{ "drivers", true },
-	{ "feature", true },
-	{ "attr", true },
-	{ "error", true },
-};
-
-/*
- * Write one node and give it its permissions: read-only for the guest is
- * owner 0 with read access for it ("n0", "r<id>"); read-write is owned by
- * the guest ("n<id>"), as libxl does (xenstore.txt, SET_PERMS).
- */
-static int dom0less_put(struct xs_client *c, uint32_t tx, uint32_t domid,
-			const char *rel, const char *value, bool guest_rw,
-			char *step)
-{
-	char path[64], own[16], rd[16];
-	const char *perms[2] = { own, rd };
-	int rc;
-
-	snprintf(path, sizeof(path), "/local/domain/%u%s%s", domid,
-		 *rel ? "/" : "", rel);
-	snprintf(own, sizeof(own), "n%u", guest_rw ? domid : 0);
-	snprintf(rd, sizeof(rd), "r%u", domid);
-	rc = xs_client_write(c, tx, path, value);
-	if (rc) {
-		snprintf(step, DOM0LESS_STEP_MAX, "WRITE %s", path);
-		return rc;
-	}
-	rc = xs_client_set_perms(c, tx, path, perms, guest_rw ? 1 : 2);
-	if (rc) {
-		snprintf(step, DOM0LESS_STEP_MAX, "SET_PERMS %s", path);
-	}
-	return rc;
-}
-
-/* name, domid, memory/static-max and memory/target (KiB). */
-static int dom0less_put_values(struct xs_client *c, uint32_t tx,
-			       const struct sable_ctl_domain_info *info,
-			       char *step)
-{
-	char id[16], kib[24];
-	int rc;
-
-	snprintf(id, sizeof(id), "%u", info->domid);
-	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)info->mem_kib);
-	rc = dom0less_put(c, tx, info->domid, "name", info->name, false, step);
-	if (!rc) {
-		rc = dom0less_put(c, tx, info->domid, "domid", id, false, step);
-	}
-	if (!rc) {
-		rc = dom0less_put(c, tx, info->domid, "memory/static-max", kib,
-				  false, step);
-	}
-	if (!rc) {
-		rc = dom0less_put(c, tx, info->domid, "memory/target", kib,
-				  false, step);
-	}
-	return rc;
-}
-
-static int dom0less_put_cpus(struct xs_client *c, uint32_t tx,
-			     const struct sable_ctl_domain_info *info,
-			     char *step)
-{
-	char rel[32];
-	uint32_t i;
-	int rc = 0;
-
-	for (i = 0; i < info->nr_vcpus && !rc; i++) {
-		snprintf(rel, sizeof(rel), "cpu/%u", i);
-		rc = dom0less_put(c, tx, info->domid, rel, "", false, step);
-		if (!rc) {
-			snprintf(rel, sizeof(rel), "cpu/%u/availability", i);
-			rc = dom0less_put(c, tx, info->domid, rel, "online",
-					  false, step);
-		}
-	}
-	return rc;
-}
 
 int dom0less_write_nodes(struct xs_client *c, uint32_t tx,
 			 const struct sable_ctl_domain_info *info, char *step)
 {
-	char base[32];
-	size_t i;
+	struct domplan p;
 	int rc;
 
-	/* Start from an empty directory, as libxl does for a new domain. */
-	snprintf(base, sizeof(base), "/local/domain/%u", info->domid);
-	rc = xs_client_rm(c, tx, base);
-	if (rc && rc != -ENOENT) {
-		snprintf(step, DOM0LESS_STEP_MAX, "RM %s", base);
-		return rc;
+	domplan_init(&p, info->domid);
+	rc = domplan_dom0less(&p, info);
+	if (rc) {
+		snprintf(step, DOM0LESS_STEP_MAX, "prepare the nodes");
+	} else {
+		rc = domplan_write(c, tx, &p, step);
 	}
-	rc = dom0less_put(c, tx, info->domid, "", "", false, step);
-	for (i = 0;
-	     !rc && i < sizeof(dom0less_nodes) / sizeof(dom0less_nodes[0]);
-	     i++) {
-		rc = dom0less_put(c, tx, info->domid, dom0less_nodes[i].rel, "",
-				  dom0less_nodes[i].guest_rw, step);
-	}
-	if (!rc) {
-		rc = dom0less_put_values(c, tx, info, step);
-	}
-	if (!rc) {
-		rc = dom0less_put_cpus(c, tx, info, step);
-	}
+	domplan_free(&p);
 	return rc;
 }
 
@@ -157,26 +45,19 @@ static void dom0less_fail(struct dom0less_result *r, struct xs_client *c,
 /* All the nodes in one transaction, retried when a commit conflicts. */
 static int dom0less_txn(struct xs_client *c, struct dom0less_result *r)
 {
-	uint32_t tx;
-	int tries, rc = -EAGAIN;
+	struct domplan p;
+	char step[DOMPLAN_STEP_MAX] = "prepare the nodes";
+	int rc;
 
-	for (tries = 0; tries < DOM0LESS_TXN_TRIES && rc == -EAGAIN; tries++) {
-		rc = xs_client_txn_start(c, &tx);
-		if (rc) {
-			dom0less_fail(r, c, rc, "TRANSACTION_START");
-			return rc;
-		}
-		rc = dom0less_write_nodes(c, tx, &r->info, r->step);
-		if (rc) {
-			dom0less_fail(r, c, rc, NULL);
-			xs_client_txn_end(c, tx, false);
-			continue;
-		}
-		rc = xs_client_txn_end(c, tx, true);
-		if (rc) {
-			dom0less_fail(r, c, rc, "TRANSACTION_END");
-		}
+	domplan_init(&p, r->info.domid);
+	rc = domplan_dom0less(&p, &r->info);
+	if (!rc) {
+		rc = domplan_commit(c, &p, step);
 	}
+	if (rc) {
+		dom0less_fail(r, c, rc, step);
+	}
+	domplan_free(&p);
 	return rc;
 }
 

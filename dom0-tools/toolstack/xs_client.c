@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The toolstack's XenStore client: see xs_client.h. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,7 @@ static int xs_client_reply(struct xs_client *c, uint32_t req_id,
 		if (h->type != XS_WATCH_EVENT) {
 			return h->req_id == req_id ? 0 : -EPROTO;
 		}
+		c->events++;
 	}
 }
 
@@ -356,5 +358,68 @@ int xs_client_is_introduced(struct xs_client *c, uint32_t domid,
 		return -EPROTO;
 	}
 	*introduced = reply[0] == 'T';
+	return 0;
+}
+
+int xs_client_release(struct xs_client *c, uint32_t domid)
+{
+	char d[16];
+	const char *arg = d;
+
+	snprintf(d, sizeof(d), "%u", domid);
+	return xs_client_strings(c, XS_RELEASE, 0, &arg, 1, NULL, 0);
+}
+
+int xs_client_watch(struct xs_client *c, const char *path, const char *token)
+{
+	const char *argv[2] = { path, token };
+
+	return xs_client_strings(c, XS_WATCH, 0, argv, 2, NULL, 0);
+}
+
+int xs_client_unwatch(struct xs_client *c, const char *path, const char *token)
+{
+	const char *argv[2] = { path, token };
+
+	return xs_client_strings(c, XS_UNWATCH, 0, argv, 2, NULL, 0);
+}
+
+int xs_client_wait_event(struct xs_client *c, int timeout_ms)
+{
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+	struct xsd_sockmsg h;
+	int rc;
+
+	if (c->fd < 0) {
+		return -EBADF;
+	}
+	while (!c->events) {
+		rc = poll(&p, 1, timeout_ms);
+		if (rc < 0 && errno == EINTR) {
+			continue;
+		}
+		if (rc < 0) {
+			return -errno;
+		}
+		if (rc == 0) {
+			return -ETIMEDOUT;
+		}
+		rc = xs_client_recv(c, &h, sizeof(h));
+		if (!rc && h.len > XENSTORE_PAYLOAD_MAX) {
+			rc = -EPROTO;
+		}
+		if (!rc) {
+			rc = xs_client_recv(c, body, h.len);
+		}
+		if (rc) {
+			return rc;
+		}
+		if (h.type != XS_WATCH_EVENT) {
+			return -EPROTO; /* a reply nobody asked for */
+		}
+		c->events++;
+	}
+	c->events = 0;
 	return 0;
 }

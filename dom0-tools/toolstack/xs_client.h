@@ -18,6 +18,7 @@ struct xs_client {
 	int fd;
 	uint32_t next_req_id;
 	char err[16]; /* name from the last ERROR reply, else "" */
+	unsigned int events; /* watch events received, not yet waited for */
 };
 
 /*
@@ -59,3 +60,18 @@ int xs_client_introduce(struct xs_client *c, uint32_t domid, uint64_t gfn,
 			uint32_t port);
 int xs_client_is_introduced(struct xs_client *c, uint32_t domid,
 			    bool *introduced);
+
+int xs_client_release(struct xs_client *c, uint32_t domid);
+
+/*
+ * WATCH / UNWATCH @path with @token (xenstore.txt). Events that arrive
+ * while a reply is awaited are counted, not lost.
+ */
+int xs_client_watch(struct xs_client *c, const char *path, const char *token);
+int xs_client_unwatch(struct xs_client *c, const char *path, const char *token);
+/*
+ * Wait for a watch event: 0 once one has arrived (every event counted so
+ * far is consumed: the caller re-reads whatever it watches), -ETIMEDOUT
+ * after @timeout_ms (negative: no limit), or another negative errno.
+ */
+int xs_client_wait_event(struct xs_client *c, int timeout_ms);

@@ -16,12 +16,28 @@ struct fake_dom {
 	struct sable_ctl_domain_info info;
 	uint64_t params[HVM_NR_PARAMS];
 	int param_err; /* negative errno for every HVMOP on this domain */
+	struct sable_ctl_create create; /* what create was given */
+	uint64_t loaded[4]; /* bytes loaded, by SABLE_LOAD_* kind */
+	char cmdline[1024];
+	uint64_t affinity[8];
+	struct sable_ctl_sched sched;
 };
 
 extern struct fake_dom fake_doms[FAKE_MAX_DOMS];
 extern int fake_ndoms;
 extern int fake_list_errno; /* errno for sable_domain_info, 0: none */
 extern int fake_set_param_calls;
+
+/* The fake's host, and errors to inject (errno values, 0: none). */
+extern struct sable_ctl_physinfo fake_phys;
+extern int fake_create_errno, fake_build_errno, fake_affinity_errno,
+	fake_destroy_errno;
+extern int fake_destroy_calls, fake_unpause_calls;
+/* Called after each successful create (e.g. to make it die at once). */
+extern void (*fake_on_create)(struct fake_dom *d);
+/* What sable_console_attach was last given. */
+extern uint32_t fake_console_domid;
+extern char fake_console_tty[256];
 
 /* No domains, no errors. */
 void fake_reset(void);

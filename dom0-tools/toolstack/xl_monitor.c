@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor `xl create` leaves behind, one per domain (as Xen's xl
+ * does): it sleeps until xenstored fires @releaseDomain, reads the
+ * domain's state, and when the domain has shut down performs the action
+ * its config names for the reason: destroy, restart (destroy, then create
+ * again from the same config, same name and UUID), preserve (leave it
+ * shut down), rename-restart (rename the old one, create a new one).
+ * Core dumps are not written: coredump-* act as destroy / restart.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dombuild.h"
+#include "xl.h"
+#include "xl_create.h"
+#include "xs_client.h"
+
+/* How long a restart waits for the old domain to be gone. */
+#define XL_RESTART_WAIT_MS 30000
+
+static void pid_path(uint32_t domid, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/xl-monitor-%u.pid", XL_RUN_DIR, domid);
+}
+
+/*
+ * The pid file holds the monitor's pid while it runs, and "done" once it
+ * has acted and left the domain in place (preserve, or an action that
+ * failed); it is removed when the domain is gone.
+ */
+enum xl_monitor_state xl_monitor_state(uint32_t domid)
+{
+	char path[96], word[16] = "";
+	FILE *f;
+	long pid;
+
+	pid_path(domid, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f) {
+		return XL_MONITOR_NONE;
+	}
+	if (fscanf(f, "%15s", word) != 1) {
+		word[0] = '\0';
+	}
+	fclose(f);
+	if (strcmp(word, "done") == 0) {
+		return XL_MONITOR_DONE;
+	}
+	pid = strtol(word, NULL, 10);
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+		       ? XL_MONITOR_RUNNING
+		       : XL_MONITOR_NONE;
+}
+
+void xl_monitor_forget(uint32_t domid)
+{
+	char path[96];
+
+	pid_path(domid, path, sizeof(path));
+	unlink(path);
+}
+
+static void pid_write(uint32_t domid, bool done)
+{
+	char path[96];
+	FILE *f;
+
+	mkdir(XL_RUN_DIR, 0755);
+	pid_path(domid, path, sizeof(path));
+	f = fopen(path, "w");
+	if (f) {
+		if (done) {
+			fprintf(f, "done\n");
+		} else {
+			fprintf(f, "%ld\n", (long)getpid());
+		}
+		fclose(f);
+	}
+}
+
+__attribute__((format(printf, 2, 3))) static void say(FILE *log,
+						      const char *fmt, ...)
+{
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	va_list ap;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(log, "%s ", when);
+	va_start(ap, fmt);
+	vfprintf(log, fmt, ap);
+	va_end(ap);
+	fputc('\n', log);
+	fflush(log);
+}
+
+/* Rename the shut-down domain out of the way: "<name>-<id>". */
+static int rename_old(struct sable_handle *h, const char *xs_path,
+		      const struct xlcfg *cfg, uint32_t domid, FILE *log)
+{
+	char name[XLCFG_NAME_MAX + 1], suffix[16], path[64];
+	struct xs_client c;
+
+	snprintf(suffix, sizeof(suffix), "-%u", domid);
+	snprintf(name, sizeof(name), "%.*s%s",
+		 (int)(XLCFG_NAME_MAX - strlen(suffix)), cfg->name, suffix);
+	if (sable_domain_rename(h, domid, name)) {
+		say(log, "cannot rename domain %u to %s: %s", domid, name,
+		    dombuild_strerror(errno));
+		return -1;
+	}
+	if (xs_client_open(&c, xs_path, DOMBUILD_XS_TIMEOUT) == 0) {
+		snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+		xs_client_write(&c, 0, path, name);
+		xs_client_close(&c);
+	}
+	say(log, "Domain %u renamed to %s", domid, name);
+	return 0;
+}
+
+/* Build the domain again from @cfg; its new id, or -1. */
+static int recreate(struct sable_handle *h, const char *xs_path,
+		    struct xlcfg *cfg, FILE *log)
+{
+	struct dombuild_opts o = { .xs_path = xs_path };
+	struct dombuild_result r;
+	char err[DOMBUILD_ERR_MAX];
+
+	if (dombuild_create(h, cfg, &o, &r, err)) {
+		say(log, "cannot create %s again: %s", cfg->name, err);
+		return -1;
+	}
+	return (int)r.domid;
+}
+
+/* Destroy @domid and wait until it is gone (its name free again). */
+static int destroy_wait(struct sable_handle *h, const char *xs_path,
+			uint32_t domid, FILE *log)
+{
+	struct sable_ctl_domain_info info;
+	char err[DOMBUILD_ERR_MAX];
+	bool gone;
+
+	if (dombuild_destroy(h, domid, xs_path, err)) {
+		say(log, "%s", err);
+		return -1;
+	}
+	if (domlife_wait(h, domid, DOMLIFE_GONE, XL_RESTART_WAIT_MS, xs_path,
+			 &info, &gone)) {
+		say(log, "domain %u still dying after %d s", domid,
+		    XL_RESTART_WAIT_MS / 1000);
+	}
+	return 0;
+}
+
+/*
+ * One shutdown: act on it. The domain to watch next, or XL_ACT_GONE /
+ * XL_ACT_LEFT to stop (the domain destroyed / left in place).
+ */
+#define XL_ACT_GONE (-1)
+#define XL_ACT_LEFT (-2)
+
+static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
+	       uint32_t domid, uint32_t reason, FILE *log)
+{
+	enum xlcfg_event ev;
+	enum xlcfg_action a;
+	int next;
+
+	say(log, "Domain %u has shut down, reason code %u 0x%x", domid, reason,
+	    reason);
+	if (!domlife_event(reason, &ev)) {
+		say(log, "no action for reason %u: domain %u left as it is",
+		    reason, domid);
+		return XL_ACT_LEFT;
+	}
+	a = cfg->on[ev];
+	say(log, "Action for shutdown reason code %u is %s", reason,
+	    xlcfg_action_name(a));
+	switch (a) {
+	case XLCFG_PRESERVE:
+		say(log, "Domain %u left shut down", domid);
+		return XL_ACT_LEFT;
+	case XLCFG_RENAME_RESTART:
+		if (rename_old(h, xs_path, cfg, domid, log)) {
+			return XL_ACT_LEFT;
+		}
+		cfg->uuid[0] = '\0'; /* the old domain keeps its UUID */
+		break;
+	case XLCFG_RESTART:
+	case XLCFG_COREDUMP_RESTART:
+		if (destroy_wait(h, xs_path, domid, log)) {
+			return XL_ACT_LEFT;
+		}
+		break;
+	default: /* destroy, coredump-destroy, soft-reset */
+		if (destroy_wait(h, xs_path, domid, log)) {
+			return XL_ACT_LEFT;
+		}
+		say(log, "Domain %u destroyed", domid);
+		return XL_ACT_GONE;
+	}
+	if (a == XLCFG_RENAME_RESTART) {
+		xl_monitor_forget(domid); /* the old one is no longer watched */
+	}
+	next = recreate(h, xs_path, cfg, log);
+	if (next >= 0) {
+		say(log, "Domain %u restarted as domain %d (%s)", domid, next,
+		    cfg->name);
+	}
+	return next >= 0 ? next : XL_ACT_GONE;
+}
+
+int xl_monitor_run(struct sable_handle *h, const char *xs_path,
+		   struct xlcfg *cfg, uint32_t domid, FILE *log)
+{
+	struct sable_ctl_domain_info info;
+	bool gone;
+	int next;
+
+	say(log, "Waiting for domain %s (domid %u) to die", cfg->name, domid);
+	for (;;) {
+		pid_write(domid, false);
+		if (domlife_wait(h, domid, DOMLIFE_SHUTDOWN, -1, xs_path, &info,
+				 &gone)) {
+			say(log, "cannot wait for domain %u", domid);
+			xl_monitor_forget(domid);
+			return 1;
+		}
+		if (gone) {
+			say(log, "Domain %u has been destroyed.", domid);
+			xl_monitor_forget(domid);
+			return 0;
+		}
+		next = act(h, xs_path, cfg, domid, info.shutdown_reason, log);
+		if (next == XL_ACT_LEFT) {
+			pid_write(domid, true);
+			return 0;
+		}
+		xl_monitor_forget(domid);
+		if (next < 0) {
+			return 0;
+		}
+		domid = (uint32_t)next;
+	}
+}
+
+/* Detach: a grandchild in a session of its own, output to its log. */
+void xl_monitor_spawn(struct xl_ctx *x, const struct xlcfg *cfg, uint32_t domid)
+{
+	char log_path[96];
+	struct xlcfg *copy;
+	pid_t pid;
+	FILE *log;
+	int fd;
+
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr,
+			"xl: warning: no monitor for domain %u "
+			"(fork: %s): on_poweroff etc. will not act\n",
+			domid, strerror(errno));
+		return;
+	}
+	if (pid > 0) {
+		waitpid(pid, NULL, 0);
+		return;
+	}
+	setsid();
+	if (fork() != 0) {
+		_exit(0);
+	}
+	mkdir(XL_LOG_DIR, 0755);
+	snprintf(log_path, sizeof(log_path), "%s/xl-%s.log", XL_LOG_DIR,
+		 cfg->name);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2) {
+			close(fd);
+		}
+	}
+	log = fopen(log_path, "a");
+	copy = malloc(sizeof(*copy));
+	if (!log || !copy) {
+		_exit(1);
+	}
+	*copy = *cfg;
+	_exit(xl_monitor_run(x->h, x->xs_path, copy, domid, log));
+}

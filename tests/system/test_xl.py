@@ -1,0 +1,74 @@
+"""xl in Sable's dom0 (Debian's Linux 6.1 under QEMU): the config checks
+(dom0-tools/rootfs/tests/xl-config.sh) and a domU's life through xl
+(xl-life.sh: create, boot to init on hvc0, list, pause, shutdown -w,
+destroy, reboot with on_reboot = "restart", 50 create/destroy cycles
+that give their memory back)."""
+import os
+
+import pytest
+
+import xenref
+from qemu import build, cache
+from scenarios import SABLE, sable_machine
+
+KERNEL = cache("vmlinuz")
+DOM0_INITRD = xenref.DOM0_INITRD
+# The dom0 image with the domU kernel and initramfs and /etc/xen.
+GUESTS_INITRD = build("dom0-guests-initrd.cpio.gz")
+DOM0_ARGS = "console=hvc0 earlycon=xenboot rdinit=/init"
+TIMEOUT = 120
+
+def need():
+    missing = [p for p in (SABLE, KERNEL, DOM0_INITRD)
+               if not os.path.exists(p)]
+    if missing:
+        pytest.skip("not built: " + ", ".join(missing))
+
+
+def run_script(name, timeout=TIMEOUT, mem=2048, initrd=DOM0_INITRD):
+    need()
+    if not os.path.exists(initrd):
+        pytest.skip("not built: " + initrd)
+    m = sable_machine(f"sable-{name}", KERNEL, mem=mem,
+                      cmdline="dom0_mem=512M dom0_max_vcpus=2",
+                      bootargs=f"{DOM0_ARGS} sable.test={name}",
+                      initrd=initrd)
+    with m:
+        passed, lines = xenref.wait_test(m, timeout=timeout)
+        errors = m.errors()
+        out = m.output()
+    return passed, lines, errors, out
+
+
+def test_xl_refuses_malformed_configs_and_creates_nothing():
+    """Malformed xl.cfg files, an HVM type, passthrough keys, too many
+    vCPUs, a bad disk spec, a missing or gzip-compressed kernel: each
+    refused with one line naming file, line and key; overrides and
+    warnings as xl prints them; /etc/xen looked in for a bare name."""
+    passed, lines, errors, _ = run_script("xl-config")
+    assert errors == []
+    assert passed, lines
+
+
+def test_xl_creates_a_domu_that_boots_to_init():
+    """xl create with overrides -> the Linux domU reaches its init on hvc0
+    and its xenbus connects -> libxl's nodes and permissions, xl list,
+    list -l, vcpu-list, uptime -> xl console attaches and detaches ->
+    xl shutdown -w returns once it powered off."""
+    passed, lines, errors, out = run_script(
+        "xl-boot", timeout=300, initrd=GUESTS_INITRD)
+    assert errors == []
+    assert passed, lines
+    assert "Kernel panic" not in out
+
+
+def test_xl_domain_lifecycle_and_create_destroy_cycles():
+    """xl create -> the domU boots to its init on hvc0 -> xl list shows it
+    -> pause/unpause -> xl shutdown -w -> gone with its nodes; xl destroy;
+    xl reboot -w restarts it (on_reboot = "restart"); 50 create/destroy
+    cycles and free memory is what it was."""
+    passed, lines, errors, out = run_script(
+        "xl-life", timeout=900, initrd=GUESTS_INITRD)
+    assert errors == []
+    assert passed, lines
+    assert "Kernel panic" not in out
