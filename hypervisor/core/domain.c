@@ -184,6 +184,8 @@ struct domain *domain_create(domid_t id, const char *name,
 		v->id = i;
 		v->state = VCPU_OFFLINE;
 		v->pcpu = next_pcpu++ % pcpu_count();
+		v->hard_affinity = SCHED_AFFINITY_ALL;
+		v->soft_affinity = SCHED_AFFINITY_ALL;
 		d->vcpus[i] = v;
 	}
 	if (domain_init_modules(d, nr_spis, &done)) {
