@@ -20,7 +20,7 @@
 
 /* A vCPU that moved less recently than this is stolen first. */
 #define SCHED_MIGRATE_HOLD_US 2000ULL
-/* WFE traps less than this apart belong to one spin... */
+/* WFE traps less than this of run time apart are one spin... */
 #define SCHED_SPIN_WINDOW_US 500ULL
 /* ...and from this many on, the vCPU is taken as spinning. */
 #define SCHED_SPIN_RUN 4
@@ -239,8 +239,7 @@ static struct vcpu *stealable(struct pcpu *src, struct pcpu *c,
 }
 
 /* Take @w from @src's queue onto @c's (both locked). */
-static void pull(struct pcpu *src, struct pcpu *c, struct vcpu *w,
-		 uint64_t now)
+static void pull(struct pcpu *src, struct pcpu *c, struct vcpu *w, uint64_t now)
 {
 	sched_rq_remove(src, w);
 	sched_forget_picks(src, w);
@@ -314,14 +313,20 @@ struct vcpu *sched_yield_target(struct pcpu *c, struct vcpu *v, uint64_t now,
 				bool *spinning)
 {
 	struct vcpu *to = NULL;
+	uint64_t ran;
 
 	spin_lock(&c->rq_lock);
-	if (now - v->wfe_last < sched_us_to_ticks(SCHED_SPIN_WINDOW_US)) {
+	/*
+	 * Counted in the vCPU's own run time: a spinner that yielded and
+	 * waited for others' slices still only ran a moment between WFEs.
+	 */
+	ran = v->cpu_time + (now > v->run_start ? now - v->run_start : 0);
+	if (ran - v->wfe_last < sched_us_to_ticks(SCHED_SPIN_WINDOW_US)) {
 		v->wfe_run += v->wfe_run < SCHED_SPIN_RUN;
 	} else {
 		v->wfe_run = 0;
 	}
-	v->wfe_last = now;
+	v->wfe_last = ran;
 	*spinning = v->wfe_run >= SCHED_SPIN_RUN;
 	/* A preempted sibling here: the one that waited longest. */
 	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {

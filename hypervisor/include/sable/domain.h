@@ -60,7 +60,10 @@ struct vcpu {
 	 * home's run-queue lock (docs/scheduler.md, Affinity).
 	 */
 	uint64_t hard_affinity, soft_affinity;
-	/* When it last changed home; WFE traps (directed yield). rq_lock. */
+	/*
+	 * When it last changed home; its run time (cpu_time) at its last
+	 * WFE trap and how many came in a row (directed yield). rq_lock.
+	 */
 	uint64_t migrated_at;
 	uint64_t wfe_last;
 	unsigned int wfe_run;
