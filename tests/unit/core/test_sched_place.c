@@ -379,12 +379,13 @@ TEST(sched_migrated_vcpu_neither_starves_others_nor_is_starved)
 	sched_add_vcpu(d1->vcpus[0]);
 	sched_add_vcpu(v);
 	ASSERT_TRUE(decide(0) != NULL);
-	/* pCPU 1: d2 alone for 100 ms, a much lower floor. */
+	run_cpu_for(0, 2000 * MS, ran);
+	/* pCPU 1: then d2 alone for 100 ms, a floor 900 ms lower. */
 	host_cpu_select(1);
 	sched_add_vcpu(d2->vcpus[0]);
 	ASSERT_TRUE(decide(1) == d2->vcpus[0]);
-	run_cpu_for(0, 2000 * MS, ran);
 	run_cpu_for(1, 100 * MS, ran);
+	ASSERT_TRUE(v->vtime > pcpu_get(1)->min_vtime + 500 * MS);
 	clock_at(now);
 	/* Move d3 over (wherever it is on pCPU 0, queued or running). */
 	host_cpu_select(1);
