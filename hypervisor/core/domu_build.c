@@ -205,6 +205,15 @@ static int domu_build_one(const struct boot_domain *bd, domid_t id)
 		d->sched_weight = bd->sched_weight;
 	}
 	d->sched_cap = bd->sched_cap;
+	for (unsigned int i = 0; bd->cpus && i < d->nr_vcpus; i++) {
+		if (sched_set_affinity(d->vcpus[i], bd->cpus,
+				       SCHED_AFFINITY_ALL)) {
+			pr_err("domain %s: sable,cpus names no pCPU that is "
+			       "up: runs on any\n",
+			       bd->name);
+			break;
+		}
+	}
 	d->ram_base = GUEST_RAM_BASE;
 	d->ram_size = r.size;
 	if (domu_setup(d, bd, &r, &l)) {
