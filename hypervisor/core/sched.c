@@ -357,7 +357,8 @@ static bool wake_elsewhere(struct vcpu *v, struct pcpu *c, struct pcpu *t)
 
 	spin_unlock(&c->rq_lock);
 	sched_lock_two(c, t);
-	if (v->pcpu != c->id || v->state != VCPU_BLOCKED || c->current == v) {
+	if (v->pcpu != c->id || v->state != VCPU_BLOCKED ||
+	    __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v) {
 		sched_unlock_two(c, t);
 		return false;
 	}
@@ -381,7 +382,10 @@ again:
 	v->wake_pending = true;
 	if (v->state == VCPU_BLOCKED) {
 		/* Still on its way off this pCPU (blocking): it stays. */
-		t = c->current == v || v->paused ? c : sched_place(v, c);
+		t = __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v ||
+				    v->paused
+			    ? c
+			    : sched_place(v, c);
 		if (t != c) {
 			if (!wake_elsewhere(v, c, t)) {
 				goto again;

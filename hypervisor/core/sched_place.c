@@ -47,6 +47,15 @@ bool sched_allowed_on(const struct vcpu *v, const struct pcpu *c)
 	return c->id < 64 && (v->hard_affinity >> c->id) & 1;
 }
 
+/*
+ * @v is still @c's current vCPU (on its way off, its registers not yet
+ * saved). An acquire load: once it reads otherwise, the save is visible.
+ */
+static bool still_current(struct pcpu *c, const struct vcpu *v)
+{
+	return __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v;
+}
+
 static unsigned int load(struct pcpu *c)
 {
 	return __atomic_load_n(&c->nr_queued, __ATOMIC_RELAXED) +
@@ -151,7 +160,7 @@ again:
 		spin_unlock(&c->rq_lock);
 		return 0;
 	}
-	if (c->current == v) {
+	if (still_current(c, v)) {
 		/* It leaves at its next decision, which comes at once. */
 		spin_unlock(&c->rq_lock);
 		if (c == this_cpu()) {
@@ -164,7 +173,7 @@ again:
 	t = sched_place(v, c);
 	spin_unlock(&c->rq_lock);
 	sched_lock_two(c, t);
-	if (v->pcpu != c->id || c->current == v) {
+	if (v->pcpu != c->id || still_current(c, v)) {
 		sched_unlock_two(c, t);
 		goto again;
 	}
@@ -224,7 +233,7 @@ static struct vcpu *stealable(struct pcpu *src, struct pcpu *c,
 	for (struct vcpu *w = src->rq_head; w; w = w->rq_next) {
 		bool settled = now - w->migrated_at >= hold;
 
-		if (!sched_allowed_on(w, c) || w == src->current ||
+		if (!sched_allowed_on(w, c) || still_current(src, w) ||
 		    w == src->yield_to || (dom && w->dom != dom)) {
 			continue;
 		}
