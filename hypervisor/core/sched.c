@@ -556,16 +556,6 @@ void sched_preempt_current(void)
 	requeue_current(false, NULL, false);
 }
 
-void sched_yield_directed(void)
-{
-	struct pcpu *c = this_cpu();
-	struct vcpu *v = c->current, *to;
-	bool spinning = false;
-
-	to = sched_yield_target(c, v, arch_counter(), &spinning);
-	requeue_current(true, to, spinning);
-}
-
 void sched_tick(uint64_t now)
 {
 	struct pcpu *c = this_cpu();
@@ -751,20 +741,6 @@ void sched_retire_vcpu(struct vcpu *v)
 
 /* ---- for sched_place.c (sched_priv.h) ---------------------------------- */
 
-struct pcpu *sched_lock_home(struct vcpu *v)
-{
-	for (;;) {
-		struct pcpu *c =
-			pcpu_get(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
-
-		spin_lock(&c->rq_lock);
-		if (v->pcpu == c->id) {
-			return c;
-		}
-		spin_unlock(&c->rq_lock); /* it moved meanwhile */
-	}
-}
-
 uint64_t sched_us_to_ticks(uint64_t us)
 {
 	return us_to_ticks(us);
@@ -803,6 +779,11 @@ void sched_sleeper_remove(struct pcpu *c, struct vcpu *v)
 void sched_notify(struct pcpu *c, struct vcpu *v)
 {
 	notify(c, v);
+}
+
+void sched_requeue_current(bool yield, struct vcpu *to, bool behind)
+{
+	requeue_current(yield, to, behind);
 }
 
 void sched_forget_picks(struct pcpu *c, struct vcpu *v)

@@ -196,6 +196,20 @@ again:
 	return 0;
 }
 
+struct pcpu *sched_lock_home(struct vcpu *v)
+{
+	for (;;) {
+		struct pcpu *c =
+			pcpu_get(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
+
+		spin_lock(&c->rq_lock);
+		if (v->pcpu == c->id) {
+			return c;
+		}
+		spin_unlock(&c->rq_lock); /* it moved meanwhile */
+	}
+}
+
 void sched_lock_two(struct pcpu *a, struct pcpu *b)
 {
 	if (a == b) {
@@ -318,8 +332,13 @@ void sched_kick_idle(struct pcpu *c, struct vcpu *v)
 	}
 }
 
-struct vcpu *sched_yield_target(struct pcpu *c, struct vcpu *v, uint64_t now,
-				bool *spinning)
+/*
+ * The current vCPU @v of @c yields on WFE: the sibling to run instead
+ * (queued on @c, or pulled here from another pCPU), or NULL. Counts the
+ * WFE run (sets *@spinning). No lock held.
+ */
+static struct vcpu *yield_target(struct pcpu *c, struct vcpu *v, uint64_t now,
+				 bool *spinning)
 {
 	struct vcpu *to = NULL;
 	uint64_t ran;
@@ -350,4 +369,14 @@ struct vcpu *sched_yield_target(struct pcpu *c, struct vcpu *v, uint64_t now,
 	}
 	/* One preempted on another pCPU, brought here to run now. */
 	return pull_from_busiest(c, v->dom, now);
+}
+
+void sched_yield_directed(void)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu *v = c->current, *to;
+	bool spinning = false;
+
+	to = yield_target(c, v, arch_counter(), &spinning);
+	sched_requeue_current(true, to, spinning);
 }

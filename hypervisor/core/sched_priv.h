@@ -40,6 +40,13 @@ uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now);
 bool sched_enqueue(struct pcpu *c, struct vcpu *v);
 void sched_sleeper_add(struct pcpu *c, struct vcpu *v, uint64_t until);
 void sched_sleeper_remove(struct pcpu *c, struct vcpu *v);
+/*
+ * The current vCPU goes back to its queue (or leaves a pCPU it may no
+ * longer use). @yield: it gives way to others, to @to first if @to is
+ * queued here; @behind: behind the queue (a spinning vCPU). Does not
+ * return if another vCPU runs.
+ */
+void sched_requeue_current(bool yield, struct vcpu *to, bool behind);
 /* @v leaves @c's queue: the pending yield marks forget it. */
 void sched_forget_picks(struct pcpu *c, struct vcpu *v);
 /* After sched_enqueue(@c, @v), locks dropped: tell @c's pCPU. */
@@ -77,10 +84,3 @@ bool sched_steal(struct pcpu *c, uint64_t now);
  * waits behind a running vCPU. No lock held.
  */
 void sched_kick_idle(struct pcpu *c, struct vcpu *v);
-/*
- * The current vCPU @v of @c yields on WFE: the sibling to run instead
- * (queued on @c, or pulled here from another pCPU), or NULL. Counts the
- * WFE run (sets *@spinning). No lock held.
- */
-struct vcpu *sched_yield_target(struct pcpu *c, struct vcpu *v, uint64_t now,
-				bool *spinning);
