@@ -6,6 +6,7 @@
  * reschedule request makes, a WFE or WFI trap of its current vCPU), on a
  * stopped clock it moves itself.
  */
+#include <sable/mm.h>
 #include <sable/percpu.h>
 
 #include "core_test.h"
@@ -489,4 +490,53 @@ TEST(sched_wfe_spinning_vcpu_goes_behind_the_queue)
 	/* It went behind w, by at most a slice of virtual time. */
 	EXPECT_TRUE(!sched_vtime_before(v->vtime, w->vtime));
 	EXPECT_TRUE(v->vtime <= w->vtime + 4 * MS);
+}
+
+static int pause_op(struct domain *d)
+{
+	return domain_pause(d);
+}
+
+TEST(pause_and_destroy_follow_a_vcpu_that_migrated)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM); /* pCPU 0 */
+	uint64_t free0 = mm_free_pages_count();
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM); /* pCPU 1 */
+	struct vcpu *v = d1->vcpus[0];
+
+	clock_at(T0);
+	host_cpu_select(1);
+	sched_add_vcpu(v);
+	ASSERT_TRUE(decide(1) == v);
+	/* dom0 sends it to pCPU 0, then lets pCPU 1 take it back. */
+	hx_set_current(d0->vcpus[0]);
+	ASSERT_EQ(sched_set_affinity(v, CPU0, 0), 0);
+	ASSERT_TRUE(decide(1) == NULL);
+	ASSERT_TRUE(queued_on(v, 0));
+	host_cpu_select(0);
+	ASSERT_EQ(sched_set_affinity(v, BOTH, 0), 0);
+	ASSERT_TRUE(decide(1) == v);
+	ASSERT_EQ(v->pcpu, 1);
+	/* Paused from pCPU 0 while it runs on pCPU 1. */
+	hx_set_current(d0->vcpus[0]);
+	EXPECT_EQ(pause_op(d1), 0);
+	EXPECT_TRUE(pcpu_get(1)->current == NULL);
+	EXPECT_EQ(v->state, VCPU_RUNNABLE);
+	EXPECT_FALSE(v->on_rq);
+	/* Moved while paused: it stays off every queue until unpause. */
+	host_cpu_select(0);
+	EXPECT_EQ(sched_set_affinity(v, CPU0, 0), 0);
+	EXPECT_EQ(v->pcpu, 0);
+	EXPECT_FALSE(v->on_rq);
+	EXPECT_TRUE(decide(1) == NULL);
+	EXPECT_EQ(domain_unpause(d1), 0);
+	EXPECT_TRUE(queued_on(v, 0));
+	/* Destroyed: off its queue at once, every page back after. */
+	EXPECT_EQ(domain_destroy(d1), 0);
+	EXPECT_EQ(pcpu_get(0)->nr_queued, 0);
+	EXPECT_EQ(pcpu_get(1)->nr_queued, 0);
+	host_quiesce_all();
+	EXPECT_TRUE(domain_lookup(1) == NULL);
+	EXPECT_EQ(mm_free_pages_count(), free0);
+	EXPECT_TRUE(decide(1) == NULL);
 }
