@@ -122,17 +122,19 @@ void sched_move_out(struct pcpu *c)
 
 	c->move_out = NULL;
 	spin_lock(&c->rq_lock);
-	if (v->pcpu != c->id || v->state != VCPU_RUNNABLE || v->on_rq) {
-		spin_unlock(&c->rq_lock); /* moved, retired or queued since */
+	if (v->pcpu != c->id || v->state != VCPU_RUNNABLE ||
+	    sched_allowed_on(v, c)) {
+		/* Moved, retired or allowed here again since. */
+		spin_unlock(&c->rq_lock);
 		return;
 	}
 	t = sched_place(v, c);
 	spin_unlock(&c->rq_lock);
-	if (t == c) {
-		return; /* allowed here again: sched_run() runs it */
-	}
 	sched_lock_two(c, t);
-	if (v->pcpu == c->id && v->state == VCPU_RUNNABLE && !v->on_rq) {
+	if (v->pcpu == c->id && v->state == VCPU_RUNNABLE && t != c) {
+		/* A pause and unpause meanwhile may have queued it here. */
+		sched_rq_remove(c, v);
+		sched_forget_picks(c, v);
 		sched_migrate_locked(v, c, t, arch_counter());
 		/* A paused vCPU only changes home: unpause queues it there. */
 		queued = !v->paused && sched_enqueue(t, v);
