@@ -3,7 +3,7 @@
 # domains compete for the pCPUs (tests/system/test_sched.py): N times, the
 # time around one command (a fork and exec of cat /proc/uptime), measured
 # with the guest's monotonic clock, so any time dom0's vCPUs were not
-# running counts (and so does reading the clock: one sed each side).
+# running counts.
 #
 #   sable.latency_n=N          commands (default 50)
 #   sable.latency_max_ms=M     the check's bound for the slowest (default 100)
@@ -17,13 +17,21 @@
 N=${SABLE_LATENCY_N:-50}
 BOUND_US=$((${SABLE_LATENCY_MAX_MS:-100} * 1000))
 
-# Nanoseconds of the monotonic clock: busybox's date has no %N, so the
-# kernel's timer list ("now at <ns> nsecs") gives it.
+# Nanoseconds of the monotonic clock into $NOW: busybox's date has no %N,
+# so the kernel's timer list ("now at <ns> nsecs", its third line) gives
+# it, read by the shell itself (no process started for the clock).
 now_ns() {
-	sed -n '/^now at /{s/^now at \([0-9]*\) nsecs.*/\1/p;q}' /proc/timer_list
+	NOW=
+	while read -r w1 w2 w3 rest; do
+		if [ "$w1 $w2" = "now at" ]; then
+			NOW=$w3
+			return
+		fi
+	done </proc/timer_list
 }
 
-case "$(now_ns)" in
+now_ns
+case "$NOW" in
 '' | *[!0-9]*)
 	check "/proc/timer_list gives the time in nanoseconds" false
 	finish
@@ -37,10 +45,11 @@ sum=0
 over=0
 i=0
 while [ "$i" -lt "$N" ]; do
-	t0=$(now_ns)
+	now_ns
+	t0=$NOW
 	cat /proc/uptime >/dev/null
-	t1=$(now_ns)
-	us=$(((t1 - t0) / 1000))
+	now_ns
+	us=$(((NOW - t0) / 1000))
 	sum=$((sum + us))
 	[ "$us" -gt "$max" ] && max=$us
 	[ "$us" -gt "$BOUND_US" ] && over=$((over + 1))
