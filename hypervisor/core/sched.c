@@ -157,10 +157,21 @@ static uint64_t vtime_floor(struct pcpu *c, uint64_t now)
 }
 
 /*
+ * Virtual time a vCPU joining a queue may start below the floor: half a
+ * slice, so that a vCPU waking from a short sleep (an interactive one)
+ * runs before the CPU hogs of its pCPU and a little longer, never more
+ * than that ahead of them however long it slept.
+ */
+static uint64_t wake_credit(const struct vcpu *v)
+{
+	return to_vtime(v, us_to_ticks(SCHED_SLICE_US / 2));
+}
+
+/*
  * @v becomes runnable and joins @c's queue. It starts no lower than the
- * floor, so time asleep (or paused) is not banked as credit against the
- * vCPUs that ran meanwhile. A vCPU of a paused domain stays off the queue
- * until domain_unpause(): false then. rq_lock held.
+ * floor less wake_credit(), so time asleep (or paused) is not banked as
+ * credit against the vCPUs that ran meanwhile. A vCPU of a paused domain
+ * stays off the queue until domain_unpause(): false then. rq_lock held.
  */
 static bool enqueue(struct pcpu *c, struct vcpu *v)
 {
@@ -170,7 +181,7 @@ static bool enqueue(struct pcpu *c, struct vcpu *v)
 	if (v->paused) {
 		return false;
 	}
-	floor = vtime_floor(c, arch_counter());
+	floor = vtime_floor(c, arch_counter()) - wake_credit(v);
 	if (vtime_before(v->vtime, floor)) {
 		v->vtime = floor;
 	}
@@ -283,7 +294,17 @@ static void notify(struct pcpu *c, struct vcpu *v)
 	} else {
 		cur = c->current;
 		if (cur && cur != v) {
+			uint64_t now = arch_counter();
+
 			start_slice(c, cur);
+			/* Ahead of the running vCPU (a wake-up): at once. */
+			if (vtime_before(
+				    v->vtime,
+				    cur->vtime +
+					    to_vtime(cur,
+						     ran_since(cur, now)))) {
+				c->resched = true;
+			}
 		}
 	}
 	/* It waits behind a running vCPU: an idle pCPU may take it. */
