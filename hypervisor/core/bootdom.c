@@ -144,6 +144,35 @@ static int read_enhanced(const void *fdt, int dom, struct boot_domain *bd,
 }
 
 /*
+ * "sable,cpus" (docs/scheduler.md, Affinity): the pCPUs the domain's vCPUs
+ * may run on, a list of pCPU numbers (u32 cells, each below 64).
+ */
+static int read_cpus(const void *fdt, int dom, struct boot_domain *bd,
+		     const char **why)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, dom, "sable,cpus", &len);
+
+	if (!p) {
+		return 0;
+	}
+	if (len <= 0 || len % 4) {
+		*why = "malformed sable,cpus (a list of pCPU numbers)";
+		return -EINVAL;
+	}
+	for (int i = 0; i < len / 4; i++) {
+		uint32_t cpu = fdt32_to_cpu(p[i]);
+
+		if (cpu >= 64) {
+			*why = "out-of-range pCPU in sable,cpus (0 to 63)";
+			return -EINVAL;
+		}
+		bd->cpus |= 1ULL << cpu;
+	}
+	return 0;
+}
+
+/*
  * Optional scheduling parameters (docs/scheduler.md): "sable,weight", the
  * domain's share against others on a pCPU (1 to 65535, default 256), and
  * "sable,cap", the most of a pCPU each vCPU may use in percent (0 to 100,
@@ -171,7 +200,7 @@ static int read_sched(const void *fdt, int dom, struct boot_domain *bd,
 		}
 		bd->sched_cap = (unsigned int)v;
 	}
-	return 0;
+	return read_cpus(fdt, dom, bd, why);
 }
 
 static int read_domain(const void *fdt, int dom, struct boot_domain *bd,

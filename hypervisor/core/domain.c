@@ -185,6 +185,8 @@ struct domain *domain_create(domid_t id, const char *name,
 		v->state = VCPU_OFFLINE;
 		runstate_init(v);
 		v->pcpu = next_pcpu++ % pcpu_count();
+		v->hard_affinity = SCHED_AFFINITY_ALL;
+		v->soft_affinity = SCHED_AFFINITY_ALL;
 		d->vcpus[i] = v;
 	}
 	if (domain_init_modules(d, nr_spis, &done)) {

@@ -110,6 +110,15 @@ static int domu_boot_one(const struct boot_domain *bd, domid_t id)
 	if (rc) {
 		return rc;
 	}
+	for (unsigned int i = 0; bd->cpus && i < d->nr_vcpus; i++) {
+		if (sched_set_affinity(d->vcpus[i], bd->cpus,
+				       SCHED_AFFINITY_ALL)) {
+			pr_err("domain %s: sable,cpus names no pCPU that is "
+			       "up: runs on any\n",
+			       bd->name);
+			break;
+		}
+	}
 	rc = boot_load(d, bd);
 	if (rc == -ENOMEM) {
 		pr_err("domain %s: kernel, device tree and ramdisk do not fit "

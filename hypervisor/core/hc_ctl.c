@@ -378,8 +378,7 @@ static long ctl_vcpu_info(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 	}
 	out->pcpu = t->pcpu;
 	out->cpu_time_ns = vcpu_time_ns(t);
-	/* vCPUs stay on their home pCPU; no affinity is kept yet. */
-	out->affinity = online_pcpus();
+	out->affinity = t->hard_affinity & online_pcpus();
 	return 0;
 }
 
@@ -513,7 +512,11 @@ static long ctl_vcpu_affinity(struct vcpu *v, struct sable_ctl *c,
 	if (a->vcpu >= d->nr_vcpus || a->pad || !(a->hard & online_pcpus())) {
 		return -EINVAL;
 	}
-	return -ENOSYS;
+	if (d->is_dying) {
+		return -ESRCH;
+	}
+	return sched_set_affinity(d->vcpus[a->vcpu], a->hard,
+				  d->vcpus[a->vcpu]->soft_affinity);
 }
 
 typedef long (*ctl_fn)(struct vcpu *v, struct sable_ctl *c, struct domain *d,

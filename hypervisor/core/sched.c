@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scheduler: one run queue per pCPU, a vCPU stays on its home pCPU.
- * Blocking (WFI, SCHEDOP_block) and waking are ordered by the home run
- * queue's lock, so a wake-up that races with a block is never lost.
+ * The scheduler: one run queue per pCPU; a vCPU has a home pCPU, which
+ * changes when it migrates (sched_place.c: placement on wake-up, work
+ * stealing, affinity, directed yield). Blocking (WFI, SCHEDOP_block) and
+ * waking are ordered by the home run queue's lock, so a wake-up that
+ * races with a block is never lost.
  *
  * Policy (docs/scheduler.md): weighted fair sharing by virtual time. A
  * vCPU's virtual time advances by its run time * 256 / weight of its
@@ -23,9 +25,9 @@
 #include <sable/runstate.h>
 
 #include "sched_arch.h"
+#include "sched_priv.h"
 
-/* Slice of a vCPU while others wait, and the period caps are counted in. */
-#define SCHED_SLICE_US 4000ULL
+/* The period caps are counted in (the slice: sched_priv.h). */
 #define SCHED_CAP_PERIOD_US 20000ULL
 
 struct vcpu *current_vcpu(void)
@@ -53,12 +55,17 @@ static void rq_push(struct pcpu *c, struct vcpu *v)
 		c->rq_head = v;
 	}
 	c->rq_tail = v;
+	v->on_rq = true;
+	c->nr_queued++;
 }
 
 void sched_rq_remove(struct pcpu *c, struct vcpu *v)
 {
 	struct vcpu **pp = &c->rq_head, *prev = NULL;
 
+	if (!v->on_rq) {
+		return;
+	}
 	while (*pp && *pp != v) {
 		prev = *pp;
 		pp = &(*pp)->rq_next;
@@ -71,6 +78,8 @@ void sched_rq_remove(struct pcpu *c, struct vcpu *v)
 		c->rq_tail = prev;
 	}
 	v->rq_next = NULL;
+	v->on_rq = false;
+	c->nr_queued--;
 }
 
 /*
@@ -149,10 +158,21 @@ static uint64_t vtime_floor(struct pcpu *c, uint64_t now)
 }
 
 /*
+ * Virtual time a vCPU joining a queue may start below the floor: half a
+ * slice, so that a vCPU waking from a short sleep (an interactive one)
+ * runs before the CPU hogs of its pCPU and a little longer, never more
+ * than that ahead of them however long it slept.
+ */
+static uint64_t wake_credit(const struct vcpu *v)
+{
+	return to_vtime(v, us_to_ticks(SCHED_SLICE_US / 2));
+}
+
+/*
  * @v becomes runnable and joins @c's queue. It starts no lower than the
- * floor, so time asleep (or paused) is not banked as credit against the
- * vCPUs that ran meanwhile. A vCPU of a paused domain stays off the queue
- * until domain_unpause(): false then. rq_lock held.
+ * floor less wake_credit(), so time asleep (or paused) is not banked as
+ * credit against the vCPUs that ran meanwhile. A vCPU of a paused domain
+ * stays off the queue until domain_unpause(): false then. rq_lock held.
  */
 static bool enqueue(struct pcpu *c, struct vcpu *v)
 {
@@ -163,7 +183,7 @@ static bool enqueue(struct pcpu *c, struct vcpu *v)
 	if (v->paused) {
 		return false;
 	}
-	floor = vtime_floor(c, arch_counter());
+	floor = vtime_floor(c, arch_counter()) - wake_credit(v);
 	if (vtime_before(v->vtime, floor)) {
 		v->vtime = floor;
 	}
@@ -273,12 +293,24 @@ static void notify(struct pcpu *c, struct vcpu *v)
 
 	if (c != this_cpu()) {
 		arch_send_resched(c->id);
-		return;
+	} else {
+		cur = c->current;
+		if (cur && cur != v) {
+			uint64_t now = arch_counter();
+
+			start_slice(c, cur);
+			/* Ahead of the running vCPU (a wake-up): at once. */
+			if (vtime_before(
+				    v->vtime,
+				    cur->vtime +
+					    to_vtime(cur,
+						     ran_since(cur, now)))) {
+				c->resched = true;
+			}
+		}
 	}
-	cur = c->current;
-	if (cur && cur != v) {
-		start_slice(c, cur);
-	}
+	/* It waits behind a running vCPU: an idle pCPU may take it. */
+	sched_kick_idle(c, v);
 }
 
 /* @v (blocked) is woken at @until at the latest. rq_lock held. */
@@ -308,10 +340,9 @@ static void sleeper_remove(struct pcpu *c, struct vcpu *v)
 
 void sched_add_vcpu(struct vcpu *v)
 {
-	struct pcpu *c = pcpu_get(v->pcpu);
+	struct pcpu *c = sched_lock_home(v);
 	bool queued;
 
-	spin_lock(&c->rq_lock);
 	queued = enqueue(c, v);
 	spin_unlock(&c->rq_lock);
 	if (queued) {
@@ -321,11 +352,10 @@ void sched_add_vcpu(struct vcpu *v)
 
 int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 {
-	struct pcpu *c = pcpu_get(v->pcpu);
+	struct pcpu *c = sched_lock_home(v);
 	bool queued;
 
 	/* Checked and changed under one lock: racing CPU_ONs, one winner. */
-	spin_lock(&c->rq_lock);
 	if (v->state != VCPU_OFFLINE || c->current == v) {
 		spin_unlock(&c->rq_lock);
 		return -EEXIST;
@@ -339,14 +369,52 @@ int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 	return 0;
 }
 
+/*
+ * Blocked @v, homed at @c (locked, not running there), is woken onto
+ * @t's queue instead (placement). Drops the lock. False if its state
+ * changed before both locks were held: the caller starts again.
+ */
+static bool wake_elsewhere(struct vcpu *v, struct pcpu *c, struct pcpu *t)
+{
+	bool queued;
+
+	spin_unlock(&c->rq_lock);
+	sched_lock_two(c, t);
+	if (v->pcpu != c->id || v->state != VCPU_BLOCKED ||
+	    __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v) {
+		sched_unlock_two(c, t);
+		return false;
+	}
+	sleeper_remove(c, v);
+	sched_migrate_locked(v, c, t, arch_counter());
+	queued = enqueue(t, v);
+	sched_unlock_two(c, t);
+	if (queued) {
+		notify(t, v);
+	}
+	return true;
+}
+
 void sched_wake(struct vcpu *v)
 {
-	struct pcpu *c = pcpu_get(v->pcpu);
+	struct pcpu *c, *t;
 	bool queued = false, kick = false;
 
-	spin_lock(&c->rq_lock);
+again:
+	c = sched_lock_home(v);
 	v->wake_pending = true;
 	if (v->state == VCPU_BLOCKED) {
+		/* Still on its way off this pCPU (blocking): it stays. */
+		t = __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v ||
+				    v->paused
+			    ? c
+			    : sched_place(v, c);
+		if (t != c) {
+			if (!wake_elsewhere(v, c, t)) {
+				goto again;
+			}
+			return;
+		}
 		sleeper_remove(c, v);
 		queued = enqueue(c, v);
 	} else if (v->state == VCPU_RUNNING && c != this_cpu()) {
@@ -430,12 +498,38 @@ void sched_block_current(void)
 	sched_block_current_until(0);
 }
 
+/* @to, a directed yield's target, can run on @c now. rq_lock held. */
+static bool can_run_here(struct pcpu *c, struct vcpu *to, uint64_t now)
+{
+	return to && to->on_rq && to->pcpu == c->id && cap_left(to, now);
+}
+
+/*
+ * A spinning vCPU's yield (directed yield): it goes behind the queue,
+ * by at most one slice of its virtual time. rq_lock held.
+ */
+static void move_behind(struct pcpu *c, struct vcpu *v)
+{
+	uint64_t last = v->vtime;
+	uint64_t most = v->vtime + to_vtime(v, us_to_ticks(SCHED_SLICE_US));
+
+	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
+		if (vtime_before(last, q->vtime)) {
+			last = q->vtime;
+		}
+	}
+	v->vtime = vtime_before(most, last) ? most : last;
+}
+
 /*
  * The current vCPU goes back to the queue. With @yield it gives way to
- * any other that can run (WFE, SCHEDOP_yield); otherwise (a reschedule
- * request, the end of a slice) the policy decides, and it may go on.
+ * any other that can run (WFE, SCHEDOP_yield), to @to first if it is
+ * queued here (directed yield), going behind the others if @behind;
+ * otherwise (a reschedule request, the end of a slice) the policy
+ * decides, and it may go on. A vCPU no longer allowed here leaves for
+ * another pCPU (sched_run() hands it over once it is off this one).
  */
-static void requeue_current(bool yield)
+static void requeue_current(bool yield, struct vcpu *to, bool behind)
 {
 	struct pcpu *c = this_cpu();
 	struct vcpu *v = c->current;
@@ -451,8 +545,19 @@ static void requeue_current(bool yield)
 		spin_unlock(&c->rq_lock);
 		switch_away(c, v);
 	}
+	if (!sched_allowed_on(v, c)) {
+		c->move_out = v;
+		spin_unlock(&c->rq_lock);
+		switch_away(c, v);
+	}
+	if (behind) {
+		move_behind(c, v);
+	}
 	rq_push(c, v);
 	p = rq_pick(c, now, yield ? v : NULL);
+	if (can_run_here(c, to, now)) {
+		p.v = to;
+	}
 	if (p.v == v) {
 		sched_rq_remove(c, v);
 		v->state = VCPU_RUNNING;
@@ -464,18 +569,19 @@ static void requeue_current(bool yield)
 	if (yield) {
 		c->yield_skip = v;
 	}
+	c->yield_to = p.v == to ? to : NULL;
 	spin_unlock(&c->rq_lock);
 	switch_away(c, v);
 }
 
 void sched_yield_current(void)
 {
-	requeue_current(true);
+	requeue_current(true, NULL, false);
 }
 
 void sched_preempt_current(void)
 {
-	requeue_current(false);
+	requeue_current(false, NULL, false);
 }
 
 void sched_tick(uint64_t now)
@@ -541,12 +647,28 @@ void sched_run(void)
 		uint64_t deadline;
 		struct pick p;
 
+		if (c->move_out) {
+			sched_move_out(c);
+		}
 		/* No vCPU and no domain pointer held here. */
 		domain_quiescent();
 		now = arch_counter();
 		spin_lock(&c->rq_lock);
 		p = rq_pick(c, now, c->yield_skip);
+		if (can_run_here(c, c->yield_to, now)) {
+			p.v = c->yield_to;
+		}
 		c->yield_skip = NULL;
+		c->yield_to = NULL;
+		if (!p.v) {
+			/* Nothing here: take work from a busier pCPU first. */
+			spin_unlock(&c->rq_lock);
+			if (sched_steal(c, now)) {
+				continue;
+			}
+			spin_lock(&c->rq_lock);
+			p = rq_pick(c, now, NULL);
+		}
 		if (p.v) {
 			sched_rq_remove(c, p.v);
 			p.v->state = VCPU_RUNNING;
@@ -570,20 +692,28 @@ void sched_run(void)
 
 /* ---- remote pause and retirement (domain_pause, domain_destroy) ------ */
 
+/* @v leaves @c's queue for good or a while: no pick may name it. */
+static void forget_picks(struct pcpu *c, struct vcpu *v)
+{
+	if (c->yield_skip == v) {
+		c->yield_skip = NULL;
+	}
+	if (c->yield_to == v) {
+		c->yield_to = NULL;
+	}
+}
+
 bool sched_pause_vcpu(struct vcpu *v)
 {
-	struct pcpu *c = pcpu_get(v->pcpu);
+	struct pcpu *c = sched_lock_home(v);
 	bool running;
 
-	spin_lock(&c->rq_lock);
 	v->paused = true;
 	runstate_update(v);
 	if (v->state == VCPU_RUNNABLE) {
 		sched_rq_remove(c, v);
 	}
-	if (c->yield_skip == v) {
-		c->yield_skip = NULL;
-	}
+	forget_picks(c, v);
 	running = __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v;
 	spin_unlock(&c->rq_lock);
 	if (running && c != this_cpu()) {
@@ -594,22 +724,26 @@ bool sched_pause_vcpu(struct vcpu *v)
 
 void sched_wait_descheduled(struct vcpu *v)
 {
-	struct pcpu *c = pcpu_get(v->pcpu);
+	for (;;) {
+		/* Its home may change once it is off (affinity hand-over). */
+		struct pcpu *c =
+			pcpu_get(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
 
-	if (c == this_cpu()) {
-		return; /* the caller's own pCPU runs the caller */
-	}
-	while (__atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v) {
+		if (c == this_cpu()) {
+			return; /* the caller's own pCPU runs the caller */
+		}
+		if (__atomic_load_n(&c->current, __ATOMIC_ACQUIRE) != v) {
+			return;
+		}
 		sched_arch_wait_for(c->id);
 	}
 }
 
 void sched_unpause_vcpu(struct vcpu *v, bool shut_down)
 {
-	struct pcpu *c = pcpu_get(v->pcpu);
+	struct pcpu *c = sched_lock_home(v);
 	bool queued = false;
 
-	spin_lock(&c->rq_lock);
 	v->paused = false;
 	if (v->state == VCPU_RUNNABLE && c->current != v) {
 		if (shut_down) {
@@ -627,16 +761,65 @@ void sched_unpause_vcpu(struct vcpu *v, bool shut_down)
 
 void sched_retire_vcpu(struct vcpu *v)
 {
-	struct pcpu *c = pcpu_get(v->pcpu);
+	struct pcpu *c = sched_lock_home(v);
 
-	spin_lock(&c->rq_lock);
 	v->paused = true;
 	sleeper_remove(c, v);
 	sched_rq_remove(c, v);
-	if (c->yield_skip == v) {
-		c->yield_skip = NULL;
-	}
+	forget_picks(c, v);
 	v->state = VCPU_OFFLINE;
 	runstate_update(v);
 	spin_unlock(&c->rq_lock);
+}
+
+/* ---- for sched_place.c (sched_priv.h) ---------------------------------- */
+
+uint64_t sched_us_to_ticks(uint64_t us)
+{
+	return us_to_ticks(us);
+}
+
+uint64_t sched_to_vtime(const struct vcpu *v, uint64_t ticks)
+{
+	return to_vtime(v, ticks);
+}
+
+void sched_rq_push(struct pcpu *c, struct vcpu *v)
+{
+	rq_push(c, v);
+}
+
+uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now)
+{
+	return vtime_floor(c, now);
+}
+
+bool sched_enqueue(struct pcpu *c, struct vcpu *v)
+{
+	return enqueue(c, v);
+}
+
+void sched_sleeper_add(struct pcpu *c, struct vcpu *v, uint64_t until)
+{
+	sleeper_add(c, v, until);
+}
+
+void sched_sleeper_remove(struct pcpu *c, struct vcpu *v)
+{
+	sleeper_remove(c, v);
+}
+
+void sched_notify(struct pcpu *c, struct vcpu *v)
+{
+	notify(c, v);
+}
+
+void sched_requeue_current(bool yield, struct vcpu *to, bool behind)
+{
+	requeue_current(yield, to, behind);
+}
+
+void sched_forget_picks(struct pcpu *c, struct vcpu *v)
+{
+	forget_picks(c, v);
 }

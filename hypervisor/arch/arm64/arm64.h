@@ -72,6 +72,8 @@ bool vgic_arch_forward(uint32_t intid);
 
 /* vcpu.c */
 void vcpu_arch_unload(struct vcpu *v);
+/* Going idle: save a loaded vCPU that migrated away (vcpu.c). */
+void vcpu_arch_release_moved(void);
 
 /* setup.c */
 struct cpu_regs *arch_stack_frame(void);

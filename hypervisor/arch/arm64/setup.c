@@ -192,6 +192,8 @@ void arch_boot_primary(uint64_t fdt_pa, uint64_t load_addr)
  */
 void arch_idle(void)
 {
+	/* A pCPU that waits for the state of a vCPU kept here wakes us. */
+	vcpu_arch_release_moved();
 	/*
 	 * With the virtual CPU interface enabled, a pending virtual interrupt
 	 * of the loaded vCPU would end every WFI at once: switch it off.

@@ -83,7 +83,7 @@ static void handle_wfx(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	(void)v;
 	regs->elr += 4;
 	if (esr & 1) {
-		sched_yield_current(); /* WFE */
+		sched_yield_directed(); /* WFE: maybe a spinlock's wait */
 	} else {
 		sched_block_current(); /* WFI */
 	}

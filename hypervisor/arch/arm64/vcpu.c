@@ -31,9 +31,9 @@
 #define VTCR_PS_40BIT (2UL << 16)
 
 #define GUEST_HCR                                                              \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TSC | \
-	 HCR_RW | HCR_BSU_IS | HCR_FB | HCR_TACR | HCR_TIDCP | HCR_TSW |       \
-	 HCR_TID3)
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | \
+	 HCR_TSC | HCR_RW | HCR_BSU_IS | HCR_FB | HCR_TACR | HCR_TIDCP |       \
+	 HCR_TSW | HCR_TID3)
 
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
@@ -190,7 +190,8 @@ static void restore_pauth(const uint64_t *k)
  * that vCPU owns them; when another vCPU of the same pCPU is loaded, the
  * saved one's timer is parked here and the EL2 timer (CNTHP) is armed for
  * the earliest parked deadline, so a vCPU waiting for its timer is woken
- * on time. Only this pCPU touches its list, with IRQs masked.
+ * on time. The list is under its parked_lock: the pCPU that next loads
+ * the vCPU takes it off, which is another pCPU when it migrated.
  *
  * The same EL2 timer carries the scheduler's deadline (the end of a time
  * slice or of a cap throttle): one compare value, the earliest of all.
@@ -203,11 +204,13 @@ static void timer_rearm(struct pcpu_arch *a)
 		next = UINT64_MAX;
 	}
 
+	spin_lock(&a->parked_lock);
 	for (struct vcpu *p = a->parked; p; p = p->arch.parked_next) {
 		if (p->arch.timer_deadline < next) {
 			next = p->arch.timer_deadline;
 		}
 	}
+	spin_unlock(&a->parked_lock);
 	if (next == UINT64_MAX) {
 		timer_cancel();
 	} else {
@@ -215,21 +218,31 @@ static void timer_rearm(struct pcpu_arch *a)
 	}
 }
 
-static void timer_unpark(struct pcpu_arch *a, struct vcpu *v)
+/*
+ * Take @v off the parked list that holds it, whichever pCPU's. Its
+ * pCPU's EL2 timer may then fire once for nothing (it re-arms).
+ */
+static void timer_unpark(struct vcpu *v)
 {
-	struct vcpu **pp = &a->parked;
+	struct pcpu *o = __atomic_load_n(&v->arch.parked_on, __ATOMIC_ACQUIRE);
+	struct vcpu **pp;
 
-	if (!v->arch.parked) {
+	if (!o) {
 		return;
 	}
-	while (*pp && *pp != v) {
-		pp = &(*pp)->arch.parked_next;
+	spin_lock(&o->arch.parked_lock);
+	if (v->arch.parked_on == o) {
+		pp = &o->arch.parked;
+		while (*pp && *pp != v) {
+			pp = &(*pp)->arch.parked_next;
+		}
+		if (*pp) {
+			*pp = v->arch.parked_next;
+		}
+		v->arch.parked_on = NULL;
+		v->arch.parked_next = NULL;
 	}
-	if (*pp) {
-		*pp = v->arch.parked_next;
-	}
-	v->arch.parked = false;
-	v->arch.parked_next = NULL;
+	spin_unlock(&o->arch.parked_lock);
 }
 
 /* @v was just saved: park its timer if it is armed (enabled, unmasked). */
@@ -243,9 +256,30 @@ static void timer_park(struct pcpu_arch *a, struct vcpu *v)
 	    vtimer_deadline(&t, arch_counter(), &v->arch.timer_deadline)) {
 		return; /* its line is already up, or it never fires */
 	}
-	v->arch.parked = true;
+	spin_lock(&a->parked_lock);
+	v->arch.parked_on = this_cpu();
 	v->arch.parked_next = a->parked;
 	a->parked = v;
+	spin_unlock(&a->parked_lock);
+}
+
+/* A parked vCPU of this pCPU whose timer is due at @now, taken off. */
+static struct vcpu *timer_take_due(struct pcpu_arch *a, uint64_t now)
+{
+	struct vcpu **pp, *v = NULL;
+
+	spin_lock(&a->parked_lock);
+	for (pp = &a->parked; *pp; pp = &(*pp)->arch.parked_next) {
+		if ((*pp)->arch.timer_deadline <= now) {
+			v = *pp;
+			*pp = v->arch.parked_next;
+			v->arch.parked_on = NULL;
+			v->arch.parked_next = NULL;
+			break;
+		}
+	}
+	spin_unlock(&a->parked_lock);
+	return v;
 }
 
 /*
@@ -256,16 +290,11 @@ void timer_expire_parked(void)
 {
 	struct pcpu_arch *a = &this_cpu()->arch;
 	uint64_t now = arch_counter();
-	struct vcpu *p = a->parked;
+	struct vcpu *p;
 
-	while (p) {
-		struct vcpu *next = p->arch.parked_next;
-
-		if (p->arch.timer_deadline <= now) {
-			timer_unpark(a, p);
-			sched_wake(p);
-		}
-		p = next;
+	/* Woken outside the list's lock (sched_wake takes run queues). */
+	while ((p = timer_take_due(a, now))) {
+		sched_wake(p);
 	}
 	sched_tick(now);
 	timer_rearm(a);
@@ -281,13 +310,14 @@ void sched_arch_forget_vcpu(struct vcpu *v)
 {
 	struct pcpu *c = this_cpu();
 
-	timer_unpark(&c->arch, v);
+	timer_unpark(v);
 	if (c->loaded == v) {
 		save_el1(&v->arch.sys);
 		save_fp(&v->arch.fp);
 		save_pauth(v->arch.pauth);
 		vgic_arch_save(v);
 		c->loaded = NULL;
+		__atomic_store_n(&v->arch.holder, NULL, __ATOMIC_RELEASE);
 	}
 	timer_rearm(&c->arch);
 }
@@ -304,6 +334,63 @@ void sched_arch_set_deadline(uint64_t deadline)
 	timer_rearm(&this_cpu()->arch);
 }
 
+/*
+ * Save the loaded vCPU @old out of this pCPU's registers (parking its
+ * timer) and let go of it: another pCPU may load it from now on.
+ */
+static void unload(struct pcpu *c, struct vcpu *old)
+{
+	save_el1(&old->arch.sys);
+	save_fp(&old->arch.fp);
+	save_pauth(old->arch.pauth);
+	if (cpu_caps.ras) {
+		old->arch.vdisr = read_sysreg(VDISR_EL2);
+	}
+	vgic_arch_save(old);
+	timer_park(&c->arch, old);
+	c->loaded = NULL;
+	__atomic_store_n(&old->arch.holder, NULL, __ATOMIC_RELEASE);
+}
+
+/*
+ * Going idle: the vCPU whose state this pCPU keeps moved to another pCPU
+ * (migration), which waits for it: save it now. A vCPU still homed here
+ * stays loaded (its next run here costs no switch).
+ */
+void vcpu_arch_release_moved(void)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu *v = c->loaded;
+
+	if (v && __atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE) != c->id) {
+		if (serror_sync()) {
+			serror_charge(v, "SError");
+		}
+		unload(c, v);
+		timer_rearm(&c->arch);
+	}
+}
+
+/*
+ * @v's EL1 state may still be in another pCPU's registers (it ran there
+ * last and migrated): have that pCPU save it, and wait. That pCPU is idle
+ * or about to load another vCPU (@v runs nowhere), and this one has let
+ * go of its own vCPU already, so two pCPUs swapping vCPUs cannot wait
+ * for each other.
+ */
+static void wait_for_holder(struct pcpu *c, struct vcpu *v)
+{
+	struct pcpu *h = __atomic_load_n(&v->arch.holder, __ATOMIC_ACQUIRE);
+
+	if (!h || h == c) {
+		return;
+	}
+	arch_send_resched(h->id);
+	while (__atomic_load_n(&v->arch.holder, __ATOMIC_ACQUIRE)) {
+		__asm__ volatile("yield" ::: "memory");
+	}
+}
+
 static void load_vcpu(struct vcpu *v)
 {
 	struct pcpu *c = this_cpu();
@@ -313,16 +400,10 @@ static void load_vcpu(struct vcpu *v)
 		return;
 	}
 	if (old) {
-		save_el1(&old->arch.sys);
-		save_fp(&old->arch.fp);
-		save_pauth(old->arch.pauth);
-		if (cpu_caps.ras) {
-			old->arch.vdisr = read_sysreg(VDISR_EL2);
-		}
-		vgic_arch_save(old);
-		timer_park(&c->arch, old);
+		unload(c, old);
 	}
-	timer_unpark(&c->arch, v);
+	wait_for_holder(c, v);
+	timer_unpark(v);
 	timer_rearm(&c->arch);
 	restore_el1(&v->arch.sys);
 	restore_fp(&v->arch.fp);
@@ -342,6 +423,7 @@ static void load_vcpu(struct vcpu *v)
 	write_sysreg(hcr_el2, v->arch.hcr);
 	isb();
 	c->loaded = v;
+	__atomic_store_n(&v->arch.holder, c, __ATOMIC_RELAXED);
 }
 
 /*
@@ -385,6 +467,7 @@ void vcpu_arch_unload(struct vcpu *v)
 	}
 	vgic_arch_save(v);
 	c->loaded = NULL;
+	__atomic_store_n(&v->arch.holder, NULL, __ATOMIC_RELEASE);
 }
 
 void arch_vcpu_run(struct vcpu *v)

@@ -25,6 +25,8 @@ struct boot_domain {
 	uint64_t p2m_mem_mb; /* stage-2 table budget, 0: the default */
 	/* sable,weight (1..65535, 0: absent) and sable,cap (percent, 0..100). */
 	unsigned int sched_weight, sched_cap;
+	/* sable,cpus: hard affinity of every vCPU, a bit per pCPU (0: all). */
+	uint64_t cpus;
 	struct bootdom_module kernel, ramdisk;
 	const char *bootargs; /* points into the fdt, or NULL */
 };

@@ -48,10 +48,30 @@ struct domain;
 struct vcpu {
 	struct domain *dom;
 	unsigned int id;
-	unsigned int pcpu; /* the pCPU whose run queue holds it */
+	/*
+	 * Its home: the pCPU it runs on, or whose run queue (or timed-block
+	 * list) holds it. Changes (migration) only with the run-queue locks
+	 * of the old and the new home held; readers that need it stable take
+	 * the home's lock through sched_lock_home().
+	 */
+	unsigned int pcpu;
+	/*
+	 * pCPUs it may run on (hard) and prefers (soft), a bit per pCPU,
+	 * all set by default; changed by sched_set_affinity() under the
+	 * home's run-queue lock (docs/scheduler.md, Affinity).
+	 */
+	uint64_t hard_affinity, soft_affinity;
+	/*
+	 * When it last changed home; its run time (cpu_time) at its last
+	 * WFE trap and how many came in a row (directed yield). rq_lock.
+	 */
+	uint64_t migrated_at;
+	uint64_t wfe_last;
+	unsigned int wfe_run;
 	/* Written under the run-queue lock of pcpu. */
 	enum vcpu_state state;
 	struct vcpu *rq_next;
+	bool on_rq; /* on its home's run queue */
 	/*
 	 * Scheduler accounting, in counter ticks; written under the run-queue
 	 * lock of pcpu. vtime: run time * 256 / weight (the fair share
@@ -276,3 +296,21 @@ void sched_unpause_vcpu(struct vcpu *v, bool shut_down);
 /* Destroy: @v leaves the scheduler for good (queue, timed block). */
 void sched_retire_vcpu(struct vcpu *v);
 __attribute__((noreturn)) void sched_run(void);
+/*
+ * WFE of the current vCPU: yield, preferably to a preempted sibling vCPU
+ * of its domain (a lock holder), pulled from another pCPU if need be; a
+ * vCPU trapping on WFE again and again is taken as spinning and goes
+ * behind the others of its queue (docs/scheduler.md, Directed yield).
+ */
+void sched_yield_directed(void);
+
+/* sched_place.c: affinity, placement, migration. */
+#define SCHED_AFFINITY_ALL (~0ULL)
+/*
+ * Set @v's hard and soft affinity (bit n: pCPU n). @hard must include an
+ * online pCPU (-EINVAL otherwise; nothing changes); @soft is a preference
+ * among the hard ones and may be anything. A queued or blocked @v moves to
+ * an allowed pCPU at once; a running one is made to reschedule (an IPI for
+ * another pCPU) and leaves its pCPU at that point. 0 or -EINVAL.
+ */
+int sched_set_affinity(struct vcpu *v, uint64_t hard, uint64_t soft);

@@ -26,15 +26,26 @@ struct pcpu {
 	/* Arch-private per-CPU data (GIC redistributor base...). */
 	uint64_t arch_rdist;
 	/*
-	 * Protects: rq_head, rq_tail, min_vtime, yield_skip, sleepers, the
-	 * state and scheduler accounting of vCPUs homed here.
+	 * Protects: rq_head, rq_tail, nr_queued, min_vtime, yield_skip,
+	 * yield_to, sleepers, the state, home (vcpu.pcpu) and scheduler
+	 * accounting of vCPUs homed here. Two at once: sched_lock_two().
 	 */
 	spinlock_t rq_lock;
 	struct vcpu *rq_head, *rq_tail;
+	/* vCPUs on the queue; other pCPUs read it without the lock. */
+	unsigned int nr_queued;
 	/* Virtual-time floor of the queue: woken vCPUs start no lower. */
 	uint64_t min_vtime;
 	/* A vCPU that yielded: the next pick prefers any other. */
 	struct vcpu *yield_skip;
+	/* A sibling a WFE yielded to (directed yield): the next pick. */
+	struct vcpu *yield_to;
+	/*
+	 * The vCPU this pCPU just switched away from because it may no
+	 * longer run here (affinity): sched_run() hands it to an allowed
+	 * pCPU before anything else. Only this pCPU.
+	 */
+	struct vcpu *move_out;
 	/* Blocked vCPUs homed here with a wake-up time (sleep_until). */
 	struct vcpu *sleepers;
 	/* Scheduling deadline programmed (0: none). Only this pCPU. */

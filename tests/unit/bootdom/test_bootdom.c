@@ -21,6 +21,9 @@ struct spec {
 	const char *kargs;
 	bool ramdisk, second_kernel;
 	int weight, cap; /* < 0: absent (good() leaves them absent) */
+	/* sable,cpus cells (nr_pins of them; 0: absent). */
+	uint32_t pins[4];
+	int nr_pins;
 };
 
 static char dtb[8192];
@@ -68,6 +71,15 @@ static void put_domain(const struct spec *s)
 	}
 	if (s->cap >= 0) {
 		fdt_property_u32(dtb, "sable,cap", (uint32_t)s->cap);
+	}
+	if (s->nr_pins) {
+		fdt32_t cells[4] = { 0 };
+
+		for (int i = 0; i < s->nr_pins; i++) {
+			cells[i] = cpu_to_fdt32(s->pins[i]);
+		}
+		fdt_property(dtb, "sable,cpus", cells,
+			     s->nr_pins < 0 ? 2 : s->nr_pins * 4);
 	}
 	if (s->enhanced) {
 		fdt_property(dtb, "xen,enhanced", s->enhanced, s->enhanced_len);
@@ -340,4 +352,23 @@ TEST(other_chosen_children_are_ignored)
 int main(int argc, char **argv)
 {
 	return ut_main(argc, argv);
+}
+
+TEST(sable_cpus_is_read_as_a_mask_and_checked)
+{
+	struct spec s = good("pinned");
+	struct boot_domain out[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	ASSERT_EQ(parse(&s, 1, out, &why, &node), 1);
+	EXPECT_EQ(out[0].cpus, 0); /* absent: anywhere */
+	s.pins[0] = 1;
+	s.pins[1] = 3;
+	s.nr_pins = 2;
+	ASSERT_EQ(parse(&s, 1, out, &why, &node), 1);
+	EXPECT_EQ(out[0].cpus, 0xaULL);
+	s.pins[1] = 64;
+	expect_bad(&s, -EINVAL, "sable,cpus");
+	s.nr_pins = -1; /* two bytes: not a list of cells */
+	expect_bad(&s, -EINVAL, "sable,cpus");
 }

@@ -515,12 +515,16 @@ TEST(ctl_max_mem_shutdown_rename_and_scheduling_parameters)
 	EXPECT_EQ(c.u.sched.weight, 1024);
 	EXPECT_EQ(c.u.sched.cap, 25);
 	EXPECT_EQ(d1->sched_weight, 1024);
-	/* Affinity: checked, not kept yet. */
+	/* Affinity: checked, kept, reported by vcpu_info. */
 	c = cmd(SABLE_CTL_vcpu_affinity, id);
 	c.u.affinity.hard = 0;
 	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
 	c.u.affinity.hard = 1;
-	EXPECT_EQ(ctl_as(d0, &c), -ENOSYS);
+	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(d1->vcpus[0]->hard_affinity, 1);
+	c = cmd(SABLE_CTL_vcpu_info, id);
+	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(c.u.vcpu.affinity, 1);
 	/* shutdown: a known reason, not dom0. */
 	c = cmd(SABLE_CTL_shutdown, id);
 	c.u.shutdown.reason = 9;

@@ -102,7 +102,10 @@ static void run_until_current(struct vcpu *v, uint64_t ticks)
 	ASSERT_TRUE(cpu0()->current == v);
 }
 
-/* Two domains whose vCPU 0 share pCPU 0 (vCPUs are spread round robin). */
+/*
+ * Two domains whose vCPU 0 share pCPU 0 (vCPUs are spread round robin),
+ * held there by their hard affinity so that no wake-up moves them.
+ */
 static void pair(struct domain **a, struct domain **b)
 {
 	*a = hx_domain(1, 1, false, HX_DOM_MEM);
@@ -110,6 +113,8 @@ static void pair(struct domain **a, struct domain **b)
 	*b = hx_domain(3, 1, false, HX_DOM_MEM);
 	ASSERT_EQ((*a)->vcpus[0]->pcpu, 0);
 	ASSERT_EQ((*b)->vcpus[0]->pcpu, 0);
+	ASSERT_EQ(sched_set_affinity((*a)->vcpus[0], 1, 1), 0);
+	ASSERT_EQ(sched_set_affinity((*b)->vcpus[0], 1, 1), 0);
 }
 
 /* @x / @y within @pct percent of @num / @den. */

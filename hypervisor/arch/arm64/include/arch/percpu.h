@@ -8,11 +8,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sable/spinlock.h>
+
 struct pcpu_arch {
 	uint64_t lr[16]; /* last value written to ICH_LR<n>_EL2 */
 	unsigned int lr_used; /* LRs that may hold guest state */
 	uint64_t ich_hcr; /* last value written to ICH_HCR_EL2 */
-	/* Saved vCPUs of this pCPU with an armed timer (vcpu.c). */
+	/*
+	 * Protects: parked, and the vCPUs' parked_next. Saved vCPUs with
+	 * an armed timer, woken by this pCPU's EL2 timer (vcpu.c); another
+	 * pCPU that loads one of them (it migrated) takes it off. Nests
+	 * nothing.
+	 */
+	spinlock_t parked_lock;
 	struct vcpu *parked;
 	/* The debug hardware holds a live vCPU debug state (vdebug.c). */
 	bool dbg_live;

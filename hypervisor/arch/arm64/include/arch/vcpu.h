@@ -48,8 +48,18 @@ struct arch_vcpu {
 	struct vdebug dbg;
 	/* Its timer fired: physical PPI 27 held off, virtual line up. */
 	bool vtimer_held;
-	/* Saved with an armed timer: when it fires (physical count). */
-	bool parked;
+	/*
+	 * Saved with an armed timer: the pCPU whose parked list holds it
+	 * (under that list's lock), and when it fires (physical count).
+	 */
+	struct pcpu *parked_on;
 	uint64_t timer_deadline;
 	struct vcpu *parked_next;
+	/*
+	 * The pCPU whose registers hold its EL1 state (lazy switch), or
+	 * NULL. Set by that pCPU when it loads the vCPU, cleared (release)
+	 * once the state is saved back; another pCPU about to run the vCPU
+	 * (it migrated) waits for NULL (vcpu.c).
+	 */
+	struct pcpu *holder;
 };

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where vCPUs run (docs/scheduler.md, Placement): hard and soft affinity,
+ * placement of a waking vCPU on the least loaded allowed pCPU, migration
+ * with its virtual time carried across run queues, work stealing by a
+ * pCPU about to go idle, and the directed yield of a vCPU trapping on WFE.
+ *
+ * Load of a pCPU: the vCPUs on its queue plus the one it runs. Other
+ * pCPUs read it without its lock; a stale figure only makes a placement
+ * less good, never wrong: every move is made with both run-queue locks
+ * held and re-checks what it relies on.
+ */
+#include <sable/arch.h>
+#include <sable/domain.h>
+#include <sable/errno.h>
+#include <sable/percpu.h>
+
+#include "sched_arch.h"
+#include "sched_priv.h"
+
+/* A vCPU that moved less recently than this is stolen first. */
+#define SCHED_MIGRATE_HOLD_US 2000ULL
+/* WFE traps less than this of run time apart are one spin... */
+#define SCHED_SPIN_WINDOW_US 500ULL
+/* ...and from this many on, the vCPU is taken as spinning. */
+#define SCHED_SPIN_RUN 4
+
+static uint64_t online_mask(void)
+{
+	uint64_t m = 0;
+
+	for (unsigned int i = 0; i < pcpu_count() && i < 64; i++) {
+		if (pcpu_get(i)->online) {
+			m |= 1ULL << i;
+		}
+	}
+	return m;
+}
+
+uint64_t sched_allowed(const struct vcpu *v)
+{
+	return v->hard_affinity & online_mask();
+}
+
+bool sched_allowed_on(const struct vcpu *v, const struct pcpu *c)
+{
+	return c->id < 64 && (v->hard_affinity >> c->id) & 1;
+}
+
+/*
+ * @v is still @c's current vCPU (on its way off, its registers not yet
+ * saved). An acquire load: once it reads otherwise, the save is visible.
+ */
+static bool still_current(struct pcpu *c, const struct vcpu *v)
+{
+	return __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v;
+}
+
+static unsigned int load(struct pcpu *c)
+{
+	return __atomic_load_n(&c->nr_queued, __ATOMIC_RELAXED) +
+	       (__atomic_load_n(&c->current, __ATOMIC_RELAXED) != NULL);
+}
+
+/*
+ * The least loaded allowed pCPU; among equals one in the soft affinity,
+ * then @home. Moving only to a strictly less loaded pCPU is the
+ * hysteresis: after the move the old home is at most as loaded as the
+ * new one, so the next wake-up does not move the vCPU back.
+ */
+struct pcpu *sched_place(struct vcpu *v, struct pcpu *home)
+{
+	uint64_t allowed = sched_allowed(v);
+	uint64_t soft = v->soft_affinity & allowed;
+	struct pcpu *best = home;
+	unsigned int best_score = ~0U;
+
+	for (unsigned int i = 0; i < pcpu_count() && i < 64; i++) {
+		struct pcpu *c = pcpu_get(i);
+		unsigned int score;
+
+		if (!((allowed >> i) & 1)) {
+			continue;
+		}
+		score = load(c) * 4;
+		score += soft && !((soft >> i) & 1) ? 2 : 0;
+		score += c == home ? 0 : 1;
+		if (score < best_score) {
+			best_score = score;
+			best = c;
+		}
+	}
+	return best;
+}
+
+void sched_migrate_locked(struct vcpu *v, struct pcpu *from, struct pcpu *to,
+			  uint64_t now)
+{
+	uint64_t ff = sched_vtime_floor(from, now);
+	uint64_t ft = sched_vtime_floor(to, now);
+	uint64_t most = sched_to_vtime(v, sched_us_to_ticks(SCHED_SLICE_US));
+	uint64_t lead = 0;
+
+	/*
+	 * Each queue's floor is its own clock: what counts is how far @v is
+	 * ahead of its old floor (at most a slice: no credit, no debt
+	 * beyond one), carried to the new one.
+	 */
+	if (sched_vtime_before(ff, v->vtime)) {
+		lead = v->vtime - ff;
+	}
+	v->vtime = ft + (lead < most ? lead : most);
+	__atomic_store_n(&v->pcpu, to->id, __ATOMIC_RELEASE);
+	v->migrated_at = now;
+}
+
+void sched_move_out(struct pcpu *c)
+{
+	struct vcpu *v = c->move_out;
+	struct pcpu *t;
+	bool queued = false;
+
+	c->move_out = NULL;
+	spin_lock(&c->rq_lock);
+	if (v->pcpu != c->id || v->state != VCPU_RUNNABLE ||
+	    sched_allowed_on(v, c)) {
+		/* Moved, retired or allowed here again since. */
+		spin_unlock(&c->rq_lock);
+		return;
+	}
+	t = sched_place(v, c);
+	spin_unlock(&c->rq_lock);
+	sched_lock_two(c, t);
+	if (v->pcpu == c->id && v->state == VCPU_RUNNABLE && t != c) {
+		/* A pause and unpause meanwhile may have queued it here. */
+		sched_rq_remove(c, v);
+		sched_forget_picks(c, v);
+		sched_migrate_locked(v, c, t, arch_counter());
+		/* A paused vCPU only changes home: unpause queues it there. */
+		queued = !v->paused && sched_enqueue(t, v);
+	}
+	sched_unlock_two(c, t);
+	if (queued) {
+		sched_notify(t, v);
+	}
+}
+
+int sched_set_affinity(struct vcpu *v, uint64_t hard, uint64_t soft)
+{
+	struct pcpu *c, *t;
+	uint64_t until;
+	bool queued;
+
+	if (!(hard & online_mask())) {
+		return -EINVAL;
+	}
+again:
+	c = sched_lock_home(v);
+	v->hard_affinity = hard;
+	v->soft_affinity = soft;
+	if (sched_allowed_on(v, c)) {
+		spin_unlock(&c->rq_lock);
+		return 0;
+	}
+	if (still_current(c, v)) {
+		/* It leaves at its next decision, which comes at once. */
+		spin_unlock(&c->rq_lock);
+		if (c == this_cpu()) {
+			c->resched = true;
+		} else {
+			arch_send_resched(c->id);
+		}
+		return 0;
+	}
+	t = sched_place(v, c);
+	spin_unlock(&c->rq_lock);
+	sched_lock_two(c, t);
+	if (v->pcpu != c->id || still_current(c, v)) {
+		sched_unlock_two(c, t);
+		goto again;
+	}
+	queued = v->on_rq;
+	sched_rq_remove(c, v);
+	sched_forget_picks(c, v);
+	until = v->sleep_until;
+	sched_sleeper_remove(c, v);
+	sched_migrate_locked(v, c, t, arch_counter());
+	if (queued) {
+		sched_enqueue(t, v);
+	}
+	if (until) {
+		sched_sleeper_add(t, v, until);
+	}
+	sched_unlock_two(c, t);
+	if (queued || until) {
+		sched_notify(t, v);
+	}
+	return 0;
+}
+
+struct pcpu *sched_lock_home(struct vcpu *v)
+{
+	for (;;) {
+		struct pcpu *c =
+			pcpu_get(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
+
+		spin_lock(&c->rq_lock);
+		if (v->pcpu == c->id) {
+			return c;
+		}
+		spin_unlock(&c->rq_lock); /* it moved meanwhile */
+	}
+}
+
+void sched_lock_two(struct pcpu *a, struct pcpu *b)
+{
+	if (a == b) {
+		spin_lock(&a->rq_lock);
+	} else if (a < b) {
+		spin_lock(&a->rq_lock);
+		spin_lock(&b->rq_lock);
+	} else {
+		spin_lock(&b->rq_lock);
+		spin_lock(&a->rq_lock);
+	}
+}
+
+void sched_unlock_two(struct pcpu *a, struct pcpu *b)
+{
+	spin_unlock(&a->rq_lock);
+	if (a != b) {
+		spin_unlock(&b->rq_lock);
+	}
+}
+
+/*
+ * A vCPU of @src's queue that @c may take (both locks held): allowed on
+ * @c, not still on its way off @src, not a directed yield's chosen one,
+ * and, when @dom is set, of that domain. Among them the one that has not
+ * moved recently, then the largest virtual time (it would wait longest).
+ */
+static struct vcpu *stealable(struct pcpu *src, struct pcpu *c,
+			      const struct domain *dom, uint64_t now)
+{
+	uint64_t hold = sched_us_to_ticks(SCHED_MIGRATE_HOLD_US);
+	struct vcpu *best = NULL;
+	bool best_settled = false;
+
+	for (struct vcpu *w = src->rq_head; w; w = w->rq_next) {
+		bool settled = now - w->migrated_at >= hold;
+
+		if (!sched_allowed_on(w, c) || still_current(src, w) ||
+		    w == src->yield_to || (dom && w->dom != dom)) {
+			continue;
+		}
+		if (!best || (settled && !best_settled) ||
+		    (settled == best_settled &&
+		     sched_vtime_before(best->vtime, w->vtime))) {
+			best = w;
+			best_settled = settled;
+		}
+	}
+	return best;
+}
+
+/* Take @w from @src's queue onto @c's (both locked). */
+static void pull(struct pcpu *src, struct pcpu *c, struct vcpu *w, uint64_t now)
+{
+	sched_rq_remove(src, w);
+	sched_forget_picks(src, w);
+	sched_migrate_locked(w, src, c, now);
+	sched_enqueue(c, w);
+}
+
+/* Pull a vCPU (of @dom if set) from another pCPU's queue onto @c's. */
+static struct vcpu *pull_from_busiest(struct pcpu *c, const struct domain *dom,
+				      uint64_t now)
+{
+	bool tried[MAX_CPUS] = { false };
+
+	for (;;) {
+		struct pcpu *src = NULL;
+		struct vcpu *w;
+
+		for (unsigned int i = 0; i < pcpu_count(); i++) {
+			struct pcpu *s = pcpu_get(i);
+
+			if (s == c || tried[i] || !s->online ||
+			    !__atomic_load_n(&s->nr_queued, __ATOMIC_RELAXED)) {
+				continue;
+			}
+			if (!src || load(s) > load(src)) {
+				src = s;
+			}
+		}
+		if (!src) {
+			return NULL;
+		}
+		tried[src->id] = true;
+		sched_lock_two(c, src);
+		w = stealable(src, c, dom, now);
+		if (w) {
+			pull(src, c, w, now);
+		}
+		sched_unlock_two(c, src);
+		if (w) {
+			return w;
+		}
+	}
+}
+
+bool sched_steal(struct pcpu *c, uint64_t now)
+{
+	return pull_from_busiest(c, NULL, now) != NULL;
+}
+
+void sched_kick_idle(struct pcpu *c, struct vcpu *v)
+{
+	struct vcpu *cur = __atomic_load_n(&c->current, __ATOMIC_RELAXED);
+	uint64_t allowed;
+
+	if (!cur || cur == v) {
+		return; /* @c itself runs it next */
+	}
+	allowed = sched_allowed(v);
+	for (unsigned int i = 0; i < pcpu_count() && i < 64; i++) {
+		struct pcpu *s = pcpu_get(i);
+
+		if (s != c && s != this_cpu() && ((allowed >> i) & 1) &&
+		    load(s) == 0) {
+			arch_send_resched(i);
+			return;
+		}
+	}
+}
+
+/*
+ * The current vCPU @v of @c yields on WFE: the sibling to run instead
+ * (queued on @c, or pulled here from another pCPU), or NULL. Counts the
+ * WFE run (sets *@spinning). No lock held.
+ */
+static struct vcpu *yield_target(struct pcpu *c, struct vcpu *v, uint64_t now,
+				 bool *spinning)
+{
+	struct vcpu *to = NULL;
+	uint64_t ran;
+
+	spin_lock(&c->rq_lock);
+	/*
+	 * Counted in the vCPU's own run time: a spinner that yielded and
+	 * waited for others' slices still only ran a moment between WFEs.
+	 */
+	ran = v->cpu_time + (now > v->run_start ? now - v->run_start : 0);
+	if (ran - v->wfe_last < sched_us_to_ticks(SCHED_SPIN_WINDOW_US)) {
+		v->wfe_run += v->wfe_run < SCHED_SPIN_RUN;
+	} else {
+		v->wfe_run = 0;
+	}
+	v->wfe_last = ran;
+	*spinning = v->wfe_run >= SCHED_SPIN_RUN;
+	/* A preempted sibling here: the one that waited longest. */
+	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
+		if (w->dom == v->dom && w != v &&
+		    (!to || sched_vtime_before(w->vtime, to->vtime))) {
+			to = w;
+		}
+	}
+	spin_unlock(&c->rq_lock);
+	if (to || v->dom->nr_vcpus < 2) {
+		return to;
+	}
+	/* One preempted on another pCPU, brought here to run now. */
+	return pull_from_busiest(c, v->dom, now);
+}
+
+void sched_yield_directed(void)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu *v = c->current, *to;
+	bool spinning = false;
+
+	to = yield_target(c, v, arch_counter(), &spinning);
+	sched_requeue_current(true, to, spinning);
+}

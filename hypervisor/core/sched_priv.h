@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Between the scheduler's two files: sched.c (queues, the fair policy,
+ * slices, blocking) and sched_place.c (affinity, placement on wake-up,
+ * migration, work stealing, directed yield). Locks: docs/architecture.md.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pcpu;
+struct vcpu;
+
+/* Slice of a vCPU while others wait. */
+#define SCHED_SLICE_US 4000ULL
+
+uint64_t sched_us_to_ticks(uint64_t us);
+/* @ticks of run time of @v in virtual time (its domain's weight). */
+uint64_t sched_to_vtime(const struct vcpu *v, uint64_t ticks);
+/* Virtual times only grow; compare them modulo 2^64. */
+static inline bool sched_vtime_before(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b) < 0;
+}
+
+/*
+ * Lock @v's home run queue and return its pCPU; @v's home cannot change
+ * until it is unlocked.
+ */
+struct pcpu *sched_lock_home(struct vcpu *v);
+/* Both run-queue locks, in address order (@a may be @b). */
+void sched_lock_two(struct pcpu *a, struct pcpu *b);
+void sched_unlock_two(struct pcpu *a, struct pcpu *b);
+
+/* rq_lock of @c held for each. */
+void sched_rq_push(struct pcpu *c, struct vcpu *v);
+uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now);
+/* @v joins @c's queue at its floor; false if paused (kept off). */
+bool sched_enqueue(struct pcpu *c, struct vcpu *v);
+void sched_sleeper_add(struct pcpu *c, struct vcpu *v, uint64_t until);
+void sched_sleeper_remove(struct pcpu *c, struct vcpu *v);
+/*
+ * The current vCPU goes back to its queue (or leaves a pCPU it may no
+ * longer use). @yield: it gives way to others, to @to first if @to is
+ * queued here; @behind: behind the queue (a spinning vCPU). Does not
+ * return if another vCPU runs.
+ */
+void sched_requeue_current(bool yield, struct vcpu *to, bool behind);
+/* @v leaves @c's queue: the pending yield marks forget it. */
+void sched_forget_picks(struct pcpu *c, struct vcpu *v);
+/* After sched_enqueue(@c, @v), locks dropped: tell @c's pCPU. */
+void sched_notify(struct pcpu *c, struct vcpu *v);
+
+/* sched_place.c */
+/* Online pCPUs @v may run on (never empty: sched_set_affinity). */
+uint64_t sched_allowed(const struct vcpu *v);
+bool sched_allowed_on(const struct vcpu *v, const struct pcpu *c);
+/*
+ * Where @v, about to join a queue (woken, started), should go: the least
+ * loaded allowed pCPU, soft affinity and then @home (cache warmth)
+ * breaking ties. @home's lock held; others read without lock.
+ */
+struct pcpu *sched_place(struct vcpu *v, struct pcpu *home);
+/*
+ * Move @v (queued or blocked, not current anywhere, off every list) from
+ * @from to @to, its virtual time carried relative to the floors. Both
+ * locks held.
+ */
+void sched_migrate_locked(struct vcpu *v, struct pcpu *from, struct pcpu *to,
+			  uint64_t now);
+/*
+ * @c switched away from c->move_out, no longer allowed there: queue it
+ * on an allowed pCPU. No lock held.
+ */
+void sched_move_out(struct pcpu *c);
+/*
+ * This pCPU @c has nothing to run: pull a waiting vCPU from the busiest
+ * queue that holds one allowed here. True if it did. No lock held.
+ */
+bool sched_steal(struct pcpu *c, uint64_t now);
+/*
+ * An allowed pCPU that is idle is kicked to steal from @c, where @v now
+ * waits behind a running vCPU. No lock held.
+ */
+void sched_kick_idle(struct pcpu *c, struct vcpu *v);
