@@ -32,3 +32,6 @@ $(GUEST_B)/$(1).bin: $(GUEST_B)/$(1).elf
 BUILD_TARGETS += $(GUEST_B)/$(1).bin
 endef
 $(foreach g,$(GUESTS),$(eval $(call GUEST_template,$(g))))
+
+# Header dependencies gcc wrote (-MMD) for each guest.
+-include $(wildcard $(GUEST_B)/*.d)

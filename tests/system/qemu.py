@@ -106,6 +106,10 @@ class Machine:
     def sendline(self, s):
         self.child.sendline(s)
 
+    def send(self, s):
+        """Send bytes without a newline (e.g. Ctrl-] to leave xl console)."""
+        self.child.send(s)
+
     def wait_exit(self, timeout=60):
         """Wait for QEMU to exit; return its exit status."""
         self.child.expect(pexpect.EOF, timeout=timeout)
