@@ -51,6 +51,10 @@ static int dom0less_txn(struct xs_client *c, struct dom0less_result *r)
 
 	domplan_init(&p, r->info.domid);
 	rc = domplan_dom0less(&p, &r->info);
+	if (!rc && r->console_port) {
+		rc = domplan_dom0less_console(&p, r->info.domid, r->console_gfn,
+					      r->console_port);
+	}
 	if (!rc) {
 		rc = domplan_commit(c, &p, step);
 	}
@@ -119,6 +123,15 @@ static int dom0less_needs_store(struct dom0less_ctx *x,
 	if (pfn != DOM0LESS_STORE_PFN_PENDING) {
 		r->status = DOM0LESS_ALREADY;
 		return 0;
+	}
+	/* A console page is optional: without one, no console nodes. */
+	if (sable_hvm_get_param(x->h, domid, HVM_PARAM_CONSOLE_EVTCHN, &port) ==
+		    0 &&
+	    port != 0 &&
+	    sable_hvm_get_param(x->h, domid, HVM_PARAM_CONSOLE_PFN, &pfn) ==
+		    0) {
+		r->console_port = (uint32_t)port;
+		r->console_gfn = pfn;
 	}
 	return 1;
 }

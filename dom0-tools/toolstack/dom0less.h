@@ -33,6 +33,9 @@ struct dom0less_result {
 	struct sable_ctl_domain_info info;
 	enum dom0less_status status;
 	uint32_t port; /* the store event channel, when there is one */
+	/* The PV console's port (0: none) and frame, from the HVM params. */
+	uint32_t console_port;
+	uint64_t console_gfn;
 	int err; /* negative errno, for DOM0LESS_FAILED */
 	char step[DOM0LESS_STEP_MAX]; /* what failed, e.g. "INTRODUCE" */
 	char xs_err[16]; /* the ERROR reply's name, if xenstored sent one */

@@ -190,6 +190,21 @@ static void add_console(struct domplan *p, const struct domplan_domain *d,
 	add(p, DOMPLAN_RO, "vt100", "%s/protocol", back);
 }
 
+int domplan_dom0less_console(struct domplan *p, uint32_t domid, uint64_t gfn,
+			     uint32_t port)
+{
+	struct domplan_domain d = {
+		.domid = domid,
+		.console_gfn = gfn,
+		.console_port = port,
+	};
+	char dom[32];
+
+	snprintf(dom, sizeof(dom), "/local/domain/%u", domid);
+	add_console(p, &d, dom);
+	return p->err;
+}
+
 /* What libxl writes after building (libxl__build_post). */
 static void add_build_post(struct domplan *p, const struct domplan_domain *d,
 			   const char *dom, const char *vm)

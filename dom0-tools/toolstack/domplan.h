@@ -62,6 +62,13 @@ void domplan_free(struct domplan *p);
 /* The nodes of a boot-time domain (docs/toolstack.md, init-dom0less). */
 int domplan_dom0less(struct domplan *p,
 		     const struct sable_ctl_domain_info *info);
+/*
+ * A boot-time domain's PV console (when the hypervisor gave it one): the
+ * same frontend and backend nodes as an `xl create`d domain's, so the
+ * console daemon serves it.
+ */
+int domplan_dom0less_console(struct domplan *p, uint32_t domid, uint64_t gfn,
+			     uint32_t port);
 /* The nodes libxl writes for a PVH domain it creates. */
 int domplan_xl(struct domplan *p, const struct domplan_domain *d);
 

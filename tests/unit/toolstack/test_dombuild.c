@@ -99,6 +99,31 @@ TEST(domplan_dom0less_domain_matches_init_dom0less)
 	free(dump);
 }
 
+TEST(domplan_dom0less_console_gives_a_boot_time_domain_libxls_console_nodes)
+{
+	struct sable_ctl_domain_info info = {
+		.domid = 3, .nr_vcpus = 1, .mem_kib = 131072, .name = "guest3"
+	};
+	struct domplan p;
+	char *dump = malloc(DUMP_MAX);
+
+	domplan_init(&p, 3);
+	ASSERT_EQ(domplan_dom0less(&p, &info), 0);
+	ASSERT_EQ(domplan_dom0less_console(&p, 3, 0x39000, 2), 0);
+	domplan_dump(&p, dump, DUMP_MAX);
+	EXPECT_TRUE(
+		strstr(dump, "/local/domain/3/console/ring-ref = \"233472\"") !=
+		NULL);
+	EXPECT_TRUE(strstr(dump, "/local/domain/3/console/port = \"2\"") !=
+		    NULL);
+	EXPECT_TRUE(strstr(dump, "/local/domain/3/console/type = "
+				 "\"xenconsoled\"") != NULL);
+	EXPECT_TRUE(strstr(dump, "/local/domain/0/backend/console/3/0/"
+				 "frontend-id = \"3\"") != NULL);
+	domplan_free(&p);
+	free(dump);
+}
+
 /* Value and permissions of @path in the daemon. */
 static void expect_xs(struct xs_client *c, const char *path, const char *value,
 		      const char *perms)
