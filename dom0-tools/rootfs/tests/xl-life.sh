@@ -77,6 +77,11 @@ check "domU's xenbus wrote control/feature-poweroff" within \
 	"[ \"\$(xenstore-read /local/domain/$D/control/feature-poweroff)\" = 1 ]" 30
 check "xl pause t1" xl pause t1
 check "xl list shows it paused" sh -c "xl list t1 | tail -1 | awk '{print \$5}' | grep -q '^..p'"
+t_a=$(xl list t1 | tail -1 | awk '{print $6}')
+sleep 2
+t_b=$(xl list t1 | tail -1 | awk '{print $6}')
+check "its CPU time stands still while paused ($t_a s, then $t_b s)" \
+	sh -c "[ -n '$t_a' ] && [ '$t_a' = '$t_b' ]"
 check "xl unpause t1" xl unpause t1
 check "xl vcpu-list t1" xl vcpu-list t1
 check "xl shutdown -w t1" timeout 120 xl shutdown -w t1
