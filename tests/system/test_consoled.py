@@ -112,9 +112,7 @@ def test_autostart_reports_and_the_boot_goes_on(demo):
     m, started = demo
     out = m.output()
     assert "sable-init: xl create /etc/xen/demo.cfg" in out
-    if not started:
-        assert re.search(r"xl create /etc/xen/demo.cfg failed \(exit "
-                         r"status \d+\)", out)
+    assert started, out
     rc, out = xenref.shell(m, "echo still-here")
     assert rc == 0 and "still-here" in out
 
@@ -124,10 +122,7 @@ def test_demo_domu_shell_through_xl_console(demo):
     with its boot, and its shell on hvc0 through `xl console`, left with
     Ctrl-]."""
     m, started = demo
-    if not started:
-        pytest.skip("xl create did not start the demo domU (the toolstack "
-                    "and the hypervisor's domain building are not in this "
-                    "build)")
+    assert started, "xl create did not start the demo domU:\n" + m.output()
     rc, domid = xenref.shell(m, "xl domid demo")
     assert rc == 0, domid
     domid = domid.strip()
