@@ -97,13 +97,17 @@ fuzz: setup $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do \
 		mkdir -p $(B)/fuzz-corpus/$$(basename $$f); \
 		echo "fuzz: $$f for $(FUZZ_TIME)s"; \
+		mkdir -p $(B)/fuzz-artifacts; \
 		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-artifact_prefix=$(B)/fuzz-artifacts/ \
 			$(B)/fuzz-corpus/$$(basename $$f); \
 	done
 
 fuzz-smoke: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do \
-		$$f -max_total_time=10 >/dev/null 2>&1 || { echo "fuzz: $$f found a crash"; exit 1; }; \
+		mkdir -p $(B)/fuzz-artifacts; \
+		$$f -max_total_time=10 -artifact_prefix=$(B)/fuzz-artifacts/ \
+			>/dev/null 2>&1 || { echo "fuzz: $$f found a crash"; exit 1; }; \
 	done
 
 # ---- coverage of the portable modules --------------------------------------
