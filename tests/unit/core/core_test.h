@@ -62,6 +62,18 @@ enum host_stop_kind hx_call_stop(struct vcpu *v, uint64_t nr,
 				 const uint64_t args[5], long *rc,
 				 struct host_stop *stop);
 
+/*
+ * Bodies for host_run(): what a pCPU does on EL2 when it enters the
+ * scheduler after an interrupt (sched_run()), takes a reschedule request
+ * (sched_preempt_current()) or traps its current vCPU's WFI
+ * (sched_block_current()).
+ */
+void hx_run_fn(void *arg);
+void hx_preempt_fn(void *arg);
+void hx_block_fn(void *arg);
+/* pCPU @id chooses, as it does after a trap or an interrupt. */
+enum host_stop_kind hx_run_pcpu(unsigned int id, struct host_stop *stop);
+
 /* Guest memory of @d at IPA @ipa (through its stage 2); fail if unmapped. */
 void hx_put(struct domain *d, uint64_t ipa, const void *buf, size_t len);
 void hx_get(struct domain *d, uint64_t ipa, void *buf, size_t len);

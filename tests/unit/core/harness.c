@@ -56,6 +56,30 @@ void hx_set_current(struct vcpu *v)
 	c->current = v;
 }
 
+void hx_run_fn(void *arg)
+{
+	(void)arg;
+	sched_run();
+}
+
+void hx_preempt_fn(void *arg)
+{
+	(void)arg;
+	sched_preempt_current();
+}
+
+void hx_block_fn(void *arg)
+{
+	(void)arg;
+	sched_block_current();
+}
+
+enum host_stop_kind hx_run_pcpu(unsigned int id, struct host_stop *stop)
+{
+	host_cpu_select(id);
+	return host_run(hx_run_fn, NULL, stop);
+}
+
 struct hx_call_ctx {
 	struct vcpu *v;
 	uint64_t nr;

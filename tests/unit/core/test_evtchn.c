@@ -10,12 +10,6 @@
 
 #include "core_test.h"
 
-static void sched_fn(void *arg)
-{
-	(void)arg;
-	sched_run();
-}
-
 static long init_control(struct domain *d, uint64_t gfn, uint32_t offset,
 			 uint32_t vcpu, uint8_t *link_bits)
 {
@@ -79,8 +73,7 @@ TEST(evtchn_send_wakes_a_blocked_vcpu_on_its_pcpu)
 	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
 	EXPECT_EQ(d1->vcpus[0]->state, VCPU_RUNNABLE);
 	EXPECT_EQ(pcpu_get(d1->vcpus[0]->pcpu)->arch.resched_ipis, 1);
-	host_cpu_select(d1->vcpus[0]->pcpu);
-	EXPECT_EQ(host_run(sched_fn, NULL, &stop), HOST_VCPU_RUN);
+	EXPECT_EQ(hx_run_pcpu(d1->vcpus[0]->pcpu, &stop), HOST_VCPU_RUN);
 	EXPECT_TRUE(stop.vcpu == d1->vcpus[0]);
 }
 

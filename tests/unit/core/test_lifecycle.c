@@ -22,19 +22,6 @@
 #define MAP_AT (HX_FREE_GFN(8) << PAGE_SHIFT)
 #define FAR_GFN (0x100000000ULL >> PAGE_SHIFT)
 
-static void sched_fn(void *arg)
-{
-	(void)arg;
-	sched_run();
-}
-
-/* Let pCPU @id choose, as it does after a trap or an interrupt. */
-static enum host_stop_kind run_pcpu(unsigned int id, struct host_stop *stop)
-{
-	host_cpu_select(id);
-	return host_run(sched_fn, NULL, stop);
-}
-
 static bool on_queue(struct vcpu *v)
 {
 	for (struct vcpu *q = pcpu_get(v->pcpu)->rq_head; q; q = q->rq_next) {
@@ -202,7 +189,7 @@ TEST(pause_is_counted_and_refused_for_the_callers_domain)
 	EXPECT_EQ(d1->pause_count, 2);
 	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
 	EXPECT_FALSE(on_queue(v));
-	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_IDLE);
 	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
 	EXPECT_EQ(d1->pause_count, 0);
 	EXPECT_TRUE(on_queue(v));
@@ -226,7 +213,7 @@ TEST(pause_takes_a_vcpu_off_another_pcpu_and_stops_its_clock)
 	host_clock_manual(true);
 	host_clock_set(1000);
 	sched_add_vcpu(v);
-	ASSERT_EQ(run_pcpu(v->pcpu, &stop), HOST_VCPU_RUN);
+	ASSERT_EQ(hx_run_pcpu(v->pcpu, &stop), HOST_VCPU_RUN);
 	ASSERT_TRUE(stop.vcpu == v);
 	ASSERT_TRUE(pcpu_get(v->pcpu)->current == v);
 	host_clock_set(5000);
@@ -241,11 +228,11 @@ TEST(pause_takes_a_vcpu_off_another_pcpu_and_stops_its_clock)
 	EXPECT_EQ(v->cpu_time, 4000);
 	/* Paused time is not run time, nor credit. */
 	host_clock_set(900000);
-	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_IDLE);
 	EXPECT_EQ(v->cpu_time, 4000);
 	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
 	EXPECT_EQ(v->cpu_time, 4000);
-	EXPECT_EQ(run_pcpu(v->pcpu, &stop), HOST_VCPU_RUN);
+	EXPECT_EQ(hx_run_pcpu(v->pcpu, &stop), HOST_VCPU_RUN);
 	EXPECT_TRUE(stop.vcpu == v);
 	EXPECT_EQ(v->run_start, 900000);
 }
@@ -272,14 +259,14 @@ TEST(pause_keeps_wakeups_and_cpu_on_until_unpause)
 	EXPECT_EQ(sched_power_on(v1, 0x80000, 0), 0);
 	EXPECT_EQ(sched_power_on(v1, 0x80000, 0), -EEXIST);
 	EXPECT_FALSE(on_queue(v1));
-	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_IDLE);
-	EXPECT_EQ(run_pcpu(v1->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_IDLE);
+	EXPECT_EQ(hx_run_pcpu(v1->pcpu, NULL), HOST_IDLE);
 	EXPECT_EQ(as_dom0(d0, domain_unpause, d1), 0);
 	EXPECT_TRUE(on_queue(v));
 	EXPECT_TRUE(on_queue(v1));
-	EXPECT_EQ(run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
+	EXPECT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
 	EXPECT_TRUE(pcpu_get(v->pcpu)->current == v);
-	EXPECT_EQ(run_pcpu(v1->pcpu, NULL), HOST_VCPU_RUN);
+	EXPECT_EQ(hx_run_pcpu(v1->pcpu, NULL), HOST_VCPU_RUN);
 	EXPECT_TRUE(pcpu_get(v1->pcpu)->current == v1);
 }
 
@@ -551,7 +538,7 @@ TEST(destroyed_domain_waits_for_every_pcpu_at_each_step)
 	ASSERT_EQ(hx_map_grant(d0, 1, 8, MAP_AT, 0, &handle), GNTST_okay);
 	/* It ran on the other pCPU, which keeps its state loaded. */
 	sched_add_vcpu(v);
-	ASSERT_EQ(run_pcpu(other, NULL), HOST_VCPU_RUN);
+	ASSERT_EQ(hx_run_pcpu(other, NULL), HOST_VCPU_RUN);
 	ASSERT_TRUE(pcpu_get(other)->loaded == v);
 	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
 	EXPECT_TRUE(pcpu_get(other)->current == NULL);
@@ -562,7 +549,7 @@ TEST(destroyed_domain_waits_for_every_pcpu_at_each_step)
 	EXPECT_EQ(d1->tot_pages, d1->max_pages);
 	EXPECT_TRUE(hx_type(d1, HX_GFN(HX_PAGE(1))) == p2m_ram_rw);
 	/* The other pCPU too: torn down, the loaded vCPU forgotten. */
-	EXPECT_EQ(run_pcpu(other, NULL), HOST_IDLE);
+	EXPECT_EQ(hx_run_pcpu(other, NULL), HOST_IDLE);
 	EXPECT_TRUE(pcpu_get(other)->loaded == NULL);
 	EXPECT_EQ(pcpu_get(other)->arch.forgets, 1);
 	host_quiesce_all();
@@ -581,7 +568,7 @@ TEST(destroyed_domain_waits_for_every_pcpu_at_each_step)
 	EXPECT_EQ(held->id, 1);
 	EXPECT_TRUE(held->is_dying);
 	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") == NULL);
-	EXPECT_EQ(run_pcpu(other, NULL), HOST_IDLE);
+	EXPECT_EQ(hx_run_pcpu(other, NULL), HOST_IDLE);
 	EXPECT_FALSE(domain_destroy_pending());
 	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") != NULL);
 }

@@ -21,29 +21,10 @@
 #define NS(ticks) ((ticks)*1000ULL)
 #define AREA (HX_PAGE(3) + 0x100)
 
-static void run_fn(void *arg)
-{
-	(void)arg;
-	sched_run();
-}
-
-static void preempt_fn(void *arg)
-{
-	(void)arg;
-	sched_preempt_current();
-}
-
 static void offline_fn(void *arg)
 {
 	(void)arg;
 	sched_pause_current_offline();
-}
-
-/* pCPU @id chooses, as after a trap or an interrupt. */
-static enum host_stop_kind run_pcpu(unsigned int id, struct host_stop *stop)
-{
-	host_cpu_select(id);
-	return host_run(run_fn, NULL, stop);
 }
 
 static void at(uint64_t ticks)
@@ -102,9 +83,9 @@ TEST(runstate_times_add_up_to_the_time_since_creation)
 	/* Ten slices of 4 ms: the two take turns, va first. */
 	for (unsigned int i = 0; i < 10; i++) {
 		if (i == 0) {
-			ASSERT_EQ(run_pcpu(0, NULL), HOST_VCPU_RUN);
+			ASSERT_EQ(hx_run_pcpu(0, NULL), HOST_VCPU_RUN);
 		} else {
-			ASSERT_EQ(host_run(preempt_fn, NULL, NULL),
+			ASSERT_EQ(host_run(hx_preempt_fn, NULL, NULL),
 				  HOST_VCPU_RUN);
 		}
 		t += 4000;
@@ -150,7 +131,7 @@ TEST(runstate_follows_block_wake_pause_and_cpu_off)
 	sched_add_vcpu(v);
 	EXPECT_EQ(get(v).state, RUNSTATE_runnable);
 	at(T0 + 3000);
-	ASSERT_EQ(run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
+	ASSERT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
 	EXPECT_EQ(get(v).state, RUNSTATE_running);
 	at(T0 + 6000);
 	EXPECT_EQ(hx_call_stop(v, __HYPERVISOR_sched_op, args, NULL, NULL),
@@ -161,7 +142,7 @@ TEST(runstate_follows_block_wake_pause_and_cpu_off)
 	sched_wake(v);
 	EXPECT_EQ(get(v).state, RUNSTATE_runnable);
 	at(T0 + 11000);
-	ASSERT_EQ(run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
+	ASSERT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
 	/* Paused while running: it leaves its pCPU, offline until unpause. */
 	at(T0 + 12000);
 	EXPECT_TRUE(as_dom0_pause(d0, d1, true));
@@ -170,7 +151,7 @@ TEST(runstate_follows_block_wake_pause_and_cpu_off)
 	EXPECT_TRUE(as_dom0_pause(d0, d1, false));
 	EXPECT_EQ(get(v).state, RUNSTATE_runnable);
 	at(T0 + 21000);
-	ASSERT_EQ(run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
+	ASSERT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
 	at(T0 + 22000);
 	host_cpu_select(v->pcpu);
 	EXPECT_EQ(host_run(offline_fn, NULL, NULL), HOST_IDLE);
@@ -233,7 +214,7 @@ static void switch_out_and_in(struct vcpu *v)
 	EXPECT_EQ(hx_call_stop(v, __HYPERVISOR_sched_op, args, NULL, NULL),
 		  HOST_IDLE);
 	sched_wake(v);
-	ASSERT_EQ(run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
+	ASSERT_EQ(hx_run_pcpu(v->pcpu, NULL), HOST_VCPU_RUN);
 }
 
 TEST(runstate_area_is_written_at_registration_and_switch_in)

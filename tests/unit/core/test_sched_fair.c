@@ -19,24 +19,6 @@ static uint64_t now = T0;
 /* Counter ticks each domain's vCPU ran, by domain id. */
 static uint64_t ran[8];
 
-static void run_fn(void *arg)
-{
-	(void)arg;
-	sched_run();
-}
-
-static void preempt_fn(void *arg)
-{
-	(void)arg;
-	sched_preempt_current();
-}
-
-static void block_fn(void *arg)
-{
-	(void)arg;
-	sched_block_current();
-}
-
 static void yield_fn(void *arg)
 {
 	(void)arg;
@@ -54,7 +36,7 @@ static void start(void)
 {
 	host_clock_manual(true);
 	host_clock_set(now);
-	host_run(run_fn, NULL, NULL);
+	host_run(hx_run_fn, NULL, NULL);
 }
 
 /*
@@ -86,7 +68,8 @@ static void run_for(uint64_t ticks)
 		}
 		if (c->resched) {
 			c->resched = false;
-			host_run(c->current ? preempt_fn : run_fn, NULL, NULL);
+			host_run(c->current ? hx_preempt_fn : hx_run_fn, NULL,
+				 NULL);
 		}
 	}
 }
@@ -201,7 +184,7 @@ TEST(sched_single_runnable_vcpu_arms_no_timer)
 	EXPECT_TRUE(c->current == NULL);
 	EXPECT_EQ(c->arch.deadline_sets, 0);
 	sched_add_vcpu(a->vcpus[0]);
-	host_run(run_fn, NULL, NULL);
+	host_run(hx_run_fn, NULL, NULL);
 	EXPECT_TRUE(c->current == a->vcpus[0]);
 	EXPECT_EQ(c->sched_deadline, 0);
 	EXPECT_EQ(c->arch.deadline_sets, 0);
@@ -214,12 +197,12 @@ TEST(sched_single_runnable_vcpu_arms_no_timer)
 	EXPECT_EQ(c->arch.deadline, c->sched_deadline);
 	run_until_current(b->vcpus[0], 10 * MS);
 	/* b blocks: a runs alone again, and the timer is off. */
-	EXPECT_EQ(host_run(block_fn, NULL, NULL), HOST_VCPU_RUN);
+	EXPECT_EQ(host_run(hx_block_fn, NULL, NULL), HOST_VCPU_RUN);
 	EXPECT_TRUE(c->current == a->vcpus[0]);
 	EXPECT_EQ(c->sched_deadline, 0);
 	EXPECT_EQ(c->arch.deadline, 0);
 	/* a blocks too: the pCPU idles with no timer. */
-	EXPECT_EQ(host_run(block_fn, NULL, NULL), HOST_IDLE);
+	EXPECT_EQ(host_run(hx_block_fn, NULL, NULL), HOST_IDLE);
 	EXPECT_EQ(c->arch.deadline, 0);
 }
 
@@ -234,7 +217,7 @@ TEST(sched_a_woken_vcpu_gets_no_more_than_its_share)
 	start();
 	c = cpu0();
 	run_until_current(b->vcpus[0], 10 * MS);
-	EXPECT_EQ(host_run(block_fn, NULL, NULL), HOST_VCPU_RUN);
+	EXPECT_EQ(host_run(hx_block_fn, NULL, NULL), HOST_VCPU_RUN);
 	/* a runs alone for a second while b sleeps. */
 	run_for(1000 * MS);
 	EXPECT_TRUE(c->current == a->vcpus[0]);

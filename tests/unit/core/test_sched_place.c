@@ -20,24 +20,6 @@
 
 static uint64_t now = T0;
 
-static void run_fn(void *arg)
-{
-	(void)arg;
-	sched_run();
-}
-
-static void preempt_fn(void *arg)
-{
-	(void)arg;
-	sched_preempt_current();
-}
-
-static void block_fn(void *arg)
-{
-	(void)arg;
-	sched_block_current();
-}
-
 static void wfe_fn(void *arg)
 {
 	(void)arg;
@@ -59,9 +41,9 @@ static struct vcpu *decide(unsigned int id)
 	host_cpu_select(id);
 	pcpu_get(id)->resched = false;
 	if (pcpu_get(id)->current) {
-		host_run(preempt_fn, NULL, &stop);
+		host_run(hx_preempt_fn, NULL, &stop);
 	} else {
-		host_run(run_fn, NULL, &stop);
+		host_run(hx_run_fn, NULL, &stop);
 	}
 	return pcpu_get(id)->current;
 }
@@ -78,7 +60,7 @@ static struct vcpu *trap(unsigned int id, void (*fn)(void *))
 static void blocked(struct vcpu *v)
 {
 	hx_set_current(v);
-	ASSERT_TRUE(trap(v->pcpu, block_fn) == NULL);
+	ASSERT_TRUE(trap(v->pcpu, hx_block_fn) == NULL);
 	ASSERT_EQ(v->state, VCPU_BLOCKED);
 }
 
@@ -293,7 +275,7 @@ TEST(sched_affinity_is_respected_through_wakes_blocks_yields_and_steals)
 			break;
 		case 1:
 			if (cur) {
-				(void)trap(cpu, block_fn);
+				(void)trap(cpu, hx_block_fn);
 			}
 			break;
 		case 2:
