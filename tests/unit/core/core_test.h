@@ -149,6 +149,27 @@ long hx_cache_flush(struct domain *d, uint64_t maddr, uint16_t offset,
 /* Machine address of @d's IPA @ipa (0 if unmapped). */
 uint64_t hx_maddr(struct domain *d, uint64_t ipa);
 
+/*
+ * EVTCHNOP_init_control by @d: @vcpu's FIFO control block at @offset in
+ * @gfn; the call's result, *link_bits (if given) what it wrote back.
+ */
+long hx_evtchn_init_control(struct domain *d, uint64_t gfn, uint32_t offset,
+			    uint32_t vcpu, uint8_t *link_bits);
+/* EVTCHNOP_expand_array by @d with the event array page @gfn. */
+long hx_evtchn_expand_array(struct domain *d, uint64_t gfn);
+/* VCPUOP_register_vcpu_info by @d for its vCPU @vcpu at @gfn + @offset. */
+long hx_vcpu_info_at(struct domain *d, unsigned int vcpu, uint64_t gfn,
+		     uint32_t offset);
+/*
+ * XENMEM_add_to_physmap_batch by @d of one frame @idx of domain @fd
+ * (XENMAPSPACE_gmfn_foreign) at @gpfn; the call's result, *err the
+ * frame's.
+ */
+long hx_foreign_map(struct domain *d, domid_t fd, uint64_t idx, uint64_t gpfn,
+		    int32_t *err);
+/* XENMEM_remove_from_physmap by @d of its @gfn. */
+long hx_remove_gfn(struct domain *d, uint64_t gfn);
+
 /* A 4-byte guest MMIO write by @v through mmio_dispatch(); its result. */
 int hx_mmio_write(struct vcpu *v, uint64_t ipa, uint32_t val);
 /*

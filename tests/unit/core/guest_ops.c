@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Guest-side helpers of the core tests: grants and event channels. */
+/*
+ * The guest side of the core tests: grants, event channels, vcpu_info
+ * and physmap changes.
+ */
 #include <public/event_channel.h>
 #include <public/grant_table.h>
+#include <public/memory.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 #include "core_test.h"
@@ -64,6 +69,75 @@ long hx_evtchn_send(struct domain *d, uint32_t port)
 	hx_put(d, hx_arg(d, 0), &s, sizeof(s));
 	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
 		       EVTCHNOP_send, hx_arg(d, 0), 0);
+}
+
+long hx_evtchn_init_control(struct domain *d, uint64_t gfn, uint32_t offset,
+			    uint32_t vcpu, uint8_t *link_bits)
+{
+	struct evtchn_init_control ic = { .control_gfn = gfn,
+					  .offset = offset,
+					  .vcpu = vcpu };
+	long rc;
+
+	hx_put(d, hx_arg(d, 0), &ic, sizeof(ic));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		     EVTCHNOP_init_control, hx_arg(d, 0), 0);
+	hx_get(d, hx_arg(d, 0), &ic, sizeof(ic));
+	if (link_bits) {
+		*link_bits = ic.link_bits;
+	}
+	return rc;
+}
+
+long hx_evtchn_expand_array(struct domain *d, uint64_t gfn)
+{
+	struct evtchn_expand_array ea = { .array_gfn = gfn };
+
+	hx_put(d, hx_arg(d, 0), &ea, sizeof(ea));
+	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
+		       EVTCHNOP_expand_array, hx_arg(d, 0), 0);
+}
+
+long hx_vcpu_info_at(struct domain *d, unsigned int vcpu, uint64_t gfn,
+		     uint32_t offset)
+{
+	struct vcpu_register_vcpu_info r = { .mfn = gfn, .offset = offset };
+
+	hx_put(d, hx_arg(d, 1), &r, sizeof(r));
+	return hx_call(d->vcpus[0], __HYPERVISOR_vcpu_op,
+		       VCPUOP_register_vcpu_info, vcpu, hx_arg(d, 1));
+}
+
+long hx_foreign_map(struct domain *d, domid_t fd, uint64_t idx, uint64_t gpfn,
+		    int32_t *err)
+{
+	struct xen_add_to_physmap_batch b = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_gmfn_foreign,
+		.size = 1,
+		.foreign_domid = fd,
+		.idxs = hx_arg(d, 1),
+		.gpfns = hx_arg(d, 1) + 8,
+		.errs = hx_arg(d, 1) + 16,
+	};
+	long rc;
+
+	hx_put(d, hx_arg(d, 1), &idx, 8);
+	hx_put(d, hx_arg(d, 1) + 8, &gpfn, 8);
+	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		     XENMEM_add_to_physmap_batch, hx_arg(d, 0), 0);
+	hx_get(d, hx_arg(d, 1) + 16, err, 4);
+	return rc;
+}
+
+long hx_remove_gfn(struct domain *d, uint64_t gfn)
+{
+	struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = gfn };
+
+	hx_put(d, hx_arg(d, 0), &x, sizeof(x));
+	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
+		       XENMEM_remove_from_physmap, hx_arg(d, 0), 0);
 }
 
 int16_t hx_map_grant(struct domain *d, domid_t granter, uint32_t ref,

@@ -10,33 +10,6 @@
 
 #include "core_test.h"
 
-static long init_control(struct domain *d, uint64_t gfn, uint32_t offset,
-			 uint32_t vcpu, uint8_t *link_bits)
-{
-	struct evtchn_init_control ic = { .control_gfn = gfn,
-					  .offset = offset,
-					  .vcpu = vcpu };
-	long rc;
-
-	hx_put(d, HX_ARG0, &ic, sizeof(ic));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		     EVTCHNOP_init_control, HX_ARG0, 0);
-	hx_get(d, HX_ARG0, &ic, sizeof(ic));
-	if (link_bits) {
-		*link_bits = ic.link_bits;
-	}
-	return rc;
-}
-
-static long expand_array(struct domain *d, uint64_t gfn)
-{
-	struct evtchn_expand_array ea = { .array_gfn = gfn };
-
-	hx_put(d, HX_ARG0, &ea, sizeof(ea));
-	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		       EVTCHNOP_expand_array, HX_ARG0, 0);
-}
-
 TEST(evtchn_interdomain_send_sets_pending_in_shared_info)
 {
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
@@ -103,9 +76,11 @@ TEST(evtchn_fifo_control_block_and_array_in_guest_frames)
 	uint32_t word;
 	uint8_t link_bits = 0;
 
-	EXPECT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 64, 0, &link_bits), 0);
+	EXPECT_EQ(hx_evtchn_init_control(d1, HX_GFN(HX_PAGE(0)), 64, 0,
+					 &link_bits),
+		  0);
 	EXPECT_EQ(link_bits, EVTCHN_FIFO_LINK_BITS);
-	EXPECT_EQ(expand_array(d1, HX_GFN(HX_PAGE(1))), 0);
+	EXPECT_EQ(hx_evtchn_expand_array(d1, HX_GFN(HX_PAGE(1))), 0);
 	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
 	hx_get(d1, HX_PAGE(1) + p1 * 4, &word, sizeof(word));
 	EXPECT_TRUE(word & (1U << EVTCHN_FIFO_PENDING));
@@ -129,16 +104,18 @@ TEST(evtchn_fifo_refuses_unpopulated_readonly_and_mmio_gfns)
 			  pa_init(HX_UART), PAGE_SIZE, p2m_mmio),
 		  0);
 	spin_unlock(&d1->p2m.lock);
-	EXPECT_EQ(init_control(d1, HX_FREE_GFN(0), 0, 0, NULL), -EINVAL);
-	EXPECT_EQ(init_control(d1, ro, 0, 0, NULL), -EINVAL);
-	EXPECT_EQ(init_control(d1, mmio, 0, 0, NULL), -EINVAL);
-	EXPECT_EQ(init_control(d1, 1ULL << 40, 0, 0, NULL), -EINVAL);
+	EXPECT_EQ(hx_evtchn_init_control(d1, HX_FREE_GFN(0), 0, 0, NULL),
+		  -EINVAL);
+	EXPECT_EQ(hx_evtchn_init_control(d1, ro, 0, 0, NULL), -EINVAL);
+	EXPECT_EQ(hx_evtchn_init_control(d1, mmio, 0, 0, NULL), -EINVAL);
+	EXPECT_EQ(hx_evtchn_init_control(d1, 1ULL << 40, 0, 0, NULL), -EINVAL);
 	/* Still 2-level: expand_array is refused. */
-	EXPECT_EQ(expand_array(d1, HX_GFN(HX_PAGE(1))), -EOPNOTSUPP);
-	EXPECT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 0, 0, NULL), 0);
-	EXPECT_EQ(expand_array(d1, HX_FREE_GFN(0)), -EINVAL);
-	EXPECT_EQ(expand_array(d1, ro), -EINVAL);
-	EXPECT_EQ(expand_array(d1, mmio), -EINVAL);
+	EXPECT_EQ(hx_evtchn_expand_array(d1, HX_GFN(HX_PAGE(1))), -EOPNOTSUPP);
+	EXPECT_EQ(hx_evtchn_init_control(d1, HX_GFN(HX_PAGE(0)), 0, 0, NULL),
+		  0);
+	EXPECT_EQ(hx_evtchn_expand_array(d1, HX_FREE_GFN(0)), -EINVAL);
+	EXPECT_EQ(hx_evtchn_expand_array(d1, ro), -EINVAL);
+	EXPECT_EQ(hx_evtchn_expand_array(d1, mmio), -EINVAL);
 	EXPECT_TRUE(hx_console_clean());
 }
 

@@ -87,36 +87,6 @@ static long evtchn_close(struct domain *d, uint32_t port)
 		       EVTCHNOP_close, hx_arg(d, 0), 0);
 }
 
-static long init_control(struct domain *d, uint64_t gfn, uint32_t vcpu)
-{
-	struct evtchn_init_control ic = { .control_gfn = gfn,
-					  .offset = 64 * vcpu,
-					  .vcpu = vcpu };
-
-	hx_put(d, HX_ARG0, &ic, sizeof(ic));
-	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		       EVTCHNOP_init_control, HX_ARG0, 0);
-}
-
-static long expand_array(struct domain *d, uint64_t gfn)
-{
-	struct evtchn_expand_array ea = { .array_gfn = gfn };
-
-	hx_put(d, HX_ARG0, &ea, sizeof(ea));
-	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		       EVTCHNOP_expand_array, HX_ARG0, 0);
-}
-
-static long vcpu_info_at(struct domain *d, unsigned int vcpu, uint64_t gfn,
-			 uint32_t offset)
-{
-	struct vcpu_register_vcpu_info r = { .mfn = gfn, .offset = offset };
-
-	hx_put(d, HX_ARG1, &r, sizeof(r));
-	return hx_call(d->vcpus[0], __HYPERVISOR_vcpu_op,
-		       VCPUOP_register_vcpu_info, vcpu, HX_ARG1);
-}
-
 static long place_shared_info(struct domain *d, uint64_t gfn)
 {
 	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
@@ -137,38 +107,6 @@ static long setup_table(struct domain *d, uint32_t frames)
 	hx_put(d, HX_ARG0, &s, sizeof(s));
 	return hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
 		       GNTTABOP_setup_table, HX_ARG0, 1);
-}
-
-static long foreign_map(struct domain *d, domid_t fd, uint64_t idx,
-			uint64_t gpfn, int32_t *err)
-{
-	struct xen_add_to_physmap_batch b = {
-		.domid = DOMID_SELF,
-		.space = XENMAPSPACE_gmfn_foreign,
-		.size = 1,
-		.foreign_domid = fd,
-		.idxs = hx_arg(d, 1),
-		.gpfns = hx_arg(d, 1) + 8,
-		.errs = hx_arg(d, 1) + 16,
-	};
-	long rc;
-
-	hx_put(d, hx_arg(d, 1), &idx, 8);
-	hx_put(d, hx_arg(d, 1) + 8, &gpfn, 8);
-	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		     XENMEM_add_to_physmap_batch, hx_arg(d, 0), 0);
-	hx_get(d, hx_arg(d, 1) + 16, err, 4);
-	return rc;
-}
-
-static long remove_gfn(struct domain *d, uint64_t gfn)
-{
-	struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = gfn };
-
-	hx_put(d, hx_arg(d, 0), &x, sizeof(x));
-	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		       XENMEM_remove_from_physmap, hx_arg(d, 0), 0);
 }
 
 /* ---- pause ---------------------------------------------------------------- */
@@ -320,11 +258,13 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 	unsigned int rounds;
 	int32_t err;
 
-	ASSERT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 0), 0);
-	ASSERT_EQ(init_control(d1, HX_GFN(HX_PAGE(0)), 1), 0);
-	ASSERT_EQ(expand_array(d1, HX_GFN(HX_PAGE(1))), 0);
+	ASSERT_EQ(hx_evtchn_init_control(d1, HX_GFN(HX_PAGE(0)), 0, 0, NULL),
+		  0);
+	ASSERT_EQ(hx_evtchn_init_control(d1, HX_GFN(HX_PAGE(0)), 64, 1, NULL),
+		  0);
+	ASSERT_EQ(hx_evtchn_expand_array(d1, HX_GFN(HX_PAGE(1))), 0);
 	ASSERT_EQ(place_shared_info(d1, HX_FREE_GFN(0)), 0);
-	ASSERT_EQ(vcpu_info_at(d1, 1, HX_GFN(HX_PAGE(2)), 64), 0);
+	ASSERT_EQ(hx_vcpu_info_at(d1, 1, HX_GFN(HX_PAGE(2)), 64), 0);
 	ASSERT_EQ(setup_table(d1, 4), 0);
 	for (unsigned int i = 0; i < 8; i++) {
 		ASSERT_EQ(hx_reserve(d1, XENMEM_decrease_reservation,
@@ -370,7 +310,7 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 	EXPECT_EQ(mm_free_pages_count(), free0);
 	EXPECT_EQ(page_owner_frames(1), 0);
 	/* The dead id: -ESRCH (or Xen's grant status) for what names it. */
-	EXPECT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(3)), FAR_GFN, &err),
+	EXPECT_EQ(hx_foreign_map(d0, 1, HX_GFN(HX_PAGE(3)), FAR_GFN, &err),
 		  -ESRCH);
 	EXPECT_NE(hx_map_grant(d0, 1, 0, MAP_AT, 0, NULL), GNTST_okay);
 	{
@@ -412,7 +352,7 @@ TEST(destroy_of_a_granting_domain_waits_for_the_last_mapping)
 	memset(hx_va(d1, HX_PAGE(0)), 0x5a, PAGE_SIZE);
 	hx_grant(d1, 8, 0, HX_GFN(HX_PAGE(0)), GTF_permit_access);
 	ASSERT_EQ(hx_map_grant(d0, 1, 8, MAP_AT, 0, &handle), GNTST_okay);
-	ASSERT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(1)), FAR_GFN, &err), 0);
+	ASSERT_EQ(hx_foreign_map(d0, 1, HX_GFN(HX_PAGE(1)), FAR_GFN, &err), 0);
 	ASSERT_EQ(err, 0);
 
 	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
@@ -428,14 +368,15 @@ TEST(destroy_of_a_granting_domain_waits_for_the_last_mapping)
 	EXPECT_EQ(*(uint8_t *)hx_va(d0, MAP_AT), 0x5a);
 	EXPECT_NE(hx_map_grant(d0, 1, 8, MAP_AT + PAGE_SIZE, 0, NULL),
 		  GNTST_okay);
-	EXPECT_EQ(foreign_map(d0, 1, HX_GFN(HX_PAGE(2)), FAR_GFN + 1, &err), 0);
+	EXPECT_EQ(hx_foreign_map(d0, 1, HX_GFN(HX_PAGE(2)), FAR_GFN + 1, &err),
+		  0);
 	EXPECT_EQ(err, -ESRCH);
 	clear_pending(d0, exc);
 	EXPECT_EQ(hx_unmap_grant(d0, MAP_AT, handle), GNTST_okay);
 	host_quiesce_all();
 	EXPECT_TRUE(domain_lookup(1) == d1);
 	EXPECT_FALSE(port_pending(d0, exc));
-	EXPECT_EQ(remove_gfn(d0, FAR_GFN), 0);
+	EXPECT_EQ(hx_remove_gfn(d0, FAR_GFN), 0);
 	/* The last reference went: unlisted now, freed after the grace. */
 	EXPECT_TRUE(domain_lookup(1) == NULL);
 	EXPECT_FALSE(port_pending(d0, exc));
@@ -461,7 +402,9 @@ TEST(create_and_destroy_50_times_returns_exactly_every_page)
 		struct domain *d = hx_domain(3, 2, false, HX_DOM_MEM);
 		uint32_t p0 = hx_evtchn_bind(d0, 3, hx_evtchn_unbound(d, 0));
 
-		ASSERT_EQ(init_control(d, HX_GFN(HX_PAGE(0)), 0), 0);
+		ASSERT_EQ(hx_evtchn_init_control(d, HX_GFN(HX_PAGE(0)), 0, 0,
+						 NULL),
+			  0);
 		ASSERT_EQ(setup_table(d, 2 + i % 3), 0);
 		ASSERT_EQ(vpl011_init(d), 0);
 		ASSERT_EQ(hx_reserve(d, XENMEM_decrease_reservation,

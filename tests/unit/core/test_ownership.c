@@ -16,15 +16,6 @@
 #define MAPPED_AT (HX_FREE_GFN(8) << PAGE_SHIFT)
 #define FAR_GFN (0x100000000ULL >> PAGE_SHIFT)
 
-static long remove_gfn(struct domain *d, uint64_t gfn)
-{
-	struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = gfn };
-
-	hx_put(d, hx_arg(d, 0), &x, sizeof(x));
-	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		       XENMEM_remove_from_physmap, hx_arg(d, 0), 0);
-}
-
 /*
  * Free pages, counting every domain's stage-2 tables as free: mapping and
  * unmapping take and give back tables of their own.
@@ -112,35 +103,12 @@ TEST(frame_of_a_grant_mapping_is_not_the_mappers_ram)
 	EXPECT_EQ(
 		hx_reserve(d1, XENMEM_decrease_reservation, HX_GFN(MAPPED_AT)),
 		0);
-	EXPECT_EQ(remove_gfn(d1, HX_GFN(MAPPED_AT)), -EBUSY);
+	EXPECT_EQ(hx_remove_gfn(d1, HX_GFN(MAPPED_AT)), -EBUSY);
 	EXPECT_EQ(hx_type(d1, HX_GFN(MAPPED_AT)), p2m_grant_rw);
 	/* Nor does another mapping over it. */
 	hx_grant(d2, 9, d1->id, HX_GFN(HX_PAGE(1)), GTF_permit_access);
 	EXPECT_NE(hx_map_grant(d1, d2->id, 9, MAPPED_AT, 0, NULL), GNTST_okay);
 	EXPECT_EQ(hx_maddr(d1, MAPPED_AT), hx_maddr(d2, HX_PAGE(0)));
-}
-
-static long foreign_map(struct domain *d, domid_t fd, uint64_t idx,
-			uint64_t gpfn, int32_t *err)
-{
-	struct xen_add_to_physmap_batch b = {
-		.domid = DOMID_SELF,
-		.space = XENMAPSPACE_gmfn_foreign,
-		.size = 1,
-		.foreign_domid = fd,
-		.idxs = hx_arg(d, 1),
-		.gpfns = hx_arg(d, 1) + 8,
-		.errs = hx_arg(d, 1) + 16,
-	};
-	long rc;
-
-	hx_put(d, hx_arg(d, 1), &idx, 8);
-	hx_put(d, hx_arg(d, 1) + 8, &gpfn, 8);
-	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		     XENMEM_add_to_physmap_batch, hx_arg(d, 0), 0);
-	hx_get(d, hx_arg(d, 1) + 16, err, 4);
-	return rc;
 }
 
 TEST(foreign_mapping_is_the_control_domains_and_holds_a_reference)
@@ -154,17 +122,17 @@ TEST(foreign_mapping_is_the_control_domains_and_holds_a_reference)
 
 	memset(hx_va(d1, HX_PAGE(4)), 0x17, PAGE_SIZE);
 	/* A domU: refused for the entry. */
-	EXPECT_EQ(foreign_map(d2, d1->id, HX_GFN(HX_PAGE(4)), FAR_GFN, &err),
+	EXPECT_EQ(hx_foreign_map(d2, d1->id, HX_GFN(HX_PAGE(4)), FAR_GFN, &err),
 		  0);
 	EXPECT_EQ(err, -EPERM);
 	EXPECT_EQ(hx_type(d2, FAR_GFN), p2m_invalid);
 	/* Unknown domain, own domain, unpopulated frame. */
-	EXPECT_EQ(foreign_map(d0, 40, 0, FAR_GFN, &err), -ESRCH);
-	EXPECT_EQ(foreign_map(d0, d0->id, 0, FAR_GFN, &err), -EINVAL);
-	EXPECT_EQ(foreign_map(d0, d1->id, FAR_GFN, FAR_GFN, &err), 0);
+	EXPECT_EQ(hx_foreign_map(d0, 40, 0, FAR_GFN, &err), -ESRCH);
+	EXPECT_EQ(hx_foreign_map(d0, d0->id, 0, FAR_GFN, &err), -EINVAL);
+	EXPECT_EQ(hx_foreign_map(d0, d1->id, FAR_GFN, FAR_GFN, &err), 0);
 	EXPECT_EQ(err, -EINVAL);
 	/* The control domain maps it; the owner's release waits for it. */
-	EXPECT_EQ(foreign_map(d0, d1->id, HX_GFN(HX_PAGE(4)), FAR_GFN, &err),
+	EXPECT_EQ(hx_foreign_map(d0, d1->id, HX_GFN(HX_PAGE(4)), FAR_GFN, &err),
 		  0);
 	EXPECT_EQ(err, 0);
 	EXPECT_EQ(hx_type(d0, FAR_GFN), p2m_foreign_rw);
@@ -178,7 +146,7 @@ TEST(foreign_mapping_is_the_control_domains_and_holds_a_reference)
 		1);
 	EXPECT_EQ(free_pages(), free0);
 	EXPECT_EQ(*(uint8_t *)hx_va(d0, FAR_GFN << PAGE_SHIFT), 0x17);
-	EXPECT_EQ(remove_gfn(d0, FAR_GFN), 0);
+	EXPECT_EQ(hx_remove_gfn(d0, FAR_GFN), 0);
 	EXPECT_EQ(hx_type(d0, FAR_GFN), p2m_invalid);
 	EXPECT_EQ(free_pages(), free0 + 1);
 	EXPECT_TRUE(page_is_zero(m));
@@ -236,7 +204,7 @@ TEST(shared_info_is_placed_once_until_removed)
 			  -EBUSY);
 	}
 	EXPECT_EQ(d1->p2m.nr_tables, d1->p2m.peak_tables);
-	EXPECT_EQ(remove_gfn(d1, HX_FREE_GFN(3)), 0);
+	EXPECT_EQ(hx_remove_gfn(d1, HX_FREE_GFN(3)), 0);
 	x.gpfn = FAR_GFN;
 	hx_put(d1, HX_ARG0, &x, sizeof(x));
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
@@ -245,7 +213,7 @@ TEST(shared_info_is_placed_once_until_removed)
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(3)), p2m_invalid);
 	EXPECT_EQ(hx_va(d1, FAR_GFN << PAGE_SHIFT), (void *)d1->shinfo);
 	/* Not over an emulated device window. */
-	EXPECT_EQ(remove_gfn(d1, FAR_GFN), 0);
+	EXPECT_EQ(hx_remove_gfn(d1, FAR_GFN), 0);
 	x.gpfn = HX_GFN(GUEST_GICD_BASE);
 	hx_put(d1, HX_ARG0, &x, sizeof(x));
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
@@ -323,8 +291,8 @@ TEST(acquire_resource_maps_grant_frames_for_the_control_domain_only)
 	EXPECT_EQ(s.refs, 2); /* the table's, dom0's mapping */
 	/* A grant frame is never a grant source or a FIFO page. */
 	EXPECT_EQ(page_get(m, d1->id, PGT_ram), -EPERM);
-	EXPECT_EQ(remove_gfn(d0, FAR_GFN), 0);
-	EXPECT_EQ(remove_gfn(d0, FAR_GFN + 1), 0);
+	EXPECT_EQ(hx_remove_gfn(d0, FAR_GFN), 0);
+	EXPECT_EQ(hx_remove_gfn(d0, FAR_GFN + 1), 0);
 	ASSERT_TRUE(page_state(m, &s));
 	EXPECT_EQ(s.refs, 1);
 	EXPECT_TRUE(hx_console_clean());

@@ -12,16 +12,6 @@
 
 #include "core_test.h"
 
-static long vcpu_info_at(struct domain *d, unsigned int vcpu, uint64_t gfn,
-			 uint32_t offset)
-{
-	struct vcpu_register_vcpu_info r = { .mfn = gfn, .offset = offset };
-
-	hx_put(d, HX_ARG1, &r, sizeof(r));
-	return hx_call(d->vcpus[0], __HYPERVISOR_vcpu_op,
-		       VCPUOP_register_vcpu_info, vcpu, HX_ARG1);
-}
-
 static enum host_stop_kind sched_op(struct vcpu *v, unsigned int op,
 				    const void *arg, size_t len, long *rc,
 				    struct host_stop *stop)
@@ -41,7 +31,7 @@ TEST(vcpu_op_register_vcpu_info_moves_events_into_guest_page)
 	uint32_t p2 = hx_evtchn_bind(d2, 1, hx_evtchn_unbound(d1, 2));
 	struct vcpu_info vi;
 
-	EXPECT_EQ(vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(2)), 64), 0);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(2)), 64), 0);
 	hx_get(d1, HX_PAGE(2) + 64, &vi, sizeof(vi));
 	EXPECT_EQ(vi.evtchn_upcall_pending, 1);
 	EXPECT_EQ(vi.evtchn_pending_sel, ~0ULL);
@@ -51,18 +41,18 @@ TEST(vcpu_op_register_vcpu_info_moves_events_into_guest_page)
 	hx_get(d1, HX_PAGE(2) + 64, &vi, sizeof(vi));
 	EXPECT_EQ(vi.evtchn_upcall_pending, 1);
 	/* Once per vCPU; vCPU 1 may use the same page elsewhere. */
-	EXPECT_EQ(vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(3)), 0), -EBUSY);
-	EXPECT_EQ(vcpu_info_at(d1, 1, HX_GFN(HX_PAGE(2)), 128), 0);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(3)), 0), -EBUSY);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 1, HX_GFN(HX_PAGE(2)), 128), 0);
 }
 
 TEST(vcpu_op_register_vcpu_info_refuses_bad_pages_and_offsets)
 {
 	struct domain *d1 = hx_domain(1, 2, false, HX_DOM_MEM);
 
-	EXPECT_EQ(vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(2)), 4), -EINVAL);
-	EXPECT_EQ(vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(2)), 4090), -EINVAL);
-	EXPECT_EQ(vcpu_info_at(d1, 0, HX_FREE_GFN(0), 0), -EINVAL);
-	EXPECT_EQ(vcpu_info_at(d1, 2, HX_GFN(HX_PAGE(2)), 0), -ENOENT);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(2)), 4), -EINVAL);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 0, HX_GFN(HX_PAGE(2)), 4090), -EINVAL);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 0, HX_FREE_GFN(0), 0), -EINVAL);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 2, HX_GFN(HX_PAGE(2)), 0), -ENOENT);
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_vcpu_op,
 			  VCPUOP_register_vcpu_info, 0, 0x1000),
 		  -EFAULT);
@@ -251,7 +241,7 @@ TEST(vcpu_op_register_vcpu_info_refuses_a_grant_mapped_page)
 
 	hx_grant(d2, 8, 1, HX_GFN(HX_PAGE(0)), GTF_permit_access);
 	ASSERT_EQ(hx_map_grant(d1, 2, 8, at, 0, NULL), GNTST_okay);
-	EXPECT_EQ(vcpu_info_at(d1, 0, HX_GFN(at), 0), -EINVAL);
+	EXPECT_EQ(hx_vcpu_info_at(d1, 0, HX_GFN(at), 0), -EINVAL);
 	EXPECT_TRUE(evtchn_vcpu_info(&d1->evtchn, 0) ==
 		    &d1->shinfo->vcpu_info[0]);
 }
