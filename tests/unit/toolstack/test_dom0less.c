@@ -53,18 +53,11 @@ static uint64_t store_pfn(uint32_t domid)
 static void expect_node(struct xs_client *c, uint32_t domid, const char *rel,
 			const char *value, const char *perms)
 {
-	char path[64], buf[64];
+	char path[64];
 
 	snprintf(path, sizeof(path), "/local/domain/%u%s%s", domid,
 		 *rel ? "/" : "", rel);
-	buf[0] = '\0';
-	EXPECT_EQ(xs_client_read(c, 0, path, buf, sizeof(buf)), 0);
-	if (value) {
-		EXPECT_STREQ(buf, value);
-	}
-	buf[0] = '\0';
-	EXPECT_EQ(xs_client_get_perms(c, 0, path, buf, sizeof(buf)), 0);
-	EXPECT_STREQ(buf, perms);
+	ts_expect_xs(c, path, value, perms);
 }
 
 TEST(dom0less_write_nodes_gives_xen_permissions)

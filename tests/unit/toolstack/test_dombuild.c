@@ -70,17 +70,24 @@ static void expect_golden(const char *name, const char *got)
 	free(want);
 }
 
+/* Compare the dump of @p with golden/plan/@name, then free @p. */
+static void expect_plan_golden(struct domplan *p, const char *name)
+{
+	char *dump = malloc(DUMP_MAX);
+
+	domplan_dump(p, dump, DUMP_MAX);
+	expect_golden(name, dump);
+	domplan_free(p);
+	free(dump);
+}
+
 TEST(domplan_xl_domain_has_libxl_layout)
 {
 	struct domplan p;
-	char *dump = malloc(DUMP_MAX);
 
 	domplan_init(&p, 5);
 	ASSERT_EQ(domplan_xl(&p, &plan_dom), 0);
-	domplan_dump(&p, dump, DUMP_MAX);
-	expect_golden("xl-domain.txt", dump);
-	domplan_free(&p);
-	free(dump);
+	expect_plan_golden(&p, "xl-domain.txt");
 }
 
 TEST(domplan_dom0less_domain_matches_init_dom0less)
@@ -89,14 +96,10 @@ TEST(domplan_dom0less_domain_matches_init_dom0less)
 		.domid = 3, .nr_vcpus = 2, .mem_kib = 131072, .name = "guest3"
 	};
 	struct domplan p;
-	char *dump = malloc(DUMP_MAX);
 
 	domplan_init(&p, 3);
 	ASSERT_EQ(domplan_dom0less(&p, &info), 0);
-	domplan_dump(&p, dump, DUMP_MAX);
-	expect_golden("dom0less-domain.txt", dump);
-	domplan_free(&p);
-	free(dump);
+	expect_plan_golden(&p, "dom0less-domain.txt");
 }
 
 TEST(domplan_dom0less_console_gives_a_boot_time_domain_libxls_console_nodes)
@@ -124,21 +127,6 @@ TEST(domplan_dom0less_console_gives_a_boot_time_domain_libxls_console_nodes)
 	free(dump);
 }
 
-/* Value and permissions of @path in the daemon. */
-static void expect_xs(struct xs_client *c, const char *path, const char *value,
-		      const char *perms)
-{
-	char buf[256] = "";
-
-	EXPECT_EQ(xs_client_read(c, 0, path, buf, sizeof(buf)), 0);
-	if (value) {
-		EXPECT_STREQ(buf, value);
-	}
-	buf[0] = '\0';
-	EXPECT_EQ(xs_client_get_perms(c, 0, path, buf, sizeof(buf)), 0);
-	EXPECT_STREQ(buf, perms);
-}
-
 static bool xs_exists(struct xs_client *c, const char *path)
 {
 	char buf[256];
@@ -158,21 +146,24 @@ TEST(domplan_xl_written_into_xenstored_with_permissions)
 	domplan_init(&p, 5);
 	ASSERT_EQ(domplan_xl(&p, &plan_dom), 0);
 	ASSERT_EQ(domplan_commit(&c, &p, step), 0);
-	expect_xs(&c, "/local/domain/5", "", "n0,r5");
-	expect_xs(&c, "/local/domain/5/vm",
-		  "/vm/6c2c3e9a-0f0d-4a3f-9d3e-1c2b3a4d5e6f", "n0,r5");
-	expect_xs(&c, "/local/domain/5/control/shutdown", "", "n5");
-	expect_xs(&c, "/local/domain/5/cpu/1/availability", "offline", "n0,r5");
-	expect_xs(&c, "/local/domain/5/store/ring-ref", "233473", "n0,r5");
-	expect_xs(&c, "/local/domain/5/console", "", "n5,r0");
-	expect_xs(&c, "/local/domain/5/console/ring-ref", "233472", "n0,r5");
-	expect_xs(&c, "/local/domain/5/console/port", "1", "n0,r5");
-	expect_xs(&c, "/local/domain/5/console/type", "xenconsoled", "n0,r5");
-	expect_xs(&c, "/vm/6c2c3e9a-0f0d-4a3f-9d3e-1c2b3a4d5e6f/image/cmdline",
-		  "root=/dev/xvda1 console=hvc0", "n0,r5");
-	expect_xs(&c, "/libxl/5/type", "pvh", "n0");
-	expect_xs(&c, "/local/domain/0/backend/console/5/0/frontend",
-		  "/local/domain/5", "n0,r5");
+	ts_expect_xs(&c, "/local/domain/5", "", "n0,r5");
+	ts_expect_xs(&c, "/local/domain/5/vm",
+		     "/vm/6c2c3e9a-0f0d-4a3f-9d3e-1c2b3a4d5e6f", "n0,r5");
+	ts_expect_xs(&c, "/local/domain/5/control/shutdown", "", "n5");
+	ts_expect_xs(&c, "/local/domain/5/cpu/1/availability", "offline",
+		     "n0,r5");
+	ts_expect_xs(&c, "/local/domain/5/store/ring-ref", "233473", "n0,r5");
+	ts_expect_xs(&c, "/local/domain/5/console", "", "n5,r0");
+	ts_expect_xs(&c, "/local/domain/5/console/ring-ref", "233472", "n0,r5");
+	ts_expect_xs(&c, "/local/domain/5/console/port", "1", "n0,r5");
+	ts_expect_xs(&c, "/local/domain/5/console/type", "xenconsoled",
+		     "n0,r5");
+	ts_expect_xs(&c,
+		     "/vm/6c2c3e9a-0f0d-4a3f-9d3e-1c2b3a4d5e6f/image/cmdline",
+		     "root=/dev/xvda1 console=hvc0", "n0,r5");
+	ts_expect_xs(&c, "/libxl/5/type", "pvh", "n0");
+	ts_expect_xs(&c, "/local/domain/0/backend/console/5/0/frontend",
+		     "/local/domain/5", "n0,r5");
 	domplan_free(&p);
 	xs_client_rm(&c, 0, "/local/domain/5");
 	xs_client_rm(&c, 0, "/vm");

@@ -17,6 +17,8 @@
 
 #include "fake_sable.h"
 #include "ts_helpers.h"
+#include "ut.h"
+#include "xs_client.h"
 
 #ifndef TS_XENSTORED
 #define TS_XENSTORED "build/host/xenstored"
@@ -274,4 +276,18 @@ const char *ts_scripted(void)
 const char *ts_nowhere(void)
 {
 	return ts_tmpdir() ? NULL : ts_nowhere_path;
+}
+
+void ts_expect_xs(struct xs_client *c, const char *path, const char *value,
+		  const char *perms)
+{
+	char buf[256] = "";
+
+	EXPECT_EQ(xs_client_read(c, 0, path, buf, sizeof(buf)), 0);
+	if (value) {
+		EXPECT_STREQ(buf, value);
+	}
+	buf[0] = '\0';
+	EXPECT_EQ(xs_client_get_perms(c, 0, path, buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, perms);
 }

@@ -3,7 +3,8 @@
  * Two XenStore servers for the toolstack tests: the host build of Sable's
  * xenstored (one process for the whole run, ended when the run ends or
  * its parent dies), and a scripted server in a thread that answers every
- * request and records what it was sent.
+ * request and records what it was sent; and what a test expects of a
+ * node.
  */
 #pragma once
 
@@ -12,6 +13,8 @@
 #include <stdint.h>
 
 #include <public/io/xs_wire.h>
+
+struct xs_client;
 
 /* What the scripted server was asked, and how it should answer. */
 struct ts_script {
@@ -32,3 +35,10 @@ const char *ts_daemon(void);
 const char *ts_scripted(void);
 /* A path where no server listens. */
 const char *ts_nowhere(void);
+
+/*
+ * @path reads as @value (any value if NULL) and has the permissions
+ * @perms, as the daemon behind @c answers outside a transaction.
+ */
+void ts_expect_xs(struct xs_client *c, const char *path, const char *value,
+		  const char *perms);
