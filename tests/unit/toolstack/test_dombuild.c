@@ -81,6 +81,18 @@ static void expect_plan_golden(struct domplan *p, const char *name)
 	free(dump);
 }
 
+/* The plan of boot-time domain 3, "guest3", with @vcpus vCPUs. */
+static void dom0less_plan(struct domplan *p, uint32_t vcpus)
+{
+	struct sable_ctl_domain_info info = { .domid = 3,
+					      .nr_vcpus = vcpus,
+					      .mem_kib = 131072,
+					      .name = "guest3" };
+
+	domplan_init(p, 3);
+	ASSERT_EQ(domplan_dom0less(p, &info), 0);
+}
+
 TEST(domplan_xl_domain_has_libxl_layout)
 {
 	struct domplan p;
@@ -92,26 +104,18 @@ TEST(domplan_xl_domain_has_libxl_layout)
 
 TEST(domplan_dom0less_domain_matches_init_dom0less)
 {
-	struct sable_ctl_domain_info info = {
-		.domid = 3, .nr_vcpus = 2, .mem_kib = 131072, .name = "guest3"
-	};
 	struct domplan p;
 
-	domplan_init(&p, 3);
-	ASSERT_EQ(domplan_dom0less(&p, &info), 0);
+	dom0less_plan(&p, 2);
 	expect_plan_golden(&p, "dom0less-domain.txt");
 }
 
 TEST(domplan_dom0less_console_gives_a_boot_time_domain_libxls_console_nodes)
 {
-	struct sable_ctl_domain_info info = {
-		.domid = 3, .nr_vcpus = 1, .mem_kib = 131072, .name = "guest3"
-	};
 	struct domplan p;
 	char *dump = malloc(DUMP_MAX);
 
-	domplan_init(&p, 3);
-	ASSERT_EQ(domplan_dom0less(&p, &info), 0);
+	dom0less_plan(&p, 1);
 	ASSERT_EQ(domplan_dom0less_console(&p, 3, 0x39000, 2), 0);
 	domplan_dump(&p, dump, DUMP_MAX);
 	EXPECT_TRUE(
@@ -334,16 +338,27 @@ TEST(dombuild_image_check_names_formats)
 	EXPECT_EQ(dombuild_check_image(b, 10, "x", err), -EINVAL);
 }
 
-TEST(dombuild_memory_above_free_is_refused)
+/*
+ * dombuild_create() of the guest of config() with @extra, through the
+ * scripted store; its result, @err its message.
+ */
+static int create_scripted(const char *extra, char *err)
 {
 	static struct xlcfg cfg;
 	struct dombuild_opts o = { .xs_path = ts_scripted() };
 	struct dombuild_result r;
+
+	config(&cfg, extra);
+	return dombuild_create(NULL, &cfg, &o, &r, err);
+}
+
+TEST(dombuild_memory_above_free_is_refused)
+{
 	char err[DOMBUILD_ERR_MAX];
 
 	setup();
-	config(&cfg, "memory = 4096\nmaxmem = 4096");
-	EXPECT_EQ(dombuild_create(NULL, &cfg, &o, &r, err), -ENOMEM);
+	EXPECT_EQ(create_scripted("memory = 4096\nmaxmem = 4096", err),
+		  -ENOMEM);
 	EXPECT_STREQ(err, "memory: 4096 MiB wanted but only 1024 MiB free");
 	EXPECT_EQ(fake_ndoms, 1);
 	remove_images();
@@ -351,30 +366,22 @@ TEST(dombuild_memory_above_free_is_refused)
 
 TEST(dombuild_name_in_use_is_refused)
 {
-	static struct xlcfg cfg;
-	struct dombuild_opts o = { .xs_path = ts_scripted() };
-	struct dombuild_result r;
 	char err[DOMBUILD_ERR_MAX];
 
 	setup();
 	fake_add(4, "guest", 0);
-	config(&cfg, "");
-	EXPECT_EQ(dombuild_create(NULL, &cfg, &o, &r, err), -EEXIST);
+	EXPECT_EQ(create_scripted("", err), -EEXIST);
 	EXPECT_STREQ(err, "name: a domain called \"guest\" exists (id 4)");
 	remove_images();
 }
 
 TEST(dombuild_build_failure_destroys_the_domain)
 {
-	static struct xlcfg cfg;
-	struct dombuild_opts o = { .xs_path = ts_scripted() };
-	struct dombuild_result r;
 	char err[DOMBUILD_ERR_MAX];
 
 	setup();
 	fake_build_errno = ENOMEM;
-	config(&cfg, "");
-	EXPECT_EQ(dombuild_create(NULL, &cfg, &o, &r, err), -ENOMEM);
+	EXPECT_EQ(create_scripted("", err), -ENOMEM);
 	EXPECT_STREQ(err, "cannot build the domain: not enough free memory "
 			  "in the hypervisor");
 	EXPECT_EQ(fake_ndoms, 1);
@@ -385,15 +392,11 @@ TEST(dombuild_build_failure_destroys_the_domain)
 
 TEST(dombuild_affinity_refused_is_reported_and_unwound)
 {
-	static struct xlcfg cfg;
-	struct dombuild_opts o = { .xs_path = ts_scripted() };
-	struct dombuild_result r;
 	char err[DOMBUILD_ERR_MAX];
 
 	setup();
 	fake_affinity_errno = ENOSYS;
-	config(&cfg, "cpus = '1'");
-	EXPECT_EQ(dombuild_create(NULL, &cfg, &o, &r, err), -ENOSYS);
+	EXPECT_EQ(create_scripted("cpus = '1'", err), -ENOSYS);
 	EXPECT_STREQ(err, "cpus: cannot pin vCPU 0: not supported by this "
 			  "hypervisor");
 	EXPECT_EQ(fake_ndoms, 1);
@@ -429,22 +432,32 @@ TEST(dombuild_introduce_failure_leaves_nothing_behind)
 	remove_images();
 }
 
-TEST(dombuild_destroy_removes_domain_and_nodes)
+/*
+ * Domain 5, "web1", with the nodes of plan_dom written into the daemon at
+ * @sock; @c is left connected to it.
+ */
+static void web1_with_nodes(struct xs_client *c, const char *sock)
 {
-	struct domplan_domain dd = plan_dom;
-	char err[DOMBUILD_ERR_MAX], step[DOMPLAN_STEP_MAX];
-	const char *sock = ts_daemon();
-	struct xs_client c;
+	char step[DOMPLAN_STEP_MAX];
 	struct domplan p;
 
-	setup();
 	ASSERT_TRUE(sock != NULL);
 	fake_add(5, "web1", 0);
-	ASSERT_EQ(xs_client_open(&c, sock, 5), 0);
+	ASSERT_EQ(xs_client_open(c, sock, 5), 0);
 	domplan_init(&p, 5);
-	ASSERT_EQ(domplan_xl(&p, &dd), 0);
-	ASSERT_EQ(domplan_commit(&c, &p, step), 0);
+	ASSERT_EQ(domplan_xl(&p, &plan_dom), 0);
+	ASSERT_EQ(domplan_commit(c, &p, step), 0);
 	domplan_free(&p);
+}
+
+TEST(dombuild_destroy_removes_domain_and_nodes)
+{
+	char err[DOMBUILD_ERR_MAX];
+	const char *sock = ts_daemon();
+	struct xs_client c;
+
+	setup();
+	web1_with_nodes(&c, sock);
 	ASSERT_TRUE(xs_exists(&c, "/local/domain/5/name"));
 
 	EXPECT_EQ(dombuild_destroy(NULL, 5, sock, err), 0);
@@ -459,20 +472,13 @@ TEST(dombuild_destroy_removes_domain_and_nodes)
 
 TEST(dombuild_destroy_refused_by_the_hypervisor_keeps_the_nodes)
 {
-	char err[DOMBUILD_ERR_MAX], step[DOMPLAN_STEP_MAX];
+	char err[DOMBUILD_ERR_MAX];
 	const char *sock = ts_daemon();
 	struct xs_client c;
-	struct domplan p;
 
 	setup();
-	ASSERT_TRUE(sock != NULL);
-	fake_add(5, "web1", 0);
+	web1_with_nodes(&c, sock);
 	fake_destroy_errno = ENOSYS;
-	ASSERT_EQ(xs_client_open(&c, sock, 5), 0);
-	domplan_init(&p, 5);
-	ASSERT_EQ(domplan_xl(&p, &plan_dom), 0);
-	ASSERT_EQ(domplan_commit(&c, &p, step), 0);
-	domplan_free(&p);
 	EXPECT_EQ(dombuild_destroy(NULL, 5, sock, err), -ENOSYS);
 	EXPECT_STREQ(err, "cannot destroy domain 5: not supported by this "
 			  "hypervisor");

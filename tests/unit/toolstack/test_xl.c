@@ -417,6 +417,15 @@ static void die_at_once(struct fake_dom *d)
 	d->info.flags |= SABLE_DOMINF_dying;
 }
 
+/* Domain 3 "guest", made from @extra, has shut down for @reason. */
+static void monitor_shut_down(const char *extra, uint32_t reason)
+{
+	setup(ts_scripted(), "");
+	monitor_cfg(extra);
+	fake_add(3, "guest", 0)->info.flags = SABLE_DOMINF_shutdown;
+	fake_find(3)->info.shutdown_reason = reason;
+}
+
 static int run_monitor(uint32_t domid, char *log_text)
 {
 	FILE *log = tmpfile();
@@ -428,9 +437,7 @@ static int run_monitor(uint32_t domid, char *log_text)
 
 TEST(xl_monitor_destroys_on_poweroff)
 {
-	setup(ts_scripted(), "");
-	monitor_cfg("");
-	fake_add(3, "guest", 0)->info.flags = SABLE_DOMINF_shutdown;
+	monitor_shut_down("", DOMBUILD_POWEROFF);
 	EXPECT_EQ(run_monitor(3, out), 0);
 	EXPECT_TRUE(fake_find(3) == NULL);
 	EXPECT_TRUE(strstr(out, "Action for shutdown reason code 0 is "
@@ -440,10 +447,7 @@ TEST(xl_monitor_destroys_on_poweroff)
 
 TEST(xl_monitor_preserves_when_told)
 {
-	setup(ts_scripted(), "");
-	monitor_cfg("on_crash = 'preserve'");
-	fake_add(3, "guest", 0)->info.flags = SABLE_DOMINF_shutdown;
-	fake_find(3)->info.shutdown_reason = DOMBUILD_CRASH;
+	monitor_shut_down("on_crash = 'preserve'", DOMBUILD_CRASH);
 	EXPECT_EQ(run_monitor(3, out), 0);
 	EXPECT_TRUE(fake_find(3) != NULL);
 	EXPECT_TRUE(strstr(out, "Domain 3 left shut down") != NULL);
@@ -452,10 +456,7 @@ TEST(xl_monitor_preserves_when_told)
 
 TEST(xl_monitor_restarts_on_reboot_with_the_same_name)
 {
-	setup(ts_scripted(), "");
-	monitor_cfg("memory = 16");
-	fake_add(3, "guest", 0)->info.flags = SABLE_DOMINF_shutdown;
-	fake_find(3)->info.shutdown_reason = DOMBUILD_REBOOT;
+	monitor_shut_down("memory = 16", DOMBUILD_REBOOT);
 	fake_on_create = die_at_once;
 	EXPECT_EQ(run_monitor(3, out), 0);
 	EXPECT_TRUE(fake_find(3) == NULL);
@@ -469,10 +470,8 @@ TEST(xl_monitor_restarts_on_reboot_with_the_same_name)
 
 TEST(xl_monitor_rename_restart_keeps_the_old_domain)
 {
-	setup(ts_scripted(), "");
-	monitor_cfg("on_crash = 'rename-restart'\nmemory = 16");
-	fake_add(3, "guest", 0)->info.flags = SABLE_DOMINF_shutdown;
-	fake_find(3)->info.shutdown_reason = DOMBUILD_CRASH;
+	monitor_shut_down("on_crash = 'rename-restart'\nmemory = 16",
+			  DOMBUILD_CRASH);
 	fake_on_create = die_at_once;
 	EXPECT_EQ(run_monitor(3, out), 0);
 	ASSERT_TRUE(fake_find(3) != NULL);
