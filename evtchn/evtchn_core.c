@@ -85,6 +85,18 @@ int evtchn_find_free_port(struct evtchn_domain *d, const struct evtchn *spare,
 	return -ENOSPC;
 }
 
+/* Fresh channel fields for a port entering @state. */
+static void evtchn_reset_channel(struct evtchn *chn, enum evtchn_state state)
+{
+	chn->state = (uint8_t)state;
+	chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+	chn->pending = false;
+	chn->remote_dom = 0;
+	chn->remote_port = 0;
+	chn->virq = 0;
+	chn->notify_vcpu = 0;
+}
+
 /*
  * Put a port found by evtchn_find_free_port() into @state, installing
  * *@spare as its bucket if needed (then *@spare becomes NULL). Cannot
@@ -101,13 +113,7 @@ struct evtchn *evtchn_bind_port(struct evtchn_domain *d, uint32_t port,
 		*spare = NULL;
 	}
 	chn = &(*slot)[port % EVTCHN_BUCKET_PORTS];
-	chn->state = (uint8_t)state;
-	chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
-	chn->pending = false;
-	chn->remote_dom = 0;
-	chn->remote_port = 0;
-	chn->virq = 0;
-	chn->notify_vcpu = 0;
+	evtchn_reset_channel(chn, state);
 	/* last_vcpu/last_priority survive: a FIFO queue may still end here. */
 	return chn;
 }
@@ -117,13 +123,7 @@ void evtchn_free_port(struct evtchn_domain *d, uint32_t port,
 		      struct evtchn *chn)
 {
 	d->ops->clear_pending(d, port, chn);
-	chn->state = ECS_FREE;
-	chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
-	chn->pending = false;
-	chn->remote_dom = 0;
-	chn->remote_port = 0;
-	chn->virq = 0;
-	chn->notify_vcpu = 0;
+	evtchn_reset_channel(chn, ECS_FREE);
 }
 
 /*

@@ -17,6 +17,27 @@ static bool evtchn_may_control(const struct evtchn_domain *caller, domid_t dom)
 	return dom == caller->domid || caller->privileged;
 }
 
+/*
+ * Take a free port of @d into @state (*@spare as for evtchn_bind_port()):
+ * 0 with *@port and *@chn, or the error of evtchn_check_new_port() or
+ * evtchn_find_free_port(). Domain lock held.
+ */
+static int evtchn_new_port_locked(struct evtchn_domain *d,
+				  struct evtchn **spare,
+				  enum evtchn_state state, uint32_t *port,
+				  struct evtchn **chn)
+{
+	int rc = evtchn_check_new_port(d);
+
+	if (!rc) {
+		rc = evtchn_find_free_port(d, *spare, port);
+	}
+	if (!rc) {
+		*chn = evtchn_bind_port(d, *port, spare, state);
+	}
+	return rc;
+}
+
 int evtchn_do_alloc_unbound(struct evtchn_domain *caller,
 			    struct evtchn_alloc_unbound *a)
 {
@@ -41,12 +62,8 @@ int evtchn_do_alloc_unbound(struct evtchn_domain *caller,
 	spare = evtchn_bucket_alloc(d);
 
 	spin_lock(&d->lock);
-	rc = evtchn_check_new_port(d);
+	rc = evtchn_new_port_locked(d, &spare, ECS_UNBOUND, &port, &chn);
 	if (!rc) {
-		rc = evtchn_find_free_port(d, spare, &port);
-	}
-	if (!rc) {
-		chn = evtchn_bind_port(d, port, &spare, ECS_UNBOUND);
 		chn->remote_dom = rdom;
 		a->port = port;
 	}
@@ -166,12 +183,8 @@ int evtchn_do_bind_ipi(struct evtchn_domain *d, struct evtchn_bind_ipi *b)
 	spare = evtchn_bucket_alloc(d);
 
 	spin_lock(&d->lock);
-	rc = evtchn_check_new_port(d);
+	rc = evtchn_new_port_locked(d, &spare, ECS_IPI, &port, &chn);
 	if (!rc) {
-		rc = evtchn_find_free_port(d, spare, &port);
-	}
-	if (!rc) {
-		chn = evtchn_bind_port(d, port, &spare, ECS_IPI);
 		chn->notify_vcpu = b->vcpu;
 		b->port = port;
 	}
