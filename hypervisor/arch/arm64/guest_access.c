@@ -3,13 +3,12 @@
  * Copying hypercall arguments from/to the current vCPU's virtual address
  * space: AT S12E1R/W translates through the vCPU's stage 1 and stage 2
  * (Arm ARM C5.5), PAR_EL1 gives the PA, which EL2 reaches through its
- * identity map. PAR_EL1 belongs to the guest and is preserved.
+ * identity map. PAR_EL1 belongs to the guest and is preserved. The copy
+ * itself is core/guest_copy.c's.
  *
  * Only RAM the vCPU's domain owns is copied to or from, as on Xen
  * (get_page_from_gva): a grant-mapped or foreign frame, a device window
- * or a hypervisor page is -EFAULT. Each page is referenced while it is
- * copied, so a frame another vCPU balloons out meanwhile is not freed
- * and handed to someone else under the copy.
+ * or a hypervisor page is -EFAULT.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,68 +43,27 @@ static int gva_to_pa(uint64_t gva, bool write, uint64_t *pa)
 	return 0;
 }
 
-/*
- * The frame behind @gva for the current vCPU, referenced: its domain's
- * own RAM (and writable for @write), or -EFAULT. page_put() when done.
- */
-static int get_guest_page(uint64_t gva, bool write, uint64_t *pa)
+int arch_guest_page_get(uint64_t gva, bool write, paddr_t *pa)
 {
 	struct vcpu *v = current_vcpu();
+	uint64_t a;
 
-	if (!v || gva_to_pa(gva, write, pa)) {
+	if (!v || gva_to_pa(gva, write, &a)) {
 		return -EFAULT;
 	}
-	if (page_get(pa_to_mfn(pa_init(*pa)), v->dom->id, PGT_ram)) {
+	*pa = pa_init(a);
+	if (page_get(pa_to_mfn(*pa), v->dom->id, PGT_ram)) {
 		return -EFAULT;
-	}
-	return 0;
-}
-
-static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
-{
-	char *p = buf;
-
-	if (gva + len < gva) {
-		return -EFAULT;
-	}
-	/*
-	 * Check every page first: no partial copy on a fault (unless the
-	 * guest changes its mappings meanwhile).
-	 */
-	for (uint64_t a = gva & ~0xfffUL; a < gva + len; a += 4096) {
-		uint64_t pa;
-
-		if (get_guest_page(a < gva ? gva : a, to_guest, &pa)) {
-			return -EFAULT;
-		}
-		page_put(pa_to_mfn(pa_init(pa)));
-	}
-	while (len) {
-		uint64_t pa;
-		size_t n = MIN(len, (size_t)(4096 - (gva & 0xfff)));
-
-		if (get_guest_page(gva, to_guest, &pa)) {
-			return -EFAULT;
-		}
-		if (to_guest) {
-			memcpy((void *)pa, p, n);
-		} else {
-			memcpy(p, (const void *)pa, n);
-		}
-		page_put(pa_to_mfn(pa_init(pa)));
-		gva += n;
-		p += n;
-		len -= n;
 	}
 	return 0;
 }
 
 int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {
-	return copy_guest(gva, dst, len, false);
+	return guest_copy(gva, dst, len, false);
 }
 
 int copy_to_guest(uint64_t gva, const void *src, size_t len)
 {
-	return copy_guest(gva, (void *)src, len, true);
+	return guest_copy(gva, (void *)src, len, true);
 }

@@ -3,7 +3,8 @@
  * Guest access of the host build of the whole core. As on arm64
  * (guest_access.c: AT S12E1R/W), every page of the range is translated
  * through the current vCPU's stage 2 before anything is copied, writes
- * need a writable mapping, and the copy goes through the identity map.
+ * need a writable mapping, and the copy (core/guest_copy.c, as on arm64)
+ * goes through the identity map.
  * Differences: the guest's stage 1 is taken to be off (VA == IPA), and a
  * translation to anything but arena RAM (a device) fails with -EFAULT,
  * since there is no host memory behind it. As on arm64, only RAM the
@@ -18,7 +19,7 @@
 
 #include "core_host.h"
 
-static int gva_to_pa(uint64_t gva, bool write, uint64_t *pa)
+int arch_guest_page_get(uint64_t gva, bool write, paddr_t *pa)
 {
 	struct vcpu *v = current_vcpu();
 	enum p2m_type t;
@@ -38,56 +39,20 @@ static int gva_to_pa(uint64_t gva, bool write, uint64_t *pa)
 	if (page_get(pa_to_mfn(p), v->dom->id, PGT_ram)) {
 		return -EFAULT;
 	}
-	*pa = p.pa;
-	return 0;
-}
-
-static int copy_guest(uint64_t gva, void *buf, size_t len, bool to_guest)
-{
-	char *b = buf;
-
-	if (gva + len < gva) {
-		return -EFAULT;
-	}
-	/* Translate every page first: no partial copy on a fault. */
-	for (uint64_t a = gva & PAGE_MASK; a < gva + len; a += PAGE_SIZE) {
-		uint64_t pa;
-
-		if (gva_to_pa(a < gva ? gva : a, to_guest, &pa)) {
-			return -EFAULT;
-		}
-		page_put(pa_to_mfn(pa_init(pa)));
-	}
-	while (len) {
-		size_t n = MIN(len, (size_t)(PAGE_SIZE - (gva & ~PAGE_MASK)));
-		uint64_t pa;
-
-		if (gva_to_pa(gva, to_guest, &pa)) {
-			return -EFAULT;
-		}
-		if (to_guest) {
-			memcpy((void *)(uintptr_t)pa, b, n);
-		} else {
-			memcpy(b, (const void *)(uintptr_t)pa, n);
-		}
-		page_put(pa_to_mfn(pa_init(pa)));
-		gva += n;
-		b += n;
-		len -= n;
-	}
+	*pa = p;
 	return 0;
 }
 
 int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {
-	return copy_guest(gva, dst, len, false);
+	return guest_copy(gva, dst, len, false);
 }
 
 void (*host_guest_write_hook)(uint64_t gva, const void *src, size_t len);
 
 int copy_to_guest(uint64_t gva, const void *src, size_t len)
 {
-	int rc = copy_guest(gva, (void *)src, len, true);
+	int rc = guest_copy(gva, (void *)src, len, true);
 
 	if (!rc && host_guest_write_hook) {
 		host_guest_write_hook(gva, src, len);
