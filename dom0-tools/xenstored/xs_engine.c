@@ -187,8 +187,7 @@ void xs_conn_free(struct xs_conn *c)
 	c->dead = true;
 }
 
-/* Forget watches, transactions and buffered data (ring reconnect). */
-void xs_conn_reset(struct xs_conn *c)
+void xs_conn_drop_watches_txns(struct xs_conn *c)
 {
 	struct xs_txn *t;
 
@@ -198,6 +197,12 @@ void xs_conn_reset(struct xs_conn *c)
 		xs_txn_free(t);
 	}
 	c->nr_txns = 0;
+}
+
+/* Forget watches, transactions and buffered data (ring reconnect). */
+void xs_conn_reset(struct xs_conn *c)
+{
+	xs_conn_drop_watches_txns(c);
 	c->in_have = 0;
 	c->out_head = 0;
 	c->out_len = 0;

@@ -140,6 +140,8 @@ struct xs_conn *xs_conn_new(struct xs_engine *e, uint32_t domid,
 			    bool privileged);
 void xs_conn_free(struct xs_conn *c);
 void xs_conn_reset(struct xs_conn *c);
+/* Forget @c's watches and end its transactions unfinished. */
+void xs_conn_drop_watches_txns(struct xs_conn *c);
 size_t xs_conn_want(const struct xs_conn *c);
 int xs_conn_feed(struct xs_conn *c, const void *buf, size_t len);
 size_t xs_conn_out_peek(const struct xs_conn *c, const uint8_t **p);

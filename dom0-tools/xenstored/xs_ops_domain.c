@@ -209,10 +209,10 @@ void xs_domain_check_dead(struct xs_engine *e)
 	}
 }
 
-int xs_do_release(struct xs_req *r)
+/* The domid that is the only argument of a privileged request. */
+static int xs_priv_domid_arg(struct xs_req *r, uint32_t *domid)
 {
 	const char *argv[1];
-	uint32_t domid;
 	unsigned argc;
 	int rc = xs_need_priv(r);
 
@@ -220,8 +220,29 @@ int xs_do_release(struct xs_req *r)
 		rc = xs_args(r, argv, 1, 1, &argc);
 	}
 	if (!rc) {
-		rc = xs_arg_domid(argv[0], false, &domid);
+		rc = xs_arg_domid(argv[0], false, domid);
 	}
+	return rc;
+}
+
+/* The domid (0 to 0xffff) that is the only argument; else -EINVAL. */
+static int xs_domid_arg(struct xs_req *r, uint32_t *domid)
+{
+	const char *argv[1];
+	unsigned argc;
+	int rc = xs_args(r, argv, 1, 1, &argc);
+
+	if (!rc) {
+		rc = xs_parse_u32(argv[0], 0xffff, domid);
+	}
+	return rc ? -EINVAL : 0;
+}
+
+int xs_do_release(struct xs_req *r)
+{
+	uint32_t domid;
+	int rc = xs_priv_domid_arg(r, &domid);
+
 	if (!rc) {
 		rc = xs_domain_release(r->c->eng, domid);
 	}
@@ -231,16 +252,11 @@ int xs_do_release(struct xs_req *r)
 int xs_do_get_domain_path(struct xs_req *r)
 {
 	char buf[32];
-	const char *argv[1];
 	uint32_t domid;
-	unsigned argc;
-	int rc = xs_args(r, argv, 1, 1, &argc);
+	int rc = xs_domid_arg(r, &domid);
 
-	if (!rc) {
-		rc = xs_parse_u32(argv[0], 0xffff, &domid);
-	}
 	if (rc) {
-		return -EINVAL;
+		return rc;
 	}
 	xs_path_domain(domid, buf, sizeof(buf));
 	return xs_reply_str(r, buf);
@@ -249,16 +265,11 @@ int xs_do_get_domain_path(struct xs_req *r)
 int xs_do_is_domain_introduced(struct xs_req *r)
 {
 	const struct xs_domain *d;
-	const char *argv[1];
 	uint32_t domid;
-	unsigned argc;
-	int rc = xs_args(r, argv, 1, 1, &argc);
+	int rc = xs_domid_arg(r, &domid);
 
-	if (!rc) {
-		rc = xs_parse_u32(argv[0], 0xffff, &domid);
-	}
 	if (rc) {
-		return -EINVAL;
+		return rc;
 	}
 	d = xs_domain_find(r->c->eng, domid);
 	return xs_reply_str(r, d && d->introduced ? "T" : "F");
@@ -267,17 +278,9 @@ int xs_do_is_domain_introduced(struct xs_req *r)
 int xs_do_resume(struct xs_req *r)
 {
 	struct xs_domain *d = NULL;
-	const char *argv[1];
 	uint32_t domid;
-	unsigned argc;
-	int rc = xs_need_priv(r);
+	int rc = xs_priv_domid_arg(r, &domid);
 
-	if (!rc) {
-		rc = xs_args(r, argv, 1, 1, &argc);
-	}
-	if (!rc) {
-		rc = xs_arg_domid(argv[0], false, &domid);
-	}
 	if (!rc) {
 		d = xs_domain_find(r->c->eng, domid);
 		rc = d ? 0 : -ENOENT;

@@ -14,6 +14,29 @@ static struct xs_ring *xs_ring_of(struct xs_conn *c)
 	return c->priv;
 }
 
+/*
+ * Whether @prod and @cons are at most a ring apart; if not, the page's
+ * error field says so (xenstore-ring.txt).
+ */
+static bool xs_ring_idx_ok(struct xenstore_domain_interface *intf,
+			   XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod)
+{
+	if (prod - cons > XENSTORE_RING_SIZE) {
+		intf->error = XENSTORE_ERROR_RINGIDX;
+		return false;
+	}
+	return true;
+}
+
+/* Of @avail bytes from ring offset @off: those before the end, at most @len. */
+static size_t xs_ring_span(size_t avail, size_t off, size_t len)
+{
+	if (avail > XENSTORE_RING_SIZE - off) {
+		avail = XENSTORE_RING_SIZE - off;
+	}
+	return avail > len ? len : avail;
+}
+
 static long xs_ring_read(struct xs_conn *c, void *buf, size_t len)
 {
 	struct xs_ring *ring = xs_ring_of(c);
@@ -23,18 +46,11 @@ static long xs_ring_read(struct xs_conn *c, void *buf, size_t len)
 
 	cons = __atomic_load_n(&intf->req_cons, __ATOMIC_RELAXED);
 	prod = __atomic_load_n(&intf->req_prod, __ATOMIC_ACQUIRE);
-	if (prod - cons > XENSTORE_RING_SIZE) {
-		intf->error = XENSTORE_ERROR_RINGIDX;
+	if (!xs_ring_idx_ok(intf, cons, prod)) {
 		return -EIO;
 	}
 	off = MASK_XENSTORE_IDX(cons);
-	n = prod - cons;
-	if (n > XENSTORE_RING_SIZE - off) {
-		n = XENSTORE_RING_SIZE - off;
-	}
-	if (n > len) {
-		n = len;
-	}
+	n = xs_ring_span(prod - cons, off, len);
 	if (n == 0) {
 		return 0;
 	}
@@ -55,18 +71,11 @@ static long xs_ring_write(struct xs_conn *c, const void *buf, size_t len)
 
 	cons = __atomic_load_n(&intf->rsp_cons, __ATOMIC_SEQ_CST);
 	prod = __atomic_load_n(&intf->rsp_prod, __ATOMIC_RELAXED);
-	if (prod - cons > XENSTORE_RING_SIZE) {
-		intf->error = XENSTORE_ERROR_RINGIDX;
+	if (!xs_ring_idx_ok(intf, cons, prod)) {
 		return -EIO;
 	}
 	off = MASK_XENSTORE_IDX(prod);
-	n = XENSTORE_RING_SIZE - (prod - cons);
-	if (n > XENSTORE_RING_SIZE - off) {
-		n = XENSTORE_RING_SIZE - off;
-	}
-	if (n > len) {
-		n = len;
-	}
+	n = xs_ring_span(XENSTORE_RING_SIZE - (prod - cons), off, len);
 	if (n == 0) {
 		return 0;
 	}

@@ -209,15 +209,7 @@ int xs_do_unwatch(struct xs_req *r)
 
 int xs_do_reset_watches(struct xs_req *r)
 {
-	struct xs_conn *c = r->c;
-	struct xs_txn *t;
-
-	xs_watch_clear(c);
-	while ((t = c->txns)) {
-		c->txns = t->next;
-		xs_txn_free(t);
-	}
-	c->nr_txns = 0;
+	xs_conn_drop_watches_txns(r->c);
 	return xs_reply_str(r, "OK");
 }
 
