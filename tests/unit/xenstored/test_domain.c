@@ -36,9 +36,8 @@ TEST(xs_introduce_release_fire_special_watches)
 	struct xs_conn *d0, *d5;
 	struct xt_msg r;
 
-	xt_setup(&e);
+	d0 = xt_setup_dom0(&e);
 	e.plat = &xt_plat;
-	d0 = xs_conn_new(&e, 0, true);
 	d5 = xt_dom(&e, 5);
 	EXPECT_EQ(xt_req(d0, XS_WATCH, 0, &r, 2, "@introduceDomain", "i"), 0);
 	EXPECT_EQ(xt_req(d0, XS_WATCH, 0, &r, 2, "@releaseDomain", "r"), 0);
@@ -75,9 +74,8 @@ TEST(xs_introduce_checks)
 	struct xs_conn *d0, *d5;
 	struct xt_msg r;
 
-	xt_setup(&e);
+	d0 = xt_setup_dom0(&e);
 	e.plat = &xt_plat;
-	d0 = xs_conn_new(&e, 0, true);
 	d5 = xt_dom(&e, 5);
 	EXPECT_EQ(xt_req(d5, XS_INTRODUCE, 0, &r, 3, "7", "1", "3"), -EACCES);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "0", "1", "3"), -EINVAL);
@@ -101,8 +99,7 @@ TEST(xs_get_domain_path_and_features)
 	struct xs_conn *d0, *d5;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_dom(&e, 5);
 	EXPECT_EQ(xt_req(d5, XS_GET_DOMAIN_PATH, 0, &r, 1, "12"), 0);
 	EXPECT_STREQ(r.data, "/local/domain/12");
@@ -124,8 +121,7 @@ TEST(xs_set_target_grants_target_access)
 	struct xs_conn *d0, *dm;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "3", "1", "1"), 0);
 	dm = xt_dom(&e, 3);
 	xs_domain_find(&e, 3)->conn = dm;

@@ -23,13 +23,6 @@ static uint32_t xt_start(struct xs_conn *c)
 	return (uint32_t)strtoul(r.data, NULL, 10);
 }
 
-static int xt_end(struct xs_conn *c, uint32_t tx, const char *tf)
-{
-	struct xt_msg r;
-
-	return xt_req(c, XS_TRANSACTION_END, tx, &r, 1, tf);
-}
-
 static struct xs_txn *xt_txn(struct xs_conn *c, uint32_t id)
 {
 	struct xs_txn *t;
@@ -76,20 +69,6 @@ static void xt_big_store(struct xs_conn *d0, int n)
 	}
 }
 
-/* A domain with a home it owns, as a toolstack makes it. */
-static struct xs_conn *xt_guest(struct xs_engine *e, struct xs_conn *d0,
-				uint32_t domid)
-{
-	char home[32], perm[16];
-	struct xt_msg r;
-
-	snprintf(home, sizeof(home), "/local/domain/%u", domid);
-	snprintf(perm, sizeof(perm), "n%u", domid);
-	EXPECT_EQ(xt_op1(d0, XS_MKDIR, 0, home), 0);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, home, perm), 0);
-	return xt_dom(e, domid);
-}
-
 /*
  * Audit finding 1: an unprivileged RM /local inside a transaction copied
  * the whole store into the view before its permission was checked. Now
@@ -101,8 +80,7 @@ TEST(xs_isolation_denied_rm_in_txn_copies_nothing)
 	struct xs_conn *d0, *d5;
 	uint32_t tx, before;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	xt_big_store(d0, 10000);
 	d5 = xt_guest(&e, d0, 5);
 	tx = xt_start(d5);
@@ -126,8 +104,7 @@ TEST(xs_isolation_every_denied_op_in_txn_copies_nothing)
 	uint32_t tx;
 	const char *big = "/local/domain/0/big";
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	xt_big_store(d0, 10000);
 	d5 = xt_guest(&e, d0, 5);
 	tx = xt_start(d5);
@@ -162,8 +139,7 @@ TEST(xs_isolation_precheck_uses_the_view)
 	struct xt_msg r;
 	uint32_t tx;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	EXPECT_EQ(xt_write(d5, 0, "p", "v"), 0);
 	tx = xt_start(d5);
@@ -192,8 +168,7 @@ TEST(xs_isolation_parallel_txns_stay_within_nodes_quota)
 	char path[32];
 	int i, j, rc, ok = 0;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	xt_set_quota(d0, "memory", "0"); /* the nodes quota alone */
 	d5 = xt_guest(&e, d0, 5);
 	for (i = 0; i < 10; i++) {
@@ -230,8 +205,7 @@ TEST(xs_isolation_commit_over_nodes_quota_is_enospc)
 	struct xs_conn *d0, *d5;
 	uint32_t a, b;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	EXPECT_EQ(xt_op1(d5, XS_MKDIR, 0, "a"), 0);
 	EXPECT_EQ(xt_op1(d5, XS_MKDIR, 0, "b"), 0);
@@ -265,8 +239,7 @@ TEST(xs_isolation_transaction_nodes_quota)
 	char path[16];
 	int i, rc = 0;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	xt_set_quota(d0, "transaction-nodes", "6");
 	tx = xt_start(d5);
@@ -294,8 +267,7 @@ TEST(xs_isolation_watches_and_txns_are_per_domain)
 	struct xs_conn *d0, *a, *b;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	a = xt_guest(&e, d0, 5);
 	b = xt_dom(&e, 5);
 	xt_set_quota(d0, "watches", "2");
@@ -322,8 +294,7 @@ TEST(xs_isolation_outstanding_quota_stops_reading)
 	struct xt_msg m;
 	int i, fed = 0;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	xt_set_quota(d0, "outstanding", "3");
 	for (i = 0; i < 5; i++) {
@@ -357,8 +328,7 @@ TEST(xs_isolation_path_length_quota)
 	struct xs_conn *d0, *d5;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	xt_set_quota(d0, "path-length", "8");
 	/* Counted without the domain's home, as in C xenstored. */
@@ -382,8 +352,7 @@ TEST(xs_isolation_memory_quota)
 	int i, rc = 0;
 	uint32_t tx;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	xt_set_quota(d0, "memory", "8192");
 	memset(val, 'v', sizeof(val) - 1);
@@ -427,8 +396,7 @@ TEST(xs_isolation_commit_over_memory_quota_is_enomem)
 	char val[1025];
 	uint32_t tx;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	memset(val, 'v', sizeof(val) - 1);
 	val[sizeof(val) - 1] = '\0';
@@ -456,8 +424,7 @@ TEST(xs_isolation_view_copies_bounded_by_memory)
 	struct xt_msg r;
 	uint32_t tx;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	xt_big_store(d0, 800);
 	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 3, "/local/domain/0/big",
 			 "n0", "w5"),
@@ -486,8 +453,7 @@ TEST(xs_isolation_size_and_perms_quota_in_txn)
 	char big[3000];
 	uint32_t tx;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_guest(&e, d0, 5);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -529,8 +495,7 @@ TEST(xs_isolation_release_purges_domain_for_reuse)
 	struct xt_msg r;
 	uint32_t t0;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "7", "1", "1"), 0);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "9", "2", "2"), 0);
 	EXPECT_EQ(xt_req(d0, XS_SET_TARGET, 0, &r, 2, "9", "7"), 0);
@@ -591,9 +556,8 @@ TEST(xs_isolation_dying_domain_is_purged)
 	struct xs_conn *d0, *d8;
 	struct xt_msg r;
 
-	xt_setup(&e);
+	d0 = xt_setup_dom0(&e);
 	e.plat = &xt_gone_plat;
-	d0 = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_req(d0, XS_WATCH, 0, &r, 2, "@releaseDomain", "r"), 0);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "8", "1", "1"), 0);
 	d8 = xt_guest(&e, d0, 8);

@@ -46,12 +46,15 @@ TEST(xs_perm_for_owner_listed_default_target)
 	EXPECT_EQ(xs_perm_for(p, 3, &c), XS_PERM_BOTH | XS_PERM_OWNER);
 }
 
-/* dom0 prepares /local/domain/5 owned by 5, as the toolstack does. */
+/*
+ * A fresh engine where dom0 (*@d0) has prepared /local/domain/5 owned by
+ * 5, as the toolstack does; domain 5's connection.
+ */
 static struct xs_conn *xt_domain_home(struct xs_engine *e, struct xs_conn **d0)
 {
 	struct xt_msg r;
 
-	*d0 = xs_conn_new(e, 0, true);
+	*d0 = xt_setup_dom0(e);
 	EXPECT_EQ(xt_op1(*d0, XS_MKDIR, 0, "/local/domain/5"), 0);
 	EXPECT_EQ(xt_req(*d0, XS_SET_PERMS, 0, &r, 3, "/local/domain/5", "n5",
 			 "r0"),
@@ -65,7 +68,6 @@ TEST(xs_unprivileged_access_is_checked)
 	struct xs_conn *d0, *d5, *d6;
 	struct xt_msg r;
 
-	xt_setup(&e);
 	d5 = xt_domain_home(&e, &d0);
 	d6 = xt_dom(&e, 6);
 	EXPECT_EQ(xt_write(d0, 0, "/secret", "x"), 0);
@@ -92,7 +94,6 @@ TEST(xs_set_perms_owner_rules)
 	struct xs_conn *d0, *d5, *d6;
 	struct xt_msg r;
 
-	xt_setup(&e);
 	d5 = xt_domain_home(&e, &d0);
 	d6 = xt_dom(&e, 6);
 	EXPECT_EQ(xt_write(d5, 0, "shared", "v"), 0);
@@ -120,7 +121,6 @@ TEST(xs_quota_nodes_size_perms)
 	struct xt_msg r;
 	char big[3000];
 
-	xt_setup(&e);
 	d5 = xt_domain_home(&e, &d0);
 	EXPECT_EQ(xt_req(d0, XS_SET_QUOTA, 0, &r, 2, "nodes", "4"), 0);
 	EXPECT_EQ(xt_req(d0, XS_GET_QUOTA, 0, &r, 1, "nodes"), 0);
@@ -154,8 +154,7 @@ TEST(xs_quota_requests)
 	struct xs_conn *d0, *d5;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_dom(&e, 5);
 	EXPECT_EQ(xt_raw(d0, XS_GET_QUOTA, 0, "", 0, &r), 0);
 	EXPECT_MEMEQ(r.data, "nodes\0watches", 14);

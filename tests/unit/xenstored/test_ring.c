@@ -117,8 +117,7 @@ TEST(xs_ring_relative_paths_and_wraparound)
 	size_t n, sent, got = 0, i;
 	char val[900];
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_write(d0, 0, "/local/domain/4/x", ""), 0);
 	{
 		struct xt_msg m;
@@ -216,8 +215,7 @@ TEST(xs_ring_release_closes_connection)
 	struct xt_msg m;
 	struct xs_domain *d;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &m, 3, "4", "1", "1"), 0);
 	c = xt_ring_conn(&e, &r, 4);
 	d = xs_domain_find(&e, 4);

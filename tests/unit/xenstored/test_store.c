@@ -60,8 +60,7 @@ TEST(xs_initial_tree_has_local_and_tool)
 	struct xs_conn *c;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/"), 0);
 	EXPECT_EQ(r.len, sizeof("tool\0local"));
 	EXPECT_MEMEQ(r.data, "tool\0local", r.len);
@@ -76,8 +75,7 @@ TEST(xs_write_creates_parents_and_reads_back)
 	struct xt_msg r;
 	char v[64];
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_write(c, 0, "/a/b/c", "val"), 0);
 	EXPECT_EQ(xt_read(c, 0, "/a/b/c", v), 0);
 	EXPECT_STREQ(v, "val");
@@ -97,8 +95,7 @@ TEST(xs_write_keeps_binary_value)
 	struct xt_msg r;
 	static const char req[] = "/bin\0x\0y";
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_raw(c, XS_WRITE, 0, req, sizeof(req) - 1, &r), 0);
 	EXPECT_STREQ(r.data, "OK");
 	EXPECT_EQ(xt_req(c, XS_READ, 0, &r, 1, "/bin"), 0);
@@ -113,8 +110,7 @@ TEST(xs_mkdir_existing_is_noop)
 	struct xs_conn *c;
 	char v[16];
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_write(c, 0, "/m", "keep"), 0);
 	EXPECT_EQ(xt_op1(c, XS_MKDIR, 0, "/m"), 0);
 	EXPECT_EQ(xt_read(c, 0, "/m", v), 0);
@@ -129,8 +125,7 @@ TEST(xs_rm_is_recursive_and_checks_parent)
 	struct xs_engine e;
 	struct xs_conn *c;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_write(c, 0, "/r/a/b", "1"), 0);
 	EXPECT_EQ(xt_op1(c, XS_RM, 0, "/r/a"), 0);
 	EXPECT_EQ(xt_read(c, 0, "/r/a/b", NULL), -ENOENT);
@@ -150,8 +145,7 @@ TEST(xs_directory_too_big_needs_directory_part)
 	size_t got = 0, len;
 	int i, rounds = 0;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	for (i = 0; i < 300; i++) {
 		snprintf(path, sizeof(path), "/big/child-number-%04d", i);
 		ASSERT_EQ(xt_write(c, 0, path, ""), 0);
@@ -185,8 +179,7 @@ TEST(xs_malformed_requests_get_errors)
 	struct xs_conn *c;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_raw(c, 20, 0, "x", 2, &r), -ENOSYS); /* RESTRICT */
 	EXPECT_EQ(xt_raw(c, 999, 0, "x", 2, &r), -ENOSYS);
 	EXPECT_EQ(xt_raw(c, XS_WATCH_EVENT, 0, "x", 2, &r), -ENOSYS);
@@ -207,8 +200,7 @@ TEST(xs_oversize_length_drops_connection)
 	struct xs_conn *c;
 	struct xsd_sockmsg h = { XS_READ, 1, 0, XENSTORE_PAYLOAD_MAX + 1 };
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xs_conn_feed(c, &h, sizeof(h)), -EINVAL);
 	EXPECT_TRUE(c->dead);
 	EXPECT_EQ(xs_conn_want(c), 0);
@@ -226,8 +218,7 @@ TEST(xs_byte_at_a_time_input_is_reassembled)
 	uint8_t buf[64];
 	size_t i;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + sizeof(h), "/tool", sizeof("/tool"));
 	for (i = 0; i < sizeof(h) + sizeof("/tool"); i++) {
@@ -246,8 +237,7 @@ TEST(xs_control_help_and_unknown)
 	struct xs_conn *c, *d;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	d = xt_dom(&e, 4);
 	EXPECT_EQ(xt_req(c, XS_CONTROL, 0, &r, 1, "help"), 0);
 	EXPECT_TRUE(strstr(r.data, "print") != NULL);
@@ -270,8 +260,7 @@ TEST(xs_many_children_found_after_removals)
 	char path[32], v[16];
 	int i;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	for (i = 0; i < 300; i++) {
 		snprintf(path, sizeof(path), "/many/n%d", i);
 		snprintf(v, sizeof(v), "%d", i);
@@ -305,8 +294,7 @@ TEST(xs_directory_follows_child_changes)
 	struct xs_conn *c;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_write(c, 0, "/d/a", "1"), 0);
 	EXPECT_EQ(xt_req(c, XS_DIRECTORY, 0, &r, 1, "/d"), 0);
 	EXPECT_EQ(r.len, 2);

@@ -33,13 +33,6 @@ static bool xt_lists(const struct xt_msg *r, const char *name)
 	return false;
 }
 
-static int xt_end(struct xs_conn *c, uint32_t tx, const char *tf)
-{
-	struct xt_msg r;
-
-	return xt_req(c, XS_TRANSACTION_END, tx, &r, 1, tf);
-}
-
 TEST(xs_txn_is_isolated_until_commit)
 {
 	struct xs_engine e;
@@ -47,8 +40,7 @@ TEST(xs_txn_is_isolated_until_commit)
 	uint32_t tx;
 	char v[16];
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	o = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_write(c, 0, "/t/a", "old"), 0);
 	tx = xt_start(c);
@@ -74,8 +66,7 @@ TEST(xs_txn_conflict_gives_eagain)
 	uint32_t ta, tb;
 	char v[16];
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	b = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_write(a, 0, "/k", "0"), 0);
 	ta = xt_start(a);
@@ -99,8 +90,7 @@ TEST(xs_txn_disjoint_commits_both_succeed)
 	struct xs_conn *a, *b;
 	uint32_t ta, tb;
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	b = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_write(a, 0, "/d/x", "0"), 0);
 	EXPECT_EQ(xt_write(a, 0, "/d/y", "0"), 0);
@@ -119,8 +109,7 @@ TEST(xs_txn_read_of_missing_node_conflicts_with_creation)
 	struct xs_conn *a, *b;
 	uint32_t ta;
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	b = xs_conn_new(&e, 0, true);
 	ta = xt_start(a);
 	EXPECT_EQ(xt_read(a, ta, "/late", NULL), -ENOENT);
@@ -136,8 +125,7 @@ TEST(xs_txn_abort_and_watch_at_commit)
 	struct xt_msg r;
 	uint32_t t;
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	w = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_req(w, XS_WATCH, 0, &r, 2, "/wt", "tok"), 0);
 	t = xt_start(a);
@@ -165,8 +153,7 @@ TEST(xs_txn_request_errors)
 	uint32_t t;
 	int i;
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	d0 = xs_conn_new(&e, 0, true);
 	d5 = xt_dom(&e, 5);
 	EXPECT_EQ(xt_read(a, 4242, "/tool", NULL), -ENOENT);
@@ -198,8 +185,7 @@ TEST(xs_txn_reads_node_as_of_first_access)
 	uint32_t t;
 	char v[16];
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	b = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_write(a, 0, "/f/x", "0"), 0);
 	EXPECT_EQ(xt_write(a, 0, "/f/y", "0"), 0);
@@ -233,8 +219,7 @@ TEST(xs_txn_directory_merges_store_and_own_children)
 	uint32_t t;
 	char v[16];
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	EXPECT_EQ(xt_write(a, 0, "/g/a", "1"), 0);
 	EXPECT_EQ(xt_write(a, 0, "/g/b/deep", "2"), 0);
 	EXPECT_EQ(xt_write(a, 0, "/g/c", "3"), 0);
@@ -262,8 +247,7 @@ TEST(xs_txn_rm_hides_subtree_until_commit)
 	uint32_t t;
 	char v[16];
 
-	xt_setup(&e);
-	a = xs_conn_new(&e, 0, true);
+	a = xt_setup_dom0(&e);
 	w = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_write(a, 0, "/h/keep", "1"), 0);
 	EXPECT_EQ(xt_write(a, 0, "/h/gone/x/y", "2"), 0);
@@ -295,12 +279,8 @@ TEST(xs_txn_nodes_quota_counts_whole_store)
 	char path[48];
 	int i;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
-	EXPECT_EQ(xt_op1(d0, XS_MKDIR, 0, "/local/domain/5"), 0);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/local/domain/5", "n5"),
-		  0);
-	d5 = xt_dom(&e, 5);
+	d0 = xt_setup_dom0(&e);
+	d5 = xt_guest(&e, d0, 5);
 	/* 5 owns its home and five nodes below: one more fits. */
 	EXPECT_EQ(xt_req(d0, XS_SET_QUOTA, 0, &r, 2, "nodes", "7"), 0);
 	for (i = 0; i < 5; i++) {

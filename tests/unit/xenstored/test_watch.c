@@ -26,8 +26,7 @@ TEST(xs_watch_fires_at_once_then_on_subtree)
 	struct xs_engine e;
 	struct xs_conn *w, *c;
 
-	xt_setup(&e);
-	w = xs_conn_new(&e, 0, true);
+	w = xt_setup_dom0(&e);
 	c = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_watch(w, "/w", "tok"), 0);
 	EXPECT_EQ(xt_nev, 1);
@@ -46,8 +45,7 @@ TEST(xs_watch_removal_of_ancestor_reports_wpath)
 	struct xs_engine e;
 	struct xs_conn *w, *c;
 
-	xt_setup(&e);
-	w = xs_conn_new(&e, 0, true);
+	w = xt_setup_dom0(&e);
 	c = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_write(c, 0, "/p/q/r", "1"), 0);
 	EXPECT_EQ(xt_watch(w, "/p/q/r", "t"), 0);
@@ -61,14 +59,9 @@ TEST(xs_watch_relative_reports_relative)
 {
 	struct xs_engine e;
 	struct xs_conn *d0, *d5;
-	struct xt_msg r;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
-	EXPECT_EQ(xt_op1(d0, XS_MKDIR, 0, "/local/domain/5"), 0);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/local/domain/5", "n5"),
-		  0);
-	d5 = xt_dom(&e, 5);
+	d0 = xt_setup_dom0(&e);
+	d5 = xt_guest(&e, d0, 5);
 	EXPECT_EQ(xt_watch(d5, "control/shutdown", "s"), 0);
 	EXPECT_TRUE(xt_ev_is(0, "control/shutdown", "s"));
 	EXPECT_EQ(xt_write(d0, 0, "/local/domain/5/control/shutdown", "halt"),
@@ -84,8 +77,7 @@ TEST(xs_watch_events_respect_read_permission)
 	struct xs_conn *d0, *d5;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_dom(&e, 5);
 	EXPECT_EQ(xt_watch(d5, "/priv", "t"), 0);
 	EXPECT_EQ(xt_write(d0, 0, "/priv/x", "1"), 0);
@@ -101,8 +93,7 @@ TEST(xs_unwatch_and_reset_watches)
 	struct xs_conn *w, *c;
 	struct xt_msg r;
 
-	xt_setup(&e);
-	w = xs_conn_new(&e, 0, true);
+	w = xt_setup_dom0(&e);
 	c = xs_conn_new(&e, 0, true);
 	EXPECT_EQ(xt_watch(w, "/u", "1"), 0);
 	EXPECT_EQ(xt_watch(w, "/v", "2"), 0);
@@ -124,8 +115,7 @@ TEST(xs_watch_quota_is_e2big)
 	char tok[16];
 	int i;
 
-	xt_setup(&e);
-	d0 = xs_conn_new(&e, 0, true);
+	d0 = xt_setup_dom0(&e);
 	d5 = xt_dom(&e, 5);
 	EXPECT_EQ(xt_req(d0, XS_SET_QUOTA, 0, &r, 2, "watches", "3"), 0);
 	for (i = 0; i < 3; i++) {
@@ -144,8 +134,7 @@ TEST(xs_slow_reader_is_dropped_not_others)
 	char val[1500];
 	int i;
 
-	xt_setup(&e);
-	slow = xs_conn_new(&e, 0, true);
+	slow = xt_setup_dom0(&e);
 	c = xs_conn_new(&e, 0, true);
 	memset(val, 'v', sizeof(val) - 1);
 	val[sizeof(val) - 1] = '\0';
@@ -169,8 +158,7 @@ TEST(xs_backpressure_stops_reading)
 	struct xs_conn *c;
 	int i;
 
-	xt_setup(&e);
-	c = xs_conn_new(&e, 0, true);
+	c = xt_setup_dom0(&e);
 	for (i = 0; i < 10000 && xs_conn_want(c); i++) {
 		xt_send_raw(c, XS_READ, 0, "/tool", 6);
 	}

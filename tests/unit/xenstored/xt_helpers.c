@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ut.h"
@@ -17,6 +18,16 @@ void xt_setup(struct xs_engine *e)
 	ASSERT_EQ(xs_engine_init(e, NULL), 0);
 }
 
+struct xs_conn *xt_setup_dom0(struct xs_engine *e)
+{
+	struct xs_conn *c;
+
+	xt_setup(e);
+	c = xs_conn_new(e, 0, true);
+	ASSERT_TRUE(c != NULL);
+	return c;
+}
+
 /* An unprivileged domain connection without transport. */
 struct xs_conn *xt_dom(struct xs_engine *e, uint32_t domid)
 {
@@ -24,6 +35,19 @@ struct xs_conn *xt_dom(struct xs_engine *e, uint32_t domid)
 
 	ASSERT_TRUE(c != NULL);
 	return c;
+}
+
+struct xs_conn *xt_guest(struct xs_engine *e, struct xs_conn *d0,
+			 uint32_t domid)
+{
+	char home[32], perm[16];
+	struct xt_msg r;
+
+	snprintf(home, sizeof(home), "/local/domain/%u", domid);
+	snprintf(perm, sizeof(perm), "n%u", domid);
+	EXPECT_EQ(xt_op1(d0, XS_MKDIR, 0, home), 0);
+	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, home, perm), 0);
+	return xt_dom(e, domid);
 }
 
 void xt_send_raw(struct xs_conn *c, uint32_t type, uint32_t tx,
@@ -174,4 +198,9 @@ int xt_op1(struct xs_conn *c, uint32_t type, uint32_t tx, const char *a)
 	struct xt_msg r;
 
 	return xt_req(c, type, tx, &r, 1, a);
+}
+
+int xt_end(struct xs_conn *c, uint32_t tx, const char *tf)
+{
+	return xt_op1(c, XS_TRANSACTION_END, tx, tf);
 }

@@ -25,7 +25,12 @@ extern struct xt_msg xt_ev[XT_MAX_EVENTS];
 extern int xt_nev;
 
 void xt_setup(struct xs_engine *e);
+/* xt_setup(), then dom0's connection (privileged, without transport). */
+struct xs_conn *xt_setup_dom0(struct xs_engine *e);
 struct xs_conn *xt_dom(struct xs_engine *e, uint32_t domid);
+/* A domain with a home it owns, made by dom0 @d0 as a toolstack does. */
+struct xs_conn *xt_guest(struct xs_engine *e, struct xs_conn *d0,
+			 uint32_t domid);
 void xt_send_raw(struct xs_conn *c, uint32_t type, uint32_t tx,
 		 const void *payload, size_t len);
 int xt_pop(struct xs_conn *c, struct xt_msg *m);
@@ -36,5 +41,7 @@ int xt_req(struct xs_conn *c, uint32_t type, uint32_t tx, struct xt_msg *r,
 int xt_write(struct xs_conn *c, uint32_t tx, const char *path, const char *val);
 int xt_read(struct xs_conn *c, uint32_t tx, const char *path, char *out);
 int xt_op1(struct xs_conn *c, uint32_t type, uint32_t tx, const char *a);
+/* TRANSACTION_END of @tx with @tf ("T" commits, "F" aborts); its result. */
+int xt_end(struct xs_conn *c, uint32_t tx, const char *tf);
 int xt_events(struct xs_conn *c);
 int xt_err(const struct xt_msg *m);
