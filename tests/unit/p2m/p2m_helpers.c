@@ -92,6 +92,14 @@ int64_t hw_translate(const struct p2m *p, uint64_t ipa)
 	return (int64_t)((d & 0x0000fffffffff000ULL & ~mask) | (ipa & mask));
 }
 
+struct p2m_stats test_stats_of(const struct p2m *p)
+{
+	struct p2m_stats s;
+
+	p2m_count(p, &s);
+	return s;
+}
+
 static uint64_t *next_table(uint64_t d)
 {
 	return (uint64_t *)(uintptr_t)(d & 0x0000fffffffff000ULL);

@@ -24,6 +24,9 @@ void test_alloc_fail_after(long n);
 /* Pages allocated and not freed yet. */
 long test_alloc_outstanding(void);
 
+/* p2m_count() of @p. */
+struct p2m_stats test_stats_of(const struct p2m *p);
+
 /*
  * An independent walk of the tables as the MMU does it (Arm ARM D8, with
  * literal encodings). Returns the leaf descriptor (0 if none) and sets

@@ -7,14 +7,6 @@
 #include "p2m_host.h"
 #include "p2m_test.h"
 
-static struct p2m_stats stats_of(const struct p2m *p)
-{
-	struct p2m_stats s;
-
-	p2m_count(p, &s);
-	return s;
-}
-
 TEST(p2m_init_gives_8k_aligned_root_and_vttbr)
 {
 	struct p2m p;
@@ -23,8 +15,8 @@ TEST(p2m_init_gives_8k_aligned_root_and_vttbr)
 	EXPECT_NE(p2m_root_pa(&p).pa, 0);
 	EXPECT_EQ(p2m_root_pa(&p).pa & 0x1fff, 0);
 	EXPECT_EQ(p2m_vttbr(&p), (0x1234ULL << 48) | p2m_root_pa(&p).pa);
-	EXPECT_EQ(stats_of(&p).tables[1], 1);
-	EXPECT_EQ(stats_of(&p).tables[2], 0);
+	EXPECT_EQ(test_stats_of(&p).tables[1], 1);
+	EXPECT_EQ(test_stats_of(&p).tables[2], 0);
 	p2m_destroy(&p);
 	EXPECT_EQ(test_alloc_outstanding(), 0);
 }
@@ -52,7 +44,7 @@ TEST(p2m_map_aligned_1g_uses_one_level1_block)
 	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(3 * SZ_1G), SZ_1G,
 			  p2m_ram_rw),
 		  0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 1);
 	EXPECT_EQ(s.leaves[2], 0);
 	EXPECT_EQ(s.leaves[3], 0);
@@ -77,7 +69,7 @@ TEST(p2m_map_aligned_2m_uses_level2_blocks)
 	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_2M), pa_init(8 * SZ_2M), 2 * SZ_2M,
 			  p2m_ram_rw),
 		  0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 0);
 	EXPECT_EQ(s.leaves[2], 2);
 	EXPECT_EQ(s.leaves[3], 0);
@@ -99,7 +91,7 @@ TEST(p2m_map_misaligned_pa_uses_pages)
 	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G + SZ_4K), SZ_1G,
 			  p2m_ram_rw),
 		  0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 0);
 	EXPECT_EQ(s.leaves[2], 0);
 	EXPECT_EQ(s.leaves[3], 512 * 512);
@@ -125,7 +117,7 @@ TEST(p2m_map_mixed_range_picks_largest_blocks)
 	ASSERT_EQ(p2m_map(&p, ipa_init(start), pa_init(start + 4 * SZ_1G), size,
 			  p2m_ram_rw),
 		  0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 1);
 	EXPECT_EQ(s.leaves[2], 2);
 	EXPECT_EQ(s.leaves[3], 2);
@@ -237,7 +229,7 @@ TEST(p2m_map_rejects_bad_arguments)
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(0), 0), -EINVAL);
 	EXPECT_EQ(p2m_unmap(&p, ipa_init(P2M_IPA_LIMIT), SZ_4K), -ERANGE);
 	EXPECT_EQ(p2m_lookup(&p, ipa_init(P2M_IPA_LIMIT), NULL, NULL), -ERANGE);
-	EXPECT_EQ(stats_of(&p).tables[2], 0);
+	EXPECT_EQ(test_stats_of(&p).tables[2], 0);
 	EXPECT_EQ(test_alloc_outstanding(), 0);
 	p2m_destroy(&p);
 }

@@ -7,20 +7,31 @@
 #include "p2m_host.h"
 #include "p2m_test.h"
 
-static struct p2m_stats stats_of(const struct p2m *p)
-{
-	struct p2m_stats s;
-
-	p2m_count(p, &s);
-	return s;
-}
-
 static const struct host_p2m_event *ev(unsigned int i)
 {
 	static const struct host_p2m_event none = { .kind = -1 };
 	const struct host_p2m_event *e = host_p2m_log_at(i);
 
 	return e ? e : &none;
+}
+
+/*
+ * The log starts with break-before-make of @slot (any slot if NULL): the
+ * old descriptor made invalid, [@ipa, @ipa + @size) flushed, then the new
+ * descriptor written.
+ */
+static void expect_bbm(const uint64_t *slot, uint64_t ipa, uint64_t size)
+{
+	EXPECT_EQ(ev(0)->kind, HOST_P2M_EV_WRITE);
+	EXPECT_EQ(ev(0)->val, 0);
+	EXPECT_EQ(ev(1)->kind, HOST_P2M_EV_FLUSH);
+	EXPECT_EQ(ev(1)->ipa, ipa);
+	EXPECT_EQ(ev(1)->size, size);
+	EXPECT_EQ(ev(2)->kind, HOST_P2M_EV_WRITE);
+	if (slot) {
+		EXPECT_EQ(ev(0)->slot, slot);
+		EXPECT_EQ(ev(2)->slot, slot);
+	}
 }
 
 /* Every 4 KiB page of [ipa, ipa + size) translates to pa + offset. */
@@ -64,7 +75,7 @@ TEST(p2m_map_page_inside_1g_block_splits_it)
 	ASSERT_EQ(p2m_map(&p, ipa_init(page), pa_init(0x7000), SZ_4K,
 			  p2m_grant_rw),
 		  0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 0);
 	EXPECT_EQ(s.leaves[2], 511);
 	EXPECT_EQ(s.leaves[3], 512);
@@ -101,14 +112,7 @@ TEST(p2m_split_follows_break_before_make)
 		  0);
 	/* Old block invalid, flush its whole 1 GiB, then the new table. */
 	ASSERT_EQ(host_p2m_log_len(), 3);
-	EXPECT_EQ(ev(0)->kind, HOST_P2M_EV_WRITE);
-	EXPECT_EQ(ev(0)->slot, slot);
-	EXPECT_EQ(ev(0)->val, 0);
-	EXPECT_EQ(ev(1)->kind, HOST_P2M_EV_FLUSH);
-	EXPECT_EQ(ev(1)->ipa, SZ_1G);
-	EXPECT_EQ(ev(1)->size, SZ_1G);
-	EXPECT_EQ(ev(2)->kind, HOST_P2M_EV_WRITE);
-	EXPECT_EQ(ev(2)->slot, slot);
+	expect_bbm(slot, SZ_1G, SZ_1G);
 	EXPECT_EQ(ev(2)->val & 3, 3);
 	EXPECT_EQ(*slot & 3, 3);
 	EXPECT_NE(*slot, old);
@@ -133,14 +137,7 @@ TEST(p2m_replace_page_follows_break_before_make)
 			  p2m_grant_ro),
 		  0);
 	ASSERT_EQ(host_p2m_log_len(), 3);
-	EXPECT_EQ(ev(0)->kind, HOST_P2M_EV_WRITE);
-	EXPECT_EQ(ev(0)->slot, slot);
-	EXPECT_EQ(ev(0)->val, 0);
-	EXPECT_EQ(ev(1)->kind, HOST_P2M_EV_FLUSH);
-	EXPECT_EQ(ev(1)->ipa, 0x40000);
-	EXPECT_EQ(ev(1)->size, SZ_4K);
-	EXPECT_EQ(ev(2)->kind, HOST_P2M_EV_WRITE);
-	EXPECT_EQ(ev(2)->slot, slot);
+	expect_bbm(slot, 0x40000, SZ_4K);
 	EXPECT_EQ(ev(2)->val, *slot);
 	EXPECT_NE(*slot, old);
 	EXPECT_EQ(hw_translate(&p, 0x40000), 0x9000);
@@ -185,16 +182,13 @@ TEST(p2m_map_block_over_pages_frees_their_table)
 	host_p2m_log_reset();
 	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_2M), pa_init(SZ_2M), SZ_2M, p2m_mmio),
 		  0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[2], 1);
 	EXPECT_EQ(s.tables[3], 0);
 	EXPECT_EQ(test_alloc_outstanding(), 1);
 	/* invalid, flush, block, then the old table is freed */
 	ASSERT_EQ(host_p2m_log_len(), 4);
-	EXPECT_EQ(ev(0)->val, 0);
-	EXPECT_EQ(ev(1)->kind, HOST_P2M_EV_FLUSH);
-	EXPECT_EQ(ev(1)->size, SZ_2M);
-	EXPECT_EQ(ev(2)->kind, HOST_P2M_EV_WRITE);
+	expect_bbm(NULL, SZ_2M, SZ_2M);
 	EXPECT_EQ(ev(3)->kind, HOST_P2M_EV_FREE);
 	EXPECT_TRUE(translates_linear(&p, SZ_2M, SZ_2M, SZ_2M));
 	p2m_destroy(&p);
@@ -212,7 +206,7 @@ TEST(p2m_unmap_part_of_1g_block_keeps_the_rest)
 		  0);
 	host_p2m_log_reset();
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(hole), SZ_2M), 0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[1], 0);
 	EXPECT_EQ(s.leaves[2], 511);
 	EXPECT_EQ(s.tables[3], 0);
@@ -223,11 +217,7 @@ TEST(p2m_unmap_part_of_1g_block_keeps_the_rest)
 	EXPECT_EQ(p2m_lookup(&p, ipa_init(hole + 5), NULL, NULL), -ENOENT);
 	/* split by break-before-make; the hole is flushed */
 	ASSERT_EQ(host_p2m_log_len(), 3);
-	EXPECT_EQ(ev(0)->val, 0);
-	EXPECT_EQ(ev(1)->kind, HOST_P2M_EV_FLUSH);
-	EXPECT_EQ(ev(1)->ipa, ipa);
-	EXPECT_EQ(ev(1)->size, SZ_1G);
-	EXPECT_EQ(ev(2)->kind, HOST_P2M_EV_WRITE);
+	expect_bbm(NULL, ipa, SZ_1G);
 	p2m_destroy(&p);
 }
 
@@ -241,7 +231,7 @@ TEST(p2m_unmap_page_inside_2m_block)
 			  p2m_ram_rw),
 		  0);
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(SZ_2M + SZ_2M - SZ_4K), 2 * SZ_4K), 0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.leaves[2], 0);
 	EXPECT_EQ(s.leaves[3], 1022);
 	EXPECT_EQ(s.tables[3], 2);
@@ -268,7 +258,7 @@ TEST(p2m_unmap_frees_empty_tables_after_flush)
 	EXPECT_EQ(test_alloc_outstanding(), 6);
 	host_p2m_log_reset();
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(SZ_1G - SZ_4K), 2 * SZ_4K), 0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.tables[2], 1);
 	EXPECT_EQ(s.tables[3], 1);
 	EXPECT_EQ(test_alloc_outstanding(), 2);
@@ -284,7 +274,7 @@ TEST(p2m_unmap_frees_empty_tables_after_flush)
 	EXPECT_NE(first_free, 0);
 	EXPECT_GE(flushes_before, 1);
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(0), 16 * SZ_1G), 0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.tables[2], 0);
 	EXPECT_EQ(s.tables[3], 0);
 	EXPECT_EQ(test_alloc_outstanding(), 0);
@@ -337,7 +327,7 @@ TEST(p2m_unmap_everything_leaves_only_the_root)
 			  3 * SZ_1G, p2m_ram_rw),
 		  0);
 	ASSERT_EQ(p2m_unmap(&p, ipa_init(0), P2M_IPA_LIMIT), 0);
-	s = stats_of(&p);
+	s = test_stats_of(&p);
 	EXPECT_EQ(s.tables[1], 1);
 	EXPECT_EQ(s.tables[2] + s.tables[3], 0);
 	EXPECT_EQ(s.leaves[1] + s.leaves[2] + s.leaves[3], 0);
