@@ -74,6 +74,16 @@ void hx_block_fn(void *arg);
 /* pCPU @id chooses, as it does after a trap or an interrupt. */
 enum host_stop_kind hx_run_pcpu(unsigned int id, struct host_stop *stop);
 
+/*
+ * Hypercall @nr, sub-op @cmd, by vCPU 0 of @d with its @len-byte argument
+ * @arg placed at hx_arg(@d, 0) and @a2 as the third argument (a count);
+ * hx_op() then reads the argument back into @arg. The call's result.
+ */
+long hx_op(struct domain *d, uint64_t nr, uint64_t cmd, void *arg, size_t len,
+	   uint64_t a2);
+long hx_op_in(struct domain *d, uint64_t nr, uint64_t cmd, const void *arg,
+	      size_t len, uint64_t a2);
+
 /* Guest memory of @d at IPA @ipa (through its stage 2); fail if unmapped. */
 void hx_put(struct domain *d, uint64_t ipa, const void *buf, size_t len);
 void hx_get(struct domain *d, uint64_t ipa, void *buf, size_t len);

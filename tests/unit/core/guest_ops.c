@@ -41,11 +41,9 @@ uint32_t hx_evtchn_unbound(struct domain *d, domid_t remote)
 	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF,
 					  .remote_dom = remote };
 
-	hx_put(d, hx_arg(d, 0), &a, sizeof(a));
-	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_alloc_unbound, hx_arg(d, 0), 0),
+	ASSERT_EQ(hx_op(d, __HYPERVISOR_event_channel_op,
+			EVTCHNOP_alloc_unbound, &a, sizeof(a), 0),
 		  0);
-	hx_get(d, hx_arg(d, 0), &a, sizeof(a));
 	return a.port;
 }
 
@@ -54,11 +52,9 @@ uint32_t hx_evtchn_bind(struct domain *d, domid_t remote, uint32_t rport)
 	struct evtchn_bind_interdomain b = { .remote_dom = remote,
 					     .remote_port = rport };
 
-	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
-	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_bind_interdomain, hx_arg(d, 0), 0),
+	ASSERT_EQ(hx_op(d, __HYPERVISOR_event_channel_op,
+			EVTCHNOP_bind_interdomain, &b, sizeof(b), 0),
 		  0);
-	hx_get(d, hx_arg(d, 0), &b, sizeof(b));
 	return b.local_port;
 }
 
@@ -66,9 +62,8 @@ long hx_evtchn_send(struct domain *d, uint32_t port)
 {
 	struct evtchn_send s = { .port = port };
 
-	hx_put(d, hx_arg(d, 0), &s, sizeof(s));
-	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		       EVTCHNOP_send, hx_arg(d, 0), 0);
+	return hx_op_in(d, __HYPERVISOR_event_channel_op, EVTCHNOP_send, &s,
+			sizeof(s), 0);
 }
 
 long hx_evtchn_init_control(struct domain *d, uint64_t gfn, uint32_t offset,
@@ -79,10 +74,8 @@ long hx_evtchn_init_control(struct domain *d, uint64_t gfn, uint32_t offset,
 					  .vcpu = vcpu };
 	long rc;
 
-	hx_put(d, hx_arg(d, 0), &ic, sizeof(ic));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		     EVTCHNOP_init_control, hx_arg(d, 0), 0);
-	hx_get(d, hx_arg(d, 0), &ic, sizeof(ic));
+	rc = hx_op(d, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, &ic,
+		   sizeof(ic), 0);
 	if (link_bits) {
 		*link_bits = ic.link_bits;
 	}
@@ -93,9 +86,8 @@ long hx_evtchn_expand_array(struct domain *d, uint64_t gfn)
 {
 	struct evtchn_expand_array ea = { .array_gfn = gfn };
 
-	hx_put(d, hx_arg(d, 0), &ea, sizeof(ea));
-	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		       EVTCHNOP_expand_array, hx_arg(d, 0), 0);
+	return hx_op_in(d, __HYPERVISOR_event_channel_op, EVTCHNOP_expand_array,
+			&ea, sizeof(ea), 0);
 }
 
 long hx_vcpu_info_at(struct domain *d, unsigned int vcpu, uint64_t gfn,
@@ -124,9 +116,8 @@ long hx_foreign_map(struct domain *d, domid_t fd, uint64_t idx, uint64_t gpfn,
 
 	hx_put(d, hx_arg(d, 1), &idx, 8);
 	hx_put(d, hx_arg(d, 1) + 8, &gpfn, 8);
-	hx_put(d, hx_arg(d, 0), &b, sizeof(b));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		     XENMEM_add_to_physmap_batch, hx_arg(d, 0), 0);
+	rc = hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch,
+		      &b, sizeof(b), 0);
 	hx_get(d, hx_arg(d, 1) + 16, err, 4);
 	return rc;
 }
@@ -135,9 +126,8 @@ long hx_remove_gfn(struct domain *d, uint64_t gfn)
 {
 	struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = gfn };
 
-	hx_put(d, hx_arg(d, 0), &x, sizeof(x));
-	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		       XENMEM_remove_from_physmap, hx_arg(d, 0), 0);
+	return hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_remove_from_physmap,
+			&x, sizeof(x), 0);
 }
 
 int16_t hx_map_grant(struct domain *d, domid_t granter, uint32_t ref,
@@ -150,11 +140,9 @@ int16_t hx_map_grant(struct domain *d, domid_t granter, uint32_t ref,
 		.dom = granter,
 	};
 
-	hx_put(d, hx_arg(d, 0), &m, sizeof(m));
-	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_map_grant_ref, hx_arg(d, 0), 1),
+	ASSERT_EQ(hx_op(d, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref,
+			&m, sizeof(m), 1),
 		  0);
-	hx_get(d, hx_arg(d, 0), &m, sizeof(m));
 	if (handle) {
 		*handle = m.handle;
 	}
@@ -166,11 +154,9 @@ int16_t hx_unmap_grant(struct domain *d, uint64_t addr, uint32_t handle)
 	struct gnttab_unmap_grant_ref u = { .host_addr = addr,
 					    .handle = handle };
 
-	hx_put(d, hx_arg(d, 0), &u, sizeof(u));
-	ASSERT_EQ(hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_unmap_grant_ref, hx_arg(d, 0), 1),
+	ASSERT_EQ(hx_op(d, __HYPERVISOR_grant_table_op,
+			GNTTABOP_unmap_grant_ref, &u, sizeof(u), 1),
 		  0);
-	hx_get(d, hx_arg(d, 0), &u, sizeof(u));
 	return u.status;
 }
 
@@ -184,9 +170,8 @@ long hx_cache_flush(struct domain *d, uint64_t maddr, uint16_t offset,
 		.op = op,
 	};
 
-	hx_put(d, hx_arg(d, 0), &f, sizeof(f));
-	return hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
-		       GNTTABOP_cache_flush, hx_arg(d, 0), 1);
+	return hx_op_in(d, __HYPERVISOR_grant_table_op, GNTTABOP_cache_flush,
+			&f, sizeof(f), 1);
 }
 
 uint64_t hx_maddr(struct domain *d, uint64_t ipa)

@@ -136,6 +136,22 @@ long hx_call(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	return rc;
 }
 
+long hx_op_in(struct domain *d, uint64_t nr, uint64_t cmd, const void *arg,
+	      size_t len, uint64_t a2)
+{
+	hx_put(d, hx_arg(d, 0), arg, len);
+	return hx_call(d->vcpus[0], nr, cmd, hx_arg(d, 0), a2);
+}
+
+long hx_op(struct domain *d, uint64_t nr, uint64_t cmd, void *arg, size_t len,
+	   uint64_t a2)
+{
+	long rc = hx_op_in(d, nr, cmd, arg, len, a2);
+
+	hx_get(d, hx_arg(d, 0), arg, len);
+	return rc;
+}
+
 void *hx_va(struct domain *d, uint64_t ipa)
 {
 	paddr_t pa;

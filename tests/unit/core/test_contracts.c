@@ -36,9 +36,8 @@ static long add_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 					.idx = idx,
 					.gpfn = gfn };
 
-	hx_put(d, HX_ARG0, &x, sizeof(x));
-	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		       XENMEM_add_to_physmap, HX_ARG0, 0);
+	return hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
+			sizeof(x), 0);
 }
 
 /*
@@ -59,9 +58,8 @@ TEST(contract_add_to_physmap_of_a_grant_frame_maps_it)
 	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
 	ASSERT_EQ(gnttab_get_frame(&d1->gnttab, 0, &mfn, &va), 0);
 	EXPECT_TRUE(hx_va(d1, HX_FREE_GFN(0) << PAGE_SHIFT) == va);
-	hx_put(d1, HX_ARG0, &s, sizeof(s));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_setup_table, HX_ARG0, 1),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_grant_table_op,
+			   GNTTABOP_setup_table, &s, sizeof(s), 1),
 		  0);
 	hx_get(d1, HX_ARG1, &listed, sizeof(listed));
 	EXPECT_EQ(listed, HX_FREE_GFN(0));
@@ -81,9 +79,8 @@ TEST(contract_add_to_physmap_of_a_grant_frame_again_drops_the_old_gfn)
 	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(1)), -EBUSY);
 	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), -EBUSY);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_invalid);
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_remove_from_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+			   XENMEM_remove_from_physmap, &x, sizeof(x), 0),
 		  0);
 	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(1)), 0);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_ram_rw);
@@ -133,11 +130,9 @@ TEST(contract_gnttab_copy_refuses_a_grant_mapped_local_gfn)
 	};
 
 	map_foreign(d1, d2, false);
-	hx_put(d1, HX_ARG0, &c, sizeof(c));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_copy, HX_ARG0, 1),
+	EXPECT_EQ(hx_op(d1, __HYPERVISOR_grant_table_op, GNTTABOP_copy, &c,
+			sizeof(c), 1),
 		  0);
-	hx_get(d1, HX_ARG0, &c, sizeof(c));
 	EXPECT_NE(c.status, GNTST_okay);
 }
 
@@ -150,18 +145,15 @@ TEST(contract_evtchn_fifo_refuses_a_grant_mapped_gfn)
 	struct evtchn_expand_array ea = { .array_gfn = HX_GFN(MAPPED_AT) };
 
 	map_foreign(d1, d2, false);
-	hx_put(d1, HX_ARG0, &ic, sizeof(ic));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_init_control, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_event_channel_op,
+			   EVTCHNOP_init_control, &ic, sizeof(ic), 0),
 		  -EINVAL);
 	ic.control_gfn = HX_GFN(HX_PAGE(1));
-	hx_put(d1, HX_ARG0, &ic, sizeof(ic));
-	ASSERT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_init_control, HX_ARG0, 0),
+	ASSERT_EQ(hx_op_in(d1, __HYPERVISOR_event_channel_op,
+			   EVTCHNOP_init_control, &ic, sizeof(ic), 0),
 		  0);
-	hx_put(d1, HX_ARG0, &ea, sizeof(ea));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_expand_array, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_event_channel_op,
+			   EVTCHNOP_expand_array, &ea, sizeof(ea), 0),
 		  -EINVAL);
 }
 

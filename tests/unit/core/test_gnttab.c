@@ -22,29 +22,23 @@ TEST(gnttab_setup_table_and_query_size)
 	struct gnttab_query_size q = { .dom = DOMID_SELF };
 	uint64_t gfns[2];
 
-	hx_put(d1, HX_ARG0, &s, sizeof(s));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_setup_table, HX_ARG0, 1),
+	EXPECT_EQ(hx_op(d1, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+			&s, sizeof(s), 1),
 		  0);
-	hx_get(d1, HX_ARG0, &s, sizeof(s));
 	EXPECT_EQ(s.status, GNTST_okay);
 	hx_get(d1, HX_ARG1, gfns, sizeof(gfns));
 	EXPECT_EQ(gfns[0], GNTTAB_INVALID_GFN);
 	EXPECT_EQ(gfns[1], GNTTAB_INVALID_GFN);
-	hx_put(d1, HX_ARG0, &q, sizeof(q));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_query_size, HX_ARG0, 1),
+	EXPECT_EQ(hx_op(d1, __HYPERVISOR_grant_table_op, GNTTABOP_query_size,
+			&q, sizeof(q), 1),
 		  0);
-	hx_get(d1, HX_ARG0, &q, sizeof(q));
 	EXPECT_EQ(q.nr_frames, 2);
 	/* Another domain's table: privileged callers only. */
 	hx_domain(2, 1, false, HX_DOM_MEM);
 	q.dom = 2;
-	hx_put(d1, HX_ARG0, &q, sizeof(q));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_query_size, HX_ARG0, 1),
+	EXPECT_EQ(hx_op(d1, __HYPERVISOR_grant_table_op, GNTTABOP_query_size,
+			&q, sizeof(q), 1),
 		  0);
-	hx_get(d1, HX_ARG0, &q, sizeof(q));
 	EXPECT_EQ(q.status, GNTST_permission_denied);
 }
 
@@ -134,11 +128,9 @@ TEST(gnttab_copy_from_a_grant_into_own_page)
 	memcpy((char *)hx_va(d1, HX_PAGE(0)) + 16, "hello grant", 11);
 	hx_grant(d1, 13, 2, HX_GFN(HX_PAGE(0)),
 		 GTF_permit_access | GTF_readonly);
-	hx_put(d2, HX_ARG0, &c, sizeof(c));
-	EXPECT_EQ(hx_call(d2->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_copy, HX_ARG0, 1),
+	EXPECT_EQ(hx_op(d2, __HYPERVISOR_grant_table_op, GNTTABOP_copy, &c,
+			sizeof(c), 1),
 		  0);
-	hx_get(d2, HX_ARG0, &c, sizeof(c));
 	EXPECT_EQ(c.status, GNTST_okay);
 	EXPECT_MEMEQ((char *)hx_va(d2, HX_PAGE(5)) + 100, "hello grant", 11);
 	/* Writing into the read-only grant is refused. */
@@ -146,11 +138,9 @@ TEST(gnttab_copy_from_a_grant_into_own_page)
 					     .domid = DOMID_SELF };
 	c.dest = (struct gnttab_copy_ptr){ .u.ref = 13, .domid = 1 };
 	c.flags = GNTCOPY_dest_gref;
-	hx_put(d2, HX_ARG0, &c, sizeof(c));
-	EXPECT_EQ(hx_call(d2->vcpus[0], __HYPERVISOR_grant_table_op,
-			  GNTTABOP_copy, HX_ARG0, 1),
+	EXPECT_EQ(hx_op(d2, __HYPERVISOR_grant_table_op, GNTTABOP_copy, &c,
+			sizeof(c), 1),
 		  0);
-	hx_get(d2, HX_ARG0, &c, sizeof(c));
 	EXPECT_NE(c.status, GNTST_okay);
 }
 
@@ -189,21 +179,18 @@ TEST(gnttab_add_to_physmap_of_shared_info_maps_the_page)
 					.space = XENMAPSPACE_shared_info,
 					.gpfn = HX_FREE_GFN(0) };
 
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  0);
 	EXPECT_TRUE(hx_va(d1, HX_FREE_GFN(0) << PAGE_SHIFT) ==
 		    (void *)d1->shinfo);
 	x.idx = 1;
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  -EINVAL);
 	x = (struct xen_add_to_physmap){ .domid = 2,
 					 .space = XENMAPSPACE_shared_info };
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  -EPERM);
 }

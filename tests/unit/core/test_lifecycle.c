@@ -44,11 +44,9 @@ static uint32_t bind_virq_dom_exc(struct domain *d0)
 {
 	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC };
 
-	hx_put(d0, hx_arg(d0, 0), &bv, sizeof(bv));
-	ASSERT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_bind_virq, hx_arg(d0, 0), 0),
+	ASSERT_EQ(hx_op(d0, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
+			&bv, sizeof(bv), 0),
 		  0);
-	hx_get(d0, hx_arg(d0, 0), &bv, sizeof(bv));
 	return bv.port;
 }
 
@@ -71,10 +69,8 @@ static long evtchn_status(struct domain *d, uint32_t port,
 	long rc;
 
 	*st = (struct evtchn_status){ .dom = DOMID_SELF, .port = port };
-	hx_put(d, hx_arg(d, 0), st, sizeof(*st));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		     EVTCHNOP_status, hx_arg(d, 0), 0);
-	hx_get(d, hx_arg(d, 0), st, sizeof(*st));
+	rc = hx_op(d, __HYPERVISOR_event_channel_op, EVTCHNOP_status, st,
+		   sizeof(*st), 0);
 	return rc;
 }
 
@@ -82,9 +78,8 @@ static long evtchn_close(struct domain *d, uint32_t port)
 {
 	struct evtchn_close c = { .port = port };
 
-	hx_put(d, hx_arg(d, 0), &c, sizeof(c));
-	return hx_call(d->vcpus[0], __HYPERVISOR_event_channel_op,
-		       EVTCHNOP_close, hx_arg(d, 0), 0);
+	return hx_op_in(d, __HYPERVISOR_event_channel_op, EVTCHNOP_close, &c,
+			sizeof(c), 0);
 }
 
 static long place_shared_info(struct domain *d, uint64_t gfn)
@@ -327,9 +322,8 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 		struct evtchn_bind_interdomain b = { .remote_dom = 1,
 						     .remote_port = p1 };
 
-		hx_put(d0, hx_arg(d0, 0), &b, sizeof(b));
-		EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_event_channel_op,
-				  EVTCHNOP_bind_interdomain, hx_arg(d0, 0), 0),
+		EXPECT_EQ(hx_op_in(d0, __HYPERVISOR_event_channel_op,
+				   EVTCHNOP_bind_interdomain, &b, sizeof(b), 0),
 			  -ESRCH);
 	}
 	EXPECT_TRUE(hx_console_clean());

@@ -192,32 +192,28 @@ TEST(shared_info_is_placed_once_until_removed)
 					.space = XENMAPSPACE_shared_info,
 					.gpfn = HX_FREE_GFN(3) };
 
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  0);
 	for (unsigned int i = 0; i < 100; i++) {
 		x.gpfn = FAR_GFN + (uint64_t)i * 512;
-		hx_put(d1, HX_ARG0, &x, sizeof(x));
-		EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-				  XENMEM_add_to_physmap, HX_ARG0, 0),
+		EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+				   XENMEM_add_to_physmap, &x, sizeof(x), 0),
 			  -EBUSY);
 	}
 	EXPECT_EQ(d1->p2m.nr_tables, d1->p2m.peak_tables);
 	EXPECT_EQ(hx_remove_gfn(d1, HX_FREE_GFN(3)), 0);
 	x.gpfn = FAR_GFN;
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  0);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(3)), p2m_invalid);
 	EXPECT_EQ(hx_va(d1, FAR_GFN << PAGE_SHIFT), (void *)d1->shinfo);
 	/* Not over an emulated device window. */
 	EXPECT_EQ(hx_remove_gfn(d1, FAR_GFN), 0);
 	x.gpfn = HX_GFN(GUEST_GICD_BASE);
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  -EINVAL);
 }
 
@@ -234,10 +230,8 @@ static long acquire(struct domain *d, struct xen_mem_acquire_resource *r)
 {
 	long rc;
 
-	hx_put(d, hx_arg(d, 0), r, sizeof(*r));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		     XENMEM_acquire_resource, hx_arg(d, 0), 0);
-	hx_get(d, hx_arg(d, 0), r, sizeof(*r));
+	rc = hx_op(d, __HYPERVISOR_memory_op, XENMEM_acquire_resource, r,
+		   sizeof(*r), 0);
 	return rc;
 }
 

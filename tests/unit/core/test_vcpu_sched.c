@@ -144,11 +144,9 @@ TEST(sched_op_shutdown_of_a_domu_pauses_it_and_tells_dom0)
 	struct sched_shutdown s = { .reason = SHUTDOWN_poweroff };
 	long rc;
 
-	hx_put(d0, HX_ARG0, &bv, sizeof(bv));
-	ASSERT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_event_channel_op,
-			  EVTCHNOP_bind_virq, HX_ARG0, 0),
+	ASSERT_EQ(hx_op(d0, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
+			&bv, sizeof(bv), 0),
 		  0);
-	hx_get(d0, HX_ARG0, &bv, sizeof(bv));
 	EXPECT_EQ(sched_op(d1->vcpus[0], SCHEDOP_shutdown, &s, sizeof(s), &rc,
 			   NULL),
 		  HOST_IDLE);
