@@ -84,6 +84,13 @@ long hx_op(struct domain *d, uint64_t nr, uint64_t cmd, void *arg, size_t len,
 long hx_op_in(struct domain *d, uint64_t nr, uint64_t cmd, const void *arg,
 	      size_t len, uint64_t a2);
 
+/*
+ * Sable's control hypercall by vCPU 0 of @d with @c at HX_ARG0, read back
+ * into @c; the call's result.
+ */
+struct sable_ctl;
+long hx_ctl(struct domain *d, struct sable_ctl *c);
+
 /* Guest memory of @d at IPA @ipa (through its stage 2); fail if unmapped. */
 void hx_put(struct domain *d, uint64_t ipa, const void *buf, size_t len);
 void hx_get(struct domain *d, uint64_t ipa, void *buf, size_t len);

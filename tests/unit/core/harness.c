@@ -3,6 +3,7 @@
 #include <libfdt.h>
 
 #include <public/memory.h>
+#include <public/sable_ctl.h>
 #include <public/xen.h>
 #include <sable/arch.h>
 #include <sable/hypercall.h>
@@ -149,6 +150,16 @@ long hx_op(struct domain *d, uint64_t nr, uint64_t cmd, void *arg, size_t len,
 	long rc = hx_op_in(d, nr, cmd, arg, len, a2);
 
 	hx_get(d, hx_arg(d, 0), arg, len);
+	return rc;
+}
+
+long hx_ctl(struct domain *d, struct sable_ctl *c)
+{
+	long rc;
+
+	hx_put(d, HX_ARG0, c, sizeof(*c));
+	rc = hx_call(d->vcpus[0], __HYPERVISOR_sable_ctl, HX_ARG0, 0, 0);
+	hx_get(d, HX_ARG0, c, sizeof(*c));
 	return rc;
 }
 

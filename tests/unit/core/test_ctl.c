@@ -33,16 +33,6 @@ static struct domain *dom0(void)
 	return hx_domain(0, 1, true, HX_DOM_MEM);
 }
 
-static long ctl_as(struct domain *d, struct sable_ctl *c)
-{
-	long rc;
-
-	hx_put(d, HX_ARG0, c, sizeof(*c));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_sable_ctl, HX_ARG0, 0, 0);
-	hx_get(d, HX_ARG0, c, sizeof(*c));
-	return rc;
-}
-
 static struct sable_ctl cmd(uint32_t op, uint32_t domid)
 {
 	return (struct sable_ctl){ .version = SABLE_CTL_VERSION,
@@ -69,7 +59,7 @@ static long create(struct domain *d0, const struct sable_ctl_create *in,
 	long rc;
 
 	c.u.create = *in;
-	rc = ctl_as(d0, &c);
+	rc = hx_ctl(d0, &c);
 	if (!rc && domid) {
 		*domid = c.u.create.domid;
 		EXPECT_EQ(c.domid, c.u.create.domid);
@@ -86,20 +76,20 @@ static long load(struct domain *d0, uint32_t domid, uint32_t kind,
 	c.u.load = (struct sable_ctl_load){
 		.kind = kind, .len = len, .offset = offset, .buf = BUF + at
 	};
-	return ctl_as(d0, &c);
+	return hx_ctl(d0, &c);
 }
 
 static long simple(struct domain *d0, uint32_t op, uint32_t domid)
 {
 	struct sable_ctl c = cmd(op, domid);
 
-	return ctl_as(d0, &c);
+	return hx_ctl(d0, &c);
 }
 
 static long build(struct domain *d0, uint32_t domid, struct sable_ctl_build *b)
 {
 	struct sable_ctl c = cmd(SABLE_CTL_build, domid);
-	long rc = ctl_as(d0, &c);
+	long rc = hx_ctl(d0, &c);
 
 	if (b) {
 		*b = c.u.build;
@@ -111,7 +101,7 @@ static struct sable_ctl_domain_info info(struct domain *d0, uint32_t domid)
 {
 	struct sable_ctl c = cmd(SABLE_CTL_domain_info, domid);
 
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.info.domid, domid);
 	return c.u.info;
 }
@@ -232,7 +222,7 @@ TEST(ctl_create_refuses_bad_arguments_and_leaves_nothing_behind)
 		struct sable_ctl c = cmd(SABLE_CTL_create, 0);
 
 		c.u.create = in;
-		EXPECT_EQ(ctl_as(domain_lookup(1), &c), -EPERM);
+		EXPECT_EQ(hx_ctl(domain_lookup(1), &c), -EPERM);
 	}
 	EXPECT_EQ(mm_free_pages_count(), free_before);
 }
@@ -267,7 +257,7 @@ TEST(ctl_load_checks_order_bounds_and_target)
 		c.u.load = (struct sable_ctl_load){ .kind = SABLE_LOAD_kernel,
 						    .len = 4096,
 						    .buf = 0x1000 };
-		EXPECT_EQ(ctl_as(d0, &c), -EFAULT);
+		EXPECT_EQ(hx_ctl(d0, &c), -EFAULT);
 	}
 	EXPECT_EQ(load(d0, id, SABLE_LOAD_kernel, 0, 0, 2048), 0);
 	EXPECT_EQ(load(d0, id, SABLE_LOAD_kernel, 2048, 2048, 2048), 0);
@@ -441,21 +431,21 @@ TEST(ctl_info_vcpu_info_and_physinfo)
 	EXPECT_EQ(info(d0, id).cpu_time_ns, 1500000000ULL);
 	c = cmd(SABLE_CTL_vcpu_info, id);
 	c.u.vcpu.vcpu = 0;
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.vcpu.flags, SABLE_VCPUINF_online);
 	EXPECT_EQ(c.u.vcpu.pcpu, d1->vcpus[0]->pcpu);
 	EXPECT_EQ(c.u.vcpu.cpu_time_ns, 1500000000ULL);
 	EXPECT_EQ(c.u.vcpu.affinity, 3);
 	c.u.vcpu.vcpu = 1;
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.vcpu.flags, 0);
 	c.u.vcpu.vcpu = 2;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c = cmd(SABLE_CTL_vcpu_info, 0);
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.vcpu.flags, SABLE_VCPUINF_online | SABLE_VCPUINF_running);
 	c = cmd(SABLE_CTL_physinfo, 0);
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.phys.nr_cpus, HX_NR_CPUS);
 	EXPECT_EQ(c.u.phys.max_domains, MAX_DOMAINS);
 	EXPECT_EQ(c.u.phys.total_kib, HX_RAM_SIZE >> 10);
@@ -482,59 +472,59 @@ TEST(ctl_max_mem_shutdown_rename_and_scheduling_parameters)
 	/* max_mem: never below what the domain holds. */
 	c = cmd(SABLE_CTL_set_max_mem, id);
 	c.u.max_mem.max_mem_kib = 8 << 10;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c.u.max_mem.max_mem_kib = 64 << 10;
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(d1->max_pages, (64ULL << 20) >> PAGE_SHIFT);
 	EXPECT_EQ(info(d0, id).max_mem_kib, 64 << 10);
 	c.u.max_mem.max_mem_kib = UINT64_MAX;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	/* rename: unique, not empty. */
 	c = cmd(SABLE_CTL_rename, id);
 	snprintf(c.u.rename.name, sizeof(c.u.rename.name), "other");
-	EXPECT_EQ(ctl_as(d0, &c), -EBUSY);
+	EXPECT_EQ(hx_ctl(d0, &c), -EBUSY);
 	c.u.rename.name[0] = '\0';
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	snprintf(c.u.rename.name, sizeof(c.u.rename.name), "guest");
-	EXPECT_EQ(ctl_as(d0, &c), 0); /* its own name again */
+	EXPECT_EQ(hx_ctl(d0, &c), 0); /* its own name again */
 	snprintf(c.u.rename.name, sizeof(c.u.rename.name), "renamed");
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_STREQ(d1->name, "renamed");
 	/* sched: weight 1..65535, cap 0..100, read back. */
 	c = cmd(SABLE_CTL_sched_set, id);
 	c.u.sched.weight = 0;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c.u.sched.weight = 65536;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c.u.sched = (struct sable_ctl_sched){ .weight = 100, .cap = 101 };
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c.u.sched = (struct sable_ctl_sched){ .weight = 1024, .cap = 25 };
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	c = cmd(SABLE_CTL_sched_get, id);
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.sched.weight, 1024);
 	EXPECT_EQ(c.u.sched.cap, 25);
 	EXPECT_EQ(d1->sched_weight, 1024);
 	/* Affinity: checked, kept, reported by vcpu_info. */
 	c = cmd(SABLE_CTL_vcpu_affinity, id);
 	c.u.affinity.hard = 0;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c.u.affinity.hard = 1;
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(d1->vcpus[0]->hard_affinity, 1);
 	c = cmd(SABLE_CTL_vcpu_info, id);
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.vcpu.affinity, 1);
 	/* shutdown: a known reason, not dom0. */
 	c = cmd(SABLE_CTL_shutdown, id);
 	c.u.shutdown.reason = 9;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c = cmd(SABLE_CTL_shutdown, 0);
 	c.u.shutdown.reason = SHUTDOWN_poweroff;
-	EXPECT_EQ(ctl_as(d0, &c), -EPERM);
+	EXPECT_EQ(hx_ctl(d0, &c), -EPERM);
 	c = cmd(SABLE_CTL_shutdown, id);
 	c.u.shutdown.reason = SHUTDOWN_reboot;
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_TRUE(d1->is_shutdown);
 	EXPECT_EQ(info(d0, id).shutdown_reason, SHUTDOWN_reboot);
 	EXPECT_TRUE(info(d0, id).flags & SABLE_DOMINF_shutdown);
@@ -554,7 +544,7 @@ TEST(ctl_console_read_wraps_copies_from_index_and_clears)
 	}
 	c.u.console =
 		(struct sable_ctl_console_read){ .buf = BUF, .len = 1 << 20 };
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.console.len, CONSOLE_HISTORY);
 	end = c.u.console.index;
 	EXPECT_GT(end, CONSOLE_HISTORY);
@@ -564,32 +554,32 @@ TEST(ctl_console_read_wraps_copies_from_index_and_clears)
 	c.u.console = (struct sable_ctl_console_read){ .buf = BUF,
 						       .len = 10,
 						       .index = end - 20 };
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.console.len, 10);
 	EXPECT_EQ(c.u.console.index, end - 10);
 	/* Nothing newer: 0 bytes, the index stays. */
 	c.u.console = (struct sable_ctl_console_read){ .buf = BUF,
 						       .len = 100,
 						       .index = end };
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.console.len, 0);
 	EXPECT_EQ(c.u.console.index, end);
 	/* Clear: what was read is gone; new output still comes. */
 	c.u.console = (struct sable_ctl_console_read){ .buf = BUF,
 						       .len = 1 << 20,
 						       .clear = 1 };
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	pr_info("after the clear\n");
 	c.u.console =
 		(struct sable_ctl_console_read){ .buf = BUF, .len = 4096 };
-	EXPECT_EQ(ctl_as(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.console.len, strlen("sable: after the clear\n"));
 	EXPECT_TRUE(memmem(buf, c.u.console.len, "after the clear", 15));
 	c.u.console.clear = 2;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c.u.console =
 		(struct sable_ctl_console_read){ .buf = 0x1000, .len = 4096 };
-	EXPECT_EQ(ctl_as(d0, &c), -EFAULT);
+	EXPECT_EQ(hx_ctl(d0, &c), -EFAULT);
 }
 
 TEST(ctl_checks_caller_version_padding_and_command)
@@ -598,19 +588,19 @@ TEST(ctl_checks_caller_version_padding_and_command)
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
 	struct sable_ctl c = cmd(SABLE_CTL_physinfo, 0);
 
-	EXPECT_EQ(ctl_as(d1, &c), -EPERM);
+	EXPECT_EQ(hx_ctl(d1, &c), -EPERM);
 	c.version = 1;
-	EXPECT_EQ(ctl_as(d0, &c), -EACCES);
+	EXPECT_EQ(hx_ctl(d0, &c), -EACCES);
 	c = cmd(SABLE_CTL_physinfo, 0);
 	c.pad = 4;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c = cmd(0, 0);
-	EXPECT_EQ(ctl_as(d0, &c), -ENOSYS);
+	EXPECT_EQ(hx_ctl(d0, &c), -ENOSYS);
 	c = cmd(SABLE_CTL_vcpu_affinity + 1, 0);
-	EXPECT_EQ(ctl_as(d0, &c), -ENOSYS);
+	EXPECT_EQ(hx_ctl(d0, &c), -ENOSYS);
 	c = cmd(SABLE_CTL_vcpu_info, 0);
 	c.u.vcpu.pad = 1;
-	EXPECT_EQ(ctl_as(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	/* A domain made otherwise is not the builder's to build. */
 	EXPECT_EQ(simple(d0, SABLE_CTL_build, 1), -EINVAL);
 }

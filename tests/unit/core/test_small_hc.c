@@ -156,16 +156,6 @@ TEST(hvm_op_params_set_by_the_guest_or_by_dom0)
 		  -EFAULT);
 }
 
-static long ctl(struct domain *d, struct sable_ctl *c)
-{
-	long rc;
-
-	hx_put(d, HX_ARG0, c, sizeof(*c));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_sable_ctl, HX_ARG0, 0, 0);
-	hx_get(d, HX_ARG0, c, sizeof(*c));
-	return rc;
-}
-
 TEST(sable_ctl_domain_info_lists_domains_for_dom0_only)
 {
 	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
@@ -174,27 +164,27 @@ TEST(sable_ctl_domain_info_lists_domains_for_dom0_only)
 			       .cmd = SABLE_CTL_domain_info,
 			       .domid = 1 };
 
-	EXPECT_EQ(ctl(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.info.domid, 3);
 	EXPECT_EQ(c.u.info.nr_vcpus, 2);
 	EXPECT_EQ(c.u.info.mem_kib, HX_DOM_MEM >> 10);
 	EXPECT_STREQ(c.u.info.name, "hx3");
 	EXPECT_TRUE(c.u.info.flags & SABLE_DOMINF_blocked);
 	c.domid = 4;
-	EXPECT_EQ(ctl(d0, &c), -ESRCH);
+	EXPECT_EQ(hx_ctl(d0, &c), -ESRCH);
 	c.domid = 0;
-	EXPECT_EQ(ctl(d0, &c), 0);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_TRUE(c.u.info.flags & SABLE_DOMINF_privileged);
 	EXPECT_TRUE(c.u.info.flags & SABLE_DOMINF_running);
 	c.version = SABLE_CTL_VERSION + 1;
-	EXPECT_EQ(ctl(d0, &c), -EACCES);
+	EXPECT_EQ(hx_ctl(d0, &c), -EACCES);
 	c.version = SABLE_CTL_VERSION;
 	c.pad = 1;
-	EXPECT_EQ(ctl(d0, &c), -EINVAL);
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c.pad = 0;
 	c.cmd = 77;
-	EXPECT_EQ(ctl(d0, &c), -ENOSYS);
-	EXPECT_EQ(ctl(d1, &c), -EPERM);
+	EXPECT_EQ(hx_ctl(d0, &c), -ENOSYS);
+	EXPECT_EQ(hx_ctl(d1, &c), -EPERM);
 	EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_sable_ctl, 0x1000, 0, 0),
 		  -EFAULT);
 }
