@@ -88,9 +88,8 @@ static long place_shared_info(struct domain *d, uint64_t gfn)
 					.space = XENMAPSPACE_shared_info,
 					.gpfn = gfn };
 
-	hx_put(d, HX_ARG0, &x, sizeof(x));
-	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op,
-		       XENMEM_add_to_physmap, HX_ARG0, 0);
+	return hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
+			sizeof(x), 0);
 }
 
 static long setup_table(struct domain *d, uint32_t frames)
@@ -99,9 +98,8 @@ static long setup_table(struct domain *d, uint32_t frames)
 					.nr_frames = frames,
 					.frame_list = HX_ARG1 };
 
-	hx_put(d, HX_ARG0, &s, sizeof(s));
-	return hx_call(d->vcpus[0], __HYPERVISOR_grant_table_op,
-		       GNTTABOP_setup_table, HX_ARG0, 1);
+	return hx_op_in(d, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+			&s, sizeof(s), 1);
 }
 
 /* ---- pause ---------------------------------------------------------------- */
