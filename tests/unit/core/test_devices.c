@@ -167,25 +167,21 @@ TEST(add_to_physmap_refuses_status_frames_and_frames_past_the_limit)
 					.idx = XENMAPIDX_grant_table_status,
 					.gpfn = HX_FREE_GFN(0) };
 
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  -EINVAL);
 	x.idx = 4096;
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  -EINVAL);
 	x.gpfn = 1ULL << 40;
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  -EINVAL);
 	x.space = 77;
 	x.gpfn = HX_FREE_GFN(0);
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_add_to_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
 		  -ENOSYS);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(0)), p2m_invalid);
 }

@@ -116,9 +116,7 @@ static long hvm_param(struct domain *d, unsigned int op, domid_t dom,
 				   .value = *value };
 	long rc;
 
-	hx_put(d, HX_ARG0, &p, sizeof(p));
-	rc = hx_call(d->vcpus[0], __HYPERVISOR_hvm_op, op, HX_ARG0, 0);
-	hx_get(d, HX_ARG0, &p, sizeof(p));
+	rc = hx_op(d, __HYPERVISOR_hvm_op, op, &p, sizeof(p), 0);
 	*value = p.value;
 	return rc;
 }
@@ -231,15 +229,13 @@ TEST(memory_op_domu_reservations_and_removal)
 	EXPECT_EQ(hx_reserve(d1, XENMEM_populate_physmap, HX_GFN(HX_PAGE(7))),
 		  1);
 	EXPECT_EQ(hx_type(d1, HX_GFN(HX_PAGE(7))), p2m_ram_rw);
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_remove_from_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+			   XENMEM_remove_from_physmap, &x, sizeof(x), 0),
 		  0);
 	EXPECT_EQ(hx_type(d1, HX_GFN(HX_PAGE(7))), p2m_invalid);
 	x.domid = 2;
-	hx_put(d1, HX_ARG0, &x, sizeof(x));
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
-			  XENMEM_remove_from_physmap, HX_ARG0, 0),
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+			   XENMEM_remove_from_physmap, &x, sizeof(x), 0),
 		  -EPERM);
 	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
 			  XENMEM_acquire_resource, HX_ARG0, 0),
