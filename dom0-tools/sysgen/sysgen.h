@@ -78,7 +78,8 @@ struct sysgen_system {
 	char cpu_model[64]; /* cpu, default cortex-a57 */
 	char cmdline[1024]; /* the hypervisor's, dom0_mem etc. added */
 	uint64_t module_base; /* 0: modules at the top of RAM */
-	int module_base_line;
+	/* Where memory, cmdline and module_base are set (0: not set). */
+	int memory_line, cmdline_line, module_base_line;
 	bool has_dom0;
 	struct sysgen_domain dom0;
 	struct sysgen_domain doms[SYSGEN_MAX_DOMAINS];

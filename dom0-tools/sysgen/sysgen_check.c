@@ -229,7 +229,9 @@ static int place_modules(struct sysgen_system *sys, struct region *out,
 			     (unsigned long long)addr);
 	}
 	if (total > ram_end(sys) - SYSGEN_RAM_BASE || out->end > ram_end(sys)) {
-		return sfail(err, sys, sys->module_base_line,
+		return sfail(err, sys,
+			     sys->module_base ? sys->module_base_line
+					      : sys->memory_line,
 			     sys->module_base ? "module_base" : "memory",
 			     "the images (%llu MiB from 0x%llx) run past the "
 			     "end of RAM at 0x%llx",
@@ -240,7 +242,9 @@ static int place_modules(struct sysgen_system *sys, struct region *out,
 	if (overlap(*out, hv) || overlap(*out, dtb)) {
 		bool on_hv = overlap(*out, hv);
 
-		return sfail(err, sys, sys->module_base_line,
+		return sfail(err, sys,
+			     sys->module_base ? sys->module_base_line
+					      : sys->memory_line,
 			     sys->module_base ? "module_base" : "memory",
 			     "the images (0x%llx to 0x%llx) overlap %s at "
 			     "0x%llx",
@@ -270,7 +274,7 @@ static int check_total(struct sysgen_system *sys, char *err)
 	}
 	if (need > sys->memory_mib * SYSGEN_MiB) {
 		return sfail(
-			err, sys, 0, "memory",
+			err, sys, sys->memory_line, "memory",
 			"%llu MiB is less than the system needs: %llu "
 			"MiB (Sable %llu, device tree %llu, images "
 			"%llu, dom0 %llu, domains %llu)",
@@ -380,7 +384,7 @@ static int dom0_cmdline(struct sysgen_system *sys, char *err)
 
 	if (strstr(sys->cmdline, "dom0_mem=") ||
 	    strstr(sys->cmdline, "dom0_max_vcpus=")) {
-		return sfail(err, sys, 0, "cmdline",
+		return sfail(err, sys, sys->cmdline_line, "cmdline",
 			     "dom0_mem= and dom0_max_vcpus= come from %s "
 			     "(memory, vcpus)",
 			     d->file);

@@ -467,6 +467,7 @@ static int sys_key(struct file_ctx *f, const struct xlcfg_setting *s,
 		   char *dom0_file)
 {
 	struct sysgen_system *sys = f->sys;
+	char path[SYSGEN_PATH_MAX + 300];
 	uint64_t v;
 
 	if (strcmp(s->key, "cpus") == 0) {
@@ -477,6 +478,7 @@ static int sys_key(struct file_ctx *f, const struct xlcfg_setting *s,
 		return 0;
 	}
 	if (strcmp(s->key, "memory") == 0) {
+		sys->memory_line = s->line;
 		return sys_number(f, s, 256, 64 * 1024, &sys->memory_mib);
 	}
 	if (strcmp(s->key, "module_base") == 0) {
@@ -488,6 +490,7 @@ static int sys_key(struct file_ctx *f, const struct xlcfg_setting *s,
 		return sys_string(f, s, sys->cpu_model, sizeof(sys->cpu_model));
 	}
 	if (strcmp(s->key, "cmdline") == 0) {
+		sys->cmdline_line = s->line;
 		return sys_string(f, s, sys->cmdline, sizeof(sys->cmdline) / 2);
 	}
 	if (strcmp(s->key, "dom0") == 0) {
@@ -499,6 +502,10 @@ static int sys_key(struct file_ctx *f, const struct xlcfg_setting *s,
 			return fail(f, "dom0",
 				    "expected the name of a file in this "
 				    "directory, such as \"dom0.cfg\"");
+		}
+		snprintf(path, sizeof(path), "%s/%s", sys->dir, dom0_file);
+		if (access(path, R_OK) != 0) {
+			return fail(f, "dom0", "%s: %s", path, strerror(errno));
 		}
 		return 0;
 	}
