@@ -158,6 +158,13 @@ static int check_domu(const struct sysgen_system *sys,
 static int check_names(const struct sysgen_system *sys, char *err)
 {
 	for (unsigned int i = 0; i < sys->nr_doms; i++) {
+		if (sys->has_dom0 &&
+		    (strcmp(sys->doms[i].cfg.name, sys->dom0.cfg.name) == 0 ||
+		     strcmp(sys->doms[i].cfg.name, "Domain-0") == 0)) {
+			return dfail(err, &sys->doms[i], SYSGEN_K_NAME,
+				     "\"%s\" is dom0's name",
+				     sys->doms[i].cfg.name);
+		}
 		for (unsigned int j = 0; j < i; j++) {
 			if (strcmp(sys->doms[i].cfg.name,
 				   sys->doms[j].cfg.name) == 0) {
