@@ -382,6 +382,27 @@ static void warn_ignored(struct file_ctx *f, const struct xlcfg *c)
 	}
 }
 
+/* dom0's file: what is not made into dom0's modules or limits is warned. */
+static void warn_dom0_keys(struct file_ctx *f)
+{
+	static const char *const used[] = { "name",    "kernel", "ramdisk",
+					    "cmdline", "root",	 "extra",
+					    "memory",  "vcpus",	 "type",
+					    "builder" };
+
+	for (unsigned int i = 0; i < f->doc.n; i++) {
+		const struct xlcfg_setting *s = &f->doc.sets[i];
+		bool known = false;
+
+		for (size_t k = 0; k < sizeof(used) / sizeof(used[0]); k++) {
+			known = known || strcmp(s->key, used[k]) == 0;
+		}
+		if (!known && setting(f, s->key) == s) {
+			warn(f, s->key, "not used for dom0, ignored");
+		}
+	}
+}
+
 static int read_domain(struct sysgen_system *sys, const char *name,
 		       struct sysgen_domain *d, bool dom0, char *err)
 {
@@ -408,6 +429,9 @@ static int read_domain(struct sysgen_system *sys, const char *name,
 			setting(&f, sysgen_key_names[k]);
 
 		d->line[k] = s ? s->line : 0;
+	}
+	if (!rc && dom0) {
+		warn_dom0_keys(&f);
 	}
 	if (!rc && dom0 && !setting(&f, "memory")) {
 		rc = fail(&f, "memory", "dom0's memory must be given (MiB)");
