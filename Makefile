@@ -1,6 +1,7 @@
 # Sable top-level build.
 #
 #   make run     set up the host, build, boot Sable + dom0 + a demo domU in QEMU
+#                (SYSTEM=dir: the boot-time domains described in dir)
 #   make test    set up the host, build, run every unit and system test
 #
 # Other targets: build, unit, system, hostile, coverage, fuzz, fuzz-smoke,
@@ -13,6 +14,8 @@ SHELL := /bin/bash
 CACHE ?= $(HOME)/.cache/sable
 export SABLE_CACHE := $(CACHE)
 B := build
+# Domain files of `make run SYSTEM=dir` name images as ${SABLE_BUILD}/...
+export SABLE_BUILD := $(abspath $(B))
 CROSS ?= aarch64-linux-gnu-
 HOSTCC ?= gcc
 CLANG ?= clang
@@ -145,9 +148,18 @@ hostile: setup
 	@set -o pipefail; $(B)/unit/core | tail -1 && $(B)/unit/page | tail -1
 	@$(PYTHON) -m pytest -q $(HOSTILE_TESTS)
 
+# make run SYSTEM=dir: the boot-time domains of a directory of xl.cfg
+# files (docs/boot-domains.md), through sable-system and its QEMU command.
+SYSTEM_OUT = $(B)/system/$(notdir $(abspath $(SYSTEM)))
 run: setup
 	@$(MAKE) --no-print-directory build
+ifeq ($(SYSTEM),)
 	@$(PYTHON) tests/system/qemu.py run
+else
+	@$(B)/host/sable-system --hypervisor $(B)/sable.bin -o $(SYSTEM_OUT) \
+		$(SYSTEM)
+	@exec $(SYSTEM_OUT)/run.sh
+endif
 
 bench: setup
 	@$(MAKE) --no-print-directory build
