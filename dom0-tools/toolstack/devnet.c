@@ -262,7 +262,8 @@ note(struct devnet_notes *notes, const char *fmt, ...)
 	char line[512];
 	va_list ap;
 
-	if (!notes || notes->n >= sizeof(notes->line) / sizeof(notes->line[0])) {
+	if (!notes ||
+	    notes->n >= sizeof(notes->line) / sizeof(notes->line[0])) {
 		return;
 	}
 	va_start(ap, fmt);
@@ -312,9 +313,8 @@ static int check_names(const struct xlcfg_vif *spec, struct devnet_vif *v,
 	return 0;
 }
 
-int devnet_resolve(const struct xlcfg_vif *spec, uint32_t domid,
-		   uint32_t devid, struct devnet_vif *v,
-		   struct devnet_notes *notes, char *err)
+int devnet_resolve(const struct xlcfg_vif *spec, uint32_t domid, uint32_t devid,
+		   struct devnet_vif *v, struct devnet_notes *notes, char *err)
 {
 	uint8_t mac[6];
 	int rc;
@@ -376,7 +376,8 @@ int devnet_resolve(const struct xlcfg_vif *spec, uint32_t domid,
 		snprintf(v->script, sizeof(v->script), "%s", spec->script);
 	}
 	if (spec->model[0]) {
-		note(notes, "vif: model '%s' ignored: PV interfaces have no model",
+		note(notes,
+		     "vif: model '%s' ignored: PV interfaces have no model",
 		     spec->model);
 	}
 	return 0;
@@ -398,8 +399,7 @@ void devnet_frontend_path(uint32_t domid, uint32_t devid, char *buf,
 	snprintf(buf, size, "/local/domain/%u/device/vif/%u", domid, devid);
 }
 
-void devnet_backend_path(uint32_t domid, uint32_t devid, char *buf,
-			 size_t size)
+void devnet_backend_path(uint32_t domid, uint32_t devid, char *buf, size_t size)
 {
 	snprintf(buf, size, "/local/domain/0/backend/vif/%u/%u", domid, devid);
 }

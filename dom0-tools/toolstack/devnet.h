@@ -83,8 +83,7 @@ void devnet_mac_format(const uint8_t mac[6], char out[18]);
  * in 64 draws.
  */
 int devnet_mac_pick(void (*fill)(uint8_t rnd[3], void *arg), void *arg,
-		    const char (*taken)[18], unsigned int ntaken,
-		    char out[18]);
+		    const char (*taken)[18], unsigned int ntaken, char out[18]);
 /* The random bytes devnet_mac_pick uses by default (getrandom). */
 void devnet_mac_random(uint8_t rnd[3], void *arg);
 
@@ -102,9 +101,8 @@ const char *devnet_ifname_problem(const char *name);
  * is left "" when none is given (devnet_mac_pick chooses it). Settings
  * Sable does not act on go to @notes. 0 or -EINVAL.
  */
-int devnet_resolve(const struct xlcfg_vif *spec, uint32_t domid,
-		   uint32_t devid, struct devnet_vif *v,
-		   struct devnet_notes *notes, char *err);
+int devnet_resolve(const struct xlcfg_vif *spec, uint32_t domid, uint32_t devid,
+		   struct devnet_vif *v, struct devnet_notes *notes, char *err);
 
 /* The name dom0 sees: vifname, else netback's "vif<domid>.<devid>". */
 void devnet_ifname(const struct devnet_vif *v, char out[DEVNET_IFNAME_MAX + 1]);
@@ -121,8 +119,7 @@ void devnet_frontend_path(uint32_t domid, uint32_t devid, char *buf,
 			  size_t size);
 void devnet_backend_path(uint32_t domid, uint32_t devid, char *buf,
 			 size_t size);
-void devnet_libxl_path(uint32_t domid, uint32_t devid, char *buf,
-		       size_t size);
+void devnet_libxl_path(uint32_t domid, uint32_t devid, char *buf, size_t size);
 
 /* ---- devnet_link.c: dom0's network interfaces (Linux) --------------- */
 

@@ -69,8 +69,8 @@ static int link_updown(int fd, const char *name, bool up)
 	if (!!(r.ifr_flags & IFF_UP) == up) {
 		return 0;
 	}
-	r.ifr_flags = (short)(up ? r.ifr_flags | IFF_UP
-				 : r.ifr_flags & ~IFF_UP);
+	r.ifr_flags =
+		(short)(up ? r.ifr_flags | IFF_UP : r.ifr_flags & ~IFF_UP);
 	return ioctl(fd, SIOCSIFFLAGS, &r) ? -errno : 0;
 }
 
@@ -109,8 +109,9 @@ int devnet_link_bridge_ensure(const char *name, char *err)
 	}
 	rc = link_updown(fd, name, true);
 	if (rc) {
-		snprintf(err, DEVNET_ERR_MAX, "bridge %s: cannot bring it up: %s",
-			 name, strerror(-rc));
+		snprintf(err, DEVNET_ERR_MAX,
+			 "bridge %s: cannot bring it up: %s", name,
+			 strerror(-rc));
 	}
 out:
 	close(fd);
@@ -143,8 +144,7 @@ static int link_copy_mtu(int fd, const char *bridge, const char *ifname)
 	return ioctl(fd, SIOCSIFMTU, &r) ? -errno : 0;
 }
 
-static int bridge_port(int fd, const char *bridge, const char *ifname,
-		       bool add)
+static int bridge_port(int fd, const char *bridge, const char *ifname, bool add)
 {
 	struct ifreq r;
 	unsigned int idx = if_nametoindex(ifname);

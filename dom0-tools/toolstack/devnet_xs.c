@@ -81,8 +81,7 @@ static long read_num(struct xs_client *c, const char *path)
 	return *end ? -1 : v;
 }
 
-static int txn_rm(struct xs_client *c, const char *const *paths,
-		  unsigned int n)
+static int txn_rm(struct xs_client *c, const char *const *paths, unsigned int n)
 {
 	uint32_t tx;
 	unsigned int i;
@@ -231,9 +230,10 @@ static int choose_mac(struct xs_client *c, struct devnet_vif *v, char *err)
 	for (i = 0; i < s.n; i++) {
 		if (dom[i] == v->domid && devnet_mac_parse(macs[i], b) == 0 &&
 		    !memcmp(a, b, 6)) {
-			snprintf(err, DEVNET_ERR_MAX,
-				 "mac %s is already used by vif %u of domain %u",
-				 v->mac, dev[i], v->domid);
+			snprintf(
+				err, DEVNET_ERR_MAX,
+				"mac %s is already used by vif %u of domain %u",
+				v->mac, dev[i], v->domid);
 			return -EEXIST;
 		}
 	}
@@ -260,8 +260,7 @@ static int check_free(struct xs_client *c, const struct devnet_vif *v,
 			 v->domid, path);
 		return -ENOENT;
 	}
-	if (v->vifname[0] &&
-	    devnet_link_kind(v->vifname) != DEVNET_LINK_NONE) {
+	if (v->vifname[0] && devnet_link_kind(v->vifname) != DEVNET_LINK_NONE) {
 		snprintf(err, DEVNET_ERR_MAX,
 			 "vifname %s: dom0 already has an interface of that "
 			 "name",
@@ -299,8 +298,7 @@ static int write_nodes(struct xs_client *c, const struct devnet_vif *v,
 }
 
 /* netback's side: InitWait, its interface, then the hotplug. */
-static int hotplug(struct xs_client *c, const struct devnet_vif *v,
-		   char *err)
+static int hotplug(struct xs_client *c, const struct devnet_vif *v, char *err)
 {
 	char be[64], path[96], created[DEVNET_IFNAME_MAX + 1];
 	char ifname[DEVNET_IFNAME_MAX + 1];
@@ -444,13 +442,13 @@ int devnet_attach_config(const struct xlcfg *cfg, uint32_t domid,
 }
 
 /* dom0's name for the device: the backend's vifname, else netback's. */
-static void backend_ifname(struct xs_client *c, uint32_t domid,
-			   uint32_t devid, char ifname[DEVNET_IFNAME_MAX + 1])
+static void backend_ifname(struct xs_client *c, uint32_t domid, uint32_t devid,
+			   char ifname[DEVNET_IFNAME_MAX + 1])
 {
 	char path[96], name[64];
 
-	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u/vifname",
-		 domid, devid);
+	snprintf(path, sizeof(path),
+		 "/local/domain/0/backend/vif/%u/%u/vifname", domid, devid);
 	if (xs_client_read(c, 0, path, name, sizeof(name)) == 0 &&
 	    !devnet_ifname_problem(name)) {
 		snprintf(ifname, DEVNET_IFNAME_MAX + 1, "%.*s",

@@ -67,10 +67,9 @@ int xl_cmd_network_attach(struct xl_ctx *x, int argc, char **argv)
 		return xl_usage(x);
 	}
 	for (i = 2; i < argc; i++) {
-		len += (size_t)snprintf(spec + len,
-					len < sizeof(spec) ? sizeof(spec) - len
-							   : 0,
-					"%s%s", i > 2 ? "," : "", argv[i]);
+		len += (size_t)snprintf(
+			spec + len, len < sizeof(spec) ? sizeof(spec) - len : 0,
+			"%s%s", i > 2 ? "," : "", argv[i]);
 		if (len >= sizeof(spec)) {
 			fprintf(stderr, "xl: vif specification too long\n");
 			return 1;
@@ -96,8 +95,8 @@ int xl_cmd_network_attach(struct xl_ctx *x, int argc, char **argv)
 			info.domid);
 		goto out;
 	}
-	if (devnet_resolve(&spec_v, info.domid, n > 0 ? ids[n - 1] + 1 : 0,
-			   &v, &notes, err) ||
+	if (devnet_resolve(&spec_v, info.domid, n > 0 ? ids[n - 1] + 1 : 0, &v,
+			   &notes, err) ||
 	    devnet_attach(&c, &v,
 			  !(info.flags & SABLE_DOMINF_paused) &&
 				  info.pause_count == 0,
@@ -164,8 +163,7 @@ out:
 }
 
 /* A number from the store, -1 when missing (as libxl's nicinfo). */
-static long num_or_minus1(struct xs_client *c, const char *dir,
-			  const char *key)
+static long num_or_minus1(struct xs_client *c, const char *dir, const char *key)
 {
 	char path[128], val[32], *end;
 	long v;

@@ -85,8 +85,8 @@ TEST(devnet_mac_generated_in_xens_range_with_top_bit_clear)
 
 TEST(devnet_mac_generated_again_when_it_collides)
 {
-	static const uint8_t bytes[] = { 0x01, 0x02, 0x03, 0x81, 0x02, 0x03,
-					 0x0a, 0x0b, 0x0c };
+	static const uint8_t bytes[] = { 0x01, 0x02, 0x03, 0x81, 0x02,
+					 0x03, 0x0a, 0x0b, 0x0c };
 	static const char taken[2][18] = { "00:16:3E:01:02:03",
 					   "00:16:3e:0a:0b:0d" };
 	struct script_rnd s = { bytes, 0, 0 };
@@ -121,8 +121,8 @@ TEST(devnet_random_macs_differ_and_stay_in_range)
 	uint8_t m[6];
 
 	ASSERT_EQ(devnet_mac_pick(devnet_mac_random, NULL, NULL, 0, a), 0);
-	ASSERT_EQ(devnet_mac_pick(devnet_mac_random, NULL,
-				  (const char(*)[18])a, 1, b),
+	ASSERT_EQ(devnet_mac_pick(devnet_mac_random, NULL, (const char(*)[18])a,
+				  1, b),
 		  0);
 	EXPECT_TRUE(strcmp(a, b) != 0);
 	ASSERT_EQ(devnet_mac_parse(b, m), 0);
@@ -385,8 +385,7 @@ static void xl_setup(const char *extra)
 	fake_add(0, "Domain-0", 0);
 	setenv("XENSTORED_PATH", ts_daemon(), 1);
 	snprintf(image, sizeof(image), "/tmp/ts-net-Image-%d", (int)getpid());
-	snprintf(cfgfile, sizeof(cfgfile), "/tmp/ts-net-%d.cfg",
-		 (int)getpid());
+	snprintf(cfgfile, sizeof(cfgfile), "/tmp/ts-net-%d.cfg", (int)getpid());
 	memcpy(img + 0x38, "ARM\x64", 4);
 	write_file(image, img, sizeof(img));
 	snprintf(text, sizeof(text),
@@ -490,11 +489,12 @@ TEST(xl_network_list_shows_xls_columns)
 	xs_client_write(&c, 0, "/local/domain/5/device/vif/1/rx-ring-ref",
 			"769");
 	EXPECT_EQ(run_xl(3, list, out, err), 0);
-	EXPECT_STREQ(out,
-		     "Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-"
-		     "ref BE-path                       \n"
-		     "1   0  00:16:3e:12:34:56     1     4      9   768/769     "
-		     "    /local/domain/0/backend/vif/5/1\n");
+	EXPECT_STREQ(
+		out,
+		"Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-"
+		"ref BE-path                       \n"
+		"1   0  00:16:3e:12:34:56     1     4      9   768/769     "
+		"    /local/domain/0/backend/vif/5/1\n");
 	EXPECT_EQ(run_xl(4, detach, out, err), 1);
 	EXPECT_STREQ(err, "Unknown device 7.\n");
 	EXPECT_EQ(run_xl(4, detach_mac, out, err), 1);
