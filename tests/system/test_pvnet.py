@@ -11,7 +11,7 @@ def test_pv_networks_attach_connect_detach_and_leave_nothing():
     both ways) -> network-attach/-detach on a running domU -> destroy ->
     10 create/destroy cycles with two vifs, nothing left, memory back."""
     passed, lines, errors, out = run_script(
-        "pvnet", timeout=240, initrd=GUESTS_INITRD)
+        "pvnet", timeout=200, initrd=GUESTS_INITRD)
     assert errors == []
     assert passed, lines
     assert "Kernel panic" not in out

@@ -9,6 +9,7 @@
 #   PVNET-PING <addr> ok|FAIL    a peer answered (or not in 60 s)
 #   PVNET-TXFILE md5=...         what port 5001 serves
 #   PVNET-RX bytes=... md5=...   what port 5000 received, once complete
+#   PVNET-STALL rx=...           port 5000 still incomplete after 60 s
 #   PVNET-LINKS <names>          the interfaces, each time they change
 # It never returns: the domain runs until dom0 destroys it.
 . /tests/lib.sh
@@ -31,8 +32,11 @@ echo "PVNET-GUEST-UP ip=${SABLE_IP:-10.0.0.2/24} links=$(links)"
 
 dd if=/dev/urandom of=/tmp/tx bs=1024 count=$((SIZE / 1024)) 2>/dev/null
 echo "PVNET-TXFILE md5=$(md5sum </tmp/tx | cut -d' ' -f1)"
+# busybox nc half-closes the connection at the end of its input and
+# exits at the end of the peer's: the receiver's input is a pipe that
+# stays open, so that it reads until the sender is done.
 nc -l -p 5001 </tmp/tx >/dev/null 2>&1 &
-nc -l -p 5000 >/tmp/rx 2>/dev/null &
+sleep 100000 | nc -l -p 5000 >/tmp/rx 2>/dev/null &
 
 (
 	last=""
