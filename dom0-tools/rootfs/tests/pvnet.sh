@@ -27,7 +27,7 @@ if [ -z "$KERNEL" ] || [ -z "$RAMDISK" ]; then
 	finish
 fi
 
-# cfg NAME VIFS [EXTRA]: an xl.cfg for a 64 MiB domU.
+# cfg NAME VIFS [EXTRA [SETTING]]: an xl.cfg for a 64 MiB domU.
 cfg() {
 	cat >$T/$1.cfg <<CFG
 name = "$1"
@@ -37,6 +37,7 @@ extra = "console=hvc0 rdinit=/init $3"
 memory = 64
 vcpus = 1
 vif = [ $2 ]
+$4
 CFG
 }
 
@@ -166,6 +167,32 @@ check "network-attach again, then detach by mac" sh -c \
 	"xl network-attach n1 vifname=n1second && test -e /sys/class/net/xenbr0/brif/n1second && xl network-detach n1 \$(xenstore-read /local/domain/0/backend/vif/$D1/1/mac) && test ! -e /sys/class/net/n1second"
 check "n1 still reaches dom0 on eth0" within "ping -c 1 -W 1 10.0.0.2" 10
 check "network-detach of an unknown device" sh -c "! xl network-detach n1 9"
+
+# ---- the monitor: restart with the vif, shutdown -w without a trace ----
+cfg n3 "'bridge=xenbr0'" "" 'on_reboot = "restart"'
+check "xl create n3 (on_reboot = restart)" xl create $T/n3.cfg
+D3=$(xl domid n3)
+check "n3's vif Connected" within \
+	"[ \"\$(xenstore-read /local/domain/$D3/device/vif/0/state)\" = 4 ]" 120
+# The guest obeys control/shutdown once its busybox init runs.
+check "n3 reaches its init" within "grep -q SABLE-INIT-READY $(log_of n3)" 90
+check "xl reboot -w n3" timeout 120 xl reboot -w n3
+# The new domain may get the old one's id again (the lowest free one).
+check "n3 restarted by its monitor" within \
+	"grep -q 'restarted as domain' /var/log/xen/xl-n3.log && xl domid n3" 60
+D3B=$(xl domid n3)
+info "n3 was domain $D3, now $D3B"
+check "one vif for n3, on xenbr0" within \
+	"[ \$(ls /sys/class/net | grep -c '^vif$D3B\.') = 1 ] && [ \$(ls /sys/class/net/xenbr0/brif | wc -l) = 3 ]" 30
+check "the restarted n3's vif on xenbr0" within \
+	"test -e /sys/class/net/xenbr0/brif/vif$D3B.0" 30
+check "the restarted n3's vif Connected" within \
+	"[ \"\$(xenstore-read /local/domain/$D3B/device/vif/0/state)\" = 4 ]" 120
+check "the restarted n3 reaches its init" within \
+	"[ \$(grep -c SABLE-INIT-READY $(log_of n3)) -ge 2 ]" 90
+check "xl shutdown -w n3" timeout 120 xl shutdown -w n3
+check "n3 gone with its vif and nodes" within \
+	"! xl domid n3 && [ ! -e /sys/class/net/vif$D3B.0 ] && ! xenstore-exists /local/domain/0/backend/vif/$D3B" 30
 
 check "xl destroy n1 and n2" sh -c "xl destroy n1 && xl destroy n2"
 check "both gone" within "[ \$(xl list | tail -n +2 | wc -l) = 1 ]" 30
