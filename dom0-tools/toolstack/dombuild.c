@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dombuild.h"
+#include "devnet.h"
 #include "domplan.h"
 #include "xs_client.h"
 
@@ -397,12 +398,25 @@ static void notes(const struct xlcfg *cfg, struct dombuild_result *r)
 			 "block backend yet",
 			 cfg->nr_disks);
 	}
-	if (cfg->nr_vifs) {
-		snprintf(r->notes[r->nr_notes++], sizeof(r->notes[0]),
-			 "vif: %u interface(s) not attached: Sable has no "
-			 "PV network backend yet",
-			 cfg->nr_vifs);
+}
+
+/* The vifs, before the guest runs (devnet.h); notes join the result's. */
+static int attach_vifs(const struct xlcfg *cfg, struct dombuild_result *r,
+		       const char *xs_path, char *err)
+{
+	struct devnet_notes n = { .n = 0 };
+	char why[DEVNET_ERR_MAX];
+	unsigned int i;
+	int rc = devnet_attach_config(cfg, r->domid, xs_path, &n, why);
+
+	if (rc) {
+		snprintf(err, DOMBUILD_ERR_MAX, "%s", why);
 	}
+	for (i = 0; i < n.n && r->nr_notes < 3; i++) {
+		snprintf(r->notes[r->nr_notes++], sizeof(r->notes[0]), "%s",
+			 n.line[i]);
+	}
+	return rc;
 }
 
 int dombuild_create(struct sable_handle *h, const struct xlcfg *cfg,
@@ -442,6 +456,9 @@ int dombuild_create(struct sable_handle *h, const struct xlcfg *cfg,
 	}
 	if (!rc) {
 		rc = publish(h, cfg, r->domid, &b, r->uuid, o->xs_path, err);
+	}
+	if (!rc) {
+		rc = attach_vifs(cfg, r, o->xs_path, err);
 	}
 	if (!rc && !o->paused && sable_domain_unpause(h, r->domid)) {
 		rc = -errno;
@@ -517,6 +534,7 @@ int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 		return -e;
 	}
 	if (xs) {
+		devnet_teardown_domain(&c, domid);
 		remove_nodes(&c, domid, vm);
 		/* xenstored also releases a dying domain by itself. */
 		xs_client_release(&c, domid);

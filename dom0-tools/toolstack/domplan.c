@@ -379,3 +379,36 @@ size_t domplan_dump(const struct domplan *p, char *buf, size_t size)
 	}
 	return len;
 }
+
+void domplan_add(struct domplan *p, enum domplan_perm perm, const char *value,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	char *path;
+
+	va_start(ap, fmt);
+	path = vformat(fmt, ap);
+	va_end(ap);
+	if (!path) {
+		p->err = p->err ? p->err : -ENOMEM;
+		return;
+	}
+	add(p, perm, value, "%s", path);
+	free(path);
+}
+
+void domplan_add_root(struct domplan *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *path;
+
+	va_start(ap, fmt);
+	path = vformat(fmt, ap);
+	va_end(ap);
+	if (!path) {
+		p->err = p->err ? p->err : -ENOMEM;
+		return;
+	}
+	add_root(p, "%s", path);
+	free(path);
+}

@@ -72,6 +72,17 @@ int domplan_dom0less_console(struct domplan *p, uint32_t domid, uint64_t gfn,
 /* The nodes libxl writes for a PVH domain it creates. */
 int domplan_xl(struct domplan *p, const struct domplan_domain *d);
 
+/*
+ * Add one node (the path is a format) or one root to remove first; a
+ * failure is kept in p->err. For device plans (devnet.c).
+ */
+__attribute__((format(printf, 4, 5))) void domplan_add(struct domplan *p,
+						       enum domplan_perm perm,
+						       const char *value,
+						       const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void
+domplan_add_root(struct domplan *p, const char *fmt, ...);
+
 /* The permission entries of @n ("n0", "r5"); how many (1 or 2). */
 unsigned int domplan_perms(const struct domplan *p,
 			   const struct domplan_node *n, char perms[2][16]);

@@ -58,6 +58,15 @@ static const struct xl_cmd xl_cmds[] = {
 	  "-c CAP     at most CAP percent of one pCPU, 0: no cap" },
 	{ "init-dom0less", xl_cmd_init_dom0less, "",
 	  "Introduce boot-time domains to xenstored", NULL },
+	/* PV network interfaces (xl_net.c) */
+	{ "network-attach", xl_cmd_network_attach,
+	  "DOMAIN [mac=MAC] [bridge=BRIDGE] [ip=IP] [vifname=NAME] "
+	  "[rate=RATE] [type=vif]",
+	  "Create a new virtual network device", NULL },
+	{ "network-detach", xl_cmd_network_detach, "DOMAIN DEVID|MAC",
+	  "Destroy a domain's virtual network device", NULL },
+	{ "network-list", xl_cmd_network_list, "DOMAIN ...",
+	  "List virtual network interfaces for a domain", NULL },
 };
 
 #define XL_NR_CMDS (sizeof(xl_cmds) / sizeof(xl_cmds[0]))
