@@ -57,9 +57,14 @@ ifneq ($(wildcard $(CACHE)/vmlinuz),)
 BUILD_TARGETS += $(GUESTS_OVERLAY) $(GUESTS_INITRD)
 endif
 
+# The bare-metal guest the lifecycle tests create with xl.
+GUESTS_IMAGES := $(B)/guests/ramscan.bin
+
 $(GUESTS_OVERLAY): $(ROOTFS_DIR)/mkguestsoverlay.sh $(DOMU_INITRD) \
-		$(wildcard $(ROOTFS_DIR)/xen/*) $(wildcard $(CACHE)/vmlinuz)
-	bash $(ROOTFS_DIR)/mkguestsoverlay.sh $(CACHE)/vmlinuz $(DOMU_INITRD) $@
+		$(wildcard $(ROOTFS_DIR)/xen/*) $(wildcard $(CACHE)/vmlinuz) \
+		$(GUESTS_IMAGES)
+	bash $(ROOTFS_DIR)/mkguestsoverlay.sh $(CACHE)/vmlinuz $(DOMU_INITRD) $@ \
+		$(GUESTS_IMAGES)
 
 $(GUESTS_INITRD): $(DOM0_INITRD) $(GUESTS_OVERLAY)
 	cat $^ >$@.tmp && mv $@.tmp $@
