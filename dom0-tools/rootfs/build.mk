@@ -57,8 +57,9 @@ ifneq ($(wildcard $(CACHE)/vmlinuz),)
 BUILD_TARGETS += $(GUESTS_OVERLAY) $(GUESTS_INITRD)
 endif
 
-# The bare-metal guest the lifecycle tests create with xl.
-GUESTS_IMAGES := $(B)/guests/ramscan.bin
+# The bare-metal guests the lifecycle and attacker tests create with xl.
+GUESTS_IMAGES := $(addprefix $(B)/guests/,ramscan.bin attack_mem.bin \
+	attack_time.bin hello.bin)
 
 $(GUESTS_OVERLAY): $(ROOTFS_DIR)/mkguestsoverlay.sh $(DOMU_INITRD) \
 		$(wildcard $(ROOTFS_DIR)/xen/*) $(wildcard $(CACHE)/vmlinuz) \
