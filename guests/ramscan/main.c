@@ -106,8 +106,8 @@ void guest_main(const void *dtb)
 	}
 	fill = strcmp(mode, "fill") == 0;
 	if (!fill && strcmp(mode, "scan") != 0) {
-		check(false, "ramscan_mode", "ramscan.mode '%s': fill, scan or crash",
-		      mode);
+		check(false, "ramscan_mode",
+		      "ramscan.mode '%s': fill, scan or crash", mode);
 		return;
 	}
 	/* Kept out: this image (stack and BSS included) and the tree. */
