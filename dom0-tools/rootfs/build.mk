@@ -69,3 +69,16 @@ $(GUESTS_OVERLAY): $(ROOTFS_DIR)/mkguestsoverlay.sh $(DOMU_INITRD) \
 
 $(GUESTS_INITRD): $(DOM0_INITRD) $(GUESTS_OVERLAY)
 	cat $^ >$@.tmp && mv $@.tmp $@
+
+# The toolstack benchmark image (tests/bench/bench_xl.py): the dom0 image,
+# Debian's Xen tools and the guests overlay, so that one image runs xl on
+# Sable and Debian's xl on Xen 4.17.
+XLBENCH_INITRD := $(B)/dom0-xlbench-initrd.cpio.gz
+ifneq ($(wildcard $(CACHE)/arm64/usr/lib/xen-4.17/bin/xl),)
+ifneq ($(wildcard $(CACHE)/vmlinuz),)
+BUILD_TARGETS += $(XLBENCH_INITRD)
+endif
+endif
+
+$(XLBENCH_INITRD): $(DOM0_INITRD) $(XSD_OVERLAY) $(GUESTS_OVERLAY)
+	cat $^ >$@.tmp && mv $@.tmp $@
