@@ -36,7 +36,8 @@ OPS = (("create", "xl create (command)"),
        ("destroy", "xl destroy (command)"),
        ("destroy_gone", "xl destroy to gone"))
 TIME_RE = re.compile(r"XLBENCH stack=(\w+) round=(\d+) op=(\w+) us=(\d+)")
-RSS_RE = re.compile(r"XLBENCH-RSS stack=(\w+) daemon=([\w-]+) kib=(\d+)")
+RSS_RE = re.compile(r"XLBENCH-RSS stack=(\w+) daemon=([\w-]+) kib=(\d+) "
+                    r"pss=(\d+)")
 
 
 def prerequisites():
@@ -80,7 +81,8 @@ def run(stack, rounds):
     for s, _, op, us in TIME_RE.findall(out):
         if s == stack:
             times.setdefault(op, []).append(int(us))
-    rss = {d: int(k) for s, d, k in RSS_RE.findall(out) if s == stack}
+    rss = {d: (int(k), int(p)) for s, d, k, p in RSS_RE.findall(out)
+           if s == stack}
     return times, rss, notes
 
 
@@ -109,15 +111,20 @@ def main():
         print(f"{title:<32} {fmt_ms(v[0]):>9} {fmt_ms(v[1]):>9} "
               f"{ratio:>10}")
         xenref.record("bench-xl", f"{op} sable={v[0]} xen={v[1]}")
-    srss, xrss = res["sable"][1], res["xen"][1]
-    s_sum, x_sum = sum(srss.values()), sum(xrss.values())
-    print("\nDaemons' RSS with one domU up (KiB): Sable " +
-          ", ".join(f"{d} {k}" for d, k in srss.items()) +
-          f" = {s_sum}; Xen " +
-          ", ".join(f"{d} {k}" for d, k in xrss.items()) +
-          f" = {x_sum}" +
-          (f"; Sable/Xen {s_sum / x_sum:.2f}" if s_sum and x_sum else ""))
-    xenref.record("bench-xl", f"rss sable={srss} xen={xrss}")
+    for i, what in ((0, "RSS"), (1, "PSS")):
+        line = []
+        sums = []
+        for stack, title in (("sable", "Sable"), ("xen", "Xen")):
+            r = res[stack][1]
+            total = sum(v[i] for v in r.values())
+            sums.append(total)
+            line.append(f"{title} " + ", ".join(
+                f"{d} {v[i]}" for d, v in r.items()) + f" = {total}")
+        ratio = f"; Sable/Xen {sums[0] / sums[1]:.2f}" if all(sums) else ""
+        print(f"\nDaemons' {what} with one domU up (KiB): " +
+              "; ".join(line) + ratio)
+    xenref.record("bench-xl", f"rss sable={res['sable'][1]} "
+                  f"xen={res['xen'][1]}")
     for n in notes:
         print("note: " + n)
     return 0

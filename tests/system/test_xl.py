@@ -96,3 +96,32 @@ def test_xl_crash_actions_and_ram_left_behind():
     at = re.findall(r"domain \d+ \((fill|scan)\): .* \(machine (0x[0-9a-f]+)\)",
                     out)
     assert len(at) >= 10 and len(set(a for _, a in at)) == 1, at
+
+
+def test_autostart_failures_are_reported_and_dom0_comes_up():
+    """sable.autostart= naming a missing config, a bad name and a domain
+    twice (the second create refused: the name is taken): /init says so
+    for each, the first demo domU starts, and dom0 comes up all the same
+    (its test script runs and passes)."""
+    need()
+    if not os.path.exists(GUESTS_INITRD):
+        pytest.skip("not built: " + GUESTS_INITRD)
+    m = sable_machine("sable-autostart-fail", KERNEL, mem=2048,
+                      cmdline="dom0_mem=512M dom0_max_vcpus=2",
+                      bootargs=f"{DOM0_ARGS} sable.test=smoke "
+                      # QEMU's option syntax doubles a ','.
+                      "sable.autostart=nosuch,,bad/name,,demo,,demo",
+                      initrd=GUESTS_INITRD)
+    with m:
+        passed, lines = xenref.wait_test(m, timeout=TIMEOUT)
+        errors = m.errors()
+        out = m.output()
+    assert errors == []
+    assert passed, lines
+    assert "sable-init: autostart: no /etc/xen/nosuch.cfg" in out
+    assert "sable-init: autostart: bad name 'bad/name'" in out
+    assert out.count("sable-init: domain demo started") == 1, out
+    assert re.search(r"sable-init:   .*name: a domain called \"demo\" "
+                     r"exists", out), out
+    assert "sable-init: xl create /etc/xen/demo.cfg failed (exit status 1)" \
+        in out

@@ -12,7 +12,7 @@
 # create, then `xl destroy` and until gone. Times come from dom0's
 # monotonic clock. Prints
 #   XLBENCH stack= round= op= us=
-#   XLBENCH-RSS stack= daemon= kib=   (with one domU up)
+#   XLBENCH-RSS stack= daemon= kib= pss=   (with one domU up)
 # With xen, boot with sable.xenstored=0 so that /init starts nothing.
 . /tests/lib.sh
 
@@ -101,14 +101,20 @@ gone() {
 	within "! $XL list b" 60
 }
 
+# Resident and proportional set sizes from smaps_rollup, which walks the
+# page tables (Linux 6.1's VmRSS is a per-thread cached count that a
+# process with few page faults may not have flushed yet).
 rss() {
 	for d in $DAEMONS; do
 		kib=0
+		pss=0
 		for p in $(pidof "$d"); do
-			k=$(awk '/^VmRSS:/ {print $2}' /proc/$p/status)
-			kib=$((kib + ${k:-0}))
+			set -- $(awk '/^Rss:/ {r = $2} /^Pss:/ {p = $2}
+				END {print r + 0, p + 0}' /proc/$p/smaps_rollup)
+			kib=$((kib + $1))
+			pss=$((pss + $2))
 		done
-		echo "XLBENCH-RSS stack=$STACK daemon=$d kib=$kib"
+		echo "XLBENCH-RSS stack=$STACK daemon=$d kib=$kib pss=$pss"
 	done
 }
 
