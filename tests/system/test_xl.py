@@ -2,7 +2,8 @@
 (dom0-tools/rootfs/tests/xl-config.sh) and a domU's life through xl
 (xl-life.sh: create, boot to init on hvc0, list, pause, shutdown -w,
 destroy, reboot with on_reboot = "restart", 50 create/destroy cycles
-that give their memory back)."""
+that give their memory back), on_crash actions and RAM left behind
+(xl-crash.sh), and dom0's autostart failures."""
 import os
 import re
 

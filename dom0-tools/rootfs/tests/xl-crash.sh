@@ -6,9 +6,10 @@
 # - rounds of a domain writing a marker over its whole RAM, destroyed,
 #   then a new domain scanning its whole RAM: no marker, not one word
 #   that is not zero;
-# - the machine's free pages (the hypervisor's "destroyed: gone, N pages
-#   free" line) the same after every domain's end, and xl info's free
-#   memory back to its first value.
+# - the machine's free pages plus those the hypervisor holds for dom0
+#   (its "destroyed: gone, F pages free, H held for dom0" line) the same
+#   after every domain's end, and xl info's free memory back to its first
+#   value.
 . /tests/lib.sh
 
 IMAGE=${SABLE_XL_RAMSCAN:-/var/lib/xen/images/ramscan.bin}
