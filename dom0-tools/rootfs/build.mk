@@ -57,9 +57,28 @@ ifneq ($(wildcard $(CACHE)/vmlinuz),)
 BUILD_TARGETS += $(GUESTS_OVERLAY) $(GUESTS_INITRD)
 endif
 
+# The bare-metal guests the lifecycle and attacker tests create with xl.
+GUESTS_IMAGES := $(addprefix $(B)/guests/,ramscan.bin attack_mem.bin \
+	attack_time.bin hello.bin)
+
 $(GUESTS_OVERLAY): $(ROOTFS_DIR)/mkguestsoverlay.sh $(DOMU_INITRD) \
-		$(wildcard $(ROOTFS_DIR)/xen/*) $(wildcard $(CACHE)/vmlinuz)
-	bash $(ROOTFS_DIR)/mkguestsoverlay.sh $(CACHE)/vmlinuz $(DOMU_INITRD) $@
+		$(wildcard $(ROOTFS_DIR)/xen/*) $(wildcard $(CACHE)/vmlinuz) \
+		$(GUESTS_IMAGES)
+	bash $(ROOTFS_DIR)/mkguestsoverlay.sh $(CACHE)/vmlinuz $(DOMU_INITRD) $@ \
+		$(GUESTS_IMAGES)
 
 $(GUESTS_INITRD): $(DOM0_INITRD) $(GUESTS_OVERLAY)
+	cat $^ >$@.tmp && mv $@.tmp $@
+
+# The toolstack benchmark image (tests/bench/bench_xl.py): the dom0 image,
+# Debian's Xen tools and the guests overlay, so that one image runs xl on
+# Sable and Debian's xl on Xen 4.17.
+XLBENCH_INITRD := $(B)/dom0-xlbench-initrd.cpio.gz
+ifneq ($(wildcard $(CACHE)/arm64/usr/lib/xen-4.17/bin/xl),)
+ifneq ($(wildcard $(CACHE)/vmlinuz),)
+BUILD_TARGETS += $(XLBENCH_INITRD)
+endif
+endif
+
+$(XLBENCH_INITRD): $(DOM0_INITRD) $(XSD_OVERLAY) $(GUESTS_OVERLAY)
 	cat $^ >$@.tmp && mv $@.tmp $@

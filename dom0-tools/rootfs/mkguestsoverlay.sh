@@ -4,9 +4,11 @@
 # /var/lib/xen/images and the xl configurations in /etc/xen. Appended to
 # the dom0 image (the kernel unpacks concatenated archives in order), it
 # makes build/dom0-guests-initrd.cpio.gz; ordinary dom0 boots do not carry
-# its 11 MB. See docs/rootfs.md.
+# its 11 MB. Bare-metal guest images given after the output go to
+# /var/lib/xen/images too. See docs/rootfs.md.
 #
-#   mkguestsoverlay.sh <domu-kernel> <domu-initrd.cpio.gz> <output.cpio.gz>
+#   mkguestsoverlay.sh <domu-kernel> <domu-initrd.cpio.gz> <output.cpio.gz> \
+#       [guest.bin ...]
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -16,10 +18,12 @@ die() {
 	exit 1
 }
 
-[[ $# -eq 3 ]] || die "usage: $0 <domu-kernel> <domu-initrd> <output.cpio.gz>"
+[[ $# -ge 3 ]] ||
+	die "usage: $0 <domu-kernel> <domu-initrd> <output.cpio.gz> [guest.bin ...]"
 KERNEL=$1
 INITRD=$2
 OUT=$3
+shift 3
 [[ -f "$KERNEL" ]] || die "no domU kernel $KERNEL (run: make setup)"
 [[ -f "$INITRD" ]] || die "no domU initramfs $INITRD"
 
@@ -30,6 +34,10 @@ trap 'rm -rf "$STAGE"' EXIT
 
 install -m 0644 "$(readlink -f "$KERNEL")" "$STAGE/var/lib/xen/images/vmlinuz"
 install -m 0644 "$INITRD" "$STAGE/var/lib/xen/images/domu-initrd.cpio.gz"
+for f in "$@"; do
+	[[ -f "$f" ]] || die "no guest image $f"
+	install -m 0644 "$f" "$STAGE/var/lib/xen/images/"
+done
 for f in "$HERE"/xen/*; do
 	install -m 0644 "$f" "$STAGE/etc/xen/"
 done

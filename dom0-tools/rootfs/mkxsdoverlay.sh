@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the Xen tools overlay: a gzip'd newc cpio holding Debian's C
-# xenstored and oxenstored and Xen's init-dom0less (xen-utils-4.17) and the
+# xenstored and oxenstored, Xen's init-dom0less, and xl, xenconsoled and
+# xen-init-dom0 for the toolstack benchmark (xen-utils-4.17), and the
 # shared libraries they need that the base dom0 image lacks. Appended to the dom0 image (the kernel
 # unpacks concatenated archives in order), it lets /tests/xsbench.sh run
 # either daemon, and the Xen 4.17 reference boots to introduce boot-time
@@ -17,7 +18,7 @@ CROSS=${CROSS:-aarch64-linux-gnu-}
 READELF=${CROSS}readelf
 ARMROOT=$CACHE/arm64
 XEN_BIN=usr/lib/xen-4.17/bin
-DAEMONS="xenstored oxenstored init-dom0less"
+DAEMONS="xenstored oxenstored init-dom0less xl xenconsoled xen-init-dom0"
 LIBDIRS="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu"
 
 die() {

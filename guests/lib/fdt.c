@@ -120,6 +120,18 @@ unsigned long gfdt_arg_ulong(const char *key, unsigned long dflt)
 	return (end == v || *end) ? dflt : n;
 }
 
+bool gfdt_memory(int idx, uint64_t *base, uint64_t *size)
+{
+	int node;
+
+	if (!tree) {
+		return false;
+	}
+	node = fdt_node_offset_by_prop_value(tree, -1, "device_type", "memory",
+					     sizeof("memory"));
+	return node >= 0 && node_reg(node, idx, base, size);
+}
+
 static int hypervisor_node(void)
 {
 	return tree ? fdt_node_offset_by_compatible(tree, -1, "xen,xen") : -1;

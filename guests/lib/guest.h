@@ -115,6 +115,8 @@ void gfdt_init(const void *dtb);
 bool gfdt_valid(void);
 /* Base and size of entry idx of the reg of the first node compatible. */
 bool gfdt_reg(const char *compatible, int idx, uint64_t *base, uint64_t *size);
+/* Bank idx of the first node with device_type "memory". */
+bool gfdt_memory(int idx, uint64_t *base, uint64_t *size);
 /* Value of "key=value" in /chosen/bootargs, copied into val. */
 bool gfdt_arg(const char *key, char *val, size_t len);
 unsigned long gfdt_arg_ulong(const char *key, unsigned long dflt);

@@ -22,7 +22,9 @@
 #include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
+#include <sable/lib.h>
 #include <sable/log.h>
+#include <sable/mm.h>
 #include <sable/page.h>
 #include <sable/percpu.h>
 
@@ -244,13 +246,40 @@ bool domain_destroy_pending(void)
 	       __atomic_load_n(&graves, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * The machine's free count once everything of a domain is back, and
+ * what the hypervisor holds for dom0 (its stage-2 tables and the pages
+ * charged to it), which grows as dom0 maps other domains' pages: the
+ * sum of the two stays put across a domain's life (docs/lifecycle.md).
+ */
+static void report_gone(unsigned int id, const char *name)
+{
+	struct domain *d0 = domain_lookup(0);
+	uint64_t held = 0;
+
+	if (d0) {
+		spin_lock(&d0->p2m.lock);
+		held = d0->p2m.nr_tables;
+		spin_unlock(&d0->p2m.lock);
+		held += __atomic_load_n(&d0->xen_pages, __ATOMIC_RELAXED);
+	}
+	pr_info("domain %u (%s) destroyed: gone, %lu pages free, %lu held "
+		"for dom0\n",
+		id, name, (unsigned long)mm_free_pages_count(),
+		(unsigned long)held);
+}
+
 /* Its grace period is over: nobody holds @d. */
 static void finish(struct domain *d)
 {
+	char name[sizeof(d->name)];
+	unsigned int id = d->id;
+
 	domain_report_memory(d);
-	pr_info("domain %u (%s) destroyed: gone\n", d->id, d->name);
+	memcpy(name, d->name, sizeof(name));
 	domain_notify_control(d);
 	domain_free(d);
+	report_gone(id, name);
 }
 
 static struct domain *find_unacked(struct domain *list, uint64_t bit)

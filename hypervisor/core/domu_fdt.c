@@ -171,6 +171,13 @@ int domu_make_fdt(void *buf, const struct domain *d, const char *cmdline,
 	}
 	if (!rc) {
 		TRY(fdt_pack(buf));
+		/*
+		 * Packing moves the strings block down: what it leaves past
+		 * the tree's end is zeroed, so the guest's RAM outside its
+		 * tree and images reads 0 as the rest does.
+		 */
+		memset((char *)buf + fdt_totalsize(buf), 0,
+		       DOMU_FDT_MAX - fdt_totalsize(buf));
 	}
 	return rc;
 }

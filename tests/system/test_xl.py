@@ -2,8 +2,10 @@
 (dom0-tools/rootfs/tests/xl-config.sh) and a domU's life through xl
 (xl-life.sh: create, boot to init on hvc0, list, pause, shutdown -w,
 destroy, reboot with on_reboot = "restart", 50 create/destroy cycles
-that give their memory back)."""
+that give their memory back), on_crash actions and RAM left behind
+(xl-crash.sh), and dom0's autostart failures."""
 import os
+import re
 
 import pytest
 
@@ -72,3 +74,60 @@ def test_xl_domain_lifecycle_and_create_destroy_cycles():
     assert errors == []
     assert passed, lines
     assert "Kernel panic" not in out
+    # Every domain's end: free pages plus those held for dom0 exactly
+    # the same (booted Linux domUs, the restart, the 50 cycles).
+    gone = [int(f) + int(h) for f, h in re.findall(
+        r"destroyed: gone, (\d+) pages free, (\d+) held for dom0", out)]
+    assert len(gone) >= 53 and len(set(gone)) == 1, gone
+
+
+def test_xl_crash_actions_and_ram_left_behind():
+    """A domain reporting a crash is restarted (on_crash = "restart"),
+    kept and shown crashed ("preserve") or destroyed ("destroy"); rounds
+    of a domain writing a marker over its whole RAM, then a new domain
+    scanning all of its RAM: no marker and nothing but zeros; the free
+    page count the same after every domain's end (dom0-tools/rootfs/
+    tests/xl-crash.sh, with guests/ramscan)."""
+    passed, lines, errors, out = run_script(
+        "xl-crash", timeout=240, initrd=GUESTS_INITRD)
+    assert errors == []
+    assert passed, lines
+    gone = [int(f) + int(h) for f, h in re.findall(
+        r"destroyed: gone, (\d+) pages free, (\d+) held for dom0", out)]
+    assert len(gone) >= 13, out
+    # Every domain gives back all: the free pages and those held for
+    # dom0 add up to the same after each.
+    assert len(set(gone)) == 1, gone
+    # Each scanning domain was given the frames the filler had.
+    at = re.findall(r"domain \d+ \((fill|scan)\): .* \(machine (0x[0-9a-f]+)\)",
+                    out)
+    assert len(at) >= 10 and len(set(a for _, a in at)) == 1, at
+
+
+def test_autostart_failures_are_reported_and_dom0_comes_up():
+    """sable.autostart= naming a missing config, a bad name and a domain
+    twice (the second create refused: the name is taken): /init says so
+    for each, the first demo domU starts, and dom0 comes up all the same
+    (its test script runs and passes)."""
+    need()
+    if not os.path.exists(GUESTS_INITRD):
+        pytest.skip("not built: " + GUESTS_INITRD)
+    m = sable_machine("sable-autostart-fail", KERNEL, mem=2048,
+                      cmdline="dom0_mem=512M dom0_max_vcpus=2",
+                      bootargs=f"{DOM0_ARGS} sable.test=smoke "
+                      # QEMU's option syntax doubles a ','.
+                      "sable.autostart=nosuch,,bad/name,,demo,,demo",
+                      initrd=GUESTS_INITRD)
+    with m:
+        passed, lines = xenref.wait_test(m, timeout=TIMEOUT)
+        errors = m.errors()
+        out = m.output()
+    assert errors == []
+    assert passed, lines
+    assert "sable-init: autostart: no /etc/xen/nosuch.cfg" in out
+    assert "sable-init: autostart: bad name 'bad/name'" in out
+    assert out.count("sable-init: domain demo started") == 1, out
+    assert re.search(r"sable-init:   .*name: a domain called \"demo\" "
+                     r"exists", out), out
+    assert "sable-init: xl create /etc/xen/demo.cfg failed (exit status 1)" \
+        in out
