@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor log on its own UART, serialised by one lock; guest
- * console output; input typed on the UART, queued for dom0. Every log line
+ * console output (input: console_input.c). Every log line
  * starts with "sable: "; errors with "sable: ERROR: " (the system tests
  * fail on those). A domU's output is filtered of terminal controls and
  * rate-limited, and so are the log lines any guest causes
@@ -275,45 +275,4 @@ void console_guest_output(struct domain *d, const char *s, size_t len)
 		}
 	}
 	spin_unlock(&console_lock);
-}
-
-#define INPUT_RING 1024
-/* Protects: input_ring, input_prod, input_cons. */
-static spinlock_t input_lock = SPINLOCK_INIT;
-static char input_ring[INPUT_RING];
-static unsigned int input_prod, input_cons;
-
-void console_input_push(char c)
-{
-	spin_lock(&input_lock);
-	if (input_prod - input_cons < INPUT_RING) {
-		input_ring[input_prod++ % INPUT_RING] = c;
-	}
-	spin_unlock(&input_lock);
-}
-
-size_t console_input_read(char *buf, size_t len)
-{
-	size_t n = 0;
-
-	spin_lock(&input_lock);
-	while (n < len && input_cons != input_prod) {
-		buf[n++] = input_ring[input_cons++ % INPUT_RING];
-	}
-	spin_unlock(&input_lock);
-	return n;
-}
-
-/* Input arrived on the hypervisor's UART: queue it and tell dom0. */
-void console_uart_irq(void)
-{
-	struct domain *d0 = domain_lookup(0);
-	int c;
-
-	while ((c = arch_console_getc()) >= 0) {
-		console_input_push((char)c);
-	}
-	if (d0 && !d0->is_shutdown) {
-		evtchn_send_global_virq(&d0->evtchn, 2 /* VIRQ_CONSOLE */);
-	}
 }
