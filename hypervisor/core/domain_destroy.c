@@ -248,7 +248,8 @@ static void reap_some(void)
 
 bool domain_destroy_pending(void)
 {
-	return __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
+	return __atomic_load_n(&destroys_pending, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
 	       __atomic_load_n(&graves, __ATOMIC_ACQUIRE);
 }
 
