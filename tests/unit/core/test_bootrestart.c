@@ -56,7 +56,9 @@ static bool console_has(const char *s)
 TEST(boot_domain_restarts_on_reboot_with_its_id_and_fresh_ram)
 {
 	const struct hx_domu doms[2] = {
-		{ .name = "again", .mem_kib = 16384, .vcpus = 1,
+		{ .name = "again",
+		  .mem_kib = 16384,
+		  .vcpus = 1,
 		  .on_reboot = "restart" },
 		{ .name = "other", .mem_kib = 16384, .vcpus = 1 },
 	};
@@ -89,7 +91,9 @@ TEST(boot_domain_restarts_on_reboot_with_its_id_and_fresh_ram)
 TEST(boot_domain_destroyed_on_poweroff_gives_its_memory_back)
 {
 	const struct hx_domu doms[2] = {
-		{ .name = "gone", .mem_kib = 16384, .vcpus = 1,
+		{ .name = "gone",
+		  .mem_kib = 16384,
+		  .vcpus = 1,
 		  .on_poweroff = "destroy" },
 		{ .name = "stays", .mem_kib = 16384, .vcpus = 1 },
 	};
@@ -112,7 +116,9 @@ TEST(boot_domain_destroyed_on_poweroff_gives_its_memory_back)
 TEST(boot_domain_without_actions_is_left_shut_down)
 {
 	const struct hx_domu doms[2] = {
-		{ .name = "kept", .mem_kib = 16384, .vcpus = 1,
+		{ .name = "kept",
+		  .mem_kib = 16384,
+		  .vcpus = 1,
 		  .on_reboot = "preserve" },
 		{ .name = "plain", .mem_kib = 16384, .vcpus = 1 },
 	};
@@ -132,8 +138,10 @@ TEST(boot_domain_without_actions_is_left_shut_down)
 
 TEST(boot_domain_crashing_in_a_loop_is_left_shut_down)
 {
-	const struct hx_domu dom = { .name = "loop", .mem_kib = 16384,
-				     .vcpus = 1, .on_crash = "restart" };
+	const struct hx_domu dom = { .name = "loop",
+				     .mem_kib = 16384,
+				     .vcpus = 1,
+				     .on_crash = "restart" };
 	struct host_stop stop;
 
 	hx_fdt_machine(fdt, sizeof(fdt), 1, "", false, &dom, 1);
