@@ -33,7 +33,10 @@
 #define INPUT_HYPERVISOR MAX_DOMAINS
 #define INPUT_UNSET (-1)
 
-/* Protects: input_to, ctrl_a. Nests only the console locks. */
+/*
+ * Protects: changes of input_to (read without it), ctrl_a. Nests only
+ * the console locks.
+ */
 static spinlock_t switch_lock = SPINLOCK_INIT;
 static int input_to = INPUT_UNSET;
 static unsigned int ctrl_a; /* Ctrl-a pressed in a row so far */
@@ -84,7 +87,8 @@ static void move_on(int from)
 		spin_unlock(&switch_lock);
 		return;
 	}
-	to = input_to = next_after(from);
+	to = next_after(from);
+	__atomic_store_n(&input_to, to, __ATOMIC_RELAXED);
 	spin_unlock(&switch_lock);
 	announce(to);
 }
@@ -101,11 +105,9 @@ void console_input_domain_down(unsigned int domid)
 
 int console_input_target(void)
 {
-	int to;
+	/* Read without the lock: emulated UARTs ask for every byte out. */
+	int to = __atomic_load_n(&input_to, __ATOMIC_RELAXED);
 
-	spin_lock(&switch_lock);
-	to = input_to;
-	spin_unlock(&switch_lock);
 	return to == INPUT_HYPERVISOR ? -1 : to;
 }
 
@@ -203,7 +205,8 @@ static bool take_byte_locked(char c, char *buf, size_t *n, bool *switched)
 	if (c == CTRL_A) {
 		if (++ctrl_a == SWITCH_PRESSES) {
 			ctrl_a = 0;
-			input_to = next_after(input_to);
+			__atomic_store_n(&input_to, next_after(input_to),
+					 __ATOMIC_RELAXED);
 			*switched = true;
 		}
 		return true;
@@ -233,7 +236,8 @@ void console_uart_irq(void)
 
 		spin_lock(&switch_lock);
 		if (input_to == INPUT_UNSET) {
-			input_to = next_after(INPUT_UNSET);
+			__atomic_store_n(&input_to, next_after(INPUT_UNSET),
+					 __ATOMIC_RELAXED);
 		}
 		take_byte_locked((char)c, buf, &n, &switched);
 		to = input_to;

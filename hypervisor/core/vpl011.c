@@ -3,7 +3,8 @@
  * The emulated UART of domUs: the SBSA subset of a PL011 at Xen's guest
  * address, trapped and emulated in EL2 (PL011 TRM 3.3, 3.4). Every byte
  * written to the data register goes to the hypervisor console with the
- * domain's "(dN) " prefix; the transmit FIFO is always empty, so the TX
+ * domain's "(dN) " prefix, a line at a time (a byte at a time while the
+ * domain has the console's input); the transmit FIFO is always empty, so the TX
  * interrupt is always raised. What is typed on the hypervisor console
  * while the domain has the input (console_input.c) fills the receive FIFO
  * (VPL011_RX_FIFO bytes; more is dropped) and raises the RX and receive
@@ -50,10 +51,15 @@ struct vpl011 {
 	unsigned int len;
 };
 
+/*
+ * A line at a time, as Xen does; but the domain that has the console's
+ * input gets each byte out at once, so its prompt and echo show.
+ */
 static void put_char(struct domain *d, struct vpl011 *u, char c)
 {
 	u->line[u->len++] = c;
-	if (c == '\n' || u->len == LINE_MAX) {
+	if (c == '\n' || u->len == LINE_MAX ||
+	    console_input_target() == (int)d->id) {
 		console_guest_output(d, u->line, u->len);
 		u->len = 0;
 	}

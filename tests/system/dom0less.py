@@ -73,16 +73,17 @@ def _dts_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def chosen_dts(domains, addrs, cmdline=None):
-    """The /chosen fragment (dts source) describing the domains. Xen reads
-    its command line from xen,xen-bootargs when no dom0 is given, so the
-    hypervisor's command line goes there as well as into bootargs."""
+def chosen_dts(domains, addrs, cmdline=None, first=1):
+    """The /chosen fragment (dts source) describing the domains, nodes
+    domU<first>, domU<first + 1>... Xen reads its command line from
+    xen,xen-bootargs when no dom0 is given, so the hypervisor's command
+    line goes there as well as into bootargs."""
     out = ["/ {", "\tchosen {"]
     if cmdline is not None:
         out.append(f"\t\txen,xen-bootargs = {_dts_string(cmdline)};")
     for i, (d, addr) in enumerate(zip(domains, addrs)):
         size = os.path.getsize(d.kernel)
-        out += [f"\t\tdomU{i + 1} {{",
+        out += [f"\t\tdomU{i + first} {{",
                 '\t\t\tcompatible = "xen,domain";',
                 "\t\t\t#address-cells = <1>;",
                 "\t\t\t#size-cells = <1>;",

@@ -8,6 +8,7 @@ import re
 import pytest
 
 import dom0less
+import test_bootdomains
 import xenref
 from qemu import Machine
 from scenarios import SABLE, guest
@@ -142,4 +143,52 @@ def test_console_input_switches_between_two_domains_and_the_hypervisor():
         assert f"(d2) life: got '{word}'" not in out
     assert "(d1) life: got 'beta'" not in out
     assert "no domain left: powering off (status 0)" in out
+    assert status == 0
+
+
+ECHO_ADDR = 0x70000000
+
+
+def test_console_input_reaches_a_linux_shell_on_its_emulated_uart():
+    """Debian's kernel as domU1 with its shell on ttyAMA0 beside an echo
+    domain: a command typed for domU1 runs in its shell (the prompt shows
+    although it ends no line), Ctrl-a three times gives domU2 the input,
+    and domU1's poweroff hands it back to domU2."""
+    need(SABLE, guest("lifecycle"), xenref.KERNEL, xenref.DOMU_INITRD)
+    bd = test_bootdomains
+    name = "sable-console-switch-linux"
+    echo = life("two", "echo")
+    dts = (bd.linux_domu_dts(xenref.KERNEL, xenref.DOMU_INITRD,
+                             "console=ttyAMA0 quiet", vcpus=1) +
+           dom0less.chosen_dts([echo], [ECHO_ADDR], first=2))
+    dtb = dom0less.compile_dtb(name, dts, mem=2048)
+    extra = (dom0less.loader_args(xenref.KERNEL, bd.LINUX_KERNEL_ADDR) +
+             dom0less.loader_args(xenref.DOMU_INITRD, bd.LINUX_INITRD_ADDR) +
+             dom0less.loader_args(echo.kernel, ECHO_ADDR))
+    m = Machine(name, SABLE, mem=2048, append="", dtb=dtb,
+                extra=extra).start()
+    try:
+        m.expect(r"console input to d1 \(domU1\)", timeout=TIMEOUT)
+        m.expect(r"\(d1\) [^\n]*SABLE-INIT-READY", timeout=2 * TIMEOUT)
+        m.expect(r"\(d1\) domu:[^\r\n]*# ", timeout=TIMEOUT)
+        m.send("echo hi-$((40+2))\n")
+        m.expect(r"\(d1\) hi-42", timeout=TIMEOUT)
+        m.send(SWITCH)
+        m.expect(r"console input to d2 \(domU2\)", timeout=TIMEOUT)
+        m.send("ping\n")
+        m.expect(r"\(d2\) life: got 'ping'", timeout=TIMEOUT)
+        m.send(SWITCH + SWITCH)
+        m.expect(r"console input to d1 \(domU1\)", timeout=TIMEOUT)
+        m.send("poweroff\n")
+        m.expect(r"domain 1 \(domU1\) shut down: poweroff", timeout=TIMEOUT)
+        m.expect(r"console input to d2 \(domU2\)", timeout=TIMEOUT)
+        m.send("off\n")
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    for bad in ["WARNING:", "BUG:", "Oops", "Kernel panic"]:
+        assert bad not in out, bad
+    assert "life: got 'echo" not in out
     assert status == 0
