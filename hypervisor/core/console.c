@@ -34,6 +34,13 @@ struct console_dom {
 static spinlock_t console_lock = SPINLOCK_INIT;
 static int log_level_max = LOG_GUEST;
 static struct console_dom console_doms[MAX_DOMAINS + 1];
+/*
+ * The domU whose unfinished line is the last thing on the UART, or NULL:
+ * anything else written first ends that line, so that a domain's bytes
+ * passed on one at a time (emulated UART with the input) never run into
+ * another's. console_lock.
+ */
+static struct console_dom *open_line;
 
 /*
  * A domU's console: 64 KiB at once, then 16 KiB a second (a Linux boot
@@ -67,6 +74,16 @@ static void console_out_locked(const char *s, size_t len)
 		hist[(hist_prod + i) % CONSOLE_HISTORY] = s[i];
 	}
 	hist_prod += len;
+}
+
+/* Something else goes out: end the open domU line first. Lock held. */
+static void close_line_locked(const struct console_dom *next)
+{
+	if (open_line && open_line != next) {
+		console_out_locked("\n", 1);
+		open_line->mid_line = false;
+		open_line = NULL;
+	}
 }
 
 size_t console_history_read(uint64_t *index, char *buf, size_t len, bool clear)
@@ -109,6 +126,7 @@ void console_domain_forget(unsigned int domid)
 		return;
 	}
 	spin_lock(&console_lock);
+	close_line_locked(NULL);
 	memset(console_dom(domid), 0, sizeof(struct console_dom));
 	spin_unlock(&console_lock);
 }
@@ -128,6 +146,7 @@ static void log_vline_locked(enum log_level level, const char *fmt, va_list ap)
 	if (n >= (int)sizeof(buf)) {
 		n = (int)sizeof(buf) - 1;
 	}
+	close_line_locked(NULL);
 	console_out_locked(prefix, strlen(prefix));
 	console_out_locked(buf, (size_t)n);
 }
@@ -187,6 +206,9 @@ void log_guest(unsigned int domid, const char *fmt, ...)
 void console_write_raw(const char *s, size_t len)
 {
 	spin_lock(&console_lock);
+	if (len) {
+		close_line_locked(NULL);
+	}
 	console_out_locked(s, len);
 	spin_unlock(&console_lock);
 }
@@ -200,6 +222,9 @@ static void dom_write_locked(struct console_dom *cd, unsigned int id,
 	char prefix[12];
 	size_t start = 0;
 
+	if (len) {
+		close_line_locked(cd);
+	}
 	for (size_t i = 0; i < len; i++) {
 		if (!cd->mid_line) {
 			int n = snprintf(prefix, sizeof(prefix), "(d%u) ", id);
@@ -214,6 +239,9 @@ static void dom_write_locked(struct console_dom *cd, unsigned int id,
 		}
 	}
 	console_out_locked(s + start, len - start);
+	if (len) {
+		open_line = cd->mid_line ? cd : NULL;
+	}
 }
 
 /*

@@ -262,3 +262,33 @@ TEST(console_input_moves_on_when_its_domain_shuts_down)
 	type("\x01\x01\x01");
 	EXPECT_EQ(console_input_target(), 3);
 }
+
+static void uart_puts(struct domain *d, const char *s)
+{
+	for (; *s; s++) {
+		EXPECT_EQ(hx_mmio_write(d->vcpus[0], GUEST_PL011_BASE + UARTDR,
+					(uint32_t)(unsigned char)*s),
+			  MMIO_HANDLED);
+	}
+}
+
+TEST(console_input_domain_output_goes_out_at_once_on_its_own_line)
+{
+	struct domain *d1, *d3;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "", false, switch_doms, 3);
+	ASSERT_EQ(hx_boot(fdt, NULL), HOST_VCPU_RUN);
+	d1 = domain_lookup(1);
+	d3 = domain_lookup(3);
+	host_console_clear();
+	uart_puts(d3, "held"); /* no input: kept until its line ends */
+	uart_puts(d1, "d1# ");
+	EXPECT_STREQ(host_console_output(), "(d1) d1# ");
+	type("\x01\x01\x01"); /* a hypervisor line ends d1's open line */
+	EXPECT_TRUE(console_has("(d1) d1# \nsable: console input to d3"));
+	uart_puts(d1, "x\n"); /* d1 has no input now: a line at a time */
+	uart_puts(d3, "!");
+	EXPECT_TRUE(console_has("\n(d1) x\n(d3) held!"));
+	uart_puts(d1, "y\n");
+	EXPECT_TRUE(console_has("(d3) held!\n(d1) y\n"));
+}
