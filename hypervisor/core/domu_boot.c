@@ -116,9 +116,13 @@ static int boot_load(struct domain *d, const struct boot_domain *bd)
 	return rc;
 }
 
-static int domu_boot_one(const struct boot_domain *bd, domid_t id,
-			 struct domain **out)
+/*
+ * Build description @slot as domain @id. The slot knows the domain from
+ * its creation on, before it can run: it may shut down at once.
+ */
+static int domu_boot_one(int slot, domid_t id)
 {
+	const struct boot_domain *bd = &bds[slot];
 	struct domu_config c;
 	struct domu_built built;
 	struct domain *d;
@@ -135,6 +139,10 @@ static int domu_boot_one(const struct boot_domain *bd, domid_t id,
 	if (rc) {
 		return rc;
 	}
+	spin_lock(&slots_lock);
+	slots[slot].d = d;
+	slots[slot].rebuild = false; /* a domain is there again */
+	spin_unlock(&slots_lock);
 	for (unsigned int i = 0; bd->cpus && i < d->nr_vcpus; i++) {
 		if (sched_set_affinity(d->vcpus[i], bd->cpus,
 				       SCHED_AFFINITY_ALL)) {
@@ -163,7 +171,6 @@ static int domu_boot_one(const struct boot_domain *bd, domid_t id,
 		d->shutdown_reason = SHUTDOWN_crash;
 		spin_unlock(&d->lock);
 	}
-	*out = rc ? NULL : d;
 	return rc;
 }
 
@@ -195,12 +202,7 @@ int domu_build_all(void)
 	int built = 0;
 
 	for (int i = 0; i < nr_bds; i++, id++) {
-		struct domain *d;
-
-		if (domu_boot_one(&bds[i], id, &d) == 0) {
-			spin_lock(&slots_lock);
-			slots[i].d = d;
-			spin_unlock(&slots_lock);
+		if (domu_boot_one(i, id) == 0) {
 			built++;
 		} else {
 			pr_err("domain %s (%u) not built\n", bds[i].name, id);
@@ -316,18 +318,19 @@ int domu_boot_gone(const struct domain *d)
 void domu_boot_rebuild(int i)
 {
 	domid_t id = (domid_t)(i + 1);
-	struct domain *d = NULL;
 	int rc;
 
 	if (i < 0 || i >= nr_bds) {
 		return;
 	}
-	rc = domu_boot_one(&bds[i], id, &d);
-	spin_lock(&slots_lock);
-	slots[i].rebuild = false;
-	slots[i].d = d;
-	spin_unlock(&slots_lock);
+	rc = domu_boot_one(i, id);
 	if (rc) {
+		/* Made, it cleared the flag (and may have set it again). */
+		spin_lock(&slots_lock);
+		if (!slots[i].d) {
+			slots[i].rebuild = false;
+		}
+		spin_unlock(&slots_lock);
 		pr_err("domain %s (%u) not rebuilt\n", bds[i].name, id);
 		domain_stop_machine_if_idle();
 		return;
