@@ -4,6 +4,7 @@ switch (Ctrl-a three times) among boot-time domains with an emulated UART
 and the hypervisor (docs/boot-domains.md). No dom0: bare-metal guests
 (guests/lifecycle) only."""
 import re
+import time
 
 import pytest
 
@@ -72,9 +73,12 @@ def test_reboot_restarts_poweroff_destroys_crash_loop_is_limited():
         m.close()
     out = m.output()
     assert m.errors() == []
-    # domU1: up three times or more, always as d1, always on fresh RAM.
+    # domU1: restarted twice or more, as d1, on fresh RAM. (Its lines are
+    # counted only after it lost the input: the domain with the input
+    # writes a byte at a time, and other lines may cut its own.)
+    assert out.count("domain 1 (domU1) restarted") >= 2, out
     assert len(re.findall(r"\(d1\) life: up, mode reboot, RAM fresh",
-                          out)) >= 3, out
+                          out)) >= 2, out
     assert "NOT fresh" not in out
     assert "domain 1 (domU1): restarting" in out
     # domU2: destroyed, its RAM handed back, never started again.
@@ -87,7 +91,7 @@ def test_reboot_restarts_poweroff_destroys_crash_loop_is_limited():
     switches = re.findall(r"console input to (.*) \(Ctrl-a", out)
     assert switches[-1] == "the hypervisor", switches
     # domU3: started 1 + 5 times, then left shut down (still listed).
-    assert out.count("(d3) life: up, mode crash") == 6, out
+    assert out.count("domain 3 (domU3) shut down: crash") == 6, out
     assert out.count("domain 3 (domU3) restarted") == 5
     assert re.search(r"d3 \(domU3\): shut down", out), out
     # In use: domU1's and domU3's 16 MiB (4096 pages each) and the
@@ -106,10 +110,10 @@ def test_console_input_switches_between_two_domains_and_the_hypervisor():
     m = boot("sable-console-switch", doms)
     try:
         m.expect(r"console input to d1 \(domU1\)", timeout=TIMEOUT)
-        ready = set()
-        while len(ready) < 2:
-            ready.add(m.expect(r"\(d(\d)\) life: echo ready",
-                               timeout=TIMEOUT).group(1))
+        # domU1 has the input, so its bytes go out one at a time and
+        # domU2's lines may cut its own: wait for domU2's, then a moment.
+        m.expect(r"\(d2\) life: echo ready", timeout=TIMEOUT)
+        time.sleep(1)
         m.send("alpha\n")
         m.expect(r"\(d1\) life: got 'alpha' \(5 bytes, first 0x61\)",
                  timeout=TIMEOUT)
