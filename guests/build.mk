@@ -4,7 +4,7 @@
 # hypervisor image is.
 
 GUESTS := hello hostile pingpong trapbench attack_mem attack_time cpustate \
-	spin consring schedbench ramscan
+	spin consring schedbench ramscan lifecycle
 GUEST_B := $(B)/guests
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -mgeneral-regs-only \
 	-mstrict-align -mno-outline-atomics -fno-stack-protector \

@@ -11,6 +11,10 @@
 #define GICD_CTLR 0x0000
 #define GICD_CTLR_ENABLE_G1A (1U << 1)
 #define GICD_CTLR_ARE_NS (1U << 4)
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER 0x6000
 #define GICR_WAKER 0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP (1U << 1)
 #define GICR_SGI_BASE 0x10000
@@ -76,6 +80,22 @@ void gic_enable_ppi(unsigned int intid)
 	mmio_write32(prio, (mmio_read32(prio) & ~(0xffU << shift)) |
 				   (0xa0U << shift));
 	mmio_write32(sgi + GICR_ISENABLER0, 1U << (intid & 31));
+	guest_mb();
+}
+
+void gic_enable_spi(unsigned int intid)
+{
+	uintptr_t prio = gicd + GICD_IPRIORITYR + (intid & ~3U);
+	unsigned int shift = (intid & 3U) * 8;
+	uintptr_t group = gicd + GICD_IGROUPR + (intid / 32) * 4;
+
+	/* Group 1, priority 0xa0, routed to vCPU 0 (affinity 0.0.0.0). */
+	mmio_write32(group, mmio_read32(group) | (1U << (intid & 31)));
+	mmio_write32(prio, (mmio_read32(prio) & ~(0xffU << shift)) |
+				   (0xa0U << shift));
+	*(volatile uint64_t *)(gicd + GICD_IROUTER + (uintptr_t)intid * 8) = 0;
+	mmio_write32(gicd + GICD_ISENABLER + (intid / 32) * 4,
+		     1U << (intid & 31));
 	guest_mb();
 }
 

@@ -146,6 +146,8 @@ void evtchn_unmask(evtchn_port_t port);
 typedef void (*irq_handler_t)(unsigned int intid);
 int gic_init(void);
 void gic_enable_ppi(unsigned int intid);
+/* Enable SPI @intid in the distributor, routed to vCPU 0. */
+void gic_enable_spi(unsigned int intid);
 void irq_set_handler(irq_handler_t fn);
 
 static inline void irq_enable(void)

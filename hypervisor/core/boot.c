@@ -67,5 +67,6 @@ void boot_main(struct machine *m)
 	}
 	pr_info("free memory: %lu MiB; starting domains\n",
 		(unsigned long)(mm_free_count() >> 8));
+	console_input_start();
 	sched_run();
 }

@@ -2,8 +2,12 @@
 /* The portable part of boot, after the arch has the machine running. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <sable/bootdom.h>
+
+struct domain;
 struct machine;
 
 __attribute__((noreturn)) void boot_main(struct machine *m);
@@ -16,6 +20,21 @@ int dom0_build(struct machine *m);
  */
 int domu_prepare(struct machine *m);
 int domu_build_all(void);
+/*
+ * A domain shut down for @reason: what its boot-time description asks of
+ * the hypervisor (sable,on-*; BOOTDOM_PRESERVE for any other domain). For
+ * BOOTDOM_RESTART the rebuild is recorded; a domain restarted too often
+ * gets BOOTDOM_PRESERVE instead, with a line saying so.
+ */
+enum bootdom_action domu_boot_shutdown(struct domain *d, unsigned int reason);
+/* A boot-time domain waits to be built again. */
+bool domu_boot_restarting(void);
+/*
+ * @d is being freed: its description, if a restart waits for it (pass it
+ * to domu_boot_rebuild() once @d is freed), else -1.
+ */
+int domu_boot_gone(const struct domain *d);
+void domu_boot_rebuild(int slot);
 /* kimage.c: an arm64 Image's text_offset and the span it needs. */
 int arm64_image_info(const void *img, uint64_t size, uint64_t *text_offset,
 		     uint64_t *span);

@@ -11,6 +11,7 @@
  *           vpl011;                        optional: an emulated UART
  *           xen,enhanced = "enabled";      optional: a xenstore connection
  *           xen,domain-p2m-mem-mb = <4>;   optional: stage-2 table budget
+ *           sable,on-reboot = "restart";   optional: shutdown actions
  *           module@50000000 {
  *               compatible = "multiboot,kernel", "multiboot,module";
  *               reg = <0x50000000 0x100000>;
@@ -27,6 +28,7 @@
 #include <sable/bootdom.h>
 #include <sable/errno.h>
 #include <sable/lib.h>
+#include <sable/types.h>
 
 static uint64_t cells_value(const fdt32_t *p, int cells)
 {
@@ -203,6 +205,61 @@ static int read_sched(const void *fdt, int dom, struct boot_domain *bd,
 	return read_cpus(fdt, dom, bd, why);
 }
 
+/*
+ * "sable,on-poweroff", "sable,on-reboot", "sable,on-crash": "destroy",
+ * "restart" or "preserve" (the default when absent).
+ */
+static int read_actions(const void *fdt, int dom, struct boot_domain *bd,
+			const char **why)
+{
+	static const char *const prop[BOOTDOM_NR_EVENTS] = {
+		[BOOTDOM_ON_POWEROFF] = "sable,on-poweroff",
+		[BOOTDOM_ON_REBOOT] = "sable,on-reboot",
+		[BOOTDOM_ON_CRASH] = "sable,on-crash",
+	};
+	static const char *const bad[BOOTDOM_NR_EVENTS] = {
+		[BOOTDOM_ON_POWEROFF] = "sable,on-poweroff is not \"destroy\", "
+					"\"restart\" or \"preserve\"",
+		[BOOTDOM_ON_REBOOT] = "sable,on-reboot is not \"destroy\", "
+				      "\"restart\" or \"preserve\"",
+		[BOOTDOM_ON_CRASH] = "sable,on-crash is not \"destroy\", "
+				     "\"restart\" or \"preserve\"",
+	};
+	static const struct {
+		const char *name;
+		enum bootdom_action action;
+	} names[] = {
+		{ "destroy", BOOTDOM_DESTROY },
+		{ "restart", BOOTDOM_RESTART },
+		{ "preserve", BOOTDOM_PRESERVE },
+	};
+
+	for (int e = 0; e < BOOTDOM_NR_EVENTS; e++) {
+		int len;
+		const char *v = fdt_getprop(fdt, dom, prop[e], &len);
+		bool known = false;
+
+		bd->on[e] = BOOTDOM_PRESERVE;
+		if (!v) {
+			continue;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(names) && !known; i++) {
+			size_t n = strlen(names[i].name) + 1;
+
+			if ((size_t)len == n &&
+			    memcmp(v, names[i].name, n) == 0) {
+				bd->on[e] = names[i].action;
+				known = true;
+			}
+		}
+		if (!known) {
+			*why = bad[e];
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 		       const char **why)
 {
@@ -237,7 +294,8 @@ static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 	}
 	bd->vpl011 = fdt_getprop(fdt, dom, "vpl011", NULL) != NULL;
 	bd->bootargs = fdt_getprop(fdt, dom, "bootargs", NULL);
-	if (read_enhanced(fdt, dom, bd, why)) {
+	if (read_enhanced(fdt, dom, bd, why) ||
+	    read_actions(fdt, dom, bd, why)) {
 		return -EINVAL;
 	}
 	return read_modules(fdt, dom, bd, why);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor log on its own UART, serialised by one lock; guest
- * console output; input typed on the UART, queued for dom0. Every log line
+ * console output (input: console_input.c). Every log line
  * starts with "sable: "; errors with "sable: ERROR: " (the system tests
  * fail on those). A domU's output is filtered of terminal controls and
  * rate-limited, and so are the log lines any guest causes
@@ -34,6 +34,13 @@ struct console_dom {
 static spinlock_t console_lock = SPINLOCK_INIT;
 static int log_level_max = LOG_GUEST;
 static struct console_dom console_doms[MAX_DOMAINS + 1];
+/*
+ * The domU whose unfinished line is the last thing on the UART, or NULL:
+ * anything else written first ends that line, so that a domain's bytes
+ * passed on one at a time (emulated UART with the input) never run into
+ * another's. console_lock.
+ */
+static struct console_dom *open_line;
 
 /*
  * A domU's console: 64 KiB at once, then 16 KiB a second (a Linux boot
@@ -67,6 +74,16 @@ static void console_out_locked(const char *s, size_t len)
 		hist[(hist_prod + i) % CONSOLE_HISTORY] = s[i];
 	}
 	hist_prod += len;
+}
+
+/* Something else goes out: end the open domU line first. Lock held. */
+static void close_line_locked(const struct console_dom *next)
+{
+	if (open_line && open_line != next) {
+		console_out_locked("\n", 1);
+		open_line->mid_line = false;
+		open_line = NULL;
+	}
 }
 
 size_t console_history_read(uint64_t *index, char *buf, size_t len, bool clear)
@@ -109,6 +126,7 @@ void console_domain_forget(unsigned int domid)
 		return;
 	}
 	spin_lock(&console_lock);
+	close_line_locked(NULL);
 	memset(console_dom(domid), 0, sizeof(struct console_dom));
 	spin_unlock(&console_lock);
 }
@@ -128,6 +146,7 @@ static void log_vline_locked(enum log_level level, const char *fmt, va_list ap)
 	if (n >= (int)sizeof(buf)) {
 		n = (int)sizeof(buf) - 1;
 	}
+	close_line_locked(NULL);
 	console_out_locked(prefix, strlen(prefix));
 	console_out_locked(buf, (size_t)n);
 }
@@ -187,6 +206,9 @@ void log_guest(unsigned int domid, const char *fmt, ...)
 void console_write_raw(const char *s, size_t len)
 {
 	spin_lock(&console_lock);
+	if (len) {
+		close_line_locked(NULL);
+	}
 	console_out_locked(s, len);
 	spin_unlock(&console_lock);
 }
@@ -200,6 +222,9 @@ static void dom_write_locked(struct console_dom *cd, unsigned int id,
 	char prefix[12];
 	size_t start = 0;
 
+	if (len) {
+		close_line_locked(cd);
+	}
 	for (size_t i = 0; i < len; i++) {
 		if (!cd->mid_line) {
 			int n = snprintf(prefix, sizeof(prefix), "(d%u) ", id);
@@ -214,6 +239,9 @@ static void dom_write_locked(struct console_dom *cd, unsigned int id,
 		}
 	}
 	console_out_locked(s + start, len - start);
+	if (len) {
+		open_line = cd->mid_line ? cd : NULL;
+	}
 }
 
 /*
@@ -275,45 +303,4 @@ void console_guest_output(struct domain *d, const char *s, size_t len)
 		}
 	}
 	spin_unlock(&console_lock);
-}
-
-#define INPUT_RING 1024
-/* Protects: input_ring, input_prod, input_cons. */
-static spinlock_t input_lock = SPINLOCK_INIT;
-static char input_ring[INPUT_RING];
-static unsigned int input_prod, input_cons;
-
-void console_input_push(char c)
-{
-	spin_lock(&input_lock);
-	if (input_prod - input_cons < INPUT_RING) {
-		input_ring[input_prod++ % INPUT_RING] = c;
-	}
-	spin_unlock(&input_lock);
-}
-
-size_t console_input_read(char *buf, size_t len)
-{
-	size_t n = 0;
-
-	spin_lock(&input_lock);
-	while (n < len && input_cons != input_prod) {
-		buf[n++] = input_ring[input_cons++ % INPUT_RING];
-	}
-	spin_unlock(&input_lock);
-	return n;
-}
-
-/* Input arrived on the hypervisor's UART: queue it and tell dom0. */
-void console_uart_irq(void)
-{
-	struct domain *d0 = domain_lookup(0);
-	int c;
-
-	while ((c = arch_console_getc()) >= 0) {
-		console_input_push((char)c);
-	}
-	if (d0 && !d0->is_shutdown) {
-		evtchn_send_global_virq(&d0->evtchn, 2 /* VIRQ_CONSOLE */);
-	}
 }

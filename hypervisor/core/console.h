@@ -19,7 +19,17 @@ void console_set_level(int level);
  * an escape sequence, rate limits) is not inherited by the next one.
  */
 void console_domain_forget(unsigned int domid);
+/* Bytes arrived on the hypervisor's UART: to whoever has the input. */
 void console_uart_irq(void);
+/*
+ * The console input switch (console_input.c): start it at the end of boot
+ * (dom0, else the first domU with an emulated UART, else the hypervisor);
+ * a domain shutting down or dying hands the input on if it has it; who
+ * has it (a domain id, or -1 for the hypervisor).
+ */
+void console_input_start(void);
+void console_input_domain_down(unsigned int domid);
+int console_input_target(void);
 
 /* Bytes of console output kept for console_history_read(). */
 #define CONSOLE_HISTORY (64U * 1024)

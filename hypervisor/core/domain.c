@@ -10,6 +10,7 @@
 #include <sable/page.h>
 #include <sable/percpu.h>
 
+#include "boot.h"
 #include "console.h"
 #include "domain_priv.h"
 
@@ -334,16 +335,36 @@ static void machine_drain_console(void)
 	}
 }
 
+/* Power the machine off with the status gathered so far (the first wins). */
+static void machine_stop(void)
+{
+	if (__atomic_exchange_n(&machine_stopping, true, __ATOMIC_SEQ_CST)) {
+		return;
+	}
+	pr_info("no domain left: powering off (status %d)\n", machine_status);
+	machine_drain_console();
+	arch_machine_exit(machine_status);
+}
+
+void domain_stop_machine_if_idle(void)
+{
+	if (domain_count_alive() == 0 && !domu_boot_restarting()) {
+		machine_stop();
+	}
+}
+
 /*
  * Mark @d shut down. dom0 going down takes the machine with it, as on Xen;
- * otherwise the machine stops when no domain is left. Exit status: 0 when
- * every domain powered off, 1 if any crashed or was killed by a watchdog.
+ * otherwise the machine stops when no domain is left (none to be
+ * restarted). Exit status: 0 when every domain powered off, 1 if any
+ * crashed or was killed by a watchdog.
  */
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	const char *name = reason < ARRAY_SIZE(reason_name)
 				   ? reason_name[reason]
 				   : "unknown";
+	enum bootdom_action action;
 
 	spin_lock(&d->lock);
 	if (d->is_shutdown || d->is_dying) {
@@ -356,6 +377,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	pr_info("domain %u (%s) shut down: %s\n", d->id, d->name, name);
 	domain_report_memory(d);
 	domain_notify_control(d);
+	console_input_domain_down(d->id);
 	if (reason == SHUTDOWN_crash || reason == SHUTDOWN_watchdog) {
 		machine_status = 1;
 	}
@@ -363,15 +385,16 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		pr_info("dom0 asked for a reboot: resetting the machine\n");
 		arch_machine_reset();
 	}
-	if ((d->id == 0 || domain_count_alive() == 0) &&
-	    !__atomic_exchange_n(&machine_stopping, true, __ATOMIC_SEQ_CST)) {
+	action = d->id == 0 ? BOOTDOM_PRESERVE : domu_boot_shutdown(d, reason);
+	if (action != BOOTDOM_PRESERVE) {
+		domain_destroy_later(d);
+	}
+	if (d->id == 0 ||
+	    (domain_count_alive() == 0 && !domu_boot_restarting())) {
 		if (d->shutdown_code >= 0 && reason == SHUTDOWN_poweroff) {
 			machine_status = d->shutdown_code;
 		}
-		pr_info("no domain left: powering off (status %d)\n",
-			machine_status);
-		machine_drain_console();
-		arch_machine_exit(machine_status);
+		machine_stop();
 	}
 }
 

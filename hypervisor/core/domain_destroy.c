@@ -28,7 +28,10 @@
 #include <sable/page.h>
 #include <sable/percpu.h>
 
+#include "boot.h"
+#include "console.h"
 #include "domain_priv.h"
+#include "domu.h"
 #include "sched_arch.h"
 
 /*
@@ -36,6 +39,10 @@
  * domains on them; nests nothing.
  */
 static spinlock_t grave_lock = SPINLOCK_INIT;
+/* A domain waits for domain_destroy_later()'s destroy (atomic). */
+static bool destroys_pending;
+/* One pCPU at a time carries them out (atomic). */
+static bool destroys_running;
 /* Destroyed domains whose teardown is under way. */
 static struct domain *reaping;
 /* Buried domains waiting for their grace period. */
@@ -165,6 +172,7 @@ int domain_destroy(struct domain *d)
 	spin_unlock(&d->lock);
 	pr_info("domain %u (%s) destroyed: dying\n", d->id, d->name);
 	domain_notify_control(d);
+	console_input_domain_down(d->id);
 
 	/* Paused for good: no vCPU runs again, whatever the pause count. */
 	spin_lock(&d->pause_lock);
@@ -242,7 +250,8 @@ static void reap_some(void)
 
 bool domain_destroy_pending(void)
 {
-	return __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
+	return __atomic_load_n(&destroys_pending, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
 	       __atomic_load_n(&graves, __ATOMIC_ACQUIRE);
 }
 
@@ -274,12 +283,64 @@ static void finish(struct domain *d)
 {
 	char name[sizeof(d->name)];
 	unsigned int id = d->id;
+	int rebuild = domu_boot_gone(d);
 
 	domain_report_memory(d);
 	memcpy(name, d->name, sizeof(name));
 	domain_notify_control(d);
 	domain_free(d);
 	report_gone(id, name);
+	if (rebuild >= 0) {
+		/* A boot-time domain's restart: its id and memory are free. */
+		domu_boot_rebuild(rebuild);
+	}
+}
+
+void domain_destroy_later(struct domain *d)
+{
+	__atomic_store_n(&d->destroy_pending, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&destroys_pending, true, __ATOMIC_SEQ_CST);
+	kick_all();
+}
+
+/*
+ * Destroy the domains domain_destroy_later() named, one pCPU at a time
+ * (two destroyers could each wait for the other to leave a vCPU). A vCPU
+ * of such a domain that this pCPU is about to enter is stopped instead:
+ * the pCPU comes back here from its scheduler loop, running nothing.
+ */
+static void run_destroys(void)
+{
+	struct vcpu *cur = current_vcpu();
+	bool stop_current = false;
+
+	if (!__atomic_load_n(&destroys_pending, __ATOMIC_ACQUIRE) ||
+	    __atomic_exchange_n(&destroys_running, true, __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	__atomic_store_n(&destroys_pending, false, __ATOMIC_SEQ_CST);
+	for (domid_t id = 1; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_lookup(id);
+
+		if (!d ||
+		    !__atomic_load_n(&d->destroy_pending, __ATOMIC_ACQUIRE)) {
+			continue;
+		}
+		if (cur && cur->dom == d) {
+			stop_current = true;
+			__atomic_store_n(&destroys_pending, true,
+					 __ATOMIC_SEQ_CST);
+			continue;
+		}
+		if (__atomic_exchange_n(&d->destroy_pending, false,
+					__ATOMIC_ACQ_REL)) {
+			domu_destroy(d);
+		}
+	}
+	__atomic_store_n(&destroys_running, false, __ATOMIC_RELEASE);
+	if (stop_current) {
+		sched_pause_current();
+	}
 }
 
 static struct domain *find_unacked(struct domain *list, uint64_t bit)
@@ -309,6 +370,7 @@ void domain_quiescent(void)
 	uint64_t bit = 1ULL << this_cpu()->id;
 	struct domain *done = NULL, *d, **pp;
 
+	run_destroys();
 	if (!domain_destroy_pending()) {
 		return;
 	}

@@ -151,3 +151,13 @@ int domu_make_fdt(void *buf, const struct domain *d, const char *cmdline,
 		  bool vpl011, const struct domu_layout *l);
 /* Register the emulated SBSA UART at GUEST_PL011_BASE. */
 int vpl011_init(struct domain *d);
+/* Bytes the emulated UART's receive FIFO holds. */
+#define VPL011_RX_FIFO 64
+/* @d has an emulated UART. */
+bool vpl011_present(struct domain *d);
+/*
+ * Bytes typed for @d: into its UART's receive FIFO, raising its receive
+ * interrupts. Returns how many fitted (the rest is dropped by the caller).
+ * Takes the UART's lock, then the vGIC's.
+ */
+size_t vpl011_rx(struct domain *d, const char *s, size_t len);

@@ -7,8 +7,16 @@
  * (xen,enhanced) gets the xenstore and PV console pages for dom0's
  * daemons. A bad description or a domain that does not fit is reported
  * and skipped; the others are still built.
+ *
+ * A boot-time domain that shuts down is left as it is unless its
+ * description asks otherwise (sable,on-poweroff, -reboot, -crash): then
+ * the hypervisor destroys it and, for "restart", builds it again from the
+ * same description and modules, under the same name and id, once the old
+ * domain is gone. A domain restarted RESTART_BURST times within
+ * RESTART_WINDOW_S seconds is left shut down at its next shutdown.
  */
 #include <public/sable_ctl.h>
+#include <sable/arch.h>
 #include <sable/bootdom.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
@@ -24,6 +32,22 @@
 
 static struct boot_domain bds[MAX_BOOT_DOMAINS];
 static int nr_bds;
+
+#define RESTART_BURST 5
+#define RESTART_WINDOW_S 10
+
+/* What became of each description. */
+struct boot_slot {
+	struct domain *d; /* the domain built from it, until it is freed */
+	bool rebuild; /* restart: build it again once d is freed */
+	/* Counter values of its last restarts (a ring of RESTART_BURST). */
+	uint64_t restarts[RESTART_BURST];
+	unsigned int nr_restarts;
+};
+
+/* Protects: slots[]. Nests only the console locks. */
+static spinlock_t slots_lock = SPINLOCK_INIT;
+static struct boot_slot slots[MAX_BOOT_DOMAINS];
 
 /* The boot modules are in machine memory, identity-mapped. */
 static int copy_from_machine(void *dst, uint64_t src, size_t len)
@@ -92,8 +116,13 @@ static int boot_load(struct domain *d, const struct boot_domain *bd)
 	return rc;
 }
 
-static int domu_boot_one(const struct boot_domain *bd, domid_t id)
+/*
+ * Build description @slot as domain @id. The slot knows the domain from
+ * its creation on, before it can run: it may shut down at once.
+ */
+static int domu_boot_one(int slot, domid_t id)
 {
+	const struct boot_domain *bd = &bds[slot];
 	struct domu_config c;
 	struct domu_built built;
 	struct domain *d;
@@ -110,6 +139,10 @@ static int domu_boot_one(const struct boot_domain *bd, domid_t id)
 	if (rc) {
 		return rc;
 	}
+	spin_lock(&slots_lock);
+	slots[slot].d = d;
+	slots[slot].rebuild = false; /* a domain is there again */
+	spin_unlock(&slots_lock);
 	for (unsigned int i = 0; bd->cpus && i < d->nr_vcpus; i++) {
 		if (sched_set_affinity(d->vcpus[i], bd->cpus,
 				       SCHED_AFFINITY_ALL)) {
@@ -169,11 +202,138 @@ int domu_build_all(void)
 	int built = 0;
 
 	for (int i = 0; i < nr_bds; i++, id++) {
-		if (domu_boot_one(&bds[i], id) == 0) {
+		if (domu_boot_one(i, id) == 0) {
 			built++;
 		} else {
 			pr_err("domain %s (%u) not built\n", bds[i].name, id);
 		}
 	}
 	return built;
+}
+
+/* The description @d was built from, or -1. slots_lock held. */
+static int slot_of_locked(const struct domain *d)
+{
+	for (int i = 0; i < nr_bds; i++) {
+		if (slots[i].d == d) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+static int event_of(unsigned int reason)
+{
+	switch (reason) {
+	case SHUTDOWN_poweroff:
+		return BOOTDOM_ON_POWEROFF;
+	case SHUTDOWN_reboot:
+		return BOOTDOM_ON_REBOOT;
+	case SHUTDOWN_crash:
+	case SHUTDOWN_watchdog:
+		return BOOTDOM_ON_CRASH;
+	default:
+		return -1; /* suspend, soft reset: left to whoever asked */
+	}
+}
+
+/* Room for one more restart now; records it if so. slots_lock held. */
+static bool restart_allowed_locked(struct boot_slot *s)
+{
+	uint64_t now = arch_counter(), freq = arch_counter_freq();
+	uint64_t *oldest = &s->restarts[s->nr_restarts % RESTART_BURST];
+
+	if (s->nr_restarts >= RESTART_BURST &&
+	    now - *oldest < RESTART_WINDOW_S * freq) {
+		return false;
+	}
+	*oldest = now;
+	s->nr_restarts++;
+	return true;
+}
+
+enum bootdom_action domu_boot_shutdown(struct domain *d, unsigned int reason)
+{
+	enum bootdom_action a = BOOTDOM_PRESERVE;
+	int event = event_of(reason);
+	bool limited = false;
+	int i;
+
+	spin_lock(&slots_lock);
+	i = slot_of_locked(d);
+	if (i >= 0 && event >= 0) {
+		a = bds[i].on[event];
+	}
+	if (a == BOOTDOM_RESTART && !restart_allowed_locked(&slots[i])) {
+		a = BOOTDOM_PRESERVE;
+		limited = true;
+	} else if (a == BOOTDOM_RESTART) {
+		slots[i].rebuild = true;
+	}
+	spin_unlock(&slots_lock);
+	if (limited) {
+		pr_warn("domain %u (%s): restarted %u times within %u s: left "
+			"shut down\n",
+			d->id, d->name, RESTART_BURST, RESTART_WINDOW_S);
+	} else if (a == BOOTDOM_RESTART) {
+		pr_info("domain %u (%s): restarting\n", d->id, d->name);
+	} else if (a == BOOTDOM_DESTROY) {
+		pr_info("domain %u (%s): destroying\n", d->id, d->name);
+	}
+	return a;
+}
+
+bool domu_boot_restarting(void)
+{
+	bool any = false;
+
+	spin_lock(&slots_lock);
+	for (int i = 0; i < nr_bds; i++) {
+		any |= slots[i].rebuild;
+	}
+	spin_unlock(&slots_lock);
+	return any;
+}
+
+int domu_boot_gone(const struct domain *d)
+{
+	int i;
+
+	spin_lock(&slots_lock);
+	i = slot_of_locked(d);
+	if (i >= 0) {
+		slots[i].d = NULL;
+		if (!slots[i].rebuild) {
+			i = -1;
+		}
+	}
+	spin_unlock(&slots_lock);
+	return i;
+}
+
+/*
+ * Build description @i again (its domain is freed): the same modules,
+ * reserved since boot and in no domain's RAM, the same name and id.
+ */
+void domu_boot_rebuild(int i)
+{
+	domid_t id = (domid_t)(i + 1);
+	int rc;
+
+	if (i < 0 || i >= nr_bds) {
+		return;
+	}
+	rc = domu_boot_one(i, id);
+	if (rc) {
+		/* Made, it cleared the flag (and may have set it again). */
+		spin_lock(&slots_lock);
+		if (!slots[i].d) {
+			slots[i].rebuild = false;
+		}
+		spin_unlock(&slots_lock);
+		pr_err("domain %s (%u) not rebuilt\n", bds[i].name, id);
+		domain_stop_machine_if_idle();
+		return;
+	}
+	pr_info("domain %u (%s) restarted\n", id, bds[i].name);
 }

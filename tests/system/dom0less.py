@@ -58,28 +58,32 @@ def tools_missing():
 
 class Domain:
     """One boot-time domain: a kernel image, its command line, RAM in KiB
-    and vCPUs. vpl011 gives it an emulated PL011 for its console."""
+    and vCPUs. vpl011 gives it an emulated PL011 for its console; props
+    are more properties of its node, {name: dts value}, e.g.
+    {"sable,on-reboot": '"restart"'}."""
 
     def __init__(self, name, kernel, bootargs="", mem_kib=16 * 1024, cpus=1,
-                 vpl011=True):
+                 vpl011=True, props=None):
         self.name, self.kernel, self.bootargs = name, kernel, bootargs
         self.mem_kib, self.cpus, self.vpl011 = mem_kib, cpus, vpl011
+        self.props = dict(props or {})
 
 
 def _dts_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def chosen_dts(domains, addrs, cmdline=None):
-    """The /chosen fragment (dts source) describing the domains. Xen reads
-    its command line from xen,xen-bootargs when no dom0 is given, so the
-    hypervisor's command line goes there as well as into bootargs."""
+def chosen_dts(domains, addrs, cmdline=None, first=1):
+    """The /chosen fragment (dts source) describing the domains, nodes
+    domU<first>, domU<first + 1>... Xen reads its command line from
+    xen,xen-bootargs when no dom0 is given, so the hypervisor's command
+    line goes there as well as into bootargs."""
     out = ["/ {", "\tchosen {"]
     if cmdline is not None:
         out.append(f"\t\txen,xen-bootargs = {_dts_string(cmdline)};")
     for i, (d, addr) in enumerate(zip(domains, addrs)):
         size = os.path.getsize(d.kernel)
-        out += [f"\t\tdomU{i + 1} {{",
+        out += [f"\t\tdomU{i + first} {{",
                 '\t\t\tcompatible = "xen,domain";',
                 "\t\t\t#address-cells = <1>;",
                 "\t\t\t#size-cells = <1>;",
@@ -87,6 +91,7 @@ def chosen_dts(domains, addrs, cmdline=None):
                 f"\t\t\tcpus = <{d.cpus}>;"]
         if d.vpl011:
             out.append("\t\t\tvpl011;")
+        out += [f"\t\t\t{k} = {v};" for k, v in d.props.items()]
         out += [f"\t\t\tmodule@{addr:x} {{",
                 '\t\t\t\tcompatible = "multiboot,kernel", '
                 '"multiboot,module";',

@@ -12,6 +12,26 @@
 #define MAX_BOOT_DOMAINS 8
 #define BOOTDOM_MAX_VCPUS 8
 
+/*
+ * What the hypervisor does with a domain that shut down (sable,on-poweroff,
+ * sable,on-reboot, sable,on-crash): leave it shut down (the default, as
+ * Xen leaves its boot-time domains: dom0's toolstack, if any, decides),
+ * free it, or build it again from its boot modules.
+ */
+enum bootdom_action {
+	BOOTDOM_PRESERVE = 0,
+	BOOTDOM_DESTROY,
+	BOOTDOM_RESTART,
+};
+
+/* Which action: the shutdown reasons that share one property. */
+enum bootdom_event {
+	BOOTDOM_ON_POWEROFF = 0,
+	BOOTDOM_ON_REBOOT,
+	BOOTDOM_ON_CRASH, /* a crash or a watchdog */
+	BOOTDOM_NR_EVENTS,
+};
+
 struct bootdom_module {
 	uint64_t addr, size; /* 0 size: absent */
 };
@@ -27,6 +47,7 @@ struct boot_domain {
 	unsigned int sched_weight, sched_cap;
 	/* sable,cpus: hard affinity of every vCPU, a bit per pCPU (0: all). */
 	uint64_t cpus;
+	enum bootdom_action on[BOOTDOM_NR_EVENTS];
 	struct bootdom_module kernel, ramdisk;
 	const char *bootargs; /* points into the fdt, or NULL */
 };

@@ -151,6 +151,12 @@ struct domain {
 	 */
 	bool is_dying;
 	/*
+	 * Shut down, and to be destroyed by the hypervisor itself (a boot-time
+	 * domain's shutdown action) at the next quiescent point of a pCPU
+	 * that does not run it (atomic; domain_destroy_later()).
+	 */
+	bool destroy_pending;
+	/*
 	 * Protects: pause_count and the vCPUs' paused flags as a whole
 	 * (domain_pause, domain_unpause, domain_destroy). Outermost: taken
 	 * with no other lock held; it then takes the run-queue locks.
@@ -236,7 +242,20 @@ int physmap_populate(struct domain *d, uint64_t gfn);
 int physmap_decrease(struct domain *d, uint64_t gfn);
 int physmap_map_foreign(struct domain *d, uint64_t gfn, struct domain *fd,
 			uint64_t fgfn);
+/*
+ * Mark @d shut down for @reason (Xen's SHUTDOWN_*): reported, dom0 told,
+ * the boot-time domain's shutdown action taken (destroy or restart, at a
+ * quiescent point); the machine stops with dom0, or when no domain is
+ * left and none is to be restarted.
+ */
 void domain_shutdown(struct domain *d, unsigned int reason);
+/* No domain left and none to be restarted: power the machine off. */
+void domain_stop_machine_if_idle(void);
+/*
+ * Destroy @d (shut down) at the next quiescent point of a pCPU that is
+ * not running one of its vCPUs (a vCPU of it met there is stopped first).
+ */
+void domain_destroy_later(struct domain *d);
 /*
  * Toolstack pause, counted: every vCPU of @d is taken off its pCPU (remote
  * pCPUs are interrupted and waited for) before domain_pause() returns, and

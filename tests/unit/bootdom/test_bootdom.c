@@ -24,6 +24,15 @@ struct spec {
 	/* sable,cpus cells (nr_pins of them; 0: absent). */
 	uint32_t pins[4];
 	int nr_pins;
+	/* sable,on-poweroff, -reboot, -crash (NULL: absent), NUL included. */
+	const char *on[BOOTDOM_NR_EVENTS];
+	int on_len[BOOTDOM_NR_EVENTS]; /* 0: strlen + 1 */
+};
+
+static const char *const on_prop[BOOTDOM_NR_EVENTS] = {
+	"sable,on-poweroff",
+	"sable,on-reboot",
+	"sable,on-crash",
 };
 
 static char dtb[8192];
@@ -83,6 +92,14 @@ static void put_domain(const struct spec *s)
 	}
 	if (s->enhanced) {
 		fdt_property(dtb, "xen,enhanced", s->enhanced, s->enhanced_len);
+	}
+	for (int e = 0; e < BOOTDOM_NR_EVENTS; e++) {
+		if (s->on[e]) {
+			int len = s->on_len[e] ? s->on_len[e]
+					       : (int)strlen(s->on[e]) + 1;
+
+			fdt_property(dtb, on_prop[e], s->on[e], len);
+		}
 	}
 	if (s->kernel_compat) {
 		put_module(s, s->kernel_compat, s->kaddr, s->ksize, s->kargs);
@@ -371,4 +388,55 @@ TEST(sable_cpus_is_read_as_a_mask_and_checked)
 	expect_bad(&s, -EINVAL, "sable,cpus");
 	s.nr_pins = -1; /* two bytes: not a list of cells */
 	expect_bad(&s, -EINVAL, "sable,cpus");
+}
+
+TEST(shutdown_actions_default_to_preserve)
+{
+	struct spec s = good("plain");
+	struct boot_domain out[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	ASSERT_EQ(parse(&s, 1, out, &why, &node), 1);
+	for (int e = 0; e < BOOTDOM_NR_EVENTS; e++) {
+		EXPECT_EQ(out[0].on[e], BOOTDOM_PRESERVE);
+	}
+}
+
+TEST(shutdown_actions_are_read_per_event)
+{
+	struct spec s[2] = { good("a"), good("b") };
+	struct boot_domain out[MAX_BOOT_DOMAINS];
+	const char *why, *node;
+
+	s[0].on[BOOTDOM_ON_POWEROFF] = "destroy";
+	s[0].on[BOOTDOM_ON_REBOOT] = "restart";
+	s[0].on[BOOTDOM_ON_CRASH] = "preserve";
+	s[1].on[BOOTDOM_ON_CRASH] = "restart";
+	ASSERT_EQ(parse(s, 2, out, &why, &node), 2);
+	EXPECT_EQ(out[0].on[BOOTDOM_ON_POWEROFF], BOOTDOM_DESTROY);
+	EXPECT_EQ(out[0].on[BOOTDOM_ON_REBOOT], BOOTDOM_RESTART);
+	EXPECT_EQ(out[0].on[BOOTDOM_ON_CRASH], BOOTDOM_PRESERVE);
+	EXPECT_EQ(out[1].on[BOOTDOM_ON_POWEROFF], BOOTDOM_PRESERVE);
+	EXPECT_EQ(out[1].on[BOOTDOM_ON_REBOOT], BOOTDOM_PRESERVE);
+	EXPECT_EQ(out[1].on[BOOTDOM_ON_CRASH], BOOTDOM_RESTART);
+}
+
+TEST(bad_shutdown_action_names_node_and_property)
+{
+	for (int e = 0; e < BOOTDOM_NR_EVENTS; e++) {
+		struct spec s = good("acts");
+
+		s.on[e] = "reboot"; /* an event, not an action */
+		expect_bad(&s, -EINVAL, on_prop[e]);
+		s.on[e] = "Restart"; /* case matters */
+		expect_bad(&s, -EINVAL, on_prop[e]);
+		s.on[e] = "";
+		expect_bad(&s, -EINVAL, on_prop[e]);
+		s.on[e] = "restartX"; /* no terminating NUL */
+		s.on_len[e] = 7;
+		expect_bad(&s, -EINVAL, on_prop[e]);
+		s.on[e] = "destroy\0x"; /* trailing bytes */
+		s.on_len[e] = 10;
+		expect_bad(&s, -EINVAL, on_prop[e]);
+	}
 }

@@ -109,6 +109,8 @@ struct hx_domu {
 	bool ramdisk; /* a ramdisk module (hx_kernel's bytes) */
 	bool bad_kernel; /* the kernel module is not an arm64 Image */
 	unsigned int weight, cap; /* sable,weight and sable,cap if not 0 */
+	/* sable,on-poweroff, -reboot, -crash values if not NULL. */
+	const char *on_poweroff, *on_reboot, *on_crash;
 };
 
 /*

@@ -72,6 +72,17 @@ static void domu_node(void *fdt, const struct hx_domu *u)
 	if (u->enhanced) {
 		FDT_OK(fdt_property_string(fdt, "xen,enhanced", "enabled"));
 	}
+	if (u->on_poweroff) {
+		FDT_OK(fdt_property_string(fdt, "sable,on-poweroff",
+					   u->on_poweroff));
+	}
+	if (u->on_reboot) {
+		FDT_OK(fdt_property_string(fdt, "sable,on-reboot",
+					   u->on_reboot));
+	}
+	if (u->on_crash) {
+		FDT_OK(fdt_property_string(fdt, "sable,on-crash", u->on_crash));
+	}
 	kernel_module(fdt, "console=hvc0",
 		      u->bad_kernel ? not_an_image : hx_kernel);
 	if (u->ramdisk) {
