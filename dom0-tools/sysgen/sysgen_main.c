@@ -175,6 +175,29 @@ static void summary(const struct sysgen_system *sys, const char *out)
 	}
 }
 
+/* The output directory and its missing parents, as mkdir -p; 0 or -1. */
+static int make_dirs(const char *path)
+{
+	char p[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(p, path, len + 1);
+	for (char *c = p + 1; *c; c++) {
+		if (*c == '/') {
+			*c = '\0';
+			if (mkdir(p, 0755) && errno != EEXIST) {
+				return -1;
+			}
+			*c = '/';
+		}
+	}
+	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+}
+
 /* Everything after the checks: the tree, QEMU's command line, the files. */
 static int produce(const struct sysgen_system *sys, const struct opts *o,
 		   char *err)
@@ -190,7 +213,7 @@ static int produce(const struct sysgen_system *sys, const struct opts *o,
 		snprintf(err, SYSGEN_ERR_MAX, "%s: %s", o->hv, strerror(errno));
 		rc = -EINVAL;
 	}
-	if (!rc && mkdir(o->out, 0755) && errno != EEXIST) {
+	if (!rc && make_dirs(o->out)) {
 		snprintf(err, SYSGEN_ERR_MAX, "%s: %s", o->out,
 			 strerror(errno));
 		rc = -EINVAL;
