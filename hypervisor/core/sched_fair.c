@@ -86,7 +86,8 @@ uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now)
 	bool any = false;
 
 	if (cur && cur->state == VCPU_RUNNING) {
-		floor = cur->vtime + sched_to_vtime(cur, sched_ran_since(cur, now));
+		floor = cur->vtime +
+			sched_to_vtime(cur, sched_ran_since(cur, now));
 		any = true;
 	}
 	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
@@ -129,7 +130,6 @@ bool sched_vtime_ahead(const struct vcpu *v, const struct vcpu *cur,
 		cur->vtime + sched_to_vtime(cur, sched_ran_since(cur, now)));
 }
 
-
 /*
  * Choose among the queued vCPUs of @c at @now: the smallest virtual time
  * among those within their cap. @skip (a yielding vCPU) is chosen only if
@@ -143,8 +143,8 @@ struct sched_pick sched_rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
 
 	for (struct vcpu *v = c->rq_head; v; v = v->rq_next) {
 		if (sched_cap_left(v, now) == 0) {
-			uint64_t end =
-				v->cap_start + sched_us_to_ticks(SCHED_CAP_PERIOD_US);
+			uint64_t end = v->cap_start +
+				       sched_us_to_ticks(SCHED_CAP_PERIOD_US);
 
 			if (!p.release || end < p.release) {
 				p.release = end;
@@ -176,7 +176,7 @@ struct sched_pick sched_rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
  * end of a throttle. 0 when nothing needs a deadline. rq_lock held.
  */
 uint64_t sched_slice_deadline(struct vcpu *v, const struct sched_pick *p,
-			       uint64_t now)
+			      uint64_t now)
 {
 	uint64_t d = p->release ? p->release : UINT64_MAX;
 
@@ -208,7 +208,8 @@ bool sched_can_run_here(struct pcpu *c, struct vcpu *to, uint64_t now)
 void sched_move_behind(struct pcpu *c, struct vcpu *v)
 {
 	uint64_t last = v->vtime;
-	uint64_t most = v->vtime + sched_to_vtime(v, sched_us_to_ticks(SCHED_SLICE_US));
+	uint64_t most =
+		v->vtime + sched_to_vtime(v, sched_us_to_ticks(SCHED_SLICE_US));
 
 	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
 		if (sched_vtime_before(last, q->vtime)) {
