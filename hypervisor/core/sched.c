@@ -94,13 +94,16 @@ static void set_deadline(struct pcpu *c, uint64_t deadline)
 }
 
 /*
- * A vCPU joined this pCPU's queue while @cur runs here. With no slice
+ * @v joined this pCPU's queue while @cur runs here. With no slice
  * running yet, start one as if @cur had been given one when it started:
  * a vCPU that ran alone for longer is preempted at once.
  */
-static void start_slice(struct pcpu *c, struct vcpu *cur)
+static void start_slice(struct pcpu *c, struct vcpu *cur, struct vcpu *v)
 {
-	uint64_t d = cur->run_start + sched_us_to_ticks(SCHED_SLICE_US);
+	uint64_t d =
+		cur->run_start +
+		sched_us_to_ticks(v->dom == cur->dom ? SCHED_SIBLING_SLICE_US
+						     : SCHED_SLICE_US);
 
 	if (!c->sched_deadline || d < c->sched_deadline) {
 		set_deadline(c, d);
@@ -119,7 +122,7 @@ static void notify(struct pcpu *c, struct vcpu *v)
 		if (cur && cur != v) {
 			uint64_t now = arch_counter();
 
-			start_slice(c, cur);
+			start_slice(c, cur, v);
 			/* Ahead of the running vCPU (a wake-up): at once. */
 			if (sched_vtime_ahead(v, cur, now)) {
 				c->resched = true;
@@ -378,10 +381,13 @@ static void requeue_current(bool yield, struct vcpu *to, bool behind)
 		p.v = to;
 	}
 	if (p.v == v) {
+		uint64_t deadline;
+
 		sched_rq_remove(c, v);
 		v->state = VCPU_RUNNING;
+		deadline = sched_slice_deadline(c, v, &p, now);
 		spin_unlock(&c->rq_lock);
-		set_deadline(c, sched_slice_deadline(v, &p, now));
+		set_deadline(c, deadline);
 		return;
 	}
 	runstate_update(v);
@@ -499,7 +505,7 @@ void sched_run(void)
 			}
 			__atomic_store_n(&c->current, p.v, __ATOMIC_RELAXED);
 		}
-		deadline = sched_slice_deadline(p.v, &p, now);
+		deadline = sched_slice_deadline(c, p.v, &p, now);
 		spin_unlock(&c->rq_lock);
 		set_deadline(c, deadline);
 		if (p.v) {

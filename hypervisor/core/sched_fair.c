@@ -170,13 +170,25 @@ struct sched_pick sched_rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
 	return p;
 }
 
+/* A vCPU of @v's domain other than @v can run from @c's queue now. */
+static bool sibling_waits(struct pcpu *c, struct vcpu *v, uint64_t now)
+{
+	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
+		if (w != v && w->dom == v->dom && sched_cap_left(w, now)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
- * When the pCPU must next look at its queue while @v runs (NULL: idle):
- * the end of the slice if others wait, the end of @v's cap budget, the
- * end of a throttle. 0 when nothing needs a deadline. rq_lock held.
+ * When @c must next look at its queue while @v runs (NULL: idle): the
+ * end of the slice if others wait (the short sibling slice if one of
+ * them is of @v's domain), the end of @v's cap budget, the end of a
+ * throttle. 0 when nothing needs a deadline. rq_lock held.
  */
-uint64_t sched_slice_deadline(struct vcpu *v, const struct sched_pick *p,
-			      uint64_t now)
+uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
+			      const struct sched_pick *p, uint64_t now)
 {
 	uint64_t d = p->release ? p->release : UINT64_MAX;
 
@@ -184,7 +196,10 @@ uint64_t sched_slice_deadline(struct vcpu *v, const struct sched_pick *p,
 		uint64_t left = sched_cap_left(v, now);
 
 		if (p->waiting) {
-			uint64_t slice = sched_us_to_ticks(SCHED_SLICE_US);
+			uint64_t slice = sched_us_to_ticks(
+				sibling_waits(c, v, now)
+					? SCHED_SIBLING_SLICE_US
+					: SCHED_SLICE_US);
 
 			left = left < slice ? left : slice;
 		}

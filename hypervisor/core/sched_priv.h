@@ -16,6 +16,12 @@ struct vcpu;
 
 /* Slice of a vCPU while others wait. */
 #define SCHED_SLICE_US 4000ULL
+/*
+ * Slice while a vCPU of the same domain waits on the pCPU (vCPU stacking):
+ * short, so that a preempted lock holder, or the next in a ticket lock's
+ * queue, is not kept off for a whole slice while its siblings spin.
+ */
+#define SCHED_SIBLING_SLICE_US 1000ULL
 
 /* Virtual times only grow; compare them modulo 2^64. */
 static inline bool sched_vtime_before(uint64_t a, uint64_t b)
@@ -52,8 +58,8 @@ struct sched_pick {
 struct sched_pick sched_rq_pick(struct pcpu *c, uint64_t now,
 				struct vcpu *skip);
 /* When @c must next decide while @v runs (NULL: idle); 0: never. */
-uint64_t sched_slice_deadline(struct vcpu *v, const struct sched_pick *p,
-			      uint64_t now);
+uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
+			      const struct sched_pick *p, uint64_t now);
 /* @to, a directed yield's target, can run on @c now. */
 bool sched_can_run_here(struct pcpu *c, struct vcpu *to, uint64_t now);
 /* A spinning @v goes behind @c's queue, by at most one slice. */
