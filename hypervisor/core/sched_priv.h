@@ -65,8 +65,7 @@ bool sched_can_run_here(struct pcpu *c, struct vcpu *to, uint64_t now);
 /* A spinning @v goes behind @c's queue, by at most one slice. */
 void sched_move_behind(struct pcpu *c, struct vcpu *v);
 
-/* sched.c */
-
+/* sched_place.c: run-queue locking. */
 /*
  * Lock @v's home run queue and return its pCPU; @v's home cannot change
  * until it is unlocked.
@@ -76,7 +75,7 @@ struct pcpu *sched_lock_home(struct vcpu *v);
 void sched_lock_two(struct pcpu *a, struct pcpu *b);
 void sched_unlock_two(struct pcpu *a, struct pcpu *b);
 
-/* rq_lock of @c held for each. */
+/* sched.c: queues. rq_lock of @c held for each. */
 void sched_rq_push(struct pcpu *c, struct vcpu *v);
 uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now);
 /* @v joins @c's queue at its floor; false if paused (kept off). */
