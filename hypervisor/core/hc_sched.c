@@ -106,7 +106,7 @@ long do_sched_op(struct vcpu *v, const uint64_t args[5])
 		sched_yield_current();
 		return 0;
 	case SCHEDOP_block:
-		sched_block_current();
+		sched_block_current_until(0);
 		return 0;
 	case SCHEDOP_poll:
 		return sched_poll_op(v, args[1]);

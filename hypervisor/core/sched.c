@@ -6,12 +6,9 @@
  * waking are ordered by the home run queue's lock, so a wake-up that
  * races with a block is never lost.
  *
- * Policy (docs/scheduler.md): weighted fair sharing by virtual time. A
- * vCPU's virtual time advances by its run time * 256 / weight of its
- * domain; the runnable vCPU with the smallest virtual time runs next. A
- * vCPU entering the queue (woken, started) is moved up to the pCPU's
- * virtual-time floor, so time asleep is not banked as credit. A domain's
- * cap (percent of a pCPU, per vCPU) throttles it within each cap period.
+ * The policy (sched_fair.c, docs/scheduler.md), weighted fair sharing by
+ * virtual time with caps, chooses; this file queues, blocks, wakes and
+ * switches.
  *
  * Time slices: while other vCPUs wait, the running one is preempted at
  * the end of its slice through one deadline the arch programs (the EL2
@@ -23,27 +20,15 @@
 #include <sable/errno.h>
 #include <sable/percpu.h>
 #include <sable/runstate.h>
+#include <sable/vgic.h>
 
+#include "dom0.h"
 #include "sched_arch.h"
 #include "sched_priv.h"
-
-/* The period caps are counted in (the slice: sched_priv.h). */
-#define SCHED_CAP_PERIOD_US 20000ULL
 
 struct vcpu *current_vcpu(void)
 {
 	return this_cpu()->current;
-}
-
-static uint64_t us_to_ticks(uint64_t us)
-{
-	return arch_counter_freq() * us / 1000000ULL;
-}
-
-/* Virtual times only grow; compare them modulo 2^64. */
-static bool vtime_before(uint64_t a, uint64_t b)
-{
-	return (int64_t)(a - b) < 0;
 }
 
 static void rq_push(struct pcpu *c, struct vcpu *v)
@@ -83,184 +68,20 @@ void sched_rq_remove(struct pcpu *c, struct vcpu *v)
 }
 
 /*
- * Budget @v has left in its cap period at @now: UINT64_MAX when its
- * domain has no cap, 0 while throttled. Starts the next period when the
- * current one ended, carrying over what the last slice overran. rq_lock.
- */
-static uint64_t cap_left(struct vcpu *v, uint64_t now)
-{
-	unsigned int cap = v->dom->sched_cap;
-	uint64_t period, budget;
-
-	if (!cap) {
-		return UINT64_MAX;
-	}
-	period = us_to_ticks(SCHED_CAP_PERIOD_US);
-	budget = period * cap / 100;
-	if (now - v->cap_start >= period) {
-		v->cap_start = now - v->cap_start < 2 * period
-				       ? v->cap_start + period
-				       : now;
-		v->cap_used = v->cap_used > budget ? v->cap_used - budget : 0;
-	}
-	return v->cap_used < budget ? budget - v->cap_used : 0;
-}
-
-static uint64_t ran_since(const struct vcpu *v, uint64_t now)
-{
-	return now > v->run_start ? now - v->run_start : 0;
-}
-
-static uint64_t to_vtime(const struct vcpu *v, uint64_t ticks)
-{
-	return ticks * SCHED_WEIGHT_DEFAULT / v->dom->sched_weight;
-}
-
-/* @v ran from run_start to @now: charge its clocks. rq_lock held. */
-static void charge(struct vcpu *v, uint64_t now)
-{
-	uint64_t ran = ran_since(v, now);
-
-	v->run_start = now;
-	v->cpu_time += ran;
-	v->vtime += to_vtime(v, ran);
-	if (v->dom->sched_cap) {
-		v->cap_used += ran;
-	}
-}
-
-/*
- * The pCPU's virtual-time floor now: the smallest virtual time of the
- * vCPUs competing there, counting what the running one has used since it
- * was last charged, and never going back. rq_lock held (the current
- * vCPU is set under it and is running while its state says so).
- */
-static uint64_t vtime_floor(struct pcpu *c, uint64_t now)
-{
-	struct vcpu *cur = __atomic_load_n(&c->current, __ATOMIC_RELAXED);
-	uint64_t floor = 0;
-	bool any = false;
-
-	if (cur && cur->state == VCPU_RUNNING) {
-		floor = cur->vtime + to_vtime(cur, ran_since(cur, now));
-		any = true;
-	}
-	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
-		if (!any || vtime_before(q->vtime, floor)) {
-			floor = q->vtime;
-			any = true;
-		}
-	}
-	if (any && vtime_before(c->min_vtime, floor)) {
-		c->min_vtime = floor;
-	}
-	return c->min_vtime;
-}
-
-/*
- * Virtual time a vCPU joining a queue may start below the floor: half a
- * slice, so that a vCPU waking from a short sleep (an interactive one)
- * runs before the CPU hogs of its pCPU and a little longer, never more
- * than that ahead of them however long it slept.
- */
-static uint64_t wake_credit(const struct vcpu *v)
-{
-	return to_vtime(v, us_to_ticks(SCHED_SLICE_US / 2));
-}
-
-/*
- * @v becomes runnable and joins @c's queue. It starts no lower than the
- * floor less wake_credit(), so time asleep (or paused) is not banked as
- * credit against the vCPUs that ran meanwhile. A vCPU of a paused domain
- * stays off the queue until domain_unpause(): false then. rq_lock held.
+ * @v becomes runnable and joins @c's queue at its floor (sched_join_vtime:
+ * time asleep or paused is no credit). A vCPU of a paused domain stays
+ * off the queue until domain_unpause(): false then. rq_lock held.
  */
 static bool enqueue(struct pcpu *c, struct vcpu *v)
 {
-	uint64_t floor;
-
 	v->state = VCPU_RUNNABLE;
 	runstate_update(v);
 	if (v->paused) {
 		return false;
 	}
-	floor = vtime_floor(c, arch_counter()) - wake_credit(v);
-	if (vtime_before(v->vtime, floor)) {
-		v->vtime = floor;
-	}
+	sched_join_vtime(c, v, arch_counter());
 	rq_push(c, v);
 	return true;
-}
-
-struct pick {
-	struct vcpu *v; /* to run next, or NULL */
-	unsigned int waiting; /* other vCPUs that could run now */
-	/* Earliest end of a cap throttle or a timed block, 0 if none. */
-	uint64_t release;
-};
-
-/*
- * Choose among the queued vCPUs of @c at @now: the smallest virtual time
- * among those within their cap. @skip (a yielding vCPU) is chosen only if
- * no other can run. rq_lock held.
- */
-static struct pick rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
-{
-	struct pick p = { 0 };
-	struct vcpu *fallback = NULL;
-	unsigned int eligible = 0;
-
-	for (struct vcpu *v = c->rq_head; v; v = v->rq_next) {
-		if (cap_left(v, now) == 0) {
-			uint64_t end =
-				v->cap_start + us_to_ticks(SCHED_CAP_PERIOD_US);
-
-			if (!p.release || end < p.release) {
-				p.release = end;
-			}
-			continue;
-		}
-		eligible++;
-		if (v == skip) {
-			fallback = v;
-		} else if (!p.v || vtime_before(v->vtime, p.v->vtime)) {
-			p.v = v;
-		}
-	}
-	if (!p.v) {
-		p.v = fallback;
-	}
-	p.waiting = eligible ? eligible - 1 : 0;
-	for (struct vcpu *v = c->sleepers; v; v = v->sleep_next) {
-		if (!p.release || v->sleep_until < p.release) {
-			p.release = v->sleep_until;
-		}
-	}
-	return p;
-}
-
-/*
- * When the pCPU must next look at its queue while @v runs (NULL: idle):
- * the end of the slice if others wait, the end of @v's cap budget, the
- * end of a throttle. 0 when nothing needs a deadline. rq_lock held.
- */
-static uint64_t slice_deadline(struct vcpu *v, const struct pick *p,
-			       uint64_t now)
-{
-	uint64_t d = p->release ? p->release : UINT64_MAX;
-
-	if (v) {
-		uint64_t left = cap_left(v, now);
-
-		if (p->waiting) {
-			uint64_t slice = us_to_ticks(SCHED_SLICE_US);
-
-			left = left < slice ? left : slice;
-		}
-		if (left != UINT64_MAX && now + left < d) {
-			d = now + left;
-		}
-	}
-	return d == UINT64_MAX ? 0 : d;
 }
 
 /* Program this pCPU's scheduling deadline (only when it changes). */
@@ -273,13 +94,16 @@ static void set_deadline(struct pcpu *c, uint64_t deadline)
 }
 
 /*
- * A vCPU joined this pCPU's queue while @cur runs here. With no slice
+ * @v joined this pCPU's queue while @cur runs here. With no slice
  * running yet, start one as if @cur had been given one when it started:
  * a vCPU that ran alone for longer is preempted at once.
  */
-static void start_slice(struct pcpu *c, struct vcpu *cur)
+static void start_slice(struct pcpu *c, struct vcpu *cur, struct vcpu *v)
 {
-	uint64_t d = cur->run_start + us_to_ticks(SCHED_SLICE_US);
+	uint64_t d =
+		cur->run_start +
+		sched_us_to_ticks(v->dom == cur->dom ? SCHED_SIBLING_SLICE_US
+						     : SCHED_SLICE_US);
 
 	if (!c->sched_deadline || d < c->sched_deadline) {
 		set_deadline(c, d);
@@ -298,13 +122,9 @@ static void notify(struct pcpu *c, struct vcpu *v)
 		if (cur && cur != v) {
 			uint64_t now = arch_counter();
 
-			start_slice(c, cur);
+			start_slice(c, cur, v);
 			/* Ahead of the running vCPU (a wake-up): at once. */
-			if (vtime_before(
-				    v->vtime,
-				    cur->vtime +
-					    to_vtime(cur,
-						     ran_since(cur, now)))) {
+			if (sched_vtime_ahead(v, cur, now)) {
 				c->resched = true;
 			}
 		}
@@ -439,11 +259,31 @@ static __attribute__((noreturn)) void switch_away(struct pcpu *c,
 }
 
 /*
+ * Whether @v, blocking, has an interrupt to take: a deliverable one in its
+ * vGIC, or its event upcall pending with the upcall PPI enabled (WFI's
+ * test; Xen's local_events_need_delivery_nomask). With @need_delivery
+ * (SCHEDOP_block, SCHEDOP_poll: Xen's local_events_need_delivery) none
+ * counts while the vCPU has its interrupts masked: a guest that polls with
+ * interrupts off, beside an upcall it cannot take yet, sleeps.
+ */
+static bool has_work(struct vcpu *v, bool need_delivery)
+{
+	if (need_delivery && sched_arch_irqs_masked(v)) {
+		return false;
+	}
+	return vgic_vcpu_has_pending(&v->dom->vgic, v->vgic) ||
+	       (evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id) &&
+		vgic_private_enabled(&v->dom->vgic, v->vgic,
+				     EVTCHN_UPCALL_INTID));
+}
+
+/*
  * Called from a trap of the current vCPU: save it, then run another, until
  * an interrupt or event wakes it or (@until not 0) the counter reaches
- * @until. Returns at once if something is pending or @until has passed.
+ * @until. Returns at once if it was woken since it last ran, has an
+ * interrupt to take (has_work()) or @until has passed.
  */
-void sched_block_current_until(uint64_t until)
+static void block_current(uint64_t until, bool need_delivery)
 {
 	struct pcpu *c = this_cpu();
 	struct vcpu *v = c->current;
@@ -470,7 +310,7 @@ void sched_block_current_until(uint64_t until)
 	 * so taking theirs under ours would invert the order. A wake-up that
 	 * lands from here on finds the vCPU blocked and queues it.
 	 */
-	if (sched_arch_has_work(v)) {
+	if (has_work(v, need_delivery)) {
 		spin_lock(&c->rq_lock);
 		if (v->state == VCPU_BLOCKED && !v->paused) {
 			sleeper_remove(c, v);
@@ -488,37 +328,19 @@ void sched_block_current_until(uint64_t until)
 		spin_unlock(&c->rq_lock); /* already queued by a wake-up */
 	}
 	spin_lock(&c->rq_lock);
-	charge(v, arch_counter());
+	sched_charge(v, arch_counter());
 	spin_unlock(&c->rq_lock);
 	switch_away(c, v);
 }
 
 void sched_block_current(void)
 {
-	sched_block_current_until(0);
+	block_current(0, false);
 }
 
-/* @to, a directed yield's target, can run on @c now. rq_lock held. */
-static bool can_run_here(struct pcpu *c, struct vcpu *to, uint64_t now)
+void sched_block_current_until(uint64_t until)
 {
-	return to && to->on_rq && to->pcpu == c->id && cap_left(to, now);
-}
-
-/*
- * A spinning vCPU's yield (directed yield): it goes behind the queue,
- * by at most one slice of its virtual time. rq_lock held.
- */
-static void move_behind(struct pcpu *c, struct vcpu *v)
-{
-	uint64_t last = v->vtime;
-	uint64_t most = v->vtime + to_vtime(v, us_to_ticks(SCHED_SLICE_US));
-
-	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
-		if (vtime_before(last, q->vtime)) {
-			last = q->vtime;
-		}
-	}
-	v->vtime = vtime_before(most, last) ? most : last;
+	block_current(until, true);
 }
 
 /*
@@ -534,10 +356,10 @@ static void requeue_current(bool yield, struct vcpu *to, bool behind)
 	struct pcpu *c = this_cpu();
 	struct vcpu *v = c->current;
 	uint64_t now = arch_counter();
-	struct pick p;
+	struct sched_pick p;
 
 	spin_lock(&c->rq_lock);
-	charge(v, now);
+	sched_charge(v, now);
 	v->state = VCPU_RUNNABLE;
 	if (v->paused) {
 		/* domain_pause() sent the reschedule: leave, off the queue. */
@@ -551,18 +373,21 @@ static void requeue_current(bool yield, struct vcpu *to, bool behind)
 		switch_away(c, v);
 	}
 	if (behind) {
-		move_behind(c, v);
+		sched_move_behind(c, v);
 	}
 	rq_push(c, v);
-	p = rq_pick(c, now, yield ? v : NULL);
-	if (can_run_here(c, to, now)) {
+	p = sched_rq_pick(c, now, yield ? v : NULL);
+	if (sched_can_run_here(c, to, now)) {
 		p.v = to;
 	}
 	if (p.v == v) {
+		uint64_t deadline;
+
 		sched_rq_remove(c, v);
 		v->state = VCPU_RUNNING;
+		deadline = sched_slice_deadline(c, v, &p, now);
 		spin_unlock(&c->rq_lock);
-		set_deadline(c, slice_deadline(v, &p, now));
+		set_deadline(c, deadline);
 		return;
 	}
 	runstate_update(v);
@@ -619,7 +444,7 @@ static void stop_current(enum vcpu_state state)
 	struct vcpu *v = c->current;
 
 	spin_lock(&c->rq_lock);
-	charge(v, arch_counter());
+	sched_charge(v, arch_counter());
 	v->state = state;
 	runstate_update(v);
 	spin_unlock(&c->rq_lock);
@@ -645,7 +470,7 @@ void sched_run(void)
 	for (;;) {
 		uint64_t now;
 		uint64_t deadline;
-		struct pick p;
+		struct sched_pick p;
 
 		if (c->move_out) {
 			sched_move_out(c);
@@ -654,8 +479,8 @@ void sched_run(void)
 		domain_quiescent();
 		now = arch_counter();
 		spin_lock(&c->rq_lock);
-		p = rq_pick(c, now, c->yield_skip);
-		if (can_run_here(c, c->yield_to, now)) {
+		p = sched_rq_pick(c, now, c->yield_skip);
+		if (sched_can_run_here(c, c->yield_to, now)) {
 			p.v = c->yield_to;
 		}
 		c->yield_skip = NULL;
@@ -667,7 +492,7 @@ void sched_run(void)
 				continue;
 			}
 			spin_lock(&c->rq_lock);
-			p = rq_pick(c, now, NULL);
+			p = sched_rq_pick(c, now, NULL);
 		}
 		if (p.v) {
 			sched_rq_remove(c, p.v);
@@ -675,12 +500,12 @@ void sched_run(void)
 			runstate_update(p.v);
 			p.v->wake_pending = false;
 			p.v->run_start = now;
-			if (vtime_before(c->min_vtime, p.v->vtime)) {
+			if (sched_vtime_before(c->min_vtime, p.v->vtime)) {
 				c->min_vtime = p.v->vtime;
 			}
 			__atomic_store_n(&c->current, p.v, __ATOMIC_RELAXED);
 		}
-		deadline = slice_deadline(p.v, &p, now);
+		deadline = sched_slice_deadline(c, p.v, &p, now);
 		spin_unlock(&c->rq_lock);
 		set_deadline(c, deadline);
 		if (p.v) {
@@ -774,24 +599,9 @@ void sched_retire_vcpu(struct vcpu *v)
 
 /* ---- for sched_place.c (sched_priv.h) ---------------------------------- */
 
-uint64_t sched_us_to_ticks(uint64_t us)
-{
-	return us_to_ticks(us);
-}
-
-uint64_t sched_to_vtime(const struct vcpu *v, uint64_t ticks)
-{
-	return to_vtime(v, ticks);
-}
-
 void sched_rq_push(struct pcpu *c, struct vcpu *v)
 {
 	rq_push(c, v);
-}
-
-uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now)
-{
-	return vtime_floor(c, now);
 }
 
 bool sched_enqueue(struct pcpu *c, struct vcpu *v)

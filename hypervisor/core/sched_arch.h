@@ -10,8 +10,12 @@ struct vcpu;
 
 /* Copy the trapped vCPU's register frame into v (it leaves the pCPU). */
 void sched_arch_save_current(struct vcpu *v);
-/* An interrupt is pending for v in its virtual interrupt controller. */
-bool sched_arch_has_work(struct vcpu *v);
+/*
+ * Whether the current vCPU @v trapped with its interrupts masked (PSTATE.I
+ * on arm64): then a pending interrupt does not stop SCHEDOP_block or
+ * SCHEDOP_poll from blocking (Xen's local_events_need_delivery).
+ */
+bool sched_arch_irqs_masked(struct vcpu *v);
 /*
  * Program this pCPU's scheduling deadline (absolute counter value, 0 for
  * none): when it passes, the arch calls sched_tick() and then lets the

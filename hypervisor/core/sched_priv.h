@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Between the scheduler's two files: sched.c (queues, the fair policy,
- * slices, blocking) and sched_place.c (affinity, placement on wake-up,
- * migration, work stealing, directed yield). Locks: docs/architecture.md.
+ * Between the scheduler's three files: sched_fair.c (the policy: virtual
+ * time, caps, the choice and the slice deadline), sched.c (queues,
+ * blocking, waking, switching, pause) and sched_place.c (affinity,
+ * placement on wake-up, migration, work stealing, directed yield). Locks:
+ * docs/architecture.md.
  */
 #pragma once
 
@@ -14,16 +16,56 @@ struct vcpu;
 
 /* Slice of a vCPU while others wait. */
 #define SCHED_SLICE_US 4000ULL
+/*
+ * Slice while a vCPU of the same domain waits on the pCPU (vCPU stacking):
+ * short, so that a preempted lock holder, or the next in a ticket lock's
+ * queue, is not kept off for a whole slice while its siblings spin.
+ */
+#define SCHED_SIBLING_SLICE_US 1000ULL
 
-uint64_t sched_us_to_ticks(uint64_t us);
-/* @ticks of run time of @v in virtual time (its domain's weight). */
-uint64_t sched_to_vtime(const struct vcpu *v, uint64_t ticks);
 /* Virtual times only grow; compare them modulo 2^64. */
 static inline bool sched_vtime_before(uint64_t a, uint64_t b)
 {
 	return (int64_t)(a - b) < 0;
 }
 
+/* sched_fair.c: the policy. rq_lock of @c (or of @v's home) held. */
+uint64_t sched_us_to_ticks(uint64_t us);
+/* @ticks of run time of @v in virtual time (its domain's weight). */
+uint64_t sched_to_vtime(const struct vcpu *v, uint64_t ticks);
+/* Cap budget @v has left at @now: UINT64_MAX uncapped, 0 throttled. */
+uint64_t sched_cap_left(struct vcpu *v, uint64_t now);
+/* Run time of the running @v since it was last charged. */
+uint64_t sched_ran_since(const struct vcpu *v, uint64_t now);
+/* @v ran from run_start to @now: charge its clocks. */
+void sched_charge(struct vcpu *v, uint64_t now);
+/* @c's virtual-time floor (never going back). */
+uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now);
+/* @v joins @c's queue: no lower than the floor less the wake credit. */
+void sched_join_vtime(struct pcpu *c, struct vcpu *v, uint64_t now);
+/* @v's virtual time is below the running @cur's, counted to @now. */
+bool sched_vtime_ahead(const struct vcpu *v, const struct vcpu *cur,
+		       uint64_t now);
+
+struct sched_pick {
+	struct vcpu *v; /* to run next, or NULL */
+	unsigned int waiting; /* other vCPUs that could run now */
+	/* Earliest end of a cap throttle or a timed block, 0 if none. */
+	uint64_t release;
+};
+
+/* The queued vCPU of @c to run at @now; @skip only if no other can. */
+struct sched_pick sched_rq_pick(struct pcpu *c, uint64_t now,
+				struct vcpu *skip);
+/* When @c must next decide while @v runs (NULL: idle); 0: never. */
+uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
+			      const struct sched_pick *p, uint64_t now);
+/* @to, a directed yield's target, can run on @c now. */
+bool sched_can_run_here(struct pcpu *c, struct vcpu *to, uint64_t now);
+/* A spinning @v goes behind @c's queue, by at most one slice. */
+void sched_move_behind(struct pcpu *c, struct vcpu *v);
+
+/* sched_place.c: run-queue locking. */
 /*
  * Lock @v's home run queue and return its pCPU; @v's home cannot change
  * until it is unlocked.
@@ -33,7 +75,7 @@ struct pcpu *sched_lock_home(struct vcpu *v);
 void sched_lock_two(struct pcpu *a, struct pcpu *b);
 void sched_unlock_two(struct pcpu *a, struct pcpu *b);
 
-/* rq_lock of @c held for each. */
+/* sched.c: queues. rq_lock of @c held for each. */
 void sched_rq_push(struct pcpu *c, struct vcpu *v);
 uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now);
 /* @v joins @c's queue at its floor; false if paused (kept off). */

@@ -324,6 +324,29 @@ int vgic_unmap_hw_irq(struct vgic *g, unsigned int vintid)
 }
 
 /*
+ * Whether private interrupt @intid of @v reaches it once pending: enabled,
+ * Group 1, the distributor's Group 1 on. The upcall test of a blocking
+ * vCPU (a pending event upcall whose PPI the guest has disabled does not
+ * wake it, as on Xen).
+ */
+bool vgic_private_enabled(struct vgic *g, struct vgic_vcpu *v,
+			  unsigned int intid)
+{
+	const struct vgic_irq *irq;
+	bool on;
+
+	if (intid >= VGIC_NR_PRIVATE) {
+		return false;
+	}
+	irq = &v->priv[intid];
+	spin_lock(&g->lock);
+	on = (irq->flags & VGIC_IRQ_ENABLED) &&
+	     (irq->flags & VGIC_IRQ_GROUP1) && (g->ctlr & GICD_CTLR_ENABLE_G1A);
+	spin_unlock(&g->lock);
+	return on;
+}
+
+/*
  * Checked on every guest WFI: the private interrupts, then only the SPIs
  * marked live (vgic_mark_live). Nothing busy at all is seen without the
  * lock; whoever makes an interrupt pending wakes the vCPU afterwards.

@@ -124,8 +124,10 @@ def dom0_latency(name, doms):
     from test_bootdomains import DOM0_INITRD_ADDR, DOM0_KERNEL_ADDR, dom0_dts
     addrs = dom0less.module_addrs(doms)
     dts = dom0less.chosen_dts(doms, addrs)
+    # latency.sh checks each command against the liveness bound too.
     dts += dom0_dts(xenref.KERNEL, xenref.DOM0_INITRD,
-                    xenref.DOM0_BOOTARGS + " sable.test=latency")
+                    xenref.DOM0_BOOTARGS + " sable.test=latency"
+                    f" sable.latency_max_ms={LIVENESS_US // 1000}")
     extra = dom0less.loader_args(xenref.KERNEL, DOM0_KERNEL_ADDR)
     extra += dom0less.loader_args(xenref.DOM0_INITRD, DOM0_INITRD_ADDR)
     for d, addr in zip(doms, addrs):

@@ -492,8 +492,11 @@ void sched_arch_save_current(struct vcpu *v)
 	v->arch.regs = *arch_stack_frame();
 }
 
-bool sched_arch_has_work(struct vcpu *v)
+/* PSTATE.I as the current vCPU trapped (SPSR_EL2). */
+#define PSR_I (1UL << 7)
+
+bool sched_arch_irqs_masked(struct vcpu *v)
 {
-	return vgic_vcpu_has_pending(&v->dom->vgic, v->vgic) ||
-	       evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id);
+	(void)v;
+	return (arch_stack_frame()->spsr & PSR_I) != 0;
 }

@@ -178,10 +178,9 @@ void host_quiesce_all(void)
 	cpu_self = self;
 }
 
-bool sched_arch_has_work(struct vcpu *v)
+bool sched_arch_irqs_masked(struct vcpu *v)
 {
-	return vgic_vcpu_has_pending(&v->dom->vgic, v->vgic) ||
-	       evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id);
+	return v->arch.irqs_masked;
 }
 
 /* sched_run() found nothing to run: EL2 would sleep in WFI. */

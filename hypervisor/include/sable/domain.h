@@ -289,8 +289,13 @@ void sched_add_vcpu(struct vcpu *v);
 /* PSCI CPU_ON: start an offline vCPU at @entry; -EEXIST if it is not. */
 int sched_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx);
 void sched_wake(struct vcpu *v);
+/* WFI: block unless an interrupt is pending (masked or not). */
 void sched_block_current(void);
-/* Block until woken or the counter reaches @until (0: no limit). */
+/*
+ * SCHEDOP_block, SCHEDOP_poll: block until woken or the counter reaches
+ * @until (0: no limit); a pending interrupt returns at once only while
+ * the guest has interrupts unmasked.
+ */
 void sched_block_current_until(uint64_t until);
 void sched_yield_current(void);
 /* A reschedule request: the policy picks, maybe the current vCPU again. */

@@ -146,3 +146,7 @@ void vgic_sync_lrs(struct vgic *g, struct vgic_vcpu *v, const uint64_t *lrs,
 /* Whether an enabled, pending interrupt waits for @v (not running): the WFI
  * wake-up test. */
 bool vgic_vcpu_has_pending(struct vgic *g, struct vgic_vcpu *v);
+/* Whether private interrupt @intid of @v is enabled (Group 1, distributor
+ * on): delivered once pending. */
+bool vgic_private_enabled(struct vgic *g, struct vgic_vcpu *v,
+			  unsigned int intid);

@@ -53,6 +53,8 @@ void hx_set_current(struct vcpu *v)
 	sched_rq_remove(c, v);
 	v->state = VCPU_RUNNING;
 	runstate_update(v);
+	/* As sched_run() when it picks a vCPU: earlier wake-ups are spent. */
+	v->wake_pending = false;
 	spin_unlock(&c->rq_lock);
 	c->current = v;
 }

@@ -58,6 +58,7 @@ TEST(evtchn_block_with_an_event_pending_returns_at_once)
 	const uint64_t args[5] = { SCHEDOP_block };
 	long rc = -1;
 
+	hx_enable_upcall(d1, 0);
 	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
 	EXPECT_EQ(hx_call_stop(d1->vcpus[0], __HYPERVISOR_sched_op, args, &rc,
 			       NULL),

@@ -319,3 +319,44 @@ TEST(sched_op_poll_woken_by_an_event_drops_its_timeout)
 	EXPECT_TRUE(cpu0()->sleepers == NULL);
 	EXPECT_EQ(v->sleep_until, 0);
 }
+
+TEST(sched_siblings_sharing_a_pcpu_take_turns_by_the_short_slice)
+{
+	struct domain *d = hx_domain(1, 2, false, HX_DOM_MEM);
+	struct vcpu *last;
+	struct pcpu *c;
+	unsigned int switches = 0;
+
+	ASSERT_EQ(sched_set_affinity(d->vcpus[0], 1, 1), 0);
+	ASSERT_EQ(sched_set_affinity(d->vcpus[1], 1, 1), 0);
+	sched_add_vcpu(d->vcpus[0]);
+	sched_add_vcpu(d->vcpus[1]);
+	start();
+	c = cpu0();
+	ASSERT_TRUE(c->current != NULL);
+	/* Its sibling waits: 1 ms, not the 4 ms slice between domains. */
+	EXPECT_EQ(c->sched_deadline, now + 1 * MS);
+	last = c->current;
+	for (unsigned int i = 0; i < 20; i++) {
+		run_for(MS);
+		if (c->current != last) {
+			switches++;
+			last = c->current;
+		}
+	}
+	EXPECT_GE(switches, 19);
+	EXPECT_EQ(d->vcpus[0]->cpu_time + d->vcpus[1]->cpu_time, 20 * MS);
+	EXPECT_LE(d->vcpus[0]->cpu_time, 11 * MS);
+	EXPECT_LE(d->vcpus[1]->cpu_time, 11 * MS);
+}
+
+TEST(sched_vcpus_of_two_domains_take_turns_by_the_full_slice)
+{
+	struct domain *a, *b;
+
+	pair(&a, &b);
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	EXPECT_EQ(cpu0()->sched_deadline, now + 4 * MS);
+}

@@ -243,3 +243,98 @@ TEST(vcpu_op_register_vcpu_info_refuses_a_grant_mapped_page)
 	EXPECT_TRUE(evtchn_vcpu_info(&d1->evtchn, 0) ==
 		    &d1->shinfo->vcpu_info[0]);
 }
+
+/*
+ * d1's vCPU 0 with an event upcall pending: d2 sent on d1's port
+ * *@pending, which stays pending.
+ */
+static struct domain *upcall_pending_domain(bool ppi_enabled, uint32_t *pending)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p1 = hx_evtchn_unbound(d1, 2);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, p1);
+
+	if (ppi_enabled) {
+		hx_enable_upcall(d1, 0);
+	}
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	EXPECT_EQ(d1->shinfo->vcpu_info[0].evtchn_upcall_pending, 1);
+	if (pending) {
+		*pending = p1;
+	}
+	return d1;
+}
+
+/* SCHEDOP_poll on @port of @v's domain, no timeout. */
+static enum host_stop_kind poll_one(struct vcpu *v, uint32_t port, long *rc)
+{
+	struct sched_poll poll = { .ports = HX_ARG2, .nr_ports = 1 };
+
+	hx_put(v->dom, HX_ARG2, &port, sizeof(port));
+	return sched_op(v, SCHEDOP_poll, &poll, sizeof(poll), rc, NULL);
+}
+
+static void wfi_fn(void *arg)
+{
+	(void)arg;
+	sched_block_current();
+}
+
+TEST(sched_op_block_and_poll_return_at_once_for_an_upcall_the_guest_takes)
+{
+	struct domain *d1 = upcall_pending_domain(true, NULL);
+	struct vcpu *v = d1->vcpus[0];
+	uint32_t quiet = hx_evtchn_unbound(d1, 2);
+	long rc = -1;
+
+	/* Interrupts unmasked, the upcall PPI enabled: it needs delivery. */
+	EXPECT_EQ(sched_op(v, SCHEDOP_block, NULL, 0, &rc, NULL),
+		  HOST_RETURNED);
+	EXPECT_EQ(rc, 0);
+	rc = -1;
+	EXPECT_EQ(poll_one(v, quiet, &rc), HOST_RETURNED);
+	EXPECT_EQ(rc, 0);
+	EXPECT_EQ(v->state, VCPU_RUNNING);
+}
+
+TEST(sched_op_block_and_poll_sleep_beside_an_upcall_the_guest_cannot_take)
+{
+	uint32_t loud;
+	struct domain *d1 = upcall_pending_domain(true, &loud);
+	struct vcpu *v = d1->vcpus[0];
+	uint32_t quiet = hx_evtchn_unbound(d1, 2);
+	struct host_stop stop;
+	long rc = -1;
+
+	/* Interrupts masked (PSTATE.I): the pending upcall does not count. */
+	v->arch.irqs_masked = true;
+	EXPECT_EQ(sched_op(v, SCHEDOP_block, NULL, 0, &rc, NULL), HOST_IDLE);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	EXPECT_EQ(poll_one(v, quiet, &rc), HOST_IDLE);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	/* A polled port already pending still returns at once. */
+	rc = -1;
+	EXPECT_EQ(poll_one(v, loud, &rc), HOST_RETURNED);
+	EXPECT_EQ(rc, 0);
+	/* WFI wakes on a pending interrupt whatever PSTATE.I says. */
+	hx_set_current(v);
+	EXPECT_EQ(host_run(wfi_fn, NULL, &stop), HOST_RETURNED);
+	EXPECT_EQ(v->state, VCPU_RUNNING);
+}
+
+TEST(sched_op_block_sleeps_beside_an_upcall_whose_ppi_is_disabled)
+{
+	struct domain *d1 = upcall_pending_domain(false, NULL);
+	struct vcpu *v = d1->vcpus[0];
+	struct host_stop stop;
+	long rc = -1;
+
+	/* Unmasked, but the guest never enabled the upcall PPI. */
+	EXPECT_EQ(sched_op(v, SCHEDOP_block, NULL, 0, &rc, NULL), HOST_IDLE);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	/* Neither does WFI: the GIC would not signal it. */
+	hx_set_current(v);
+	EXPECT_EQ(host_run(wfi_fn, NULL, &stop), HOST_IDLE);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+}

@@ -19,4 +19,6 @@ struct arch_vcpu {
 	bool continued;
 	uint64_t cont_args[5];
 	unsigned int continuations;
+	/* PSTATE.I of the guest at its trap (set by a test). */
+	bool irqs_masked;
 };

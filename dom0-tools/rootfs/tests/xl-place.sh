@@ -1,0 +1,82 @@
+#!/bin/sh
+# Placement and pinning (docs/scheduler.md): a Linux domU with 4 vCPUs on
+# the 2 pCPUs, dom0 idle, runs place-domu.sh (every vCPU busy, `sleep 2`
+# timed again and again). Its vCPUs spread over both pCPUs and each gets
+# CPU time (xl vcpu-list); `xl vcpu-pin` moves a running vCPU to the other
+# pCPU; afterwards `sleep 2` in the domU still takes 2 s by its own clock
+# and the moved vCPU's timer interrupts keep counting. Needs the guests
+# image (docs/rootfs.md).
+. /tests/lib.sh
+
+KERNEL=${SABLE_XL_KERNEL:-/var/lib/xen/images/vmlinuz}
+RAMDISK=${SABLE_XL_RAMDISK:-/var/lib/xen/images/domu-initrd.cpio.gz}
+LOG=/var/log/xen/console/guest-place.log
+T=/tmp/xl-place
+mkdir -p $T
+
+cat >$T/place.cfg <<CFG
+name = "place"
+kernel = "$KERNEL"
+ramdisk = "$RAMDISK"
+extra = "console=hvc0 rdinit=/init sable.test=place-domu sable.busy=60"
+memory = 128
+vcpus = 4
+CFG
+
+within() { # command seconds
+	n=0
+	while ! sh -c "$1" >/dev/null 2>&1; do
+		n=$((n + 1))
+		[ "$n" -le $(($2 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+# "vcpu cpu state time" per vCPU of the domain.
+vcpus() {
+	xl vcpu-list place | awk '$1 == "place" { print $3, $4, $5, $6 }'
+}
+
+check "xl create a 4-vCPU domU" xl create $T/place.cfg
+check "its vCPUs are busy" within "grep -q PLACE-BUSY $LOG" 150
+sleep 2
+vcpus >$T/a
+sleep 3
+vcpus >$T/b
+info "vcpu-list: $(tr '\n' '|' <$T/a) then $(tr '\n' '|' <$T/b)"
+check "4 vCPUs listed" test "$(wc -l <$T/b)" -eq 4
+check "its vCPUs are on both pCPUs" sh -c \
+	"cat $T/a $T/b | awk '{ print \$2 }' | sort -u | tr '\n' ' ' |
+	grep -qx '0 1 '"
+check "each vCPU got CPU time in 3 s (at least 0.3 s)" sh -c \
+	"paste -d ' ' $T/a $T/b |
+	awk '{ if (\$8 - \$4 < 0.3) bad = 1 } END { exit bad }'"
+
+# A vCPU running on pCPU 0 goes to pCPU 1.
+V=$(awk '$2 == 0 && $3 ~ /^r/ { print $1; exit }' $T/b)
+[ -n "$V" ] || V=$(awk '$2 == 0 { print $1; exit }' $T/b)
+[ -n "$V" ] || V=0
+info "pinning vCPU $V (on pCPU $(awk -v v="$V" '$1 == v { print $2 }' $T/b)) to pCPU 1"
+check "xl vcpu-pin place $V 1" xl vcpu-pin place "$V" 1
+check "vCPU $V runs on pCPU 1 only" within \
+	"xl vcpu-list place | awk '\$1 == \"place\" && \$3 == $V' |
+	awk '{ exit !(\$4 == 1 && \$7 == \"1\") }'" 10
+mark=$(wc -l <$LOG)
+# The second PLACE-SLEEP line after the pin began after it.
+check "two sleeps timed after the pin" within \
+	"[ \$(tail -n +$((mark + 1)) $LOG | grep -c PLACE-SLEEP) -ge 2 ]" 30
+line=$(tail -n +$((mark + 1)) $LOG | grep PLACE-SLEEP | sed -n 2p | tr -d '\r')
+info "after the pin: $line"
+ms=$(echo "$line" | sed -n 's/.*ms=\([0-9]*\).*/\1/p')
+ticks=$(echo "$line" | sed -n 's/.*timer=\([0-9,]*\).*/\1/p' |
+	cut -d, -f$((V + 1)))
+# The sleep's own process start and exit count too, at a share of a vCPU
+# that itself has half a pCPU (QEMU TCG): up to a second over 2 s.
+check "sleep 2 took 2 s (1900 to 3000 ms: $ms)" sh -c \
+	"[ '${ms:-0}' -ge 1900 ] && [ '${ms:-0}' -le 3000 ]"
+check "vCPU $V's timer interrupts kept counting (>= 100 in 2 s: $ticks)" \
+	test "${ticks:-0}" -ge 100
+info "all sleeps (the pin after $mark lines): $(grep -n PLACE-SLEEP $LOG |
+	sed 's/PLACE-SLEEP //' | tr -d '\r' | tr '\n' '|')"
+check "xl destroy place" xl destroy place
+finish
