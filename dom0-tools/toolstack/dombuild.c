@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "devdisk.h"
 #include "dombuild.h"
 #include "domplan.h"
 #include "xs_client.h"
@@ -391,12 +392,6 @@ out:
 /* Settings accepted but not acted on, said once at create. */
 static void notes(const struct xlcfg *cfg, struct dombuild_result *r)
 {
-	if (cfg->nr_disks) {
-		snprintf(r->notes[r->nr_notes++], sizeof(r->notes[0]),
-			 "disk: %u disk(s) not attached: Sable has no PV "
-			 "block backend yet",
-			 cfg->nr_disks);
-	}
 	if (cfg->nr_vifs) {
 		snprintf(r->notes[r->nr_notes++], sizeof(r->notes[0]),
 			 "vif: %u interface(s) not attached: Sable has no "
@@ -442,6 +437,9 @@ int dombuild_create(struct sable_handle *h, const struct xlcfg *cfg,
 	}
 	if (!rc) {
 		rc = publish(h, cfg, r->domid, &b, r->uuid, o->xs_path, err);
+	}
+	if (!rc) {
+		rc = devdisk_attach_cfg(cfg, r->domid, o->xs_path, err);
 	}
 	if (!rc && !o->paused && sable_domain_unpause(h, r->domid)) {
 		rc = -errno;
@@ -517,6 +515,7 @@ int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 		return -e;
 	}
 	if (xs) {
+		devdisk_remove_all(&c, domid);
 		remove_nodes(&c, domid, vm);
 		/* xenstored also releases a dying domain by itself. */
 		xs_client_release(&c, domid);
