@@ -47,9 +47,10 @@ void devcommon_paths(struct devcommon_paths *p, const char *kind,
  * Add a node to @p with permissions @perm (the path is a format);
  * failures are kept in p->err as domplan's own additions are.
  */
-__attribute__((format(printf, 4, 5))) void
-devcommon_add(struct domplan *p, enum domplan_perm perm, const char *value,
-	      const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) void devcommon_add(struct domplan *p,
+							 enum domplan_perm perm,
+							 const char *value,
+							 const char *fmt, ...);
 /* A subtree removed before the nodes are written. */
 void devcommon_add_root(struct domplan *p, const char *path);
 
@@ -61,8 +62,8 @@ int devcommon_directory(struct xs_client *c, const char *path, char *buf,
 			size_t size, unsigned int *n);
 
 /* Read @dir/@node as an unsigned number; -ENOENT or -EINVAL. */
-int devcommon_read_uint(struct xs_client *c, const char *dir,
-			const char *node, unsigned long *value);
+int devcommon_read_uint(struct xs_client *c, const char *dir, const char *node,
+			unsigned long *value);
 
 /* Which states end a wait: a bit per enum devcommon_state. */
 #define DEVCOMMON_BIT(s) (1U << (s))

@@ -44,8 +44,7 @@ int devdisk_check(const struct xlcfg_disk *d, char *err)
 	return 0;
 }
 
-int devdisk_plan(struct domplan *p, uint32_t domid,
-		 const struct xlcfg_disk *d)
+int devdisk_plan(struct domplan *p, uint32_t domid, const struct xlcfg_disk *d)
 {
 	struct devcommon_paths pa;
 	long devid = xlcfg_disk_devid(d->vdev);
@@ -241,9 +240,8 @@ static int wait_backend(struct xs_client *c, const char *back,
 		return rc;
 	}
 	backend_error(c, back, why, sizeof(why));
-	snprintf(err, DOMBUILD_ERR_MAX, "disk %s: the backend %s%s%s",
-		 d->vdev, rc ? "went away" : "failed", why[0] ? ": " : "",
-		 why);
+	snprintf(err, DOMBUILD_ERR_MAX, "disk %s: the backend %s%s%s", d->vdev,
+		 rc ? "went away" : "failed", why[0] ? ": " : "", why);
 	return rc ? rc : -EIO;
 }
 
@@ -280,7 +278,8 @@ static bool exists(struct xs_client *c, const struct devcommon_paths *pa)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		if (xs_client_read(c, 0, dirs[i], buf, sizeof(buf)) != -ENOENT) {
+		if (xs_client_read(c, 0, dirs[i], buf, sizeof(buf)) !=
+		    -ENOENT) {
 			return true;
 		}
 	}
@@ -364,9 +363,10 @@ int devdisk_attach(uint32_t domid, const struct xlcfg_disk *d,
 		goto out;
 	}
 	if (exists(&c, &pa)) {
-		snprintf(err, DOMBUILD_ERR_MAX,
-			 "disk %s: domain %u already has a disk %s (device %ld)",
-			 d->vdev, domid, d->vdev, xlcfg_disk_devid(d->vdev));
+		snprintf(
+			err, DOMBUILD_ERR_MAX,
+			"disk %s: domain %u already has a disk %s (device %ld)",
+			d->vdev, domid, d->vdev, xlcfg_disk_devid(d->vdev));
 		rc = -EEXIST;
 		goto out;
 	}
@@ -511,7 +511,8 @@ int devdisk_detach(uint32_t domid, const char *which, bool force,
 			undo_close(&c, pa.back, before);
 			snprintf(err, DOMBUILD_ERR_MAX,
 				 "disk %s: the guest did not release it within "
-				 "%d s; it stays attached (-f removes it anyway)",
+				 "%d s; it stays attached (-f removes it "
+				 "anyway)",
 				 which, timeout / 1000);
 		} else {
 			snprintf(err, DOMBUILD_ERR_MAX,

@@ -46,8 +46,7 @@ int devdisk_check(const struct xlcfg_disk *d, char *err);
  * being the target: backend (dom0's, the guest reads), frontend (the
  * guest's, dom0 reads), libxl's copy; the three directories as roots.
  */
-int devdisk_plan(struct domplan *p, uint32_t domid,
-		 const struct xlcfg_disk *d);
+int devdisk_plan(struct domplan *p, uint32_t domid, const struct xlcfg_disk *d);
 
 /* Attach one disk to @domid (see above). */
 int devdisk_attach(uint32_t domid, const struct xlcfg_disk *d,

@@ -61,7 +61,8 @@ int devloop_attach(const char *file, bool ro, char *dev, size_t size,
 	ffd = open(file, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (ffd < 0) {
 		rc = -errno;
-		snprintf(err, DOMBUILD_ERR_MAX, "%s: %s", file, strerror(errno));
+		snprintf(err, DOMBUILD_ERR_MAX, "%s: %s", file,
+			 strerror(errno));
 		goto out;
 	}
 	ctl = open(LOOP_CONTROL, O_RDWR | O_CLOEXEC);
@@ -82,8 +83,8 @@ int devloop_attach(const char *file, bool ro, char *dev, size_t size,
 		rc = bind_one(n, ffd, file, ro, dev, size, rdev);
 	}
 	if (rc) {
-		snprintf(err, DOMBUILD_ERR_MAX,
-			 "%s: no loop device for it: %s", file, strerror(-rc));
+		snprintf(err, DOMBUILD_ERR_MAX, "%s: no loop device for it: %s",
+			 file, strerror(-rc));
 	}
 out:
 	if (ctl >= 0) {

@@ -64,8 +64,8 @@ int xl_cmd_block_attach(struct xl_ctx *x, int argc, char **argv)
 		return 1;
 	}
 	/* A running guest gets the time to connect the disk. */
-	o.wait_connected = !(info.flags & SABLE_DOMINF_paused) &&
-			   info.pause_count == 0;
+	o.wait_connected =
+		!(info.flags & SABLE_DOMINF_paused) && info.pause_count == 0;
 	warning[0] = '\0';
 	if (devdisk_attach(info.domid, &d, &o, err)) {
 		fprintf(stderr, "xl: %s\n", err);

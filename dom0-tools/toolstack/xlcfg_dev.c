@@ -389,8 +389,7 @@ int xlcfg_parse_disk(const char *spec, struct xlcfg_disk *d, char *err)
 		return disk_err(&p, "no vdev given (e.g. xvda)", NULL);
 	}
 	if (xlcfg_disk_devid(d->vdev) < 0) {
-		return disk_err(&p, "bad vdev (xvda, xvdb1, hda, sda, ...)",
-				d->vdev);
+		return disk_err(&p, "bad vdev", d->vdev);
 	}
 	if (!d->target[0] && !d->cdrom) {
 		return disk_err(&p, "no target given", NULL);
