@@ -57,9 +57,9 @@ TEST(devdisk_devid_follows_libxl)
 		{ "0x10", 16 },
 	};
 	static const char *const bad[] = {
-		"",	"xvd",	"xvd0",	 "xvda0", "xvdA", "xvda256", "hde",
-		"sdq",	"sda16", "hda64", "d1",	  "d1p",  "dp1",     "foo",
-		"xvda-", "1x",	"-1",	 "4294967296",
+		"",    "xvd", "xvd0",  "xvda0", "xvdA", "xvda256",
+		"hde", "sdq", "sda16", "hda64", "d1",	"d1p",
+		"dp1", "foo", "xvda-", "1x",	"-1",	"4294967296",
 	};
 	size_t i;
 
@@ -249,8 +249,7 @@ TEST(devdisk_nodes_written_with_permissions_and_listed)
 	expect_xs(&c, "/local/domain/0/backend/vbd/6/51712", "", "n0,r6");
 	expect_xs(&c, "/local/domain/0/backend/vbd/6/51712/params", "/img/a",
 		  "n0,r6");
-	expect_xs(&c, "/local/domain/0/backend/vbd/6/51728/mode", "r",
-		  "n0,r6");
+	expect_xs(&c, "/local/domain/0/backend/vbd/6/51728/mode", "r", "n0,r6");
 	expect_xs(&c, "/local/domain/6/device/vbd/51712", "", "n6,r0");
 	expect_xs(&c, "/local/domain/6/device/vbd/51712/backend",
 		  "/local/domain/0/backend/vbd/6/51712", "n6,r0");
@@ -262,8 +261,8 @@ TEST(devdisk_nodes_written_with_permissions_and_listed)
 	xs_client_write(&c, 0, "/local/domain/6/device/vbd/51712/state", "4");
 	xs_client_write(&c, 0, "/local/domain/6/device/vbd/51712/ring-ref",
 			"8");
-	xs_client_write(&c, 0,
-			"/local/domain/6/device/vbd/51712/event-channel", "3");
+	xs_client_write(&c, 0, "/local/domain/6/device/vbd/51712/event-channel",
+			"3");
 	ASSERT_EQ(devdisk_list(&c, 6, info, 4, &n), 0);
 	ASSERT_EQ(n, 2);
 	EXPECT_EQ(info[0].devid, 51712);
