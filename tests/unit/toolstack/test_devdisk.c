@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "devcommon.h"
 #include "devdisk.h"
 #include "dombuild.h"
 #include "domplan.h"
+#include "fake_sable.h"
 #include "ts_helpers.h"
 #include "ut.h"
 #include "xlcfg.h"
@@ -378,4 +380,59 @@ TEST(devdisk_remove_all_leaves_no_vbd_node)
 	EXPECT_TRUE(!xs_exists(&c, "/local/domain/0/error/backend/vbd/6"));
 	clean(&c);
 	xs_client_close(&c);
+}
+
+/*
+ * xl create with a disk that cannot be served: the domain is made, then
+ * destroyed, never unpaused, and the message names the disk.
+ */
+static int create_with_disk(const char *disk_line, char *err)
+{
+	static struct xlcfg cfg;
+	struct dombuild_opts o = { .xs_path = ts_scripted() };
+	unsigned char img[4096] = { 0 };
+	char kernel[64], text[512], perr[XLCFG_ERR_MAX];
+	struct dombuild_result r;
+	FILE *f;
+	int rc;
+
+	snprintf(kernel, sizeof(kernel), "/tmp/ts-dd-Image-%d", (int)getpid());
+	memcpy(img + 0x38, "ARM\x64", 4);
+	f = fopen(kernel, "wb");
+	if (!f) {
+		return -EIO;
+	}
+	fwrite(img, 1, sizeof(img), f);
+	fclose(f);
+	fake_reset();
+	fake_add(0, "Domain-0", 0);
+	snprintf(text, sizeof(text),
+		 "name = 'g'\nkernel = '%s'\nmemory = 64\ndisk = [ %s ]\n",
+		 kernel, disk_line);
+	rc = xlcfg_parse(&cfg, "g.cfg", text, strlen(text), NULL, 0, perr);
+	if (!rc) {
+		rc = dombuild_create(NULL, &cfg, &o, &r, err);
+	}
+	unlink(kernel);
+	return rc;
+}
+
+TEST(devdisk_create_with_a_missing_image_destroys_the_domain)
+{
+	char err[DOMBUILD_ERR_MAX];
+
+	EXPECT_EQ(create_with_disk("'/dev/null,raw,xvda', "
+				   "'/no/such.img,raw,xvdb,rw'",
+				   err),
+		  -ENOENT);
+	EXPECT_STREQ(err, "disk xvdb: /no/such.img: No such file or directory");
+	EXPECT_EQ(fake_ndoms, 1);
+	EXPECT_EQ(fake_destroy_calls, 1);
+	EXPECT_EQ(fake_unpause_calls, 0);
+	EXPECT_EQ(fake_phys.free_kib, 1024 * 1024);
+	EXPECT_EQ(create_with_disk("'/dev/null,qcow2,xvda'", err), -EINVAL);
+	EXPECT_STREQ(err, "disk xvda: format: only raw images are supported "
+			  "on Sable");
+	EXPECT_EQ(fake_destroy_calls, 1);
+	EXPECT_EQ(fake_unpause_calls, 0);
 }
