@@ -2,8 +2,9 @@
 dom0-tools/rootfs/tests/pvdisk.sh runs four parts in one boot, each check
 tagged with its part, and each test here reads its part:
 [cfg] disks from xl.cfg (an ext4 image the domU writes, one read-only),
-[hot] block-attach/-list/-detach on a running domU, [cycles] create and
-destroy with two disks, [broken] broken disk lines refused."""
+[hot] block-attach/-list/-detach on a running domU, [restart] a restart
+by the monitor, [cycles] create and destroy with two disks, [broken]
+broken disk lines refused."""
 import os
 import re
 
@@ -61,6 +62,15 @@ def test_pvdisk_hot_attach_and_detach(run):
     shows it Connected, block-detach removes it and the guest sees it go;
     a paused guest's disk does not detach (timeout) until -f."""
     checks, failed = part(run, "hot")
+    assert failed == [], failed
+
+
+def test_pvdisk_restart_by_the_monitor_moves_the_disks(run):
+    """on_reboot = "restart" with two disks: xl reboot -w, the monitor
+    destroys and creates the domain again; the old domain's backends and
+    loop devices are gone, the new one has its own; destroy leaves
+    nothing."""
+    checks, failed = part(run, "restart")
     assert failed == [], failed
 
 

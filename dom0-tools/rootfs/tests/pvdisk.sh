@@ -1,10 +1,11 @@
 #!/bin/sh
-# PV disks through xl in dom0 (tests/system/test_pvdisk.py), four parts,
+# PV disks through xl in dom0 (tests/system/test_pvdisk.py), five parts,
 # each check tagged with its part:
 #   [cfg]    a domU with disk = [...] from its xl.cfg: an ext4 image it
 #            writes (dom0 finds the file afterwards) and one read-only;
 #   [hot]    xl block-attach / block-list / block-detach on a running
 #            domU, and a detach the paused guest does not answer;
+#   [restart] on_reboot = "restart": the disks follow the new domain;
 #   [cycles] create/destroy cycles of a domain with two disks;
 #   [broken] broken disk lines refused, naming the disk, nothing left.
 # After each: no loop device bound, no vbd node, memory back.
@@ -53,7 +54,12 @@ domu_cfg() {
 		echo "name = \"$name\""
 		echo "kernel = \"$KERNEL\""
 		echo "ramdisk = \"$RAMDISK\""
-		echo "extra = \"console=hvc0 rdinit=/init sable.test=$test\""
+		if [ "$test" = - ]; then # stays up at its shell
+			echo "extra = \"console=hvc0 rdinit=/init\""
+			echo "on_reboot = \"restart\""
+		else
+			echo "extra = \"console=hvc0 rdinit=/init sable.test=$test\""
+		fi
 		echo "memory = 128"
 		echo "vcpus = 1"
 		printf 'disk = [ '
@@ -171,6 +177,35 @@ check "[hot] gone" within "! xl list pvhot" 30
 check "[hot] nothing left (loop, nodes)" within "nothing_left $D" 10
 bound_loops | sed 's/^/info: [hot] still bound: /'
 
+# ---- [restart] -----------------------------------------------------------
+domu_cfg pvrst - "$IMAGES/pvdisk-ro.img,raw,xvda,r" "$T/hot.img,raw,xvdb,rw"
+check "[restart] xl create (on_reboot = restart, two disks)" \
+	xl create $T/pvrst.cfg
+D=$(xl domid pvrst)
+# Its init must be running to carry out a reboot request.
+check "[restart] the guest is up to its init" within \
+	"grep -q SABLE-INIT-READY $(console_log pvrst) && \
+	 [ \"\$(xenstore-read /local/domain/$D/control/feature-reboot)\" = 1 ]" 90
+sleep 1
+check "[restart] xl reboot -w" timeout 120 xl reboot -w pvrst
+check "[restart] restarted by the monitor" within \
+	"grep -q 'restarted as domain' /var/log/xen/xl-pvrst.log && \
+	 xl domid pvrst" 60
+D2=$(xl domid pvrst)
+info "[restart] domain $D restarted as $D2"
+# The new domain may get the old id back.
+check "[restart] the old domain's disks are gone" sh -c \
+	"[ $D2 = $D ] || ! xenstore-exists /local/domain/0/backend/vbd/$D"
+check "[restart] the new domain's disks are Connected" within \
+	"[ \"\$(xenstore-read /local/domain/0/backend/vbd/$D2/51712/state)\" = 4 ]" 90
+check "[restart] the new domain has its two disks" sh -c \
+	"[ \$(xenstore-list /local/domain/0/backend/vbd/$D2 | wc -l) = 2 ]"
+n=$(bound_loops | wc -l)
+check "[restart] two loop devices bound, not four ($n)" test "$n" = 2
+check "[restart] xl destroy" xl destroy pvrst
+check "[restart] nothing left (loop, nodes)" within "nothing_left $D2" 10
+bound_loops | sed 's/^/info: [restart] still bound: /'
+
 # ---- [cycles] ------------------------------------------------------------
 domu_cfg pvcyc none "$IMAGES/pvdisk-ro.img,raw,xvda,r" \
 	"$T/hot.img,raw,xvdb,rw"
@@ -204,15 +239,15 @@ check "[cycles] free memory back to $free1 MiB" within \
 	"[ \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free1 ]" 30
 
 # ---- [broken] ------------------------------------------------------------
-broken() { # what, expected text, disk lines...
-	what=$1
+broken() { # case, expected text, disk lines...
+	bcase=$1
 	want=$2
 	shift 2
 	domu_cfg pvbad none "$@"
-	check "[broken] $what: xl create fails naming it" sh -c \
+	check "[broken] $bcase: xl create fails naming it" sh -c \
 		"! xl create $T/pvbad.cfg 2>$T/err && grep -q '$want' $T/err"
 	sed 's/^/info: [broken]   /' $T/err
-	check "[broken] $what: no domain, nothing left" sh -c \
+	check "[broken] $bcase: no domain, nothing left" sh -c \
 		"! xl list pvbad && [ -z \"\$(bound_loops)\" ] && \
 		 [ -z \"\$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null)\" ]"
 }
