@@ -38,6 +38,24 @@ for f in "$@"; do
 	[[ -f "$f" ]] || die "no guest image $f"
 	install -m 0644 "$f" "$STAGE/var/lib/xen/images/"
 done
+
+# Two small ext4 images for the PV disk tests (tests/pvdisk*.sh): one the
+# domU writes to, one it gets read-only. Each holds /hello.txt.
+if command -v mkfs.ext4 >/dev/null 2>&1 ||
+	[[ -x /usr/sbin/mkfs.ext4 || -x /sbin/mkfs.ext4 ]]; then
+	MKFS=$(command -v mkfs.ext4 || ls /usr/sbin/mkfs.ext4 /sbin/mkfs.ext4 2>/dev/null | head -n 1)
+	mkdir -p "$STAGE.fs"
+	echo "sable pv disk" >"$STAGE.fs/hello.txt"
+	for img in pvdisk-rw pvdisk-ro; do
+		rm -f "$STAGE/var/lib/xen/images/$img.img"
+		"$MKFS" -q -F -L "$img" -E root_owner=0:0 -d "$STAGE.fs" \
+			"$STAGE/var/lib/xen/images/$img.img" 16M
+	done
+	rm -rf "$STAGE.fs"
+else
+	echo "mkguestsoverlay: no mkfs.ext4 on this host: the PV disk images" \
+		"are left out" >&2
+fi
 for f in "$HERE"/xen/*; do
 	install -m 0644 "$f" "$STAGE/etc/xen/"
 done

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "devdisk.h"
 #include "dombuild.h"
 #include "devnet.h"
 #include "domplan.h"
@@ -390,16 +391,6 @@ out:
 }
 
 /* Settings accepted but not acted on, said once at create. */
-static void notes(const struct xlcfg *cfg, struct dombuild_result *r)
-{
-	if (cfg->nr_disks) {
-		snprintf(r->notes[r->nr_notes++], sizeof(r->notes[0]),
-			 "disk: %u disk(s) not attached: Sable has no PV "
-			 "block backend yet",
-			 cfg->nr_disks);
-	}
-}
-
 /* The vifs, before the guest runs (devnet.h); notes join the result's. */
 static int attach_vifs(const struct xlcfg *cfg, struct dombuild_result *r,
 		       const char *xs_path, char *err)
@@ -458,15 +449,15 @@ int dombuild_create(struct sable_handle *h, const struct xlcfg *cfg,
 		rc = publish(h, cfg, r->domid, &b, r->uuid, o->xs_path, err);
 	}
 	if (!rc) {
+		rc = devdisk_attach_cfg(cfg, r->domid, o->xs_path, err);
+	}
+	if (!rc) {
 		rc = attach_vifs(cfg, r, o->xs_path, err);
 	}
 	if (!rc && !o->paused && sable_domain_unpause(h, r->domid)) {
 		rc = -errno;
 		snprintf(err, DOMBUILD_ERR_MAX, "cannot unpause the domain: %s",
 			 dombuild_strerror(errno));
-	}
-	if (!rc) {
-		notes(cfg, r);
 	}
 	if (rc && created) {
 		/* Nothing is left behind: the domain and its nodes go. */
@@ -535,6 +526,7 @@ int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 	}
 	if (xs) {
 		devnet_teardown_domain(&c, domid);
+		devdisk_remove_all(&c, domid);
 		remove_nodes(&c, domid, vm);
 		/* xenstored also releases a dying domain by itself. */
 		xs_client_release(&c, domid);

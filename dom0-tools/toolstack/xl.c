@@ -58,6 +58,13 @@ static const struct xl_cmd xl_cmds[] = {
 	  "-c CAP     at most CAP percent of one pCPU, 0: no cap" },
 	{ "init-dom0less", xl_cmd_init_dom0less, "",
 	  "Introduce boot-time domains to xenstored", NULL },
+	{ "block-attach", xl_cmd_block_attach, "DOMAIN DISK-SPEC...",
+	  "Attach a PV disk (xl-disk-configuration syntax) to a domain", NULL },
+	{ "block-detach", xl_cmd_block_detach, "[-f] DOMAIN VDEV|DEVID",
+	  "Detach a PV disk from a domain",
+	  "-f  remove it even if the guest does not release it" },
+	{ "block-list", xl_cmd_block_list, "DOMAIN ...",
+	  "List the PV disks of domains", NULL },
 	/* PV network interfaces (xl_net.c) */
 	{ "network-attach", xl_cmd_network_attach,
 	  "DOMAIN [mac=MAC] [bridge=BRIDGE] [ip=IP] [vifname=NAME] "

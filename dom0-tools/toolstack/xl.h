@@ -76,6 +76,10 @@ int xl_cmd_vcpu_pin(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_console(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_create(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_init_dom0less(struct xl_ctx *x, int argc, char **argv);
+/* xl_block.c: PV disks */
+int xl_cmd_block_attach(struct xl_ctx *x, int argc, char **argv);
+int xl_cmd_block_detach(struct xl_ctx *x, int argc, char **argv);
+int xl_cmd_block_list(struct xl_ctx *x, int argc, char **argv);
 /* xl_net.c: PV network interfaces */
 int xl_cmd_network_attach(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_network_detach(struct xl_ctx *x, int argc, char **argv);

@@ -232,7 +232,7 @@ static int k_cmdline_part(struct ctx *x, const struct xlcfg_setting *s)
 static int k_disk(struct ctx *x, const struct xlcfg_setting *s)
 {
 	const struct xlcfg_val *items = s->v.is_list ? s->v.items : &s->v;
-	unsigned int n = s->v.is_list ? s->v.n : 1, i;
+	unsigned int n = s->v.is_list ? s->v.n : 1, i, j;
 	char why[XLCFG_ERR_MAX];
 
 	if (n > XLCFG_MAX_DISKS) {
@@ -241,6 +241,16 @@ static int k_disk(struct ctx *x, const struct xlcfg_setting *s)
 	for (i = 0; i < n; i++) {
 		if (xlcfg_parse_disk(items[i].s, &x->cfg->disks[i], why)) {
 			return fail(x, s, "\"%s\": %s", items[i].s, why);
+		}
+		for (j = 0; j < i; j++) {
+			if (xlcfg_disk_devid(x->cfg->disks[j].vdev) ==
+			    xlcfg_disk_devid(x->cfg->disks[i].vdev)) {
+				return fail(x, s,
+					    "\"%s\": vdev %s is taken by "
+					    "\"%s\"",
+					    items[i].s, x->cfg->disks[i].vdev,
+					    items[j].s);
+			}
 		}
 	}
 	x->cfg->nr_disks = n;

@@ -126,6 +126,16 @@ int xlcfg_parse_disk(const char *spec, struct xlcfg_disk *d, char *err);
 int xlcfg_parse_vif(const char *spec, struct xlcfg_vif *v, char *err);
 
 /*
+ * The device number of a disk's vdev as libxl computes it (the frontend's
+ * virtual-device, its directory name): xvd<letters>[<partition>] and
+ * d<disk>p<partition> are Xen's own numbers (202 << 8 | disk << 4 |
+ * partition, or 1 << 28 | disk << 8 | partition beyond 16 disks or 15
+ * partitions), hd[a-d] and sd[a-p] the IDE and SCSI numbers, a plain
+ * number is taken as it is. The number, or -EINVAL.
+ */
+long xlcfg_disk_devid(const char *vdev);
+
+/*
  * Is @name a valid domain name (1..31 letters, digits, '-', '_', '.', not
  * all digits)? NULL if so, else why not.
  */

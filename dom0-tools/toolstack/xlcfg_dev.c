@@ -272,6 +272,85 @@ static int disk_token(struct disk_parse *p, char *t)
 	return disk_positional(p, t);
 }
 
+/*
+ * "<prefix><letters>[<partition>]": the letters count from a = 0 on in
+ * bijective base 26 (z = 25, aa = 26); the partition has no leading zero.
+ */
+static bool vdev_letters(const char *v, const char *prefix, long max_disk,
+			 long max_part, long *disk, long *part)
+{
+	size_t n = strlen(prefix);
+	const char *s;
+	char *end;
+
+	if (strncmp(v, prefix, n) != 0) {
+		return false;
+	}
+	*disk = -1;
+	for (s = v + n; *s >= 'a' && *s <= 'z'; s++) {
+		if (*disk > max_disk) {
+			return false;
+		}
+		*disk = (*disk + 1) * 26 + (*s - 'a');
+	}
+	if (s == v + n || *disk > max_disk) {
+		return false;
+	}
+	*part = 0;
+	if (*s) {
+		if (*s < '1' || *s > '9') {
+			return false;
+		}
+		*part = strtol(s, &end, 10);
+		if (*end || *part > max_part) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Xen's own numbering, for xvd and d<n>p<m> names. */
+static long vdev_xen(long disk, long part)
+{
+	if (disk <= 15 && part <= 15) {
+		return 202L << 8 | disk << 4 | part;
+	}
+	return 1L << 28 | disk << 8 | part;
+}
+
+long xlcfg_disk_devid(const char *vdev)
+{
+	long disk, part;
+	char *end;
+	unsigned long n;
+
+	if (vdev_letters(vdev, "xvd", (1L << 20) - 1, 255, &disk, &part)) {
+		return vdev_xen(disk, part);
+	}
+	if (vdev[0] == 'd' && vdev[1] >= '0' && vdev[1] <= '9') {
+		disk = strtol(vdev + 1, &end, 10);
+		if (*end == 'p' && end[1] >= '0' && end[1] <= '9') {
+			part = strtol(end + 1, &end, 10);
+			if (!*end && disk < (1L << 20) && part < 256) {
+				return vdev_xen(disk, part);
+			}
+		}
+		return -EINVAL;
+	}
+	if (vdev[0] >= '0' && vdev[0] <= '9') {
+		errno = 0;
+		n = strtoul(vdev, &end, 0);
+		return !errno && !*end && n <= 0x7fffffffUL ? (long)n : -EINVAL;
+	}
+	if (vdev_letters(vdev, "hd", 3, 63, &disk, &part)) {
+		return (disk < 2 ? 3L : 22L) << 8 | (disk & 1) << 6 | part;
+	}
+	if (vdev_letters(vdev, "sd", 15, 15, &disk, &part)) {
+		return 8L << 8 | disk << 4 | part;
+	}
+	return -EINVAL;
+}
+
 int xlcfg_parse_disk(const char *spec, struct xlcfg_disk *d, char *err)
 {
 	struct disk_parse p = { .d = d, .err = err };
@@ -308,6 +387,9 @@ int xlcfg_parse_disk(const char *spec, struct xlcfg_disk *d, char *err)
 	}
 	if (!d->vdev[0]) {
 		return disk_err(&p, "no vdev given (e.g. xvda)", NULL);
+	}
+	if (xlcfg_disk_devid(d->vdev) < 0) {
+		return disk_err(&p, "bad vdev", d->vdev);
 	}
 	if (!d->target[0] && !d->cdrom) {
 		return disk_err(&p, "no target given", NULL);
