@@ -43,16 +43,7 @@ struct devcommon_paths {
 void devcommon_paths(struct devcommon_paths *p, const char *kind,
 		     uint32_t domid, uint32_t devid);
 
-/*
- * Add a node to @p with permissions @perm (the path is a format);
- * failures are kept in p->err as domplan's own additions are.
- */
-__attribute__((format(printf, 4, 5))) void devcommon_add(struct domplan *p,
-							 enum domplan_perm perm,
-							 const char *value,
-							 const char *fmt, ...);
-/* A subtree removed before the nodes are written. */
-void devcommon_add_root(struct domplan *p, const char *path);
+/* Nodes are added to a plan with domplan_add() and domplan_add_root(). */
 
 /*
  * The names below @path (DIRECTORY), NUL-separated in @buf (@size

@@ -59,47 +59,47 @@ int devdisk_plan(struct domplan *p, uint32_t domid, const struct xlcfg_disk *d)
 	devcommon_paths(&pa, KIND, domid, (uint32_t)devid);
 	snprintf(id, sizeof(id), "%u", domid);
 	snprintf(num, sizeof(num), "%ld", devid);
-	devcommon_add_root(p, pa.front);
-	devcommon_add_root(p, pa.back);
-	devcommon_add_root(p, pa.libxl);
+	domplan_add_root(p, "%s", pa.front);
+	domplan_add_root(p, "%s", pa.back);
+	domplan_add_root(p, "%s", pa.libxl);
 	/* The backend first: a frontend without one is given up on. */
-	devcommon_add(p, DOMPLAN_RO, "", "%s", pa.back);
-	devcommon_add(p, DOMPLAN_RO, pa.front, "%s/frontend", pa.back);
-	devcommon_add(p, DOMPLAN_RO, d->target, "%s/params", pa.back);
-	devcommon_add(p, DOMPLAN_RO, id, "%s/frontend-id", pa.back);
-	devcommon_add(p, DOMPLAN_RO, "1", "%s/online", pa.back);
-	devcommon_add(p, DOMPLAN_RO, "0", "%s/removable", pa.back);
-	devcommon_add(p, DOMPLAN_RO, "1", "%s/bootable", pa.back);
-	devcommon_add(p, DOMPLAN_RO, "1", "%s/state", pa.back);
-	devcommon_add(p, DOMPLAN_RO, d->vdev, "%s/dev", pa.back);
-	devcommon_add(p, DOMPLAN_RO, "phy", "%s/type", pa.back);
-	devcommon_add(p, DOMPLAN_RO, mode, "%s/mode", pa.back);
-	devcommon_add(p, DOMPLAN_RO, type, "%s/device-type", pa.back);
+	domplan_add(p, DOMPLAN_RO, "", "%s", pa.back);
+	domplan_add(p, DOMPLAN_RO, pa.front, "%s/frontend", pa.back);
+	domplan_add(p, DOMPLAN_RO, d->target, "%s/params", pa.back);
+	domplan_add(p, DOMPLAN_RO, id, "%s/frontend-id", pa.back);
+	domplan_add(p, DOMPLAN_RO, "1", "%s/online", pa.back);
+	domplan_add(p, DOMPLAN_RO, "0", "%s/removable", pa.back);
+	domplan_add(p, DOMPLAN_RO, "1", "%s/bootable", pa.back);
+	domplan_add(p, DOMPLAN_RO, "1", "%s/state", pa.back);
+	domplan_add(p, DOMPLAN_RO, d->vdev, "%s/dev", pa.back);
+	domplan_add(p, DOMPLAN_RO, "phy", "%s/type", pa.back);
+	domplan_add(p, DOMPLAN_RO, mode, "%s/mode", pa.back);
+	domplan_add(p, DOMPLAN_RO, type, "%s/device-type", pa.back);
 	/* libxl's default: discard for writable disks. */
-	devcommon_add(p, DOMPLAN_RO, d->readonly ? "0" : "1",
-		      "%s/discard-enable", pa.back);
-	devcommon_add(p, DOMPLAN_FRONT, "", "%s", pa.front);
-	devcommon_add(p, DOMPLAN_FRONT, pa.back, "%s/backend", pa.front);
-	devcommon_add(p, DOMPLAN_FRONT, "0", "%s/backend-id", pa.front);
-	devcommon_add(p, DOMPLAN_FRONT, "1", "%s/state", pa.front);
-	devcommon_add(p, DOMPLAN_FRONT, num, "%s/virtual-device", pa.front);
-	devcommon_add(p, DOMPLAN_FRONT, type, "%s/device-type", pa.front);
+	domplan_add(p, DOMPLAN_RO, d->readonly ? "0" : "1", "%s/discard-enable",
+		    pa.back);
+	domplan_add(p, DOMPLAN_FRONT, "", "%s", pa.front);
+	domplan_add(p, DOMPLAN_FRONT, pa.back, "%s/backend", pa.front);
+	domplan_add(p, DOMPLAN_FRONT, "0", "%s/backend-id", pa.front);
+	domplan_add(p, DOMPLAN_FRONT, "1", "%s/state", pa.front);
+	domplan_add(p, DOMPLAN_FRONT, num, "%s/virtual-device", pa.front);
+	domplan_add(p, DOMPLAN_FRONT, type, "%s/device-type", pa.front);
 	/* libxl's private copy: the links and the backend's settings. */
-	devcommon_add(p, DOMPLAN_PRIVATE, "", "%s", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, pa.front, "%s/frontend", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, pa.back, "%s/backend", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, d->target, "%s/params", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, id, "%s/frontend-id", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, "1", "%s/online", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, "0", "%s/removable", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, "1", "%s/bootable", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, "1", "%s/state", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, d->vdev, "%s/dev", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, "phy", "%s/type", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, mode, "%s/mode", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, type, "%s/device-type", pa.libxl);
-	devcommon_add(p, DOMPLAN_PRIVATE, d->readonly ? "0" : "1",
-		      "%s/discard-enable", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, "", "%s", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, pa.front, "%s/frontend", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, pa.back, "%s/backend", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, d->target, "%s/params", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, id, "%s/frontend-id", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, "1", "%s/online", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, "0", "%s/removable", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, "1", "%s/bootable", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, "1", "%s/state", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, d->vdev, "%s/dev", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, "phy", "%s/type", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, mode, "%s/mode", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, type, "%s/device-type", pa.libxl);
+	domplan_add(p, DOMPLAN_PRIVATE, d->readonly ? "0" : "1",
+		    "%s/discard-enable", pa.libxl);
 	return p->err;
 }
 
