@@ -10,6 +10,10 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
+# Every rule is spelled out: no suffix rules, and none of make's built-in
+# pattern rules (one would "make" a golden X.out by copying directory X).
+.SUFFIXES:
+%.out: %
 
 CACHE ?= $(HOME)/.cache/sable
 export SABLE_CACHE := $(CACHE)
