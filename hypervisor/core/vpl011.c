@@ -4,7 +4,8 @@
  * address, trapped and emulated in EL2 (PL011 TRM 3.3, 3.4). Every byte
  * written to the data register goes to the hypervisor console with the
  * domain's "(dN) " prefix, a line at a time (a byte at a time while the
- * domain has the console's input); the transmit FIFO is always empty, so the TX
+ * domain has the console's input and something has been typed to it, so
+ * boot logs of several domains never interleave mid-line); the transmit FIFO is always empty, so the TX
  * interrupt is always raised. What is typed on the hypervisor console
  * while the domain has the input (console_input.c) fills the receive FIFO
  * (VPL011_RX_FIFO bytes; more is dropped) and raises the RX and receive
@@ -39,13 +40,14 @@
 #define LINE_MAX 128
 
 struct vpl011 {
-	/* Protects: imsc, ris, rx, rx_prod, rx_cons, line, len. */
+	/* Protects: imsc, ris, rx, rx_prod, rx_cons, typed, line, len. */
 	spinlock_t lock;
 	uint32_t imsc;
 	uint32_t ris; /* raised RX and RT interrupts (TX always is) */
 	/* Receive FIFO: bytes rx_cons..rx_prod (free-running). */
 	char rx[VPL011_RX_FIFO];
 	unsigned int rx_prod, rx_cons;
+	bool typed; /* something was typed to it: its output is interactive */
 	/* Output is passed on a whole line at a time, as Xen does. */
 	char line[LINE_MAX];
 	unsigned int len;
@@ -53,13 +55,14 @@ struct vpl011 {
 
 /*
  * A line at a time, as Xen does; but the domain that has the console's
- * input gets each byte out at once, so its prompt and echo show.
+ * input, once something has been typed to it, gets each byte out at once,
+ * so its prompt and echo show.
  */
 static void put_char(struct domain *d, struct vpl011 *u, char c)
 {
 	u->line[u->len++] = c;
 	if (c == '\n' || u->len == LINE_MAX ||
-	    console_input_target() == (int)d->id) {
+	    (u->typed && console_input_target() == (int)d->id)) {
 		console_guest_output(d, u->line, u->len);
 		u->len = 0;
 	}
@@ -203,6 +206,7 @@ size_t vpl011_rx(struct domain *d, const char *s, size_t len)
 		return 0;
 	}
 	spin_lock(&u->lock);
+	u->typed = u->typed || len > 0;
 	while (n < len && u->rx_prod - u->rx_cons < VPL011_RX_FIFO) {
 		u->rx[u->rx_prod++ % VPL011_RX_FIFO] = s[n++];
 	}

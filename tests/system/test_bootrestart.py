@@ -174,6 +174,8 @@ def test_console_input_reaches_a_linux_shell_on_its_emulated_uart():
     try:
         m.expect(r"console input to d1 \(domU1\)", timeout=TIMEOUT)
         m.expect(r"\(d1\) [^\n]*SABLE-INIT-READY", timeout=2 * TIMEOUT)
+        # Output goes out a byte at a time once something is typed.
+        m.send("\n")
         m.expect(r"\(d1\) domu:[^\r\n]*# ", timeout=TIMEOUT)
         m.send("echo hi-$((40+2))\n")
         m.expect(r"\(d1\) hi-42", timeout=TIMEOUT)

@@ -282,11 +282,15 @@ TEST(console_input_domain_output_goes_out_at_once_on_its_own_line)
 	d3 = domain_lookup(3);
 	host_console_clear();
 	uart_puts(d3, "held"); /* no input: kept until its line ends */
+	uart_puts(d1, "up "); /* the input, nothing typed yet: kept too */
+	EXPECT_STREQ(host_console_output(), "");
+	type("\r"); /* typed to: from now on a byte at a time */
 	uart_puts(d1, "d1# ");
-	EXPECT_STREQ(host_console_output(), "(d1) d1# ");
+	EXPECT_STREQ(host_console_output(), "(d1) up d1# ");
 	type("\x01\x01\x01"); /* a hypervisor line ends d1's open line */
-	EXPECT_TRUE(console_has("(d1) d1# \nsable: console input to d3"));
+	EXPECT_TRUE(console_has("(d1) up d1# \nsable: console input to d3"));
 	uart_puts(d1, "x\n"); /* d1 has no input now: a line at a time */
+	type("\r"); /* d3 has it, and is typed to */
 	uart_puts(d3, "!");
 	EXPECT_TRUE(console_has("\n(d1) x\n(d3) held!"));
 	uart_puts(d1, "y\n");
