@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <public/io/xs_wire.h>
 
@@ -148,4 +149,22 @@ int devcommon_remove(struct xs_client *c, const struct devcommon_paths *p)
 		rc = xs_client_txn_end(c, tx, true);
 	}
 	return rc;
+}
+
+int devcommon_wait_backend_gone(const char *kind, uint32_t domid,
+				uint32_t devid, int timeout_ms)
+{
+	struct timespec step = { 0, 20 * 1000000L };
+	char path[96];
+	int waited;
+
+	snprintf(path, sizeof(path), "/sys/bus/xen-backend/devices/%s-%u-%u",
+		 kind, domid, devid);
+	for (waited = 0; access(path, F_OK) == 0; waited += 20) {
+		if (waited >= timeout_ms) {
+			return -ETIMEDOUT;
+		}
+		nanosleep(&step, NULL);
+	}
+	return 0;
 }

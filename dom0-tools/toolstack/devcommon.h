@@ -75,3 +75,12 @@ int devcommon_wait_state(const char *xs_path, const char *dir,
  * transaction, retried on a conflict. Missing directories are fine.
  */
 int devcommon_remove(struct xs_client *c, const struct devcommon_paths *p);
+
+/*
+ * Wait (at most @timeout_ms) until dom0's kernel has let go of the backend
+ * device @kind-@domid-@devid (/sys/bus/xen-backend/devices), so a domain
+ * that takes the same id next can have a device of the same name. 0, or
+ * -ETIMEDOUT.
+ */
+int devcommon_wait_backend_gone(const char *kind, uint32_t domid,
+				uint32_t devid, int timeout_ms);

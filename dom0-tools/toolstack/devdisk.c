@@ -268,6 +268,8 @@ static void remove_disk(struct xs_client *c, uint32_t domid, uint32_t devid)
 	    strcmp(loop, params)) {
 		devloop_release(loop, params);
 	}
+	/* The next domain may take this id: blkback must be done with it. */
+	devcommon_wait_backend_gone(KIND, domid, devid, 5000);
 }
 
 /* Is there a disk @devid on @domid already (any of its directories)? */

@@ -17,6 +17,7 @@
 
 #include <public/io/xs_wire.h>
 
+#include "devcommon.h"
 #include "devnet.h"
 
 /* Domains whose vifs are looked at for MAC clashes, vifs each. */
@@ -546,6 +547,8 @@ int devnet_detach(struct xs_client *c, uint32_t domid, uint32_t devid,
 	if (devnet_link_wait(ifname, false, DEVNET_CLOSE_TIMEOUT_MS)) {
 		devnet_link_unplug(ifname);
 	}
+	/* The next domain may take this id: netback must be done with it. */
+	devcommon_wait_backend_gone("vif", domid, devid, 5000);
 	return 0;
 }
 
