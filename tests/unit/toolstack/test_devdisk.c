@@ -139,34 +139,6 @@ TEST(devdisk_serves_raw_images_and_block_devices_from_dom0_only)
 	}
 }
 
-/* Compare @got with golden/plan/@name (rewritten on XLCFG_GOLDEN_UPDATE). */
-static void expect_golden(const char *name, const char *got)
-{
-	char path[512], *want = calloc(1, DUMP_MAX + 1);
-	FILE *f;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/plan/%s", TS_GOLDEN, name);
-	if (getenv("XLCFG_GOLDEN_UPDATE")) {
-		f = fopen(path, "w");
-		if (f) {
-			fputs(got, f);
-			fclose(f);
-		}
-	}
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(want, 1, DUMP_MAX, f);
-		fclose(f);
-	}
-	want[n] = '\0';
-	if (strcmp(want, got) != 0) {
-		printf("  %s: expected:\n%s  got:\n%s", path, want, got);
-	}
-	EXPECT_STREQ(want, got);
-	free(want);
-}
-
 static void expect_plan(const char *spec, uint32_t domid, const char *golden)
 {
 	char *dump = malloc(DUMP_MAX);
@@ -177,7 +149,7 @@ static void expect_plan(const char *spec, uint32_t domid, const char *golden)
 	domplan_init(&p, domid);
 	ASSERT_EQ(devdisk_plan(&p, domid, &d), 0);
 	domplan_dump(&p, dump, DUMP_MAX);
-	expect_golden(golden, dump);
+	ts_expect_golden(golden, dump);
 	domplan_free(&p);
 	free(dump);
 }

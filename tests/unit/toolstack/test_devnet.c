@@ -29,34 +29,6 @@
 
 #define DUMP_MAX (16 * 1024)
 
-/* Compare @got with golden/plan/@name (rewritten on XLCFG_GOLDEN_UPDATE). */
-static void golden(const char *name, const char *got)
-{
-	char path[512], *want = calloc(1, DUMP_MAX + 1);
-	FILE *f;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/plan/%s", TS_GOLDEN, name);
-	if (getenv("XLCFG_GOLDEN_UPDATE")) {
-		f = fopen(path, "w");
-		if (f) {
-			fputs(got, f);
-			fclose(f);
-		}
-	}
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(want, 1, DUMP_MAX, f);
-		fclose(f);
-	}
-	want[n] = '\0';
-	if (strcmp(want, got) != 0) {
-		printf("  %s: expected:\n%s  got:\n%s", path, want, got);
-	}
-	EXPECT_STREQ(want, got);
-	free(want);
-}
-
 /* Random bytes from a script: each call hands out the next three. */
 struct script_rnd {
 	const uint8_t *bytes;
@@ -243,7 +215,7 @@ static void dump_plan(const struct devnet_vif *v, const char *name)
 	domplan_init(&p, v->domid);
 	ASSERT_EQ(devnet_plan(&p, v), 0);
 	domplan_dump(&p, buf, DUMP_MAX);
-	golden(name, buf);
+	ts_expect_golden(name, buf);
 	domplan_free(&p);
 	free(buf);
 }

@@ -42,41 +42,13 @@ static const struct domplan_domain plan_dom = {
 	.start_time = "1764676800.25",
 };
 
-/* Compare @got with golden/plan/@name (rewritten on XLCFG_GOLDEN_UPDATE). */
-static void expect_golden(const char *name, const char *got)
-{
-	char path[512], *want = calloc(1, DUMP_MAX + 1);
-	FILE *f;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/plan/%s", TS_GOLDEN, name);
-	if (getenv("XLCFG_GOLDEN_UPDATE")) {
-		f = fopen(path, "w");
-		if (f) {
-			fputs(got, f);
-			fclose(f);
-		}
-	}
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(want, 1, DUMP_MAX, f);
-		fclose(f);
-	}
-	want[n] = '\0';
-	if (strcmp(want, got) != 0) {
-		printf("  %s: expected:\n%s  got:\n%s", path, want, got);
-	}
-	EXPECT_STREQ(want, got);
-	free(want);
-}
-
 /* Compare the dump of @p with golden/plan/@name, then free @p. */
 static void expect_plan_golden(struct domplan *p, const char *name)
 {
 	char *dump = malloc(DUMP_MAX);
 
 	domplan_dump(p, dump, DUMP_MAX);
-	expect_golden(name, dump);
+	ts_expect_golden(name, dump);
 	domplan_free(p);
 	free(dump);
 }

@@ -291,3 +291,35 @@ void ts_expect_xs(struct xs_client *c, const char *path, const char *value,
 	EXPECT_EQ(xs_client_get_perms(c, 0, path, buf, sizeof(buf)), 0);
 	EXPECT_STREQ(buf, perms);
 }
+
+#ifndef TS_GOLDEN
+#define TS_GOLDEN "tests/unit/toolstack/golden"
+#endif
+#define TS_GOLDEN_MAX (16 * 1024)
+
+void ts_expect_golden(const char *name, const char *got)
+{
+	char path[512], *want = calloc(1, TS_GOLDEN_MAX + 1);
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/plan/%s", TS_GOLDEN, name);
+	if (getenv("XLCFG_GOLDEN_UPDATE")) {
+		f = fopen(path, "w");
+		if (f) {
+			fputs(got, f);
+			fclose(f);
+		}
+	}
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(want, 1, TS_GOLDEN_MAX, f);
+		fclose(f);
+	}
+	want[n] = '\0';
+	if (strcmp(want, got) != 0) {
+		printf("  %s: expected:\n%s  got:\n%s", path, want, got);
+	}
+	EXPECT_STREQ(want, got);
+	free(want);
+}

@@ -42,3 +42,6 @@ const char *ts_nowhere(void);
  */
 void ts_expect_xs(struct xs_client *c, const char *path, const char *value,
 		  const char *perms);
+
+/* Compare @got with golden/plan/@name (rewritten on XLCFG_GOLDEN_UPDATE). */
+void ts_expect_golden(const char *name, const char *got);
