@@ -73,7 +73,7 @@ def test_dom0_interactive_shell_time_interrupts_poweroff():
     with m:
         xenref.wait_ready(m, timeout=BOOT_TIMEOUT)
         xenref.wait_prompt(m)
-        rc, dmesg = xenref.shell(m, "dmesg")
+        rc, dmesg = xenref.shell(m, "dmesg", console_messages=True)
         assert "Xen 4.17 support found" in dmesg
         assert "Grant tables using version 1 layout" in dmesg
         assert "Using FIFO-based ABI" in dmesg

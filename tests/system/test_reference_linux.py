@@ -123,7 +123,8 @@ def test_xen_dom0_interactive(initrds, disk):
         t = xenref.wait_ready(m, BOOT_TIMEOUT)
         xenref.record("boot-time", f"xen-4.17 dom0 to init ready: {t:.2f}s")
         xenref.wait_prompt(m)
-        rc, out = xenref.shell(m, "dmesg | grep 'Xen .* support found'")
+        rc, out = xenref.shell(m, "dmesg | grep 'Xen .* support found'",
+                                console_messages=True)
         assert rc == 0, out
         rc, out = xenref.shell(m, "cat /proc/xen/capabilities")
         assert (rc, out.strip()) == (0, "control_d")

@@ -206,9 +206,18 @@ def _echo_end(text, echo):
     return idx[at + len(echo) - 1] + 1 if at >= 0 else 0
 
 
-def shell(m, cmd, timeout=30):
+# A kernel or hypervisor message, or a domU's console line passed on by the
+# hypervisor, that the console printed in the middle of a command's output
+# (it may start mid-line: the kernel does not know where the cursor is).
+CONSOLE_MESSAGE = re.compile(
+    r"(\[ *\d+\.\d+\] |\(XEN\) |sable: |\(d\d+\) )[^\n]*\n")
+
+
+def shell(m, cmd, timeout=30, console_messages=False):
     """Run one command line on the console shell (its prompt must be up);
-    return (exit status, output). The output excludes the echoed command."""
+    return (exit status, output). The output excludes the echoed command
+    and, unless console_messages, kernel and hypervisor messages that came
+    in between (pass True for commands that print such lines: dmesg)."""
     tag = next(_tags)
     m.sendline(f"{cmd}; printf '%s=%d\\n' SABLE-RC-{tag} $?")
     m.expect(rf"SABLE-RC-{tag}=(\d+)\s", timeout=timeout)
@@ -218,6 +227,8 @@ def shell(m, cmd, timeout=30):
     before = m.child.before.replace("\r", "")
     out = before[_echo_end(before, f"SABLE-RC-{tag} $?"):]
     out = out[1:] if out.startswith("\n") else out
+    if not console_messages:
+        out = CONSOLE_MESSAGE.sub("", out)
     m.expect(PROMPT, timeout=timeout)
     return rc, out
 
