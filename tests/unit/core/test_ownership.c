@@ -5,6 +5,11 @@
  * long as somebody holds a reference, foreign mappings are the control
  * domain's and hold a reference, stage-2 budgets fail only their owner.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -12,6 +17,7 @@
 #include <sable/page.h>
 
 #include "core_test.h"
+#include "sched_arch.h"
 
 #define MAPPED_AT (HX_FREE_GFN(8) << PAGE_SHIFT)
 #define FAR_GFN (0x100000000ULL >> PAGE_SHIFT)
@@ -224,6 +230,90 @@ TEST(psci_cpu_on_of_one_vcpu_has_one_winner)
 	EXPECT_EQ(sched_power_on(d1->vcpus[2], GUEST_RAM_BASE, 1), 0);
 	EXPECT_EQ(sched_power_on(d1->vcpus[2], GUEST_RAM_BASE, 2), -EEXIST);
 	EXPECT_EQ(d1->vcpus[2]->state, VCPU_RUNNABLE);
+}
+
+/*
+ * Two pCPUs race PSCI CPU_ON of one vCPU for real: two threads, each a
+ * pCPU of its own, meet at a barrier and call the real sched_power_on()
+ * at once; in every round exactly one wins, the target's registers are
+ * set once and it is queued once. The first thread checks each round and
+ * puts the target back to "never started" for the next.
+ */
+#define CPU_ON_ROUNDS 20000
+
+struct cpu_on_race {
+	struct vcpu *target;
+	unsigned int arrived; /* barrier arrivals, two per phase */
+	long rc[2];
+	unsigned int bad; /* rounds without exactly one winner */
+};
+
+/* Wait until both threads reached @phase (1, 2, ...). */
+static void race_barrier(struct cpu_on_race *r, unsigned int phase)
+{
+	__atomic_fetch_add(&r->arrived, 1, __ATOMIC_ACQ_REL);
+	for (unsigned int spins = 0;
+	     __atomic_load_n(&r->arrived, __ATOMIC_ACQUIRE) < 2 * phase;
+	     spins++) {
+		if (spins > 10000) {
+			sched_yield(); /* the host may have fewer cores */
+		}
+	}
+}
+
+/* Put @v back to "never started", off its queue. */
+static void cpu_on_reset(struct vcpu *v)
+{
+	struct pcpu *c = pcpu_get(v->pcpu);
+
+	spin_lock(&c->rq_lock);
+	sched_rq_remove(c, v);
+	v->state = VCPU_OFFLINE;
+	spin_unlock(&c->rq_lock);
+}
+
+static void cpu_on_racer(struct cpu_on_race *r, unsigned int self)
+{
+	struct vcpu *t = r->target;
+	struct pcpu *home = pcpu_get(t->pcpu);
+
+	host_cpu_select(self);
+	for (unsigned int round = 1; round <= CPU_ON_ROUNDS; round++) {
+		unsigned int inits = t->arch.inits;
+
+		race_barrier(r, 3 * round - 2);
+		r->rc[self] = sched_power_on(t, GUEST_RAM_BASE, round);
+		race_barrier(r, 3 * round - 1);
+		if (self == 0) {
+			spin_lock(&home->rq_lock);
+			r->bad += (r->rc[0] == 0) == (r->rc[1] == 0) ||
+				  r->rc[0] + r->rc[1] != -EEXIST ||
+				  t->arch.inits != inits + 1 ||
+				  t->state != VCPU_RUNNABLE || !t->on_rq;
+			spin_unlock(&home->rq_lock);
+			cpu_on_reset(t);
+		}
+		race_barrier(r, 3 * round);
+	}
+}
+
+static void *cpu_on_second(void *arg)
+{
+	cpu_on_racer(arg, 1);
+	return NULL;
+}
+
+TEST(psci_cpu_on_raced_by_two_pcpus_has_one_winner_each_round)
+{
+	struct domain *d1 = hx_domain(1, 3, false, HX_DOM_MEM);
+	struct cpu_on_race r = { .target = d1->vcpus[2] };
+	pthread_t th;
+
+	ASSERT_TRUE(HX_NR_CPUS >= 2);
+	ASSERT_EQ(pthread_create(&th, NULL, cpu_on_second, &r), 0);
+	cpu_on_racer(&r, 0);
+	pthread_join(th, NULL);
+	EXPECT_EQ(r.bad, 0);
 }
 
 static long acquire(struct domain *d, struct xen_mem_acquire_resource *r)

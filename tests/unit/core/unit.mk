@@ -11,5 +11,5 @@ core_SRCS = $(sort $(wildcard hypervisor/core/*.c) $(P2M_SRCS)) \
 # ut.c trips -Wclobbered at -O1 (locals live across setjmp).
 core_CFLAGS := $(HOST_CORE_CFLAGS) -Ihypervisor/core -Itests/unit/core \
 	-Wno-clobbered
-core_LDLIBS := -lfdt
+core_LDLIBS := -lfdt -pthread
 COVERAGE_TESTS += core
