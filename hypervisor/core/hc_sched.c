@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sched_op: yield, block, poll, shutdown, shutdown_code, remote_shutdown.
+ * sched_op: yield, block, poll, shutdown, shutdown_code, remote_shutdown,
+ * watchdog.
  */
 #include <public/sched.h>
 #include <sable/arch.h>
@@ -8,6 +9,7 @@
 #include <sable/errno.h>
 #include <sable/guest_access.h>
 #include <sable/hypercall.h>
+#include <sable/watchdog.h>
 
 static long sched_shutdown_op(struct vcpu *v, uint64_t gva)
 {
@@ -123,6 +125,14 @@ long do_sched_op(struct vcpu *v, const uint64_t args[5])
 	}
 	case SCHEDOP_remote_shutdown:
 		return sched_remote_shutdown_op(v, args[1]);
+	case SCHEDOP_watchdog: {
+		struct sched_watchdog w;
+
+		if (copy_from_guest(&w, args[1], sizeof(w))) {
+			return -EFAULT;
+		}
+		return watchdog_op(v->dom, w.id, w.timeout);
+	}
 	default:
 		return -ENOSYS;
 	}

@@ -21,6 +21,7 @@
 #include <sable/percpu.h>
 #include <sable/runstate.h>
 #include <sable/vgic.h>
+#include <sable/watchdog.h>
 
 #include "dom0.h"
 #include "sched_arch.h"
@@ -87,6 +88,9 @@ static bool enqueue(struct pcpu *c, struct vcpu *v)
 /* Program this pCPU's scheduling deadline (only when it changes). */
 static void set_deadline(struct pcpu *c, uint64_t deadline)
 {
+	if (c->id == 0) {
+		deadline = watchdog_fold_deadline(deadline);
+	}
 	if (c->sched_deadline != deadline) {
 		c->sched_deadline = deadline;
 		sched_arch_set_deadline(deadline);
@@ -414,6 +418,9 @@ void sched_tick(uint64_t now)
 	struct pcpu *c = this_cpu();
 	struct vcpu **pp = &c->sleepers;
 
+	if (c->id == 0) {
+		watchdog_check(now);
+	}
 	if (!c->sched_deadline || c->sched_deadline > now) {
 		return;
 	}

@@ -18,6 +18,12 @@ struct sched_shutdown {
 };
 _Static_assert(sizeof(struct sched_shutdown) == 4, "sched_shutdown");
 
+struct sched_watchdog {
+	uint32_t id; /* IN: 0 to arm a new timer, else the timer's id */
+	uint32_t timeout; /* IN: seconds; 0 stops timer @id */
+};
+_Static_assert(sizeof(struct sched_watchdog) == 8, "sched_watchdog");
+
 struct sched_poll {
 	uint64_t ports; /* IN: guest handle to uint32_t ports */
 	uint32_t nr_ports; /* IN */

@@ -102,6 +102,9 @@ struct vcpu {
 	struct arch_vcpu arch;
 };
 
+/* Watchdog timers a domain may have (Xen's NR_DOMAIN_WATCHDOG_TIMERS). */
+#define DOMAIN_WATCHDOGS 2
+
 struct domain {
 	domid_t id;
 	char name[32];
@@ -181,6 +184,14 @@ struct domain {
 	uint64_t hvm_params[HVM_NR_PARAMS];
 	/* VMASST_TYPE_* enabled, bit per type (vm_assist; atomic). */
 	uint64_t vm_assist;
+	/*
+	 * SCHEDOP_watchdog (watchdog.c, under its lock): the timers in use
+	 * (bit per timer), each one's deadline (counter; 0 once it fired)
+	 * and period in seconds.
+	 */
+	uint8_t watchdog_inuse;
+	uint64_t watchdog_deadline[DOMAIN_WATCHDOGS];
+	uint32_t watchdog_timeout[DOMAIN_WATCHDOGS];
 };
 
 /*
