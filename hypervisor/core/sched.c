@@ -18,6 +18,7 @@
 #include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
+#include <sable/log.h>
 #include <sable/percpu.h>
 #include <sable/runstate.h>
 #include <sable/vgic.h>
@@ -470,6 +471,27 @@ void sched_pause_current_offline(void)
 	stop_current(VCPU_OFFLINE);
 }
 
+void serror_charge(struct vcpu *v, const char *what)
+{
+	pr_warn("d%u (%s) v%u: %s caused by the guest: crashing domain %u\n",
+		v->dom->id, v->dom->name, v->id, what, v->dom->id);
+	domain_shutdown(v->dom, SHUTDOWN_crash);
+}
+
+/*
+ * @next is about to take this pCPU's registers: an SError still pending
+ * there is the loaded vCPU's, charged to it before anything of @next runs.
+ * (A vCPU of a domain that crashed so is not entered: the arch drops it.)
+ */
+static void serror_before_switch(struct pcpu *c, struct vcpu *next)
+{
+	struct vcpu *old = c->loaded;
+
+	if (old && old != next && sched_arch_serror_sync()) {
+		serror_charge(old, "SError");
+	}
+}
+
 void sched_run(void)
 {
 	struct pcpu *c = this_cpu();
@@ -516,6 +538,7 @@ void sched_run(void)
 		spin_unlock(&c->rq_lock);
 		set_deadline(c, deadline);
 		if (p.v) {
+			serror_before_switch(c, p.v);
 			arch_vcpu_run(p.v);
 		}
 		arch_idle();

@@ -38,6 +38,17 @@ void sched_arch_wait_for(unsigned int cpu);
 void sched_arch_forget_vcpu(struct vcpu *v);
 
 /*
+ * Take any SError pending on this pCPU now (arm64: an ESB, or a moment
+ * with SErrors unmasked; docs/cpu-state.md): true if there was one. The
+ * scheduler asks before another vCPU's registers replace those of the
+ * vCPU this pCPU holds, so that the error is charged to the vCPU that
+ * raised it (serror_charge()).
+ */
+bool sched_arch_serror_sync(void);
+/* An SError (or external abort: @what) raised by @v: its domain crashes. */
+void serror_charge(struct vcpu *v, const char *what);
+
+/*
  * Take @v off @c's run queue if it is on it (rq_lock held). For the host
  * harness, which makes a queued vCPU current as a trap would.
  */

@@ -104,12 +104,13 @@ long watchdog_op(struct domain *d, uint32_t id, uint32_t timeout)
 		}
 	}
 	if (id != 0 && timeout == 0) {
-		d->watchdog_inuse &= (uint8_t)~(1U << i);
+		d->watchdog_inuse &= (uint8_t) ~(1U << i);
 		d->watchdog_deadline[i] = 0;
 	} else {
 		/* Counter 0 means "fired": an arming at tick 0 takes tick 1. */
 		d->watchdog_timeout[i] = timeout;
-		d->watchdog_deadline[i] = arch_counter() + seconds_to_ticks(timeout);
+		d->watchdog_deadline[i] =
+			arch_counter() + seconds_to_ticks(timeout);
 		d->watchdog_deadline[i] += !d->watchdog_deadline[i];
 	}
 	after = recompute_locked();

@@ -41,5 +41,4 @@ bool vdebug_sysreg(struct vcpu *v, struct cpu_regs *regs, uint64_t iss);
 /* serror.c */
 /* Take any SError pending on this pCPU now: true if there was one. */
 bool serror_sync(void);
-/* A hardware error caused by v's guest: one line, the domain crashes. */
-void serror_charge(struct vcpu *v, const char *what);
+/* serror_charge() (the domain crashes): hypervisor/core/sched_arch.h. */

@@ -23,6 +23,7 @@
 #include <sable/log.h>
 
 #include "arm64.h"
+#include "../../core/sched_arch.h"
 #include "cpu_state.h"
 
 #define DISR_A (1UL << 31)
@@ -46,9 +47,7 @@ bool serror_sync(void)
 	return serror_window() != 0;
 }
 
-void serror_charge(struct vcpu *v, const char *what)
+bool sched_arch_serror_sync(void)
 {
-	pr_warn("d%u (%s) v%u: %s caused by the guest: crashing domain %u\n",
-		v->dom->id, v->dom->name, v->id, what, v->dom->id);
-	domain_shutdown(v->dom, SHUTDOWN_crash);
+	return serror_sync();
 }

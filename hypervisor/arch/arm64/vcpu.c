@@ -475,9 +475,7 @@ void arch_vcpu_run(struct vcpu *v)
 	struct cpu_regs *frame = arch_stack_frame();
 	struct pcpu *c = this_cpu();
 
-	if (c->loaded && c->loaded != v && serror_sync()) {
-		serror_charge(c->loaded, "SError");
-	}
+	/* sched_run() charged an SError the last vCPU left pending. */
 	drop_dead_vcpu(c, v);
 	load_vcpu(v);
 	/* Switched in: its stage 1 now translates the runstate area. */

@@ -91,6 +91,11 @@ uint64_t host_p2m_flushes(void);
  */
 void host_clock_manual(bool manual);
 void host_clock_set(uint64_t ticks);
+/*
+ * An SError pending on the host pCPUs: the next sched_arch_serror_sync()
+ * finds it (and clears it), as an ESB would find a guest's.
+ */
+extern bool host_serror_pending;
 /* The EL2 timer interrupt on this pCPU at @now (before the reschedule). */
 void host_timer_irq(uint64_t now);
 /* Called after each copy_to_guest() that wrote (tests trace the writes). */

@@ -274,6 +274,16 @@ void sched_arch_set_deadline(uint64_t deadline)
  * The EL2 timer interrupt as arm64 takes it (irq.c, vcpu.c): the timer is
  * stopped, the scheduler told, the timer set again from its deadline.
  */
+bool host_serror_pending;
+
+bool sched_arch_serror_sync(void)
+{
+	bool pending = host_serror_pending;
+
+	host_serror_pending = false;
+	return pending;
+}
+
 void host_timer_irq(uint64_t now)
 {
 	struct pcpu *c = this_cpu();

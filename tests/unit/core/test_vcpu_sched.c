@@ -9,6 +9,7 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
+#include <sable/percpu.h>
 
 #include "core_test.h"
 
@@ -337,4 +338,41 @@ TEST(sched_op_block_sleeps_beside_an_upcall_whose_ppi_is_disabled)
 	hx_set_current(v);
 	EXPECT_EQ(host_run(wfi_fn, NULL, &stop), HOST_IDLE);
 	EXPECT_EQ(v->state, VCPU_BLOCKED);
+}
+
+/*
+ * An SError d1's guest left pending when it trapped (the ESB at the
+ * switch finds it: host_serror_pending) is charged to d1 before d3's
+ * vCPU gets the registers: d1 crashes, d3 runs on, the third domain on
+ * the other pCPU is untouched.
+ */
+TEST(serror_pending_at_a_switch_crashes_the_vcpu_that_left_it_not_the_next)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	struct domain *d3 = hx_domain(3, 1, false, HX_DOM_MEM);
+	struct host_stop stop;
+	long rc = -1;
+
+	ASSERT_EQ(d1->vcpus[0]->pcpu, d3->vcpus[0]->pcpu);
+	/* d1 runs alone on its pCPU: its registers are the loaded ones. */
+	EXPECT_EQ(sched_op(d1->vcpus[0], SCHEDOP_yield, NULL, 0, &rc, NULL),
+		  HOST_RETURNED);
+	pcpu_get(d1->vcpus[0]->pcpu)->loaded = d1->vcpus[0];
+	sched_add_vcpu(d3->vcpus[0]);
+	host_serror_pending = true;
+	EXPECT_EQ(sched_op(d1->vcpus[0], SCHEDOP_yield, NULL, 0, &rc, &stop),
+		  HOST_VCPU_RUN);
+	EXPECT_TRUE(stop.vcpu == d3->vcpus[0]);
+	EXPECT_FALSE(host_serror_pending);
+	EXPECT_TRUE(d1->is_shutdown);
+	EXPECT_EQ(d1->shutdown_reason, SHUTDOWN_crash);
+	EXPECT_FALSE(d3->is_shutdown);
+	EXPECT_FALSE(d2->is_shutdown);
+	EXPECT_FALSE(d0->is_shutdown);
+	/* Without one pending, a switch charges nobody. */
+	sched_add_vcpu(d2->vcpus[0]);
+	hx_run_pcpu(d2->vcpus[0]->pcpu, NULL);
+	EXPECT_FALSE(d2->is_shutdown);
 }

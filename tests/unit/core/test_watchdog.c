@@ -29,9 +29,9 @@ static long wd(struct domain *d, uint32_t id, uint32_t timeout)
 /* The toolstack in @d0 pauses or unpauses @d (SABLE_CTL_pause/unpause). */
 static long ctl(struct domain *d0, uint32_t cmd, struct domain *d)
 {
-	struct sable_ctl c = {
-		.version = SABLE_CTL_VERSION, .cmd = cmd, .domid = d->id
-	};
+	struct sable_ctl c = { .version = SABLE_CTL_VERSION,
+			       .cmd = cmd,
+			       .domid = d->id };
 
 	return hx_ctl(d0, &c);
 }
@@ -64,8 +64,8 @@ TEST(watchdog_ids_are_xens_two_per_domain)
 	EXPECT_EQ(wd(d1, 1, 30), -EINVAL);
 	EXPECT_EQ(wd(d1, 0, 30), 1);
 	/* A bad argument address. */
-	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_sched_op,
-			  SCHEDOP_watchdog, 0xdead0000000ULL, 0),
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_sched_op, SCHEDOP_watchdog,
+			  0xdead0000000ULL, 0),
 		  -EFAULT);
 }
 
