@@ -13,8 +13,8 @@ nc). The tables give medians of the rounds, MB/s (10^6 bytes) and the
 ratios domU / dom0 and Sable / Xen.
 
 Environment: PVBENCH_ROUNDS (default 3), PVBENCH_MB (image MiB, default
-64), PVBENCH_NETMB (MiB per TCP transfer, default 32), PVBENCH_STACKS
-(default "sable,xen": which to boot).
+64), PVBENCH_NETMB (MiB per TCP transfer, default 8), PVBENCH_STACKS
+(default "sable,xen": which to boot), PVBENCH_DOM0_VCPUS (default 2).
 """
 import os
 import re
@@ -30,7 +30,7 @@ from scenarios import SABLE, sable_machine  # noqa: E402
 
 INITRD = build("dom0-xlbench-initrd.cpio.gz")
 DOM0_ARGS = "console=hvc0 earlycon=xenboot rdinit=/init"
-SABLE_CMDLINE = "dom0_mem=512M dom0_max_vcpus=2"
+SABLE_CMDLINE = "dom0_mem=512M"
 DOM0_RE = re.compile(r"PVBENCH stack=(\w+) round=(\d+) op=(\w+) us=(\d+)")
 DOMU_RE = re.compile(r"^PVBENCH-DOMU round=(\d+) op=(\w+) us=(\d+)", re.M)
 PING_RE = re.compile(r"^PVBENCH-DOMU op=ping rtt_us=(\d+) min_us=(\d+) "
@@ -52,20 +52,23 @@ def prerequisites():
     return None
 
 
-def boot(stack, args):
+def boot(stack, args, dom0_vcpus):
     args = f"sable.test=pvbench sable.pvbench_stack={stack} {args}"
     if stack == "xen":
         return xenref.boot_xen("pvbench-xen", dom0_initrd=INITRD, net=False,
+                               xen_bootargs=xenref.XEN_BOOTARGS +
+                               f" dom0_max_vcpus={dom0_vcpus}",
                                dom0_bootargs=xenref.DOM0_BOOTARGS +
                                " sable.xenstored=0 " + args)
     return sable_machine("pvbench-sable", xenref.KERNEL, mem=2048,
-                         cmdline=SABLE_CMDLINE,
+                         cmdline=f"{SABLE_CMDLINE} "
+                         f"dom0_max_vcpus={dom0_vcpus}",
                          bootargs=f"{DOM0_ARGS} {args}", initrd=INITRD)
 
 
-def run(stack, args, timeout):
+def run(stack, args, timeout, dom0_vcpus=2):
     """({op: [us per round]}, ping (avg, min, max) us or None, [notes])"""
-    m = boot(stack, args)
+    m = boot(stack, args, dom0_vcpus)
     notes = []
     with m:
         try:
@@ -112,21 +115,23 @@ def main():
         return 2
     rounds = int(os.environ.get("PVBENCH_ROUNDS", "3"))
     mb = int(os.environ.get("PVBENCH_MB", "64"))
-    netmb = int(os.environ.get("PVBENCH_NETMB", "32"))
+    netmb = int(os.environ.get("PVBENCH_NETMB", "8"))
     args = (f"sable.pvbench_rounds={rounds} sable.pvbench_mb={mb} "
             f"sable.pvbench_netmb={netmb}")
+    vcpus = int(os.environ.get("PVBENCH_DOM0_VCPUS", "2"))
     timeout = 300 + rounds * 60
     res, pings, notes = {}, {}, []
     for stack in ("sable", "xen"):
         if stack in os.environ.get("PVBENCH_STACKS", "sable,xen"):
-            t, p, n = run(stack, args, timeout)
+            t, p, n = run(stack, args, timeout, vcpus)
         else:
             t, p, n = {}, None, []
         res[stack], pings[stack] = t, p
         notes += n
     st = ("sable", "xen")
-    print(f"\nPV devices, median of {rounds} rounds; {mb} MiB image in "
-          f"dom0's RAM, {netmb} MiB per TCP transfer; MB/s = 10^6 bytes/s")
+    print(f"\nPV devices, median of {rounds} rounds; {vcpus} dom0 vCPUs; "
+          f"{mb} MiB image in dom0's RAM, {netmb} MiB per TCP transfer; "
+          "MB/s = 10^6 bytes/s")
     print(f"{'measurement':<34} {'Sable':>9} {'Xen 4.17':>9} "
           f"{'Sable/Xen':>10}")
     rows = (("dom0 read of the image", "dom0_read", mb),

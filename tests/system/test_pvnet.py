@@ -41,13 +41,15 @@ def devwatch(m, since):
 
 
 def wait_devwatch(m, since, done, timeout=60):
-    """Wait until the domU's device lists satisfy done(block, net)."""
+    """Wait until the domU's device lists satisfy done(block, net). The
+    console is read (into the log) only while a command runs: dom0 sleeps
+    in between."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         seen = devwatch(m, since)
         if seen and done(*seen):
             return True, seen
-        time.sleep(0.5)
+        dom0_shell(m, "sleep 0.5")
     return False, devwatch(m, since)
 
 

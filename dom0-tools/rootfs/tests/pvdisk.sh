@@ -221,10 +221,10 @@ sed -i -e 's/^memory = .*/memory = 64/' -e '/^on_reboot/d' $T/pvcyc.cfg
 echo "vif = [ 'bridge=xenbr0', 'bridge=xenbr0,vifname=cycb' ]" >>$T/pvcyc.cfg
 CYCLES=${SABLE_PVDISK_CYCLES:-20}
 
-backends_of() { # domid: its vbd and vif backends, one per line
+backends_of() { # domid: its vbd and vif backends (kind/domid/devid)
 	for k in vbd vif; do
 		xenstore-list /local/domain/0/backend/$k/$1 2>/dev/null |
-			sed "s|^|$k/|"
+			sed "s|^|$k/$1/|"
 	done
 }
 
