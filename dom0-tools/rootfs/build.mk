@@ -10,7 +10,7 @@ DOM0_INITRD := $(B)/dom0-initrd.cpio.gz
 DOMU_INITRD := $(B)/domu-initrd.cpio.gz
 ROOTFS_INPUTS := $(ROOTFS_DIR)/mkinitramfs.sh $(ROOTFS_DIR)/init \
 	$(ROOTFS_DIR)/lib.sh $(wildcard $(ROOTFS_DIR)/tests/*.sh) \
-	$(wildcard $(CACHE)/.setup-v4 $(CACHE)/busybox)
+	$(wildcard $(CACHE)/.setup-v5 $(CACHE)/busybox)
 
 BUILD_TARGETS += $(DOM0_INITRD) $(DOMU_INITRD)
 
@@ -41,7 +41,7 @@ BUILD_TARGETS += $(XSD_OVERLAY) $(XSBENCH_INITRD)
 endif
 
 $(XSD_OVERLAY): $(ROOTFS_DIR)/mkxsdoverlay.sh $(DOM0_INITRD) \
-		$(wildcard $(CACHE)/.setup-v4)
+		$(wildcard $(CACHE)/.setup-v5)
 	SABLE_CACHE=$(CACHE) CROSS=$(CROSS) bash $(ROOTFS_DIR)/mkxsdoverlay.sh \
 		$(DOM0_INITRD) $@
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build the Xen tools overlay: a gzip'd newc cpio holding Debian's C
 # xenstored and oxenstored, Xen's init-dom0less, and xl, xenconsoled and
-# xen-init-dom0 for the toolstack benchmark (xen-utils-4.17), and the
-# shared libraries they need that the base dom0 image lacks. Appended to the dom0 image (the kernel
+# xen-init-dom0 for the toolstack benchmark (xen-utils-4.17), the hotplug
+# scripts Debian's xl runs for disks and vifs (/etc/xen/scripts from
+# xen-utils-common, with bash and util-linux's flock, which they use), and
+# the shared libraries they need that the base dom0 image lacks. Appended to the dom0 image (the kernel
 # unpacks concatenated archives in order), it lets /tests/xsbench.sh run
 # either daemon, and the Xen 4.17 reference boots to introduce boot-time
 # domains with Xen's own helper; ordinary dom0 boots do not carry it. See docs/rootfs.md.
@@ -82,6 +84,27 @@ for d in $DAEMONS; do
 	done
 done
 
+# Xen's hotplug scripts start with #!/bin/bash and take their locks with
+# flock; busybox has neither. They go to /bin, which the overlay replaces
+# the busybox link of (the image's /usr/bin is a link to /bin).
+HOTPLUG="bash, flock, hotplug scripts"
+for f in bin/bash usr/bin/flock etc/xen/scripts/block; do
+	[[ -f "$ARMROOT/$f" ]] || HOTPLUG=""
+done
+if [[ -n "$HOTPLUG" ]]; then
+	mkdir -p "$STAGE/bin" "$STAGE/etc/xen/scripts"
+	install -m 0755 "$ARMROOT/bin/bash" "$ARMROOT/usr/bin/flock" "$STAGE/bin/"
+	cp -a "$ARMROOT/etc/xen/scripts/." "$STAGE/etc/xen/scripts/"
+	for b in bin/bash bin/flock; do
+		for n in $(needed_libs "$STAGE/$b"); do
+			add_lib "$n"
+		done
+	done
+else
+	echo "mkxsdoverlay: no hotplug scripts, bash or flock in $ARMROOT:" \
+		"Debian's xl cannot attach disks or vifs (run: make setup)" >&2
+fi
+
 # oxenstored refuses to start without its configuration file. These are the
 # settings Debian installs, with the ring found through xenfs.
 cat >"$STAGE/etc/xen/oxenstored.conf" <<'EOF'
@@ -108,4 +131,4 @@ mkdir -p "$(dirname "$OUT")"
 (cd "$STAGE" && find . -mindepth 1 -print | LC_ALL=C sort |
 	cpio -o -H newc -R 0:0 --quiet) | gzip -9n >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
-echo "mkxsdoverlay: $OUT ($DAEMONS, ${ADDED[*]}; $(stat -c %s "$OUT") bytes)"
+echo "mkxsdoverlay: $OUT ($DAEMONS, ${HOTPLUG:+$HOTPLUG, }${ADDED[*]}; $(stat -c %s "$OUT") bytes)"

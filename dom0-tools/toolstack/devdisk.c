@@ -245,6 +245,23 @@ static int wait_backend(struct xs_client *c, const char *back,
 	return rc ? rc : -EIO;
 }
 
+/*
+ * Remove @path if it has no children left (libxl removes a device's
+ * backend directory with its empty parents: a domain without disks has
+ * no /local/domain/0/backend/vbd/<domid>).
+ */
+static void remove_if_empty(struct xs_client *c, const char *path)
+{
+	char names[8];
+	unsigned int n = 1;
+	int rc = devcommon_directory(c, path, names, sizeof(names), &n);
+
+	/* A directory listing too long for @names has children. */
+	if (rc == 0 && n == 0) {
+		xs_client_rm(c, 0, path);
+	}
+}
+
 /* Remove a disk's nodes and release its loop device (if it has one). */
 static void remove_disk(struct xs_client *c, uint32_t domid, uint32_t devid)
 {
@@ -264,6 +281,12 @@ static void remove_disk(struct xs_client *c, uint32_t domid, uint32_t devid)
 	snprintf(path, sizeof(path), "/local/domain/0/error/backend/%s/%u/%u",
 		 KIND, domid, devid);
 	xs_client_rm(c, 0, path);
+	snprintf(path, sizeof(path), "/local/domain/0/error/backend/%s/%u",
+		 KIND, domid);
+	remove_if_empty(c, path);
+	snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", KIND,
+		 domid);
+	remove_if_empty(c, path);
 	if (!strncmp(loop, "/dev/loop", 9) && params[0] &&
 	    strcmp(loop, params)) {
 		devloop_release(loop, params);

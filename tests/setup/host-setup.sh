@@ -7,7 +7,7 @@
 set -euo pipefail
 
 CACHE="${SABLE_CACHE:-$HOME/.cache/sable}"
-STAMP="$CACHE/.setup-v4"
+STAMP="$CACHE/.setup-v5"
 mkdir -p "$CACHE"
 if [[ -f "$STAMP" ]]; then
 	exit 0
@@ -57,11 +57,14 @@ fi
 
 # xen-utils-4.17 and the libraries below it: Debian's C xenstored and
 # oxenstored, run against Sable's by `make bench` (bench_xenstore.py).
+# xen-utils-common's hotplug scripts (/etc/xen/scripts) with bash and
+# util-linux's flock, which they need: Debian's xl runs them on Xen 4.17
+# for the PV device benchmark (bench_pvdev.py).
 ARM_PKGS=("$KPKG" busybox-static libfdt-dev libfdt1 xen-hypervisor-4.17-arm64
 	xenstore-utils libxenstore4 libxentoolcore1 libc6
 	xen-utils-4.17 libxenmisc4.17 libxenevtchn1 libxengnttab1 libxencall1
 	libxenforeignmemory1 libxendevicemodel1 libxentoollog1 zlib1g libgcc-s1
-	libxenhypfs1 libuuid1 libyajl2)
+	libxenhypfs1 libuuid1 libyajl2 xen-utils-common bash libtinfo6 util-linux)
 
 DEBS="$CACHE/debs"
 ROOT="$CACHE/arm64"

@@ -243,11 +243,14 @@ XEN_TOOLS_INITRD = build("dom0-xsbench-initrd.cpio.gz")
 XEN_INIT_DOM0LESS = "/usr/lib/xen-4.17/bin/init-dom0less"
 
 
-def boot_dom0_and_enhanced_linux(name, hypervisor, cmdline, dom0_initrd):
+def boot_dom0_and_enhanced_linux(name, hypervisor, cmdline, dom0_initrd,
+                                 domu_bootargs=""):
     """dom0 and Debian's kernel as domU1 with xen,enhanced (1 vCPU,
-    256 MiB, console on the emulated UART); returns the started Machine."""
+    256 MiB, console on the emulated UART, @domu_bootargs added to its
+    command line); returns the started Machine."""
     dts = linux_domu_dts(xenref.KERNEL, xenref.DOMU_INITRD,
-                         "console=ttyAMA0 quiet", vcpus=1, enhanced=True)
+                         f"console=ttyAMA0 quiet {domu_bootargs}".strip(),
+                         vcpus=1, enhanced=True)
     dts = dts.replace("\tchosen {", "\tchosen {\n\t\txen,xen-bootargs = "
                       f'"{cmdline}";', 1)
     dts += dom0_dts(xenref.KERNEL, dom0_initrd, xenref.DOM0_BOOTARGS)

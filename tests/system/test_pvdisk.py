@@ -3,8 +3,8 @@ dom0-tools/rootfs/tests/pvdisk.sh runs four parts in one boot, each check
 tagged with its part, and each test here reads its part:
 [cfg] disks from xl.cfg (an ext4 image the domU writes, one read-only),
 [hot] block-attach/-list/-detach on a running domU, [restart] a restart
-by the monitor, [cycles] create and destroy with two disks, [broken]
-broken disk lines refused."""
+by the monitor, [cycles] 20 create and destroy cycles with two disks and
+two vifs, [broken] broken disk lines refused."""
 import os
 import re
 
@@ -75,8 +75,11 @@ def test_pvdisk_restart_by_the_monitor_moves_the_disks(run):
 
 
 def test_pvdisk_create_destroy_cycles_leave_nothing(run):
-    """10 create/destroy cycles with two disks: no loop device, backend
-    or frontend left after each, free memory back."""
+    """20 create/destroy cycles of a domain with two disks and two vifs
+    (running until all four backends are Connected, or paused, in turn),
+    checked after each: no loop device, vif interface, bridge port,
+    xen-backend device or node of the domain left (backends, frontends,
+    /libxl), free memory exactly back."""
     checks, failed = part(run, "cycles")
     assert failed == [], failed
 

@@ -326,6 +326,16 @@ TEST(devdisk_detach_closes_times_out_or_forces)
 			"6");
 	EXPECT_EQ(devdisk_detach(6, "xvda", false, &o, err), 0);
 	EXPECT_TRUE(!xs_exists(&c, back));
+	/* The domain's last disk: its backend directory goes too (libxl). */
+	EXPECT_TRUE(!xs_exists(&c, "/local/domain/0/backend/vbd/6"));
+	/* Another disk keeps it. */
+	commit_disk(&c, "/img/a,raw,xvda,rw");
+	commit_disk(&c, "/img/b,raw,xvdb,rw");
+	xs_client_write(&c, 0, "/local/domain/0/backend/vbd/6/51712/state",
+			"6");
+	EXPECT_EQ(devdisk_detach(6, "xvda", false, &o, err), 0);
+	EXPECT_TRUE(!xs_exists(&c, back));
+	EXPECT_TRUE(xs_exists(&c, "/local/domain/0/backend/vbd/6/51728"));
 	clean(&c);
 	xs_client_close(&c);
 }
