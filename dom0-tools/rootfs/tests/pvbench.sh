@@ -149,18 +149,19 @@ while ! grep -q -e PVBENCH-DOMU-READY -e PVBENCH-DOMU-ERROR $LOG &&
 	n=$((n + 1))
 done
 check "the domU's measurements" grep -q PVBENCH-DOMU-READY $LOG
+grep -a PVBENCH-DOMU $LOG | tr -d '\r'
 mkfifo $T/never
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	# from the domU: its listener sends NETMB MiB and closes
-	timed $r tcp_from_domu timeout 120 nc 10.0.0.2 $((5100 + r)) \
+	timed $r tcp_from_domu timeout 60 nc 10.0.0.2 $((5100 + r)) \
 		<>$T/never
 	timed $r tcp_to_domu sh -c "dd if=/dev/zero bs=64k \
-		count=$((NETMB * 16)) 2>/dev/null | timeout 120 nc 10.0.0.2 \
+		count=$((NETMB * 16)) 2>/dev/null | timeout 60 nc 10.0.0.2 \
 		$((5000 + r))"
 	r=$((r + 1))
 done
-grep -a -e PVBENCH-DOMU -e 'blkfront\|netfront' $LOG | tr -d '\r'
+grep -a -e 'blkfront\|netfront' $LOG | tr -d '\r'
 $XL destroy pb
 check "pb gone" within "! $XL list pb" 60
 info "domains: $($XL list | tr '\n' '|')"
