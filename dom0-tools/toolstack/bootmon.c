@@ -81,7 +81,8 @@ static bool read_vif(struct xs_client *c, uint32_t domid, uint32_t devid,
 	if (read_leaf(c, dir, "rate", rate, sizeof(rate)) &&
 	    sscanf(rate, "%" SCNu64 ",%" SCNu32, &bytes, &usecs) == 2 &&
 	    usecs) {
-		snprintf(v->rate, sizeof(v->rate), "%" PRIu64 "B/s@%" PRIu32 "us",
+		snprintf(v->rate, sizeof(v->rate),
+			 "%" PRIu64 "B/s@%" PRIu32 "us",
 			 bytes * 1000000 / usecs, usecs);
 	}
 	return true;
@@ -108,8 +109,7 @@ static bool read_vbd(struct xs_client *c, uint32_t domid, uint32_t devid,
 	return true;
 }
 
-int bootmon_read_devices(struct xs_client *c, uint32_t domid,
-			 struct xlcfg *cfg)
+int bootmon_read_devices(struct xs_client *c, uint32_t domid, struct xlcfg *cfg)
 {
 	struct devdisk_info disks[XLCFG_MAX_DISKS];
 	uint32_t vifs[XLCFG_MAX_VIFS];
