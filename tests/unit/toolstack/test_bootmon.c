@@ -75,7 +75,8 @@ TEST(bootmon_reads_disks_and_vifs_back_from_the_libxl_copy)
 	put(&c, "/libxl/5/device/vif/0/rate", "50000,50000");
 	put(&c, "/libxl/5/device/vif/2/mac", "00:16:3e:0a:0b:0c");
 	put(&c, "/libxl/5/device/vif/2/bridge", "xenbr0");
-	put(&c, "/libxl/5/device/vif/1/frontend", "/local/domain/5/device/vif/1");
+	put(&c, "/libxl/5/device/vif/1/frontend",
+	    "/local/domain/5/device/vif/1");
 	/* A read-only CD-ROM image and a disk; one without its params. */
 	put(&c, "/libxl/5/device/vbd/51712/backend",
 	    "/local/domain/0/backend/vbd/5/51712");
@@ -105,8 +106,7 @@ TEST(bootmon_reads_disks_and_vifs_back_from_the_libxl_copy)
 	EXPECT_STREQ(cfg->vifs[0].ip, "10.0.0.5");
 	EXPECT_STREQ(cfg->vifs[0].vifname, "db0");
 	/* The rate goes back into a form the vif parser takes. */
-	ASSERT_EQ(devnet_parse_rate(cfg->vifs[0].rate, &bytes, &usecs, err),
-		  0);
+	ASSERT_EQ(devnet_parse_rate(cfg->vifs[0].rate, &bytes, &usecs, err), 0);
 	EXPECT_EQ(bytes, 50000);
 	EXPECT_EQ(usecs, 50000);
 	EXPECT_STREQ(cfg->vifs[1].mac, "00:16:3e:0a:0b:0c");
@@ -175,9 +175,9 @@ TEST(bootmon_reboot_rebuilds_introduces_and_unpauses_the_same_domain)
 				     "restart") != NULL);
 	EXPECT_TRUE(strstr(log_text, "domain 3 (bt): xenstore introduced") !=
 		    NULL);
-	EXPECT_TRUE(strstr(log_text, "Domain 3 (bt) rebuilt from its boot "
-				     "modules, 0 disk(s) and 0 vif(s)") !=
-		    NULL);
+	EXPECT_TRUE(strstr(log_text,
+			   "Domain 3 (bt) rebuilt from its boot "
+			   "modules, 0 disk(s) and 0 vif(s)") != NULL);
 	EXPECT_TRUE(strstr(log_text, "Domain 3 has been destroyed.") != NULL);
 }
 
