@@ -207,9 +207,10 @@ def free_mib(m):
 def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
     """The example system's db (an enhanced boot-time domain, on_reboot
     restart): xl list names it; xl network-attach gives it a vif and it
-    pings dom0 across xenbr0; xl reboot has dom0's monitor restart it from
-    its boot modules: it reaches its init again, is listed under its name,
-    its PV console is served by the console daemon, its vif comes back
+    pings dom0 across xenbr0; xl block-attach gives it a disk; xl reboot
+    has dom0's monitor restart it from its boot modules: it reaches its
+    init again, is listed under its name, its PV console is served by the
+    console daemon (its log and `xl console`), its vif and disk come back
     Connected and it pings dom0 again; xl destroy removes it and gives its
     memory back."""
     need(TOOL, SABLE, xenref.KERNEL, xenref.DOM0_INITRD, xenref.DOMU_INITRD)
@@ -238,6 +239,13 @@ def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
         assert rc == 0, out
         ok, out = bd.wait_for_node(m, "/local/domain/1/device/vif/0/state",
                                    "4", 60)
+        assert ok, out
+        rc, out = bd.dom0_shell(m, "dd if=/dev/zero of=/tmp/bd.img bs=1M "
+                                "count=4 2>/dev/null && xl block-attach "
+                                "db /tmp/bd.img,raw,xvdc,rw", timeout=60)
+        assert rc == 0, out
+        ok, out = bd.wait_for_node(
+            m, "/local/domain/1/device/vbd/51744/state", "4", 60)
         assert ok, out
         rc, out = bd.dom0_shell(m, "ip addr add 10.9.0.1/24 dev xenbr0 && "
                                 "ip link set xenbr0 up")
@@ -270,13 +278,19 @@ def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
         ok, out = bd.wait_for_node(m, "/local/domain/1/device/vif/0/state",
                                    "4", 60)
         assert ok, out
+        ok, out = bd.wait_for_node(
+            m, "/local/domain/1/device/vbd/51744/state", "4", 60)
+        assert ok, out
         rc, out = bd.dom0_shell(m, "xl list db")
         assert rc == 0 and "db " in out, out
         # Its new PV console is served: what it writes to hvc0 reaches
-        # the console daemon's log.
+        # the console daemon's log and `xl console` attached to it.
         ok, out = bd.wait_for_node(m, "/local/domain/1/control/"
                                    "feature-reboot", "1")
         assert ok, out
+        rc, out = bd.dom0_shell(m, "((sleep 15; printf '\\035') | "
+                                "xl console db >/tmp/xc.out 2>&1 &)")
+        assert rc == 0, out
         m.send(SWITCH)
         m.expect(r"console input to d1 \(db\)", timeout=TIMEOUT)
         m.send("\n")
@@ -290,6 +304,9 @@ def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
         ok, out = bd.poll_dom0(
             m, "cat /var/log/xen/console/guest-db.log",
             lambda o: "hvc-42" in o, 30)
+        assert ok, out
+        ok, out = bd.poll_dom0(m, "cat /tmp/xc.out",
+                               lambda o: "hvc-42" in o, 30)
         assert ok, out
         assert ping_from_db("ping2") == 0
         rc, out = bd.dom0_shell(m, "xl destroy db")
