@@ -352,11 +352,12 @@ int domu_boot_manage(struct domain *d, uint8_t on[BOOTDOM_NR_EVENTS])
 
 int domu_boot_restart(struct domain *d)
 {
+	bool dying = __atomic_load_n(&d->is_dying, __ATOMIC_ACQUIRE);
 	int i, rc;
 
 	spin_lock(&slots_lock);
 	i = slot_of_locked(d);
-	if (i >= 0 && !d->is_dying) {
+	if (i >= 0 && !dying) {
 		slots[i].rebuild = true;
 		slots[i].rebuild_paused = true;
 	}
@@ -364,7 +365,7 @@ int domu_boot_restart(struct domain *d)
 	if (i < 0) {
 		return -ENOENT;
 	}
-	if (d->is_dying) {
+	if (dying) {
 		return -EBUSY;
 	}
 	pr_info("domain %u (%s): restarting for dom0\n", d->id, d->name);
