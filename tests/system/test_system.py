@@ -288,6 +288,11 @@ def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
         ok, out = bd.wait_for_node(m, "/local/domain/1/control/"
                                    "feature-reboot", "1")
         assert ok, out
+        ok, out = bd.poll_dom0(m, "xenstore-read /local/domain/1/console/tty",
+                               lambda o: "/dev/pts/" in o, 30)
+        # The daemon's view, in the machine's log should anything fail.
+        bd.dom0_shell(m, "cat /var/log/xen/consoled.log")
+        assert ok, out
         rc, out = bd.dom0_shell(m, "((sleep 15; printf '\\035') | "
                                 "xl console db >/tmp/xc.out 2>&1 &)")
         assert rc == 0, out
