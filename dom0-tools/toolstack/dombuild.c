@@ -501,8 +501,8 @@ static void remove_nodes(struct xs_client *c, uint32_t domid, const char *vm)
  * The hypervisor first: a domain it refuses to destroy keeps its nodes.
  * Then its nodes go (libxl's paths) and xenstored is told at once.
  */
-int dombuild_destroy(struct sable_handle *h, uint32_t domid,
-		     const char *xs_path, char *err)
+static int destroy_as(struct sable_handle *h, uint32_t domid,
+		      const char *xs_path, bool boot_restart, char *err)
 {
 	struct xs_client c;
 	char vm[128] = "";
@@ -516,11 +516,13 @@ int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 	if (xs) {
 		read_vm_path(&c, domid, vm, sizeof(vm));
 	}
-	if (sable_domain_destroy(h, domid)) {
+	if (boot_restart ? sable_boot_restart(h, domid)
+			 : sable_domain_destroy(h, domid)) {
 		int e = errno;
 
-		snprintf(err, DOMBUILD_ERR_MAX, "cannot destroy domain %u: %s",
-			 domid, dombuild_strerror(e));
+		snprintf(err, DOMBUILD_ERR_MAX, "cannot %s domain %u: %s",
+			 boot_restart ? "restart" : "destroy", domid,
+			 dombuild_strerror(e));
 		xs_client_close(&c);
 		return -e;
 	}
@@ -533,4 +535,16 @@ int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 		xs_client_close(&c);
 	}
 	return 0;
+}
+
+int dombuild_destroy(struct sable_handle *h, uint32_t domid,
+		     const char *xs_path, char *err)
+{
+	return destroy_as(h, domid, xs_path, false, err);
+}
+
+int dombuild_boot_restart(struct sable_handle *h, uint32_t domid,
+			  const char *xs_path, char *err)
+{
+	return destroy_as(h, domid, xs_path, true, err);
 }

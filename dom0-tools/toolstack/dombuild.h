@@ -69,6 +69,14 @@ int dombuild_create(struct sable_handle *h, const struct xlcfg *cfg,
 int dombuild_destroy(struct sable_handle *h, uint32_t domid,
 		     const char *xs_path, char *err);
 
+/*
+ * The same for a boot-time domain that is to come back: its devices and
+ * nodes go as with dombuild_destroy, but the hypervisor builds it again
+ * from its boot modules once it is gone, under the same id, paused.
+ */
+int dombuild_boot_restart(struct sable_handle *h, uint32_t domid,
+			  const char *xs_path, char *err);
+
 /* A random (version 4) UUID, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
 void dombuild_uuid(char out[37]);
 

@@ -254,6 +254,26 @@ int sable_domain_destroy(struct sable_handle *h, uint32_t domid)
 	return ctl_simple(h, SABLE_CTL_destroy, domid);
 }
 
+int sable_boot_manage(struct sable_handle *h, uint32_t domid,
+		      struct sable_ctl_boot *out)
+{
+	struct sable_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = SABLE_CTL_boot_manage;
+	c.domid = domid;
+	if (ctl(h, &c)) {
+		return -1;
+	}
+	*out = c.u.boot;
+	return 0;
+}
+
+int sable_boot_restart(struct sable_handle *h, uint32_t domid)
+{
+	return ctl_simple(h, SABLE_CTL_boot_restart, domid);
+}
+
 int sable_domain_shutdown(struct sable_handle *h, uint32_t domid,
 			  uint32_t reason)
 {

@@ -56,6 +56,14 @@ int sable_domain_build(struct sable_handle *h, uint32_t domid,
 int sable_domain_pause(struct sable_handle *h, uint32_t domid);
 int sable_domain_unpause(struct sable_handle *h, uint32_t domid);
 int sable_domain_destroy(struct sable_handle *h, uint32_t domid);
+/*
+ * Boot-time domains: take one over (the hypervisor leaves its shutdowns
+ * to the caller; @out gets its description's actions), and have one
+ * destroyed and built again from its boot modules, paused.
+ */
+int sable_boot_manage(struct sable_handle *h, uint32_t domid,
+		      struct sable_ctl_boot *out);
+int sable_boot_restart(struct sable_handle *h, uint32_t domid);
 /* Remote shutdown with a SHUTDOWN_* reason. */
 int sable_domain_shutdown(struct sable_handle *h, uint32_t domid,
 			  uint32_t reason);

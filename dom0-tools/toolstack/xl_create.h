@@ -46,3 +46,14 @@ void xl_monitor_spawn(struct xl_ctx *x, const struct xlcfg *cfg,
  */
 int xl_monitor_run(struct sable_handle *h, const char *xs_path,
 		   struct xlcfg *cfg, uint32_t domid, FILE *log);
+
+/*
+ * The same for boot-time domain @domid (@cfg gives its name and actions):
+ * a restart has the hypervisor build it again from its boot modules,
+ * then introduces it and attaches its devices again (bootmon.h).
+ */
+int xl_monitor_run_boot(struct sable_handle *h, const char *xs_path,
+			struct xlcfg *cfg, uint32_t domid, FILE *log);
+/* Leave such a monitor behind for boot-time domain @domid. */
+void xl_monitor_spawn_boot(struct xl_ctx *x, const char *name, uint32_t domid,
+			   const struct sable_ctl_boot *b);

@@ -12,6 +12,7 @@
 #include "dom0less.h"
 #include "dombuild.h"
 #include "xl.h"
+#include "xl_create.h"
 #include "xlcfg.h"
 #include "xs_client.h"
 
@@ -327,13 +328,28 @@ int xl_cmd_console(struct xl_ctx *x, int argc, char **argv)
 	return xl_console_attach(x, info.domid);
 }
 
+/* The domains init-dom0less connected, for their monitors. */
+struct dom0less_seen {
+	uint32_t domid[64];
+	char name[64][32];
+	unsigned int n;
+};
+
 /* One line per domain: progress on stdout, failures on stderr. */
 static void report_dom0less(const struct dom0less_result *r, void *arg)
 {
+	struct dom0less_seen *seen = arg;
 	char what[160];
 	bool failed = r->status == DOM0LESS_FAILED;
 
-	(void)arg;
+	if ((r->status == DOM0LESS_INTRODUCED ||
+	     r->status == DOM0LESS_ALREADY) &&
+	    seen->n < sizeof(seen->domid) / sizeof(seen->domid[0])) {
+		seen->domid[seen->n] = r->info.domid;
+		snprintf(seen->name[seen->n], sizeof(seen->name[0]), "%s",
+			 r->info.name);
+		seen->n++;
+	}
 	dom0less_describe(r, what, sizeof(what));
 	fprintf(failed ? stderr : stdout, "%sdomain %u (%s): %s\n",
 		failed ? "xl: " : "", r->info.domid, r->info.name, what);
@@ -342,14 +358,27 @@ static void report_dom0less(const struct dom0less_result *r, void *arg)
 
 int xl_cmd_init_dom0less(struct xl_ctx *x, int argc, char **argv)
 {
+	struct dom0less_seen seen = { .n = 0 };
+	struct sable_ctl_boot b;
 	int failed;
 
 	(void)argv;
 	if (argc != 1) {
 		return xl_usage(x);
 	}
-	failed =
-		dom0less_introduce_all(x->h, x->xs_path, report_dom0less, NULL);
+	failed = dom0less_introduce_all(x->h, x->xs_path, report_dom0less,
+					&seen);
+	/*
+	 * Each boot-time domain with a store gets a monitor, as a domain of
+	 * `xl create` does: from now on dom0 acts on its shutdowns.
+	 */
+	for (unsigned int i = 0; i < seen.n; i++) {
+		if (xl_monitor_state(seen.domid[i]) != XL_MONITOR_RUNNING &&
+		    sable_boot_manage(x->h, seen.domid[i], &b) == 0) {
+			xl_monitor_spawn_boot(x, seen.name[i], seen.domid[i],
+					      &b);
+		}
+	}
 	if (failed < 0) {
 		fprintf(stderr, "xl: cannot read domain information: %s\n",
 			dombuild_strerror(-failed));

@@ -7,6 +7,10 @@
  * again from the same config, same name and UUID), preserve (leave it
  * shut down), rename-restart (rename the old one, create a new one).
  * Core dumps are not written: coredump-* act as destroy / restart.
+ * `xl init-dom0less` leaves one per enhanced boot-time domain, whose
+ * restart has the hypervisor build it again from its boot modules and
+ * then gives the new instance its xenstore connection and devices back
+ * (bootmon.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootmon.h"
+#include "devdisk.h"
+#include "devnet.h"
+#include "dom0less.h"
 #include "dombuild.h"
 #include "xl.h"
 #include "xl_create.h"
@@ -165,15 +173,93 @@ static int destroy_wait(struct sable_handle *h, const char *xs_path,
 	return 0;
 }
 
+#define XL_ACT_GONE (-1)
+#define XL_ACT_LEFT (-2)
+
+/* The monitor's log gets the introduction of the domain it restarted. */
+struct boot_report {
+	uint32_t domid;
+	FILE *log;
+	bool introduced;
+};
+
+static void report_boot(const struct dom0less_result *r, void *arg)
+{
+	struct boot_report *b = arg;
+	char what[160];
+
+	if (r->info.domid != b->domid) {
+		return;
+	}
+	dom0less_describe(r, what, sizeof(what));
+	say(b->log, "domain %u (%s): %s", r->info.domid, r->info.name, what);
+	b->introduced = r->status == DOM0LESS_INTRODUCED ||
+			r->status == DOM0LESS_ALREADY;
+}
+
+/*
+ * A boot-time domain's restart: note its devices, remove them and its
+ * nodes while the hypervisor destroys it, wait for the hypervisor to
+ * build it again (same id, paused), introduce it, attach the devices,
+ * unpause. A device that cannot be attached again is reported and the
+ * domain starts without it. The id to watch next, or XL_ACT_*.
+ */
+static int restart_boot(struct sable_handle *h, const char *xs_path,
+			struct xlcfg *cfg, uint32_t domid, FILE *log)
+{
+	struct boot_report b = { .domid = domid, .log = log };
+	struct devnet_notes notes = { .n = 0 };
+	char err[DOMBUILD_ERR_MAX];
+	struct xs_client c;
+	int n = 0;
+
+	cfg->nr_disks = cfg->nr_vifs = 0;
+	if (xs_client_open(&c, xs_path, DOMBUILD_XS_TIMEOUT) == 0) {
+		n = bootmon_read_devices(&c, domid, cfg);
+		xs_client_close(&c);
+	}
+	if (n < 0) {
+		say(log, "cannot read the devices of domain %u: %s", domid,
+		    strerror(-n));
+	}
+	if (dombuild_boot_restart(h, domid, xs_path, err)) {
+		say(log, "%s", err);
+		return XL_ACT_LEFT;
+	}
+	if (bootmon_wait_back(h, domid, XL_RESTART_WAIT_MS)) {
+		say(log, "domain %u not built again within %d s", domid,
+		    XL_RESTART_WAIT_MS / 1000);
+		return XL_ACT_GONE;
+	}
+	dom0less_introduce_all(h, xs_path, report_boot, &b);
+	if (!b.introduced) {
+		say(log, "domain %u not introduced to xenstored", domid);
+	}
+	if (devdisk_attach_cfg(cfg, domid, xs_path, err)) {
+		say(log, "disk not attached again: %s", err);
+	}
+	if (devnet_attach_config(cfg, domid, xs_path, &notes, err)) {
+		say(log, "vif not attached again: %s", err);
+	}
+	if (sable_domain_unpause(h, domid)) {
+		say(log, "cannot unpause domain %u: %s", domid,
+		    dombuild_strerror(errno));
+		return XL_ACT_LEFT;
+	}
+	say(log,
+	    "Domain %u (%s) rebuilt from its boot modules, %u disk(s) "
+	    "and %u vif(s) attached again",
+	    domid, cfg->name, cfg->nr_disks, cfg->nr_vifs);
+	return (int)domid;
+}
+
 /*
  * One shutdown: act on it. The domain to watch next, or XL_ACT_GONE /
  * XL_ACT_LEFT to stop (the domain destroyed / left in place).
  */
-#define XL_ACT_GONE (-1)
-#define XL_ACT_LEFT (-2)
 
 static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
-	       uint32_t domid, uint32_t reason, FILE *log)
+	       uint32_t domid, uint32_t reason, bool boot, FILE *log)
 {
 	enum xlcfg_event ev;
 	enum xlcfg_action a;
@@ -201,6 +287,9 @@ static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
 		break;
 	case XLCFG_RESTART:
 	case XLCFG_COREDUMP_RESTART:
+		if (boot) {
+			return restart_boot(h, xs_path, cfg, domid, log);
+		}
 		if (destroy_wait(h, xs_path, domid, log)) {
 			return XL_ACT_LEFT;
 		}
@@ -223,8 +312,8 @@ static int act(struct sable_handle *h, const char *xs_path, struct xlcfg *cfg,
 	return next >= 0 ? next : XL_ACT_GONE;
 }
 
-int xl_monitor_run(struct sable_handle *h, const char *xs_path,
-		   struct xlcfg *cfg, uint32_t domid, FILE *log)
+static int monitor_loop(struct sable_handle *h, const char *xs_path,
+			struct xlcfg *cfg, uint32_t domid, bool boot, FILE *log)
 {
 	struct sable_ctl_domain_info info;
 	bool gone;
@@ -244,7 +333,8 @@ int xl_monitor_run(struct sable_handle *h, const char *xs_path,
 			xl_monitor_forget(domid);
 			return 0;
 		}
-		next = act(h, xs_path, cfg, domid, info.shutdown_reason, log);
+		next = act(h, xs_path, cfg, domid, info.shutdown_reason, boot,
+			   log);
 		if (next == XL_ACT_LEFT) {
 			pid_write(domid, true);
 			return 0;
@@ -257,8 +347,21 @@ int xl_monitor_run(struct sable_handle *h, const char *xs_path,
 	}
 }
 
+int xl_monitor_run(struct sable_handle *h, const char *xs_path,
+		   struct xlcfg *cfg, uint32_t domid, FILE *log)
+{
+	return monitor_loop(h, xs_path, cfg, domid, false, log);
+}
+
+int xl_monitor_run_boot(struct sable_handle *h, const char *xs_path,
+			struct xlcfg *cfg, uint32_t domid, FILE *log)
+{
+	return monitor_loop(h, xs_path, cfg, domid, true, log);
+}
+
 /* Detach: a grandchild in a session of its own, output to its log. */
-void xl_monitor_spawn(struct xl_ctx *x, const struct xlcfg *cfg, uint32_t domid)
+static void spawn(struct xl_ctx *x, const struct xlcfg *cfg, uint32_t domid,
+		  bool boot)
 {
 	char log_path[96];
 	struct xlcfg *copy;
@@ -300,5 +403,26 @@ void xl_monitor_spawn(struct xl_ctx *x, const struct xlcfg *cfg, uint32_t domid)
 		_exit(1);
 	}
 	*copy = *cfg;
-	_exit(xl_monitor_run(x->h, x->xs_path, copy, domid, log));
+	_exit(monitor_loop(x->h, x->xs_path, copy, domid, boot, log));
+}
+
+void xl_monitor_spawn(struct xl_ctx *x, const struct xlcfg *cfg, uint32_t domid)
+{
+	spawn(x, cfg, domid, false);
+}
+
+void xl_monitor_spawn_boot(struct xl_ctx *x, const char *name, uint32_t domid,
+			   const struct sable_ctl_boot *b)
+{
+	struct xlcfg *cfg = calloc(1, sizeof(*cfg));
+
+	if (!cfg) {
+		fprintf(stderr, "xl: warning: no monitor for domain %u\n",
+			domid);
+		return;
+	}
+	snprintf(cfg->name, sizeof(cfg->name), "%s", name);
+	bootmon_actions(b, cfg->on);
+	spawn(x, cfg, domid, true);
+	free(cfg);
 }

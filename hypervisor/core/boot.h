@@ -35,6 +35,18 @@ bool domu_boot_restarting(void);
  */
 int domu_boot_gone(const struct domain *d);
 void domu_boot_rebuild(int slot);
+/*
+ * dom0's toolstack takes boot-time domain @d over: the hypervisor no
+ * longer acts on its shutdowns; @on gets its description's actions
+ * (SABLE_BOOT_ACT_*). -ENOENT: not a boot-time domain.
+ */
+int domu_boot_manage(struct domain *d, uint8_t on[BOOTDOM_NR_EVENTS]);
+/*
+ * Destroy boot-time domain @d and build it again from its description
+ * once it is gone, under the same id, left paused. -ENOENT: not a
+ * boot-time domain; -EBUSY: already dying.
+ */
+int domu_boot_restart(struct domain *d);
 /* kimage.c: an arm64 Image's text_offset and the span it needs. */
 int arm64_image_info(const void *img, uint64_t size, uint64_t *text_offset,
 		     uint64_t *span);

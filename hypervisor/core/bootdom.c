@@ -240,6 +240,7 @@ static int read_actions(const void *fdt, int dom, struct boot_domain *bd,
 		bool known = false;
 
 		bd->on[e] = BOOTDOM_PRESERVE;
+		bd->on_given[e] = v != NULL;
 		if (!v) {
 			continue;
 		}

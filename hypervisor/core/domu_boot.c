@@ -14,6 +14,13 @@
  * same description and modules, under the same name and id, once the old
  * domain is gone. A domain restarted RESTART_BURST times within
  * RESTART_WINDOW_S seconds is left shut down at its next shutdown.
+ *
+ * With dom0, its toolstack may take a domain over (SABLE_CTL_boot_manage):
+ * from then on the hypervisor leaves every shutdown of it to dom0, which
+ * carries out the actions (it must tear its backends down first) and asks
+ * for a rebuild with SABLE_CTL_boot_restart: the domain is destroyed and
+ * built again as above, but left paused for dom0 to introduce it and
+ * attach its devices before its first unpause.
  */
 #include <public/sable_ctl.h>
 #include <sable/arch.h>
@@ -40,6 +47,8 @@ static int nr_bds;
 struct boot_slot {
 	struct domain *d; /* the domain built from it, until it is freed */
 	bool rebuild; /* restart: build it again once d is freed */
+	bool rebuild_paused; /* ... and leave it paused (dom0 restarts it) */
+	bool managed; /* dom0's toolstack acts on its shutdowns */
 	/* Counter values of its last restarts (a ring of RESTART_BURST). */
 	uint64_t restarts[RESTART_BURST];
 	unsigned int nr_restarts;
@@ -126,6 +135,7 @@ static int domu_boot_one(int slot, domid_t id)
 	struct domu_config c;
 	struct domu_built built;
 	struct domain *d;
+	bool paused = false;
 	int rc = boot_config(bd, id, &c);
 
 	if (rc) {
@@ -142,6 +152,8 @@ static int domu_boot_one(int slot, domid_t id)
 	spin_lock(&slots_lock);
 	slots[slot].d = d;
 	slots[slot].rebuild = false; /* a domain is there again */
+	paused = slots[slot].rebuild_paused;
+	slots[slot].rebuild_paused = false;
 	spin_unlock(&slots_lock);
 	for (unsigned int i = 0; bd->cpus && i < d->nr_vcpus; i++) {
 		if (sched_set_affinity(d->vcpus[i], bd->cpus,
@@ -161,7 +173,7 @@ static int domu_boot_one(int slot, domid_t id)
 	if (!rc) {
 		rc = domu_build(d, &built);
 	}
-	if (!rc) {
+	if (!rc && !paused) {
 		rc = domu_unpause(d);
 	}
 	if (rc && domu_destroy(d)) {
@@ -261,7 +273,7 @@ enum bootdom_action domu_boot_shutdown(struct domain *d, unsigned int reason)
 
 	spin_lock(&slots_lock);
 	i = slot_of_locked(d);
-	if (i >= 0 && event >= 0) {
+	if (i >= 0 && event >= 0 && !slots[i].managed) {
 		a = bds[i].on[event];
 	}
 	if (a == BOOTDOM_RESTART && !restart_allowed_locked(&slots[i])) {
@@ -309,6 +321,64 @@ int domu_boot_gone(const struct domain *d)
 	}
 	spin_unlock(&slots_lock);
 	return i;
+}
+
+_Static_assert(SABLE_BOOT_EV_poweroff == BOOTDOM_ON_POWEROFF &&
+		       SABLE_BOOT_EV_reboot == BOOTDOM_ON_REBOOT &&
+		       SABLE_BOOT_EV_crash == BOOTDOM_ON_CRASH,
+	       "the control interface indexes on[] as bootdom does");
+
+int domu_boot_manage(struct domain *d, uint8_t on[BOOTDOM_NR_EVENTS])
+{
+	static const uint8_t act[] = {
+		[BOOTDOM_PRESERVE] = SABLE_BOOT_ACT_preserve,
+		[BOOTDOM_DESTROY] = SABLE_BOOT_ACT_destroy,
+		[BOOTDOM_RESTART] = SABLE_BOOT_ACT_restart,
+	};
+	int i;
+
+	spin_lock(&slots_lock);
+	i = slot_of_locked(d);
+	if (i >= 0) {
+		slots[i].managed = true;
+		for (int e = 0; e < BOOTDOM_NR_EVENTS; e++) {
+			on[e] = bds[i].on_given[e] ? act[bds[i].on[e]]
+						   : SABLE_BOOT_ACT_unset;
+		}
+	}
+	spin_unlock(&slots_lock);
+	return i >= 0 ? 0 : -ENOENT;
+}
+
+int domu_boot_restart(struct domain *d)
+{
+	bool dying = __atomic_load_n(&d->is_dying, __ATOMIC_ACQUIRE);
+	int i, rc;
+
+	spin_lock(&slots_lock);
+	i = slot_of_locked(d);
+	if (i >= 0 && !dying) {
+		slots[i].rebuild = true;
+		slots[i].rebuild_paused = true;
+	}
+	spin_unlock(&slots_lock);
+	if (i < 0) {
+		return -ENOENT;
+	}
+	if (dying) {
+		return -EBUSY;
+	}
+	pr_info("domain %u (%s): restarting for dom0\n", d->id, d->name);
+	rc = domu_destroy(d);
+	if (rc) {
+		spin_lock(&slots_lock);
+		if (slots[i].d == d) {
+			slots[i].rebuild = false;
+			slots[i].rebuild_paused = false;
+		}
+		spin_unlock(&slots_lock);
+	}
+	return rc;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <sable/mm.h>
 #include <sable/percpu.h>
 
+#include "boot.h"
 #include "console.h"
 #include "domu.h"
 
@@ -519,6 +520,21 @@ static long ctl_vcpu_affinity(struct vcpu *v, struct sable_ctl *c,
 				  d->vcpus[a->vcpu]->soft_affinity);
 }
 
+static long ctl_boot_manage(struct vcpu *v, struct sable_ctl *c,
+			    struct domain *d, const uint64_t args[5])
+{
+	(void)v, (void)args;
+	memset(&c->u.boot, 0, sizeof(c->u.boot));
+	return domu_boot_manage(d, c->u.boot.on);
+}
+
+static long ctl_boot_restart(struct vcpu *v, struct sable_ctl *c,
+			     struct domain *d, const uint64_t args[5])
+{
+	(void)v, (void)c, (void)args;
+	return domu_boot_restart(d);
+}
+
 typedef long (*ctl_fn)(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 		       const uint64_t args[5]);
 
@@ -551,6 +567,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	[SABLE_CTL_sched_get] = { ctl_sched_get, CTL_DOMAIN, true },
 	[SABLE_CTL_sched_set] = { ctl_sched_set, CTL_DOMAIN, false },
 	[SABLE_CTL_vcpu_affinity] = { ctl_vcpu_affinity, CTL_DOMAIN, false },
+	[SABLE_CTL_boot_manage] = { ctl_boot_manage, CTL_DOMU, true },
+	[SABLE_CTL_boot_restart] = { ctl_boot_restart, CTL_DOMU, false },
 };
 
 /* The target of @cmd: *@d, or NULL when it names none. */

@@ -12,6 +12,7 @@ import time
 import pytest
 
 import dom0less
+import test_bootdomains
 import xenref
 from qemu import BUILD, ROOT, Machine, build
 from scenarios import SABLE, guest
@@ -21,6 +22,9 @@ DATA = os.path.join(ROOT, "tests", "system", "data")
 EXAMPLE = os.path.join(DATA, "system-two-domus")
 GOLDEN_BAD = os.path.join(ROOT, "tests", "unit", "sysgen", "golden", "bad")
 TIMEOUT = 150
+# QEMU's -nographic console takes Ctrl-a as its own escape: Ctrl-a Ctrl-a
+# sends one Ctrl-a to the machine; three of them switch the input.
+SWITCH = "\x01\x01" * 3
 
 
 def need(*paths):
@@ -55,7 +59,10 @@ def test_dom0_and_two_linux_domus_from_a_directory():
     """One command turns the example directory into a device tree and
     QEMU's command line; Sable builds dom0 and both domUs from it, each
     domU's Linux reaches its init on its emulated UART, dom0's toolstack
-    sees them by name, and dom0's poweroff ends the machine."""
+    sees them by name, Ctrl-a three times moves the console's input from
+    dom0's shell to each domU's shell in turn (a command typed runs
+    there), through the hypervisor and back to dom0, whose shell still
+    answers; dom0's poweroff ends the machine."""
     need(TOOL, SABLE, xenref.KERNEL, xenref.DOM0_INITRD, xenref.DOMU_INITRD)
     out_dir = build("system", "test-two-domus")
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -81,12 +88,31 @@ def test_dom0_and_two_linux_domus_from_a_directory():
             if ok:
                 break
         assert ok, out
+        # The input switch: dom0 -> db -> web -> hypervisor -> dom0, a
+        # command run in each domU's shell on its emulated UART.
+        for dom, name, n in [(1, "db", 42), (2, "web", 43)]:
+            m.send(SWITCH)
+            m.expect(rf"console input to d{dom} \({name}\)", timeout=TIMEOUT)
+            m.send("\n")
+            m.expect(rf"\(d{dom}\) [^\n]*# ", timeout=TIMEOUT)
+            m.send(f"echo {name}-$((40+{n - 40}))\n")
+            m.expect(rf"\(d{dom}\) {name}-{n}", timeout=TIMEOUT)
+        m.send(SWITCH)
+        m.expect(r"console input to the hypervisor", timeout=TIMEOUT)
+        m.send(SWITCH)
+        m.expect(r"console input to d0 ", timeout=TIMEOUT)
+        m.sendline("")
+        xenref.wait_prompt(m)
+        rc, out = xenref.shell(m, "echo dom0-$((40+4))")
+        assert rc == 0 and "dom0-44" in out, out
         m.sendline("poweroff")
         status = m.wait_exit(timeout=TIMEOUT)
     finally:
         m.close()
     out = m.output()
     assert m.errors() == []
+    # Each domU ran what was typed for it, and only that.
+    assert "(d1) web-43" not in out and "(d2) db-42" not in out
     assert "sable: command line: dom0_mem=512M dom0_max_vcpus=2" in out
     assert re.search(r"domain 1 \(db\): 1 vCPUs, 256 MiB .*vpl011", out)
     assert re.search(r"domain 2 \(web\): 1 vCPUs, 256 MiB .*vpl011", out)
@@ -155,3 +181,151 @@ def test_bad_system_is_refused_before_boot(case, tmp_path):
     assert r.returncode == 1
     assert r.stderr.strip().splitlines()[-1] == "sable-system: " + want
     assert not out_dir.exists()
+
+
+def domu_run(m, dom, cmd, want, timeout=TIMEOUT):
+    """Type @cmd into domain @dom's shell on its emulated UART (it has the
+    input) and wait for @want (a regex) in its output."""
+    type_slowly(m, cmd + "\n")
+    m.expect(rf"\(d{dom}\) [^\n]*{want}", timeout=timeout)
+
+
+def type_slowly(m, text):
+    """Type @text in pieces the emulated UART's 64-byte receive FIFO
+    takes: what finds it full is dropped, as on a PL011."""
+    for i in range(0, len(text), 16):
+        m.send(text[i:i + 16])
+        time.sleep(0.1)
+
+
+def free_mib(m):
+    rc, out = test_bootdomains.dom0_shell(m, "xl info | grep free_memory")
+    assert rc == 0, out
+    return int(out.split(":")[1])
+
+
+def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
+    """The example system's db (an enhanced boot-time domain, on_reboot
+    restart): xl list names it; xl network-attach gives it a vif and it
+    pings dom0 across xenbr0; xl block-attach gives it a disk; xl reboot
+    has dom0's monitor restart it from its boot modules: it reaches its
+    init again, is listed under its name, its PV console is served by the
+    console daemon (its log and `xl console`), its vif and disk come back
+    Connected and it pings dom0 again; xl destroy removes it and gives its
+    memory back."""
+    need(TOOL, SABLE, xenref.KERNEL, xenref.DOM0_INITRD, xenref.DOMU_INITRD)
+    bd = test_bootdomains
+    out_dir = build("system", "test-two-domus-reboot")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    r = run_tool(["--hypervisor", SABLE, "-o", out_dir, EXAMPLE])
+    assert r.returncode == 0, r.stderr
+    m = machine_from(out_dir, "sable-system-bootdom-reboot").start()
+    try:
+        waiting = [r"\(d1\) SABLE-INIT-READY", r"\(d2\) SABLE-INIT-READY",
+                   r"\nSABLE-INIT-READY"]
+        while waiting:
+            del waiting[m.child.expect(waiting, timeout=TIMEOUT)]
+        xenref.wait_prompt(m)
+        ok, out = bd.wait_for_node(
+            m, "/local/domain/1/control/feature-reboot", "1")
+        assert ok, out
+        ok, out = bd.poll_dom0(m, "xl list db", lambda o: "db " in o, 30)
+        assert ok, out
+        # Its monitor, left by xl init-dom0less.
+        rc, out = bd.dom0_shell(m, "cat /var/run/xen/xl-monitor-1.pid")
+        assert rc == 0 and out.strip().isdigit(), out
+        rc, out = bd.dom0_shell(m, "xl network-attach db bridge=xenbr0",
+                                timeout=60)
+        assert rc == 0, out
+        ok, out = bd.wait_for_node(m, "/local/domain/1/device/vif/0/state",
+                                   "4", 60)
+        assert ok, out
+        rc, out = bd.dom0_shell(m, "dd if=/dev/zero of=/tmp/bd.img bs=1M "
+                                "count=4 2>/dev/null && xl block-attach "
+                                "db /tmp/bd.img,raw,xvdc,rw", timeout=60)
+        assert rc == 0, out
+        ok, out = bd.wait_for_node(
+            m, "/local/domain/1/device/vbd/51744/state", "4", 60)
+        assert ok, out
+        rc, out = bd.dom0_shell(m, "ip addr add 10.9.0.1/24 dev xenbr0 && "
+                                "ip link set xenbr0 up")
+        assert rc == 0, out
+
+        def ping_from_db(tag):
+            m.send(SWITCH)
+            m.expect(r"console input to d1 \(db\)", timeout=TIMEOUT)
+            m.send("\n")
+            m.expect(r"\(d1\) [^\n]*# ", timeout=TIMEOUT)
+            domu_run(m, 1, "ip addr add 10.9.0.2/24 dev eth0; "
+                     "ip link set eth0 up; echo up-$((1+1))", "up-2")
+            domu_run(m, 1, "ping -c 2 -W 2 10.9.0.1 >/dev/null 2>&1 || "
+                     "ping -c 3 -W 2 10.9.0.1 >/dev/null; "
+                     f"echo {tag}-rc=$?", rf"{tag}-rc=(\d+)")
+            rc = int(m.child.match.group(1))
+            # back to dom0: web, the hypervisor, dom0
+            m.send(SWITCH * 3)
+            m.expect(r"console input to d0 ", timeout=TIMEOUT)
+            m.sendline("")
+            xenref.wait_prompt(m)
+            return rc
+
+        assert ping_from_db("ping1") == 0
+        before = free_mib(m)
+        rc, out = bd.dom0_shell(m, "xl reboot db")
+        assert rc == 0, out
+        m.expect(r"domain 1 \(db\) restarted", timeout=TIMEOUT)
+        m.expect(r"\(d1\) SABLE-INIT-READY", timeout=TIMEOUT)
+        ok, out = bd.wait_for_node(m, "/local/domain/1/device/vif/0/state",
+                                   "4", 60)
+        assert ok, out
+        ok, out = bd.wait_for_node(
+            m, "/local/domain/1/device/vbd/51744/state", "4", 60)
+        assert ok, out
+        rc, out = bd.dom0_shell(m, "xl list db")
+        assert rc == 0 and "db " in out, out
+        # Its new PV console is served: what it writes to hvc0 reaches
+        # the console daemon's log and `xl console` attached to it.
+        ok, out = bd.wait_for_node(m, "/local/domain/1/control/"
+                                   "feature-reboot", "1")
+        assert ok, out
+        ok, out = bd.poll_dom0(m, "xenstore-read /local/domain/1/console/tty",
+                               lambda o: "/dev/pts/" in o, 30)
+        # The daemon's view, in the machine's log should anything fail.
+        bd.dom0_shell(m, "cat /var/log/xen/consoled.log")
+        assert ok, out
+        rc, out = bd.dom0_shell(m, "((sleep 15; printf '\\035') | "
+                                "xl console db >/tmp/xc.out 2>&1 &)")
+        assert rc == 0, out
+        m.send(SWITCH)
+        m.expect(r"console input to d1 \(db\)", timeout=TIMEOUT)
+        m.send("\n")
+        m.expect(r"\(d1\) [^\n]*# ", timeout=TIMEOUT)
+        domu_run(m, 1, "echo hvc-$((6*7)) > /dev/hvc0; echo sent-$((2+2))",
+                 "sent-4")
+        m.send(SWITCH * 3)
+        m.expect(r"console input to d0 ", timeout=TIMEOUT)
+        m.sendline("")
+        xenref.wait_prompt(m)
+        ok, out = bd.poll_dom0(
+            m, "cat /var/log/xen/console/guest-db.log",
+            lambda o: "hvc-42" in o, 30)
+        assert ok, out
+        ok, out = bd.poll_dom0(m, "cat /tmp/xc.out",
+                               lambda o: "hvc-42" in o, 30)
+        assert ok, out
+        assert ping_from_db("ping2") == 0
+        rc, out = bd.dom0_shell(m, "xl destroy db")
+        assert rc == 0, out
+        ok, out = bd.poll_dom0(m, "xl list", lambda o: "db " not in o, 30)
+        assert ok, out
+        after = free_mib(m)
+        assert after >= before + 250, (before, after)
+        m.sendline("poweroff")
+        status = m.wait_exit(timeout=TIMEOUT)
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    for bad in ["BUG:", "Oops", "Kernel panic"]:
+        assert bad not in out, bad
+    assert status == 0

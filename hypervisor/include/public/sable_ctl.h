@@ -47,6 +47,10 @@
 #define SABLE_CTL_sched_get 14 /* weight and cap */
 #define SABLE_CTL_sched_set 15
 #define SABLE_CTL_vcpu_affinity 16 /* set the hard affinity of one vCPU */
+/* dom0's toolstack carries out a boot-time domain's shutdown actions */
+#define SABLE_CTL_boot_manage 17
+/* destroy a boot-time domain, then build it again from its modules, paused */
+#define SABLE_CTL_boot_restart 18
 
 /* sable_ctl_domain_info.flags */
 #define SABLE_DOMINF_shutdown (1U << 0) /* shut down; see shutdown_reason */
@@ -189,6 +193,23 @@ struct sable_ctl_vcpu_affinity {
 };
 _Static_assert(sizeof(struct sable_ctl_vcpu_affinity) == 16, "layout");
 
+/* sable_ctl_boot.on[]: what a boot-time description asks (sable,on-*). */
+#define SABLE_BOOT_ACT_unset 0 /* no property */
+#define SABLE_BOOT_ACT_destroy 1
+#define SABLE_BOOT_ACT_restart 2
+#define SABLE_BOOT_ACT_preserve 3
+/* The index into on[]: poweroff, reboot, crash (and watchdog). */
+#define SABLE_BOOT_EV_poweroff 0
+#define SABLE_BOOT_EV_reboot 1
+#define SABLE_BOOT_EV_crash 2
+
+struct sable_ctl_boot {
+	uint8_t on
+		[4]; /* OUT (boot_manage): SABLE_BOOT_ACT_* per event; [3] 0 */
+	uint32_t pad; /* OUT: 0 */
+};
+_Static_assert(sizeof(struct sable_ctl_boot) == 8, "layout");
+
 struct sable_ctl {
 	uint32_t version; /* IN: SABLE_CTL_VERSION */
 	uint32_t cmd; /* IN: SABLE_CTL_* */
@@ -207,6 +228,7 @@ struct sable_ctl {
 		struct sable_ctl_rename rename;
 		struct sable_ctl_sched sched;
 		struct sable_ctl_vcpu_affinity affinity;
+		struct sable_ctl_boot boot;
 		uint8_t raw[112];
 	} u;
 };

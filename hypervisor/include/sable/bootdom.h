@@ -48,6 +48,7 @@ struct boot_domain {
 	/* sable,cpus: hard affinity of every vCPU, a bit per pCPU (0: all). */
 	uint64_t cpus;
 	enum bootdom_action on[BOOTDOM_NR_EVENTS];
+	bool on_given[BOOTDOM_NR_EVENTS]; /* the property is there */
 	struct bootdom_module kernel, ramdisk;
 	const char *bootargs; /* points into the fdt, or NULL */
 };

@@ -15,8 +15,9 @@ int fake_set_param_calls;
 struct sable_ctl_physinfo fake_phys;
 int fake_create_errno, fake_build_errno, fake_affinity_errno,
 	fake_destroy_errno;
-int fake_destroy_calls, fake_unpause_calls;
+int fake_destroy_calls, fake_unpause_calls, fake_boot_restart_calls;
 void (*fake_on_create)(struct fake_dom *d);
+void (*fake_on_unpause)(struct fake_dom *d);
 uint32_t fake_console_domid;
 char fake_console_tty[256];
 
@@ -30,8 +31,9 @@ void fake_reset(void)
 	fake_set_param_calls = 0;
 	fake_create_errno = fake_build_errno = fake_affinity_errno = 0;
 	fake_destroy_errno = 0;
-	fake_destroy_calls = fake_unpause_calls = 0;
+	fake_destroy_calls = fake_unpause_calls = fake_boot_restart_calls = 0;
 	fake_on_create = NULL;
+	fake_on_unpause = NULL;
 	fake_console_domid = 0;
 	fake_console_tty[0] = '\0';
 	memset(&fake_phys, 0, sizeof(fake_phys));
@@ -290,6 +292,9 @@ int sable_domain_unpause(struct sable_handle *h, uint32_t domid)
 	if (--d->info.pause_count == 0) {
 		d->info.flags &= ~SABLE_DOMINF_paused;
 	}
+	if (fake_on_unpause) {
+		fake_on_unpause(d);
+	}
 	return 0;
 }
 
@@ -314,6 +319,47 @@ int sable_domain_destroy(struct sable_handle *h, uint32_t domid)
 	memmove(&fake_doms[at], &fake_doms[at + 1],
 		(size_t)(fake_ndoms - at - 1) * sizeof(fake_doms[0]));
 	fake_ndoms--;
+	return 0;
+}
+
+int sable_boot_manage(struct sable_handle *h, uint32_t domid,
+		      struct sable_ctl_boot *out)
+{
+	struct fake_dom *d = fake_live(domid);
+
+	(void)h;
+	if (!d) {
+		return -1;
+	}
+	if (!d->boot || domid == 0) {
+		FAKE_FAIL(ENOENT);
+	}
+	d->managed = true;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->on, d->boot_on, sizeof(out->on));
+	return 0;
+}
+
+/* As the hypervisor: the same id, fresh, paused, its store pending. */
+int sable_boot_restart(struct sable_handle *h, uint32_t domid)
+{
+	struct fake_dom *d = fake_live(domid);
+
+	(void)h;
+	if (!d) {
+		return -1;
+	}
+	if (!d->boot || domid == 0) {
+		FAKE_FAIL(ENOENT);
+	}
+	fake_boot_restart_calls++;
+	d->info.flags &= ~SABLE_DOMINF_shutdown;
+	d->info.flags |= SABLE_DOMINF_paused | SABLE_DOMINF_built;
+	d->info.shutdown_reason = 0;
+	d->info.pause_count = 1;
+	if (d->params[HVM_PARAM_STORE_EVTCHN]) {
+		d->params[HVM_PARAM_STORE_PFN] = DOM0LESS_STORE_PFN_PENDING;
+	}
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "libsable.h"
@@ -21,6 +22,10 @@ struct fake_dom {
 	char cmdline[1024];
 	uint64_t affinity[8];
 	struct sable_ctl_sched sched;
+	/* A boot-time domain: its description's actions, taken over? */
+	bool boot;
+	bool managed;
+	uint8_t boot_on[4];
 };
 
 extern struct fake_dom fake_doms[FAKE_MAX_DOMS];
@@ -32,9 +37,11 @@ extern int fake_set_param_calls;
 extern struct sable_ctl_physinfo fake_phys;
 extern int fake_create_errno, fake_build_errno, fake_affinity_errno,
 	fake_destroy_errno;
-extern int fake_destroy_calls, fake_unpause_calls;
+extern int fake_destroy_calls, fake_unpause_calls, fake_boot_restart_calls;
 /* Called after each successful create (e.g. to make it die at once). */
 extern void (*fake_on_create)(struct fake_dom *d);
+/* Called after each successful unpause. */
+extern void (*fake_on_unpause)(struct fake_dom *d);
 /* What sable_console_attach was last given. */
 extern uint32_t fake_console_domid;
 extern char fake_console_tty[256];
