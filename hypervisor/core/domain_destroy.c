@@ -50,11 +50,12 @@ static struct domain *graves;
 
 /*
  * One piece of a RAM release, at a quiescent point: frames looked at and
- * frames given back (each one scrubbed), well within the time a long
- * hypercall may take before it is continued (docs/bounded-time.md).
+ * frames given back (to the allocator's dirty pages, unscrubbed), well
+ * within the time a long hypercall may take before it is continued
+ * (docs/bounded-time.md).
  */
-#define REAP_SCAN 16384
-#define REAP_RELEASE 64
+#define REAP_SCAN 65536
+#define REAP_RELEASE 2048
 
 /* Drop the reference of every foreign mapping (p2m lock held). */
 static void put_foreign(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,

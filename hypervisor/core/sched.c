@@ -18,6 +18,7 @@
 #include <sable/arch.h>
 #include <sable/domain.h>
 #include <sable/errno.h>
+#include <sable/mm.h>
 #include <sable/percpu.h>
 #include <sable/runstate.h>
 #include <sable/vgic.h>
@@ -510,6 +511,10 @@ void sched_run(void)
 		set_deadline(c, deadline);
 		if (p.v) {
 			arch_vcpu_run(p.v);
+		}
+		if (mm_scrub_some(MM_SCRUB_PIECE)) {
+			/* Idle with freed pages to scrub: a piece at a time. */
+			arch_send_resched(c->id);
 		}
 		arch_idle();
 	}
