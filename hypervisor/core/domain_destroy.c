@@ -252,6 +252,7 @@ static void reap_some(void)
 bool domain_destroy_pending(void)
 {
 	return __atomic_load_n(&destroys_pending, __ATOMIC_ACQUIRE) ||
+	       domu_boot_rebuild_pending() ||
 	       __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
 	       __atomic_load_n(&graves, __ATOMIC_ACQUIRE);
 }
@@ -389,6 +390,7 @@ void domain_quiescent(void)
 		spin_unlock(&grave_lock);
 	}
 	reap_some();
+	domu_boot_rebuild_some();
 	spin_lock(&grave_lock);
 	for (pp = &graves; *pp;) {
 		d = *pp;
