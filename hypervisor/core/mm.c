@@ -76,10 +76,13 @@ static void dirty_set_locked(uint64_t i, bool on)
 
 	if (on && !(mm_dirty[i / 64] & m)) {
 		mm_dirty[i / 64] |= m;
-		dirty_count++;
+		/* Read without the lock by mm_scrub_pending(). */
+		__atomic_store_n(&dirty_count, dirty_count + 1,
+				 __ATOMIC_RELAXED);
 	} else if (!on && (mm_dirty[i / 64] & m)) {
 		mm_dirty[i / 64] &= ~m;
-		dirty_count--;
+		__atomic_store_n(&dirty_count, dirty_count - 1,
+				 __ATOMIC_RELAXED);
 	}
 }
 
@@ -259,12 +262,20 @@ static unsigned int scrub_claim_locked(uint64_t *idx, unsigned int max)
 	return n;
 }
 
+bool mm_scrub_pending(void)
+{
+	return __atomic_load_n(&dirty_count, __ATOMIC_RELAXED) != 0;
+}
+
 bool mm_scrub_some(unsigned int max)
 {
 	uint64_t idx[MM_SCRUB_PIECE];
 	unsigned int n;
 	bool more;
 
+	if (!mm_scrub_pending()) {
+		return false; /* the idle loop's usual case: no lock taken */
+	}
 	max = MIN(max, (unsigned int)MM_SCRUB_PIECE);
 	spin_lock(&mm_lock);
 	n = dirty_count ? scrub_claim_locked(idx, max) : 0;
@@ -290,11 +301,6 @@ bool mm_scrub_some(unsigned int max)
 	more = n && dirty_count;
 	spin_unlock(&mm_lock);
 	return more;
-}
-
-bool mm_scrub_pending(void)
-{
-	return __atomic_load_n(&dirty_count, __ATOMIC_RELAXED) != 0;
 }
 
 void mm_free_pages(paddr_t pa, uint64_t count)
