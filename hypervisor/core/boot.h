@@ -34,7 +34,15 @@ bool domu_boot_restarting(void);
  * to domu_boot_rebuild() once @d is freed), else -1.
  */
 int domu_boot_gone(const struct domain *d);
+/*
+ * Start building description @slot again (its domain is freed): its RAM
+ * is allocated now and scrubbed in pieces by domu_boot_rebuild_some(),
+ * called at quiescent points, which builds the domain after the last one.
+ */
 void domu_boot_rebuild(int slot);
+void domu_boot_rebuild_some(void);
+/* A restart's RAM is being scrubbed. */
+bool domu_boot_rebuild_pending(void);
 /*
  * dom0's toolstack takes boot-time domain @d over: the hypervisor no
  * longer acts on its shutdowns; @on gets its description's actions

@@ -117,7 +117,8 @@ int dom0_build(struct machine *m)
 		pr_err("bad dom0_mem or dom0_max_vcpus\n");
 		return -EINVAL;
 	}
-	pa = mm_alloc_pages(mem >> PAGE_SHIFT, SZ_2M >> PAGE_SHIFT);
+	/* Not scrubbed: dom0 gets RAM as the machine booted with it. */
+	pa = mm_alloc_pages_dirty(mem >> PAGE_SHIFT, SZ_2M >> PAGE_SHIFT);
 	if (!pa.pa) {
 		pr_err("cannot allocate %lu MiB for dom0\n",
 		       (unsigned long)(mem >> 20));

@@ -50,11 +50,12 @@ static struct domain *graves;
 
 /*
  * One piece of a RAM release, at a quiescent point: frames looked at and
- * frames given back (each one scrubbed), well within the time a long
- * hypercall may take before it is continued (docs/bounded-time.md).
+ * frames given back (to the allocator's dirty pages, unscrubbed), well
+ * within the time a long hypercall may take before it is continued
+ * (docs/bounded-time.md).
  */
-#define REAP_SCAN 16384
-#define REAP_RELEASE 64
+#define REAP_SCAN 65536
+#define REAP_RELEASE 2048
 
 /* Drop the reference of every foreign mapping (p2m lock held). */
 static void put_foreign(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,
@@ -251,6 +252,7 @@ static void reap_some(void)
 bool domain_destroy_pending(void)
 {
 	return __atomic_load_n(&destroys_pending, __ATOMIC_ACQUIRE) ||
+	       domu_boot_rebuild_pending() ||
 	       __atomic_load_n(&reaping, __ATOMIC_ACQUIRE) ||
 	       __atomic_load_n(&graves, __ATOMIC_ACQUIRE);
 }
@@ -388,6 +390,7 @@ void domain_quiescent(void)
 		spin_unlock(&grave_lock);
 	}
 	reap_some();
+	domu_boot_rebuild_some();
 	spin_lock(&grave_lock);
 	for (pp = &graves; *pp;) {
 		d = *pp;

@@ -96,16 +96,17 @@ struct domu_built {
 int domu_create(const struct domu_config *c, struct domain **out);
 /*
  * domu_create() in three steps, so that the zeroing can be split over
- * continued calls: prepare checks @c and allocates the RAM into @r; zero
- * clears [@offset, @offset + @len) of it; finish checks again and makes
- * the domain, or frees @r. domu_ram_free() gives back a prepared @r.
+ * continued calls: prepare checks @c and allocates the RAM into @r (its
+ * pages may be dirty, mm.h); scrub zeroes and cleans the dirty pages of
+ * [@offset, @offset + @len); finish checks again and makes the domain,
+ * or frees @r. domu_ram_free() gives back a prepared @r.
  */
 struct domu_ram {
 	paddr_t pa; /* machine address; 0: none */
 	uint64_t size;
 };
 int domu_create_prepare(const struct domu_config *c, struct domu_ram *r);
-void domu_ram_zero(const struct domu_ram *r, uint64_t offset, uint64_t len);
+void domu_ram_scrub(const struct domu_ram *r, uint64_t offset, uint64_t len);
 int domu_create_finish(const struct domu_config *c, struct domu_ram *r,
 		       struct domain **out);
 void domu_ram_free(struct domu_ram *r);

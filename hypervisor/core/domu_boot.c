@@ -31,6 +31,7 @@
 #include <sable/log.h>
 #include <sable/machine.h>
 #include <sable/mm.h>
+#include <sable/percpu.h>
 
 #include "boot.h"
 #include "domu.h"
@@ -43,12 +44,20 @@ static int nr_bds;
 #define RESTART_BURST 5
 #define RESTART_WINDOW_S 10
 
+/* Bytes of a restart's new RAM scrubbed at one quiescent point. */
+#define REBUILD_PIECE (2ULL << 20)
+
 /* What became of each description. */
 struct boot_slot {
 	struct domain *d; /* the domain built from it, until it is freed */
 	bool rebuild; /* restart: build it again once d is freed */
 	bool rebuild_paused; /* ... and leave it paused (dom0 restarts it) */
 	bool managed; /* dom0's toolstack acts on its shutdowns */
+	/* A restart's RAM, allocated and being scrubbed a piece at a time. */
+	bool scrubbing;
+	bool busy; /* a pCPU scrubs a piece of it now */
+	struct domu_ram ram;
+	uint64_t scrubbed;
 	/* Counter values of its last restarts (a ring of RESTART_BURST). */
 	uint64_t restarts[RESTART_BURST];
 	unsigned int nr_restarts;
@@ -57,6 +66,8 @@ struct boot_slot {
 /* Protects: slots[]. Nests only the console locks. */
 static spinlock_t slots_lock = SPINLOCK_INIT;
 static struct boot_slot slots[MAX_BOOT_DOMAINS];
+/* Restarts whose RAM is being scrubbed (atomic). */
+static unsigned int rebuilds_scrubbing;
 
 /* The boot modules are in machine memory, identity-mapped. */
 static int copy_from_machine(void *dst, uint64_t src, size_t len)
@@ -125,11 +136,28 @@ static int boot_load(struct domain *d, const struct boot_domain *bd)
 	return rc;
 }
 
+/* Check description @slot as domain @id and allocate its RAM into @r. */
+static int boot_start(int slot, domid_t id, struct domu_config *c,
+		      struct domu_ram *r)
+{
+	int rc = boot_config(&bds[slot], id, c);
+
+	if (!rc) {
+		rc = domu_create_prepare(c, r);
+	}
+	if (rc == -ENOMEM) {
+		pr_err("domain %s: cannot allocate %lu MiB\n", bds[slot].name,
+		       (unsigned long)(ALIGN_UP(c->mem, SZ_2M) >> 20));
+	}
+	return rc;
+}
+
 /*
- * Build description @slot as domain @id. The slot knows the domain from
- * its creation on, before it can run: it may shut down at once.
+ * Build description @slot as domain @id in RAM @r, scrubbed. The slot
+ * knows the domain from its creation on, before it can run: it may shut
+ * down at once.
  */
-static int domu_boot_one(int slot, domid_t id)
+static int boot_finish(int slot, domid_t id, struct domu_ram *r)
 {
 	const struct boot_domain *bd = &bds[slot];
 	struct domu_config c;
@@ -139,9 +167,10 @@ static int domu_boot_one(int slot, domid_t id)
 	int rc = boot_config(bd, id, &c);
 
 	if (rc) {
+		domu_ram_free(r);
 		return rc;
 	}
-	rc = domu_create(&c, &d);
+	rc = domu_create_finish(&c, r, &d);
 	if (rc == -ENOMEM) {
 		pr_err("domain %s: cannot allocate %lu MiB\n", bd->name,
 		       (unsigned long)(ALIGN_UP(c.mem, SZ_2M) >> 20));
@@ -184,6 +213,20 @@ static int domu_boot_one(int slot, domid_t id)
 		spin_unlock(&d->lock);
 	}
 	return rc;
+}
+
+/* At boot: build description @slot as domain @id, all in one go. */
+static int domu_boot_one(int slot, domid_t id)
+{
+	struct domu_config c;
+	struct domu_ram r;
+	int rc = boot_start(slot, id, &c, &r);
+
+	if (rc) {
+		return rc;
+	}
+	domu_ram_scrub(&r, 0, r.size);
+	return boot_finish(slot, id, &r);
 }
 
 /*
@@ -381,29 +424,91 @@ int domu_boot_restart(struct domain *d)
 	return rc;
 }
 
+static void rebuild_failed(int i)
+{
+	/* Made, it cleared the flag (and may have set it again). */
+	spin_lock(&slots_lock);
+	if (!slots[i].d) {
+		slots[i].rebuild = false;
+	}
+	spin_unlock(&slots_lock);
+	pr_err("domain %s (%u) not rebuilt\n", bds[i].name, i + 1);
+	domain_stop_machine_if_idle();
+}
+
 /*
  * Build description @i again (its domain is freed): the same modules,
- * reserved since boot and in no domain's RAM, the same name and id.
+ * reserved since boot and in no domain's RAM, the same name and id. The
+ * new RAM is allocated here and scrubbed a piece at a time at the next
+ * quiescent points (domu_boot_rebuild_some()), which then build it.
  */
 void domu_boot_rebuild(int i)
 {
-	domid_t id = (domid_t)(i + 1);
-	int rc;
+	struct domu_config c;
+	struct domu_ram r;
 
 	if (i < 0 || i >= nr_bds) {
 		return;
 	}
-	rc = domu_boot_one(i, id);
-	if (rc) {
-		/* Made, it cleared the flag (and may have set it again). */
-		spin_lock(&slots_lock);
-		if (!slots[i].d) {
-			slots[i].rebuild = false;
-		}
-		spin_unlock(&slots_lock);
-		pr_err("domain %s (%u) not rebuilt\n", bds[i].name, id);
-		domain_stop_machine_if_idle();
+	if (boot_start(i, (domid_t)(i + 1), &c, &r)) {
+		rebuild_failed(i);
 		return;
 	}
-	pr_info("domain %u (%s) restarted\n", id, bds[i].name);
+	spin_lock(&slots_lock);
+	slots[i].ram = r;
+	slots[i].scrubbed = 0;
+	slots[i].scrubbing = true;
+	__atomic_fetch_add(&rebuilds_scrubbing, 1, __ATOMIC_RELEASE);
+	spin_unlock(&slots_lock);
+	arch_send_resched(this_cpu()->id);
+}
+
+bool domu_boot_rebuild_pending(void)
+{
+	return __atomic_load_n(&rebuilds_scrubbing, __ATOMIC_ACQUIRE) != 0;
+}
+
+void domu_boot_rebuild_some(void)
+{
+	struct boot_slot *s;
+	struct domu_ram r;
+	uint64_t n;
+	int i;
+
+	if (!domu_boot_rebuild_pending()) {
+		return;
+	}
+	spin_lock(&slots_lock);
+	for (i = 0; i < nr_bds && !(slots[i].scrubbing && !slots[i].busy);
+	     i++) {
+	}
+	if (i == nr_bds) {
+		spin_unlock(&slots_lock);
+		return;
+	}
+	s = &slots[i];
+	s->busy = true;
+	spin_unlock(&slots_lock);
+	/* Only this pCPU touches the slot's RAM while it is busy. */
+	n = MIN(REBUILD_PIECE, s->ram.size - s->scrubbed);
+	domu_ram_scrub(&s->ram, s->scrubbed, n);
+	s->scrubbed += n;
+	spin_lock(&slots_lock);
+	s->busy = false;
+	if (s->scrubbed < s->ram.size) {
+		spin_unlock(&slots_lock);
+		/* Come back soon: from a guest, or out of WFI at once. */
+		arch_send_resched(this_cpu()->id);
+		return;
+	}
+	s->scrubbing = false;
+	r = s->ram;
+	s->ram.pa = pa_init(0);
+	__atomic_fetch_sub(&rebuilds_scrubbing, 1, __ATOMIC_RELEASE);
+	spin_unlock(&slots_lock);
+	if (boot_finish(i, (domid_t)(i + 1), &r)) {
+		rebuild_failed(i);
+		return;
+	}
+	pr_info("domain %u (%s) restarted\n", i + 1, bds[i].name);
 }

@@ -251,17 +251,18 @@ int domu_create_prepare(const struct domu_config *c, struct domu_ram *r)
 	if (rc) {
 		return rc;
 	}
-	r->pa = mm_alloc_pages(r->size >> PAGE_SHIFT, SZ_2M >> PAGE_SHIFT);
+	r->pa = mm_alloc_pages_dirty(r->size >> PAGE_SHIFT,
+				     SZ_2M >> PAGE_SHIFT);
 	return r->pa.pa ? 0 : -ENOMEM;
 }
 
-/* Nothing of the previous owner (or of the boot modules) leaks. */
-void domu_ram_zero(const struct domu_ram *r, uint64_t offset, uint64_t len)
+/*
+ * Nothing of the previous owner (or of the boot modules) leaks: the
+ * allocator's pages that are not dirty are zero and clean already.
+ */
+void domu_ram_scrub(const struct domu_ram *r, uint64_t offset, uint64_t len)
 {
-	void *va = (void *)(uintptr_t)(r->pa.pa + offset);
-
-	memset(va, 0, (size_t)len);
-	arch_dcache_clean(va, (size_t)len);
+	mm_scrub_pages(pa_init(r->pa.pa + offset), len >> PAGE_SHIFT);
 }
 
 void domu_ram_free(struct domu_ram *r)
@@ -315,7 +316,7 @@ int domu_create(const struct domu_config *c, struct domain **out)
 	if (rc) {
 		return rc;
 	}
-	domu_ram_zero(&r, 0, r.size);
+	domu_ram_scrub(&r, 0, r.size);
 	return domu_create_finish(c, &r, out);
 }
 

@@ -200,7 +200,7 @@ static long create_ram(struct vcpu *v, const struct domu_config *cfg,
 
 			return hypercall_continue(v, rest);
 		}
-		domu_ram_zero(&p->ram, p->zeroed, n);
+		domu_ram_scrub(&p->ram, p->zeroed, n);
 		p->zeroed += n;
 	}
 	p->busy = false;

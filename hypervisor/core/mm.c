@@ -3,8 +3,20 @@
  * The EL2 page allocator and the small-object heap on top of it.
  * A bitmap with one bit per 4 KiB page of the RAM bank; the heap serves
  * small objects from per-size-class free lists carved out of pages.
+ *
+ * Freeing costs no scrub. Two more bitmaps say what a page may hold:
+ * - dirty: a free page with a previous user's data. Idle pCPUs scrub
+ *   them a piece at a time (mm_scrub_some()); they count as free, as
+ *   Xen counts its pages waiting to be scrubbed.
+ * - unscrubbed: a page not known to be zero: RAM as the machine booted,
+ *   and dirty pages once allocated without their scrub.
+ * A free page that is neither is zero and clean to the point of
+ * coherency. mm_alloc_pages() scrubs what it hands out; large
+ * allocations take mm_alloc_pages_dirty() and scrub with
+ * mm_scrub_pages() in pieces. Nobody gets another's old data.
  */
 #include <sable/alloc.h>
+#include <sable/arch.h>
 #include <sable/lib.h>
 #include <sable/log.h>
 #include <sable/mm.h>
@@ -14,10 +26,20 @@
 static uint64_t mm_base, mm_pages, mm_free;
 static uint64_t *mm_bits;
 static uint64_t mm_hint;
+/* Free pages with old data, and how many (mm_lock). */
+static uint64_t *mm_dirty;
+static uint64_t dirty_count;
+/* The lowest page that may be dirty (mm_lock). */
+static uint64_t scrub_hint;
+/* Pages not known to be zero (atomic: an owner clears its own). */
+static uint64_t *mm_unscrubbed;
+/* Dirty pages the scrubber has out meanwhile, still counted free. */
+static uint64_t scrub_claimed;
 struct slab;
 /* Heap slabs with at least one free object, per size class (mm_lock). */
 static struct slab *partial[6];
-/* Protects: mm_bits, mm_free, mm_hint, heap free lists. */
+/* Protects: mm_bits, mm_free, mm_hint, mm_dirty, dirty_count,
+ * scrub_hint, heap free lists. */
 static spinlock_t mm_lock = SPINLOCK_INIT;
 
 static size_t bitmap_bytes(uint64_t ram_size)
@@ -25,10 +47,10 @@ static size_t bitmap_bytes(uint64_t ram_size)
 	return ALIGN_UP((ram_size >> PAGE_SHIFT) / 8 + 8, 64);
 }
 
-/* The allocator's metadata: the bitmap, then the frame table. */
+/* The allocator's metadata: the three bitmaps, then the frame table. */
 size_t mm_bitmap_bytes(uint64_t ram_size)
 {
-	return ALIGN_UP(bitmap_bytes(ram_size) +
+	return ALIGN_UP(3 * bitmap_bytes(ram_size) +
 				page_table_bytes(ram_size >> PAGE_SHIFT),
 			PAGE_SIZE);
 }
@@ -47,15 +69,68 @@ static void bit_set(uint64_t i, bool on)
 	}
 }
 
+/* Page @i's dirty bit to @on, counted (mm_lock held). */
+static void dirty_set_locked(uint64_t i, bool on)
+{
+	uint64_t m = 1UL << (i % 64);
+
+	if (on && !(mm_dirty[i / 64] & m)) {
+		mm_dirty[i / 64] |= m;
+		/* Read without the lock by mm_scrub_pending(). */
+		__atomic_store_n(&dirty_count, dirty_count + 1,
+				 __ATOMIC_RELAXED);
+	} else if (!on && (mm_dirty[i / 64] & m)) {
+		mm_dirty[i / 64] &= ~m;
+		__atomic_store_n(&dirty_count, dirty_count - 1,
+				 __ATOMIC_RELAXED);
+	}
+}
+
+static bool unscrubbed_test(uint64_t i)
+{
+	return (__atomic_load_n(&mm_unscrubbed[i / 64], __ATOMIC_ACQUIRE) >>
+		(i % 64)) &
+	       1;
+}
+
+static void unscrubbed_set(uint64_t i, bool on)
+{
+	if (on) {
+		__atomic_fetch_or(&mm_unscrubbed[i / 64], 1UL << (i % 64),
+				  __ATOMIC_RELEASE);
+	} else {
+		__atomic_fetch_and(&mm_unscrubbed[i / 64], ~(1UL << (i % 64)),
+				   __ATOMIC_RELEASE);
+	}
+}
+
+/* Zero page @i and clean it to the point of coherency: it is ours. */
+static void scrub_page(uint64_t i)
+{
+	void *va = (void *)(uintptr_t)(mm_base + (i << PAGE_SHIFT));
+
+	memset(va, 0, PAGE_SIZE);
+	arch_dcache_clean(va, PAGE_SIZE);
+}
+
 void mm_init(uint64_t ram_base, uint64_t ram_size, void *bitmap_storage)
 {
+	size_t bb = bitmap_bytes(ram_size);
+
 	mm_base = ram_base;
 	mm_pages = ram_size >> PAGE_SHIFT;
 	mm_bits = bitmap_storage;
-	memset(mm_bits, 0, bitmap_bytes(ram_size));
-	page_table_init(ram_base, mm_pages,
-			(char *)bitmap_storage + bitmap_bytes(ram_size));
+	mm_dirty = (uint64_t *)((char *)bitmap_storage + bb);
+	mm_unscrubbed = (uint64_t *)((char *)bitmap_storage + 2 * bb);
+	memset(mm_bits, 0, bb);
+	memset(mm_dirty, 0, bb);
+	/* What RAM holds at boot is unknown: scrubbed when handed out. */
+	memset(mm_unscrubbed, 0xff, bb);
+	page_table_init(ram_base, mm_pages, (char *)bitmap_storage + 3 * bb);
 	mm_free = mm_pages;
+	dirty_count = 0;
+	scrub_hint = mm_pages;
+	scrub_claimed = 0;
 	memset(partial, 0, sizeof(partial));
 	mm_reserve((uint64_t)bitmap_storage, mm_bitmap_bytes(ram_size));
 }
@@ -79,7 +154,21 @@ void mm_reserve(uint64_t base, uint64_t size)
 	}
 }
 
-paddr_t mm_alloc_pages(uint64_t count, uint64_t align_pages)
+/* Free pages [@start, @start + @count) allocated (mm_lock held). */
+static void take_locked(uint64_t start, uint64_t count)
+{
+	for (uint64_t i = start; i < start + count; i++) {
+		bit_set(i, true);
+		if (mm_dirty[i / 64] & (1UL << (i % 64))) {
+			/* The old data goes with the page: its owner scrubs. */
+			dirty_set_locked(i, false);
+			unscrubbed_set(i, true);
+		}
+	}
+	mm_free -= count;
+}
+
+paddr_t mm_alloc_pages_dirty(uint64_t count, uint64_t align_pages)
 {
 	uint64_t start, i;
 	int pass;
@@ -88,7 +177,19 @@ paddr_t mm_alloc_pages(uint64_t count, uint64_t align_pages)
 		return pa_init(0);
 	}
 	spin_lock(&mm_lock);
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 2) {
+			/* Pages the scrubber has out come back in a moment. */
+			if (!__atomic_load_n(&scrub_claimed,
+					     __ATOMIC_ACQUIRE)) {
+				break;
+			}
+			spin_unlock(&mm_lock);
+			while (__atomic_load_n(&scrub_claimed,
+					       __ATOMIC_ACQUIRE)) {
+			}
+			spin_lock(&mm_lock);
+		}
 		start = pass ? 0 : mm_hint;
 		start = ALIGN_UP(start, align_pages);
 		while (start + count <= mm_pages) {
@@ -103,15 +204,103 @@ paddr_t mm_alloc_pages(uint64_t count, uint64_t align_pages)
 	spin_unlock(&mm_lock);
 	return pa_init(0);
 found:
-	for (i = 0; i < count; i++) {
-		bit_set(start + i, true);
-	}
-	mm_free -= count;
+	take_locked(start, count);
 	if (align_pages == 1 && count == 1) {
 		mm_hint = start + 1;
 	}
 	spin_unlock(&mm_lock);
 	return pa_init(mm_base + (start << PAGE_SHIFT));
+}
+
+uint64_t mm_scrub_pages(paddr_t pa, uint64_t count)
+{
+	uint64_t first = (pa.pa - mm_base) >> PAGE_SHIFT, done = 0;
+
+	for (uint64_t i = first; i < first + count; i++) {
+		if (unscrubbed_test(i)) {
+			scrub_page(i);
+			unscrubbed_set(i, false);
+			done++;
+		}
+	}
+	return done;
+}
+
+paddr_t mm_alloc_pages(uint64_t count, uint64_t align_pages)
+{
+	paddr_t pa = mm_alloc_pages_dirty(count, align_pages);
+
+	if (pa.pa) {
+		mm_scrub_pages(pa, count);
+	}
+	return pa;
+}
+
+/*
+ * Up to @max dirty pages from scrub_hint on, taken out of the allocator
+ * into @idx (mm_lock held); still counted free and dirty.
+ */
+static unsigned int scrub_claim_locked(uint64_t *idx, unsigned int max)
+{
+	unsigned int n = 0;
+	uint64_t i = scrub_hint;
+
+	while (i < mm_pages && n < max) {
+		uint64_t w = (mm_dirty[i / 64] & ~mm_bits[i / 64]) >> (i % 64);
+
+		if (!w) {
+			i = ALIGN_UP(i + 1, 64);
+			continue;
+		}
+		if (w & 1) {
+			bit_set(i, true);
+			idx[n++] = i;
+		}
+		i++;
+	}
+	scrub_hint = i;
+	return n;
+}
+
+bool mm_scrub_pending(void)
+{
+	return __atomic_load_n(&dirty_count, __ATOMIC_RELAXED) != 0;
+}
+
+bool mm_scrub_some(unsigned int max)
+{
+	uint64_t idx[MM_SCRUB_PIECE];
+	unsigned int n;
+	bool more;
+
+	if (!mm_scrub_pending()) {
+		return false; /* the idle loop's usual case: no lock taken */
+	}
+	max = MIN(max, (unsigned int)MM_SCRUB_PIECE);
+	spin_lock(&mm_lock);
+	n = dirty_count ? scrub_claim_locked(idx, max) : 0;
+	__atomic_fetch_add(&scrub_claimed, n, __ATOMIC_RELEASE);
+	spin_unlock(&mm_lock);
+	for (unsigned int k = 0; k < n; k++) {
+		scrub_page(idx[k]);
+	}
+	spin_lock(&mm_lock);
+	for (unsigned int k = 0; k < n; k++) {
+		dirty_set_locked(idx[k], false);
+		bit_set(idx[k], false);
+	}
+	__atomic_fetch_sub(&scrub_claimed, n, __ATOMIC_RELEASE);
+	if (!n || !dirty_count) {
+		/*
+		 * Nothing left above the hint: the next free sets it. (Dirty
+		 * pages below it, taken out by another scrubber meanwhile,
+		 * are that scrubber's.)
+		 */
+		scrub_hint = mm_pages;
+	}
+	more = n && dirty_count;
+	spin_unlock(&mm_lock);
+	return more;
 }
 
 void mm_free_pages(paddr_t pa, uint64_t count)
@@ -133,11 +322,16 @@ void mm_free_pages(paddr_t pa, uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		if (bit_test(first + i)) {
 			bit_set(first + i, false);
+			dirty_set_locked(first + i, true);
+			unscrubbed_set(first + i, false);
 			mm_free++;
 		}
 	}
 	if (first < mm_hint) {
 		mm_hint = first;
+	}
+	if (first < scrub_hint) {
+		scrub_hint = first;
 	}
 	spin_unlock(&mm_lock);
 }
@@ -159,15 +353,10 @@ uint64_t mm_total_pages_count(void)
 
 /* ---- the alloc.h contract ------------------------------------------------ */
 
+/* Zeroed and clean to the point of coherency (mm_alloc_pages()). */
 void *page_alloc(void)
 {
-	paddr_t pa = mm_alloc_pages(1, 1);
-	void *p = (void *)(uintptr_t)pa.pa;
-
-	if (p) {
-		memset(p, 0, PAGE_SIZE);
-	}
-	return p;
+	return (void *)(uintptr_t)mm_alloc_pages(1, 1).pa;
 }
 
 void page_free(void *page)
@@ -262,7 +451,7 @@ static void slab_fill(struct slab *s, unsigned int c)
 static void *xzalloc_large(size_t total)
 {
 	uint64_t n = ALIGN_UP(total, PAGE_SIZE) >> PAGE_SHIFT;
-	paddr_t pa = mm_alloc_pages(n, 1);
+	paddr_t pa = mm_alloc_pages_dirty(n, 1);
 	uint64_t *hdr;
 
 	if (!pa.pa) {

@@ -4,7 +4,6 @@
  * count, owner, type and whether the owner still holds the allocation
  * reference; a free frame's word is 0.
  */
-#include <sable/arch.h>
 #include <sable/errno.h>
 #include <sable/lib.h>
 #include <sable/log.h>
@@ -134,15 +133,13 @@ int page_get(mfn_t mfn, domid_t owner, enum page_type type)
 }
 
 /*
- * The last reference went: nothing of the old owner reaches the next.
- * The owner's last frame going tells the hook (a dying domain ends).
+ * The last reference went. The frame goes back dirty: the allocator
+ * scrubs it before anyone gets it again, so nothing of the old owner
+ * reaches the next. The owner's last frame going tells the hook (a
+ * dying domain ends).
  */
 static void page_free_frame(mfn_t mfn, domid_t owner)
 {
-	void *va = (void *)(uintptr_t)mfn_to_pa(mfn).pa;
-
-	memset(va, 0, PAGE_SIZE);
-	arch_dcache_clean(va, PAGE_SIZE);
 	__atomic_store_n(frame_word(mfn), 0, __ATOMIC_RELEASE);
 	mm_free_pages(mfn_to_pa(mfn), 1);
 	if (owner < PAGE_MAX_OWNERS &&

@@ -19,6 +19,7 @@
 #include <sable/domain.h>
 #include <sable/errno.h>
 #include <sable/log.h>
+#include <sable/mm.h>
 #include <sable/percpu.h>
 #include <sable/runstate.h>
 #include <sable/vgic.h>
@@ -540,6 +541,10 @@ void sched_run(void)
 		if (p.v) {
 			serror_before_switch(c, p.v);
 			arch_vcpu_run(p.v);
+		}
+		if (mm_scrub_some(MM_SCRUB_PIECE)) {
+			/* Idle with freed pages to scrub: a piece at a time. */
+			arch_send_resched(c->id);
 		}
 		arch_idle();
 	}

@@ -9,7 +9,10 @@ In each boot /tests/xlbench.sh (sable.test=xlbench) times, per round:
 its PV console), `xl list` (mean of 10), `xl shutdown -w` (the command, and
 until xl no longer lists the domain), `xl destroy` (the command, and until
 gone); and once the RSS of the two toolstack daemons with one domU up.
-The table gives the median of the rounds and Sable / Xen.
+The table gives the median of the rounds and Sable / Xen. The domU's
+console log of the first round goes to build/bench-xl-domu-<stack>.log,
+and the table shows when its kernel ran /init (its own clock, first
+boot), to tell the guest's boot from the toolstack's part.
 
 Environment: XLBENCH_ROUNDS (default 3).
 """
@@ -34,10 +37,13 @@ OPS = (("create", "xl create (command)"),
        ("shutdown_w", "xl shutdown -w (command)"),
        ("shutdown_gone", "xl shutdown to gone"),
        ("destroy", "xl destroy (command)"),
-       ("destroy_gone", "xl destroy to gone"))
+       ("destroy_gone", "xl destroy to gone"),
+       ("domu_init", "domU kernel: Run /init at"))
 TIME_RE = re.compile(r"XLBENCH stack=(\w+) round=(\d+) op=(\w+) us=(\d+)")
 RSS_RE = re.compile(r"XLBENCH-RSS stack=(\w+) daemon=([\w-]+) kib=(\d+) "
                     r"pss=(\d+)")
+DOMU_RE = re.compile(r"^XLBENCH-DOMU (.*?)\r?$", re.M)
+INIT_RE = re.compile(r"\[\s*([\d.]+)\] Run /init as init process")
 
 
 def prerequisites():
@@ -83,6 +89,12 @@ def run(stack, rounds):
             times.setdefault(op, []).append(int(us))
     rss = {d: (int(k), int(p)) for s, d, k, p in RSS_RE.findall(out)
            if s == stack}
+    domu = DOMU_RE.findall(out)
+    with open(build(f"bench-xl-domu-{stack}.log"), "w") as f:
+        f.write("\n".join(domu) + "\n")
+    init = INIT_RE.search("\n".join(domu))
+    if init:
+        times["domu_init"] = [int(float(init.group(1)) * 1e6)]
     return times, rss, notes
 
 

@@ -7,8 +7,9 @@
  * array, a vcpu_info area, a grant copy) holds a reference for as long as
  * it lasts. A frame given to a domain starts with one reference, the
  * allocation reference, which the owner gives back with page_release()
- * (balloon out, teardown); the frame returns to the allocator, scrubbed,
- * when its last reference goes. See docs/security.md.
+ * (balloon out, teardown); the frame returns to the allocator when its
+ * last reference goes, as a dirty page that is scrubbed before anyone
+ * gets it again (mm.h). See docs/security.md.
  *
  * Lock-free: every change is one compare-and-swap of the frame's word.
  */
@@ -48,7 +49,7 @@ int page_assign(paddr_t pa, uint64_t count, domid_t owner, enum page_type type);
  * RAM, another owner or type, released, free) or -EOVERFLOW.
  */
 int page_get(mfn_t mfn, domid_t owner, enum page_type type);
-/* Drop a reference; the last one scrubs and frees the frame. */
+/* Drop a reference; the last one frees the frame (dirty, mm.h). */
 void page_put(mfn_t mfn);
 
 /*

@@ -9,6 +9,7 @@
 #include <public/xen.h>
 #include <sable/mm.h>
 
+#include "boot.h"
 #include "console.h"
 #include "core_test.h"
 
@@ -84,6 +85,52 @@ TEST(boot_domain_restarts_on_reboot_with_its_id_and_fresh_ram)
 	EXPECT_EQ(mm_free_pages_count(), free_before);
 	EXPECT_TRUE(console_has("domain 1 (again): restarting"));
 	EXPECT_TRUE(console_has("domain 1 (again) destroyed: gone"));
+	EXPECT_TRUE(console_has("domain 1 (again) restarted"));
+	EXPECT_TRUE(hx_console_clean());
+}
+
+/*
+ * The restart's new RAM is scrubbed a piece at a time at quiescent
+ * points (at most REBUILD_PIECE, 2 MiB, at each), not in one go; the
+ * domain is built after the last piece.
+ */
+TEST(boot_domain_restart_scrubs_its_new_ram_in_pieces)
+{
+	const struct hx_domu doms[1] = {
+		{ .name = "again",
+		  .mem_kib = 16384,
+		  .vcpus = 1,
+		  .on_reboot = "restart" },
+	};
+	unsigned int scrubbing = 0, built_at = 0;
+	uint64_t marker = 0x5ab1e, got = 1;
+	struct domain *d1;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "", false, doms, 1);
+	ASSERT_EQ(hx_boot(fdt, NULL), HOST_VCPU_RUN);
+	d1 = domain_lookup(1);
+	ASSERT_TRUE(d1 != NULL);
+	hx_put(d1, MARKER_IPA, &marker, sizeof(marker));
+	EXPECT_NE(shutdown(d1, SHUTDOWN_reboot, NULL), HOST_MACHINE_EXIT);
+	for (unsigned int r = 1; domain_destroy_pending() && r < 10000; r++) {
+		for (unsigned int c = 0; c < pcpu_count(); c++) {
+			host_cpu_select(c);
+			domain_quiescent();
+		}
+		if (domu_boot_rebuild_pending()) {
+			scrubbing++;
+			EXPECT_TRUE(domain_lookup(1) == NULL);
+		} else if (scrubbing && !built_at && domain_lookup(1)) {
+			built_at = r;
+		}
+	}
+	/* 8 pieces of 2 MiB, one per pCPU per round. */
+	EXPECT_TRUE(scrubbing * pcpu_count() >= 8 - pcpu_count());
+	EXPECT_TRUE(built_at > scrubbing);
+	d1 = domain_lookup(1);
+	ASSERT_TRUE(d1 != NULL);
+	hx_get(d1, MARKER_IPA, &got, sizeof(got));
+	EXPECT_EQ(got, 0);
 	EXPECT_TRUE(console_has("domain 1 (again) restarted"));
 	EXPECT_TRUE(hx_console_clean());
 }

@@ -282,7 +282,8 @@ TEST(destroy_tears_down_everything_and_returns_every_page)
 	clear_pending(d0, exc);
 	rounds = host_quiesce_rounds;
 	host_quiesce_all();
-	EXPECT_TRUE(host_quiesce_rounds - rounds >= 8); /* in pieces */
+	/* Its references, then its RAM (unscrubbed): apart. */
+	EXPECT_TRUE(host_quiesce_rounds - rounds >= 2);
 	EXPECT_TRUE(domain_lookup(1) == NULL);
 	EXPECT_TRUE(port_pending(d0, exc));
 	EXPECT_TRUE(strstr(host_console_output(),
@@ -408,6 +409,56 @@ TEST(create_and_destroy_50_times_returns_exactly_every_page)
 		ASSERT_TRUE(domain_lookup(3) == NULL);
 		ASSERT_EQ(evtchn_close(d0, p0), 0);
 		ASSERT_EQ(mm_free_pages_count(), free0);
+	}
+	EXPECT_TRUE(hx_console_clean());
+}
+
+/*
+ * Its RAM goes back unscrubbed, counted free at once, and the domain is
+ * gone without waiting for it; an idle pCPU scrubs it a piece at a time,
+ * coming back through its reschedule SGI for the next piece.
+ */
+TEST(destroyed_domain_is_gone_at_once_and_idle_pcpus_scrub_its_ram)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	uint64_t free0 = mm_free_pages_count();
+	struct domain *d = hx_domain(3, 1, false, HX_DOM_MEM);
+	uint8_t *ram = hx_va(d, GUEST_RAM_BASE);
+	unsigned int pieces = 0;
+	bool zero = true;
+
+	memset(ram, 0xee, HX_DOM_MEM);
+	ASSERT_EQ(as_dom0(d0, domain_destroy, d), 0);
+	host_quiesce_all();
+	EXPECT_TRUE(domain_lookup(3) == NULL);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "domain 3 (hx3) destroyed: gone") != NULL);
+	EXPECT_EQ(mm_free_pages_count(), free0);
+	EXPECT_TRUE(mm_scrub_pending());
+	EXPECT_EQ(ram[0], 0xee);
+	EXPECT_EQ(ram[HX_DOM_MEM - 1], 0xee);
+	while (mm_scrub_pending()) {
+		uint64_t ipis = pcpu_get(1)->arch.resched_ipis;
+
+		ASSERT_EQ(hx_run_pcpu(1, NULL), HOST_IDLE);
+		pieces++;
+		if (mm_scrub_pending()) {
+			ASSERT_EQ(pcpu_get(1)->arch.resched_ipis, ipis + 1);
+		}
+		EXPECT_EQ(mm_free_pages_count(), free0);
+		ASSERT_TRUE(pieces < 100000);
+	}
+	EXPECT_TRUE(pieces >= (HX_DOM_MEM >> PAGE_SHIFT) / MM_SCRUB_PIECE);
+	for (uint64_t i = 0; i < HX_DOM_MEM; i++) {
+		zero &= ram[i] == 0;
+	}
+	EXPECT_TRUE(zero);
+	/* Nothing left: an idle pCPU sleeps. */
+	{
+		uint64_t ipis = pcpu_get(1)->arch.resched_ipis;
+
+		ASSERT_EQ(hx_run_pcpu(1, NULL), HOST_IDLE);
+		EXPECT_EQ(pcpu_get(1)->arch.resched_ipis, ipis);
 	}
 	EXPECT_TRUE(hx_console_clean());
 }

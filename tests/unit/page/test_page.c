@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The frame table: ownership, typed references, release, and the frame
- * going back to the allocator (scrubbed) with its last reference only.
+ * going back to the allocator (dirty) with its last reference only; the
+ * allocator's dirty pages, scrubbed in the background and on demand.
  */
 #include "ut.h"
 
@@ -114,11 +115,12 @@ TEST(page_release_frees_at_once_when_nobody_else_holds_it)
 	ASSERT_TRUE(page_state(pa_to_mfn(pa), &s));
 	EXPECT_EQ(s.refs, 0);
 	EXPECT_FALSE(s.allocated);
-	/* Scrubbed before it went back. */
+	EXPECT_EQ(page_release(pa_to_mfn(pa), 5), -EPERM);
+	/* Back dirty: whoever gets it next gets it scrubbed. */
+	ASSERT_EQ(alloc_one().pa, pa.pa);
 	for (size_t i = 0; i < PAGE_SIZE; i++) {
 		ASSERT_EQ(((unsigned char *)(uintptr_t)pa.pa)[i], 0);
 	}
-	EXPECT_EQ(page_release(pa_to_mfn(pa), 5), -EPERM);
 }
 
 TEST(page_released_frame_lives_until_the_last_reference)
@@ -142,6 +144,9 @@ TEST(page_released_frame_lives_until_the_last_reference)
 	EXPECT_EQ(mm_free_count(), before - 2);
 	page_put(m);
 	EXPECT_EQ(mm_free_count(), before - 1);
+	/* The idle scrubber gets to it. */
+	while (mm_scrub_some(MM_SCRUB_PIECE)) {
+	}
 	EXPECT_EQ(((unsigned char *)(uintptr_t)pa.pa)[100], 0);
 }
 
@@ -301,4 +306,109 @@ TEST(heap_gives_a_page_back_when_its_last_object_is_freed)
 	EXPECT_EQ(mm_free_count(), free0);
 	EXPECT_EQ(mm_free_pages_count(), free0);
 	EXPECT_EQ(mm_total_pages_count(), BANK_PAGES);
+}
+
+static bool page_is(paddr_t pa, unsigned char v)
+{
+	const unsigned char *p = (const unsigned char *)(uintptr_t)pa.pa;
+
+	for (size_t i = 0; i < PAGE_SIZE; i++) {
+		if (p[i] != v) {
+			return false;
+		}
+	}
+	return true;
+}
+
+TEST(mm_freed_pages_count_free_at_once_and_come_back_scrubbed)
+{
+	uint64_t before = fresh_bank();
+	paddr_t pa = mm_alloc_pages_dirty(8, 1);
+
+	ASSERT_TRUE(pa.pa != 0);
+	/* Not scrubbed: what the bank held (the test wrote 0xaa). */
+	EXPECT_TRUE(page_is(pa, 0xaa));
+	memset((void *)(uintptr_t)pa.pa, 0x5a, 8 * PAGE_SIZE);
+	mm_free_pages(pa, 8);
+	EXPECT_EQ(mm_free_count(), before);
+	EXPECT_TRUE(mm_scrub_pending());
+	/* Still the old data until someone takes or scrubs them... */
+	EXPECT_TRUE(page_is(pa, 0x5a));
+	/* ...and an allocation that takes them scrubs them. */
+	ASSERT_EQ(mm_alloc_pages(8, 1).pa, pa.pa);
+	for (uint64_t i = 0; i < 8; i++) {
+		EXPECT_TRUE(page_is(pa_init(pa.pa + i * PAGE_SIZE), 0));
+	}
+	/* Nothing left for the idle scrubber. */
+	EXPECT_FALSE(mm_scrub_pending());
+	EXPECT_FALSE(mm_scrub_some(MM_SCRUB_PIECE));
+	mm_free_pages(pa, 8);
+	EXPECT_EQ(mm_free_count(), before);
+}
+
+TEST(mm_idle_scrub_goes_in_pieces_over_what_was_freed)
+{
+	uint64_t before = fresh_bank();
+	const uint64_t n = 200;
+	paddr_t pa = mm_alloc_pages_dirty(n, 1);
+	paddr_t next = pa_init(pa.pa + n * PAGE_SIZE);
+	unsigned int calls = 0;
+
+	ASSERT_TRUE(pa.pa != 0);
+	EXPECT_FALSE(mm_scrub_pending()); /* nothing freed yet */
+	EXPECT_FALSE(mm_scrub_some(MM_SCRUB_PIECE));
+	memset((void *)(uintptr_t)pa.pa, 0x33, n * PAGE_SIZE);
+	mm_free_pages(pa, n);
+	for (bool more = true; more; calls++) {
+		uint64_t clean = 0;
+
+		more = mm_scrub_some(MM_SCRUB_PIECE);
+		for (uint64_t i = 0; i < n; i++) {
+			clean += page_is(pa_init(pa.pa + i * PAGE_SIZE), 0);
+		}
+		/* At most a piece at a time, counted free meanwhile. */
+		EXPECT_EQ(clean, (calls + 1) * MM_SCRUB_PIECE < n
+					 ? (calls + 1) * MM_SCRUB_PIECE
+					 : n);
+		EXPECT_EQ(mm_free_count(), before);
+		ASSERT_TRUE(calls < 10);
+	}
+	EXPECT_EQ(calls, (n + MM_SCRUB_PIECE - 1) / MM_SCRUB_PIECE);
+	EXPECT_FALSE(mm_scrub_pending());
+	/* As much as was freed: a page never freed keeps what it held. */
+	ASSERT_TRUE(next.pa <
+		    (uint64_t)(uintptr_t)bank + (BANK_PAGES << PAGE_SHIFT));
+	EXPECT_TRUE(page_is(next, 0xaa));
+}
+
+TEST(mm_scrub_pages_does_only_the_dirty_pages_of_a_range)
+{
+	paddr_t pa;
+
+	fresh_bank();
+	pa = mm_alloc_pages_dirty(4, 1);
+	ASSERT_TRUE(pa.pa != 0);
+	EXPECT_EQ(mm_scrub_pages(pa, 4), 4);
+	EXPECT_TRUE(page_is(pa, 0));
+	EXPECT_EQ(mm_scrub_pages(pa, 4), 0);
+	memset((void *)(uintptr_t)pa.pa, 0x11, PAGE_SIZE);
+	mm_free_pages(pa, 1);
+	ASSERT_EQ(mm_alloc_pages_dirty(1, 1).pa, pa.pa);
+	EXPECT_TRUE(page_is(pa, 0x11));
+	EXPECT_EQ(mm_scrub_pages(pa, 4), 1);
+	EXPECT_TRUE(page_is(pa, 0));
+}
+
+TEST(page_alloc_gives_zeroed_pages_from_dirty_ones)
+{
+	void *p;
+
+	fresh_bank();
+	p = page_alloc();
+	ASSERT_TRUE(p != NULL);
+	EXPECT_TRUE(page_is(pa_init((uint64_t)(uintptr_t)p), 0));
+	memset(p, 0x99, PAGE_SIZE);
+	page_free(p);
+	ASSERT_EQ(page_alloc(), p);
+	EXPECT_TRUE(page_is(pa_init((uint64_t)(uintptr_t)p), 0));
 }
