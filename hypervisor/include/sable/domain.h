@@ -62,10 +62,13 @@ struct vcpu {
 	 */
 	uint64_t hard_affinity, soft_affinity;
 	/*
-	 * When it last changed home; its run time (cpu_time) at its last
-	 * WFE trap and how many came in a row (directed yield). rq_lock.
+	 * When it last changed home; when it joined a run queue (woken or
+	 * preempted: how long it has waited, kept across a move); its run
+	 * time (cpu_time) at its last WFE trap and how many came in a row
+	 * (directed yield). rq_lock.
 	 */
 	uint64_t migrated_at;
+	uint64_t queued_at;
 	uint64_t wfe_last;
 	unsigned int wfe_run;
 	/* Written under the run-queue lock of pcpu. */
