@@ -303,7 +303,11 @@ void sched_block_current_until(uint64_t until);
 void sched_yield_current(void);
 /* A reschedule request: the policy picks, maybe the current vCPU again. */
 void sched_preempt_current(void);
-/* The scheduling deadline may have passed at @now: ask for a reschedule. */
+/*
+ * The scheduling deadline may have passed at @now: ask for a reschedule.
+ * The arch may pass a time up to its timer interrupt's lateness ahead
+ * (arm64: the timer advance), so that deadlines are met on average.
+ */
 void sched_tick(uint64_t now);
 void sched_pause_current(void);
 void sched_pause_current_offline(void);
