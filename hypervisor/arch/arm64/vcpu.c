@@ -238,10 +238,25 @@ static void average_in(uint64_t *avg, uint64_t sample)
 	*avg = *avg - *avg / 8 + sample / 8;
 }
 
-/* A parked deadline less the advance (never below 1). */
+/* A deadline less the advance (never below 1). */
 static uint64_t early(uint64_t deadline, uint64_t adv)
 {
 	return deadline > adv ? deadline - adv : 1;
+}
+
+/*
+ * When a parked vCPU's timer is taken: early only for a blocked vCPU
+ * (WFI), which the wake-up brings back. A runnable one is not woken by
+ * it; taken early, it would lose the decision its timer makes at the
+ * deadline itself. (The state is read without its run queue's lock: a
+ * stale value only makes the advance apply or not once.)
+ */
+static uint64_t parked_due(const struct vcpu *p, uint64_t adv)
+{
+	bool blocked =
+		__atomic_load_n(&p->state, __ATOMIC_RELAXED) == VCPU_BLOCKED;
+
+	return early(p->arch.timer_deadline, blocked ? adv : 0);
 }
 
 static void timer_rearm(struct pcpu_arch *a)
@@ -253,8 +268,8 @@ static void timer_rearm(struct pcpu_arch *a)
 
 	spin_lock(&a->parked_lock);
 	for (struct vcpu *p = a->parked; p; p = p->arch.parked_next) {
-		if (early(p->arch.timer_deadline, adv) < next) {
-			next = early(p->arch.timer_deadline, adv);
+		if (parked_due(p, adv) < next) {
+			next = parked_due(p, adv);
 		}
 	}
 	spin_unlock(&a->parked_lock);
@@ -323,12 +338,13 @@ static struct vcpu *timer_take_due(struct pcpu_arch *a, uint64_t now)
 
 	spin_lock(&a->parked_lock);
 	for (pp = &a->parked; *pp; pp = &(*pp)->arch.parked_next) {
-		if (early((*pp)->arch.timer_deadline, adv) <= now) {
+		if (parked_due(*pp, adv) <= now) {
 			v = *pp;
 			*pp = v->arch.parked_next;
 			v->arch.parked_on = NULL;
 			v->arch.parked_next = NULL;
-			v->arch.timer_woke_at = now;
+			v->arch.timer_woke_at =
+				v->arch.timer_deadline > now ? now : 0;
 			break;
 		}
 	}
