@@ -264,7 +264,16 @@ static void timer_rearm(struct pcpu_arch *a)
 	uint64_t next = this_cpu()->sched_deadline;
 	uint64_t adv = timer_advance(a);
 
-	next = next ? early(next, sched_advance(a)) : UINT64_MAX;
+	/*
+	 * A deadline already within the advance (the same vCPU chosen again
+	 * at a slice end taken early, a cap budget's last moments) is
+	 * programmed as it is: taken early, it would fire again at once.
+	 */
+	if (next && early(next, sched_advance(a)) > arch_counter()) {
+		next = early(next, sched_advance(a));
+	} else if (!next) {
+		next = UINT64_MAX;
+	}
 
 	spin_lock(&a->parked_lock);
 	for (struct vcpu *p = a->parked; p; p = p->arch.parked_next) {
