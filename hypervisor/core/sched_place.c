@@ -367,11 +367,12 @@ static struct vcpu *longest_waiter(struct pcpu *src, struct pcpu *dst,
 }
 
 /*
- * Queues of equal length: if a sibling of @c's longest waiter has waited
- * longer on @s, the two change places and that sibling runs on @c next.
- * Siblings have one weight, so each queue keeps the same shares; across
- * both, the vCPUs of a domain run in the order they began to wait, as
- * from one shared queue. Both locks held. The vCPU to run, or NULL.
+ * Loads within one of each other: if a sibling of @c's longest waiter
+ * has waited longer on @s, the two change places and that sibling runs
+ * on @c next. Siblings have one weight, so each queue keeps the same
+ * shares; across both, the vCPUs of a domain run in the order they
+ * began to wait, as from one shared queue. Both locks held. The vCPU to
+ * run, or NULL.
  */
 static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
 {
