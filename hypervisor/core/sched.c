@@ -44,6 +44,7 @@ static void rq_push(struct pcpu *c, struct vcpu *v)
 	}
 	c->rq_tail = v;
 	v->on_rq = true;
+	v->queued_at = arch_counter();
 	c->nr_queued++;
 }
 
@@ -107,7 +108,7 @@ static void set_deadline(struct pcpu *c, uint64_t deadline)
 static void start_slice(struct pcpu *c, struct vcpu *cur, struct vcpu *v)
 {
 	uint64_t d =
-		cur->run_start +
+		c->slice_start +
 		sched_us_to_ticks(v->dom == cur->dom ? SCHED_SIBLING_SLICE_US
 						     : SCHED_SLICE_US);
 
@@ -391,7 +392,15 @@ static void requeue_current(bool yield, struct vcpu *to, bool behind)
 
 		sched_rq_remove(c, v);
 		v->state = VCPU_RUNNING;
+		/*
+		 * It goes on: within its slice (a reschedule request), the
+		 * slice goes on too; once it is over, a new one begins.
+		 */
 		deadline = sched_slice_deadline(c, v, &p, now);
+		if (deadline && deadline <= now) {
+			c->slice_start = now;
+			deadline = sched_slice_deadline(c, v, &p, now);
+		}
 		spin_unlock(&c->rq_lock);
 		set_deadline(c, deadline);
 		return;
@@ -412,7 +421,9 @@ void sched_yield_current(void)
 
 void sched_preempt_current(void)
 {
-	requeue_current(false, NULL, false);
+	struct pcpu *c = this_cpu();
+
+	requeue_current(false, sched_balance(c, arch_counter()), false);
 }
 
 void sched_tick(uint64_t now)
@@ -530,6 +541,7 @@ void sched_run(void)
 			runstate_update(p.v);
 			p.v->wake_pending = false;
 			p.v->run_start = now;
+			c->slice_start = now;
 			if (sched_vtime_before(c->min_vtime, p.v->vtime)) {
 				c->min_vtime = p.v->vtime;
 			}

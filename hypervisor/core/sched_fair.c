@@ -183,9 +183,10 @@ static bool sibling_waits(struct pcpu *c, struct vcpu *v, uint64_t now)
 
 /*
  * When @c must next look at its queue while @v runs (NULL: idle): the
- * end of the slice if others wait (the short sibling slice if one of
- * them is of @v's domain), the end of @v's cap budget, the end of a
- * throttle. 0 when nothing needs a deadline. rq_lock held.
+ * end of the slice that began at c->slice_start if others wait (the
+ * short sibling slice if one of them is of @v's domain), the end of @v's
+ * cap budget, the end of a throttle. 0 when nothing needs a deadline.
+ * rq_lock held.
  */
 uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
 			      const struct sched_pick *p, uint64_t now)
@@ -195,16 +196,17 @@ uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
 	if (v) {
 		uint64_t left = sched_cap_left(v, now);
 
-		if (p->waiting) {
-			uint64_t slice = sched_us_to_ticks(
-				sibling_waits(c, v, now)
-					? SCHED_SIBLING_SLICE_US
-					: SCHED_SLICE_US);
-
-			left = left < slice ? left : slice;
-		}
 		if (left != UINT64_MAX && now + left < d) {
 			d = now + left;
+		}
+		if (p->waiting) {
+			uint64_t end = c->slice_start +
+				       sched_us_to_ticks(
+					       sibling_waits(c, v, now)
+						       ? SCHED_SIBLING_SLICE_US
+						       : SCHED_SLICE_US);
+
+			d = end < d ? end : d;
 		}
 	}
 	return d == UINT64_MAX ? 0 : d;

@@ -263,13 +263,19 @@ static struct vcpu *stealable(struct pcpu *src, struct pcpu *c,
 	return best;
 }
 
-/* Take @w from @src's queue onto @c's (both locked). */
+/*
+ * Take @w from @src's queue onto @c's (both locked). It keeps how long it
+ * has waited: a move is no new start.
+ */
 static void pull(struct pcpu *src, struct pcpu *c, struct vcpu *w, uint64_t now)
 {
+	uint64_t since = w->queued_at;
+
 	sched_rq_remove(src, w);
 	sched_forget_picks(src, w);
 	sched_migrate_locked(w, src, c, now);
 	sched_enqueue(c, w);
+	w->queued_at = since;
 }
 
 /* Pull a vCPU (of @dom if set) from another pCPU's queue onto @c's. */
@@ -307,6 +313,124 @@ static struct vcpu *pull_from_busiest(struct pcpu *c, const struct domain *dom,
 			return w;
 		}
 	}
+}
+
+/*
+ * Queues of unequal length (a queue of 3 beside a queue of 1): one vCPU
+ * goes from the longer queue of @c and @s to the shorter, when their
+ * loads differ by 2 or more (by 1 the move would only swap the roles).
+ * Both locks held; the loads are re-read under them. What moved, or
+ * NULL; *@to is the pCPU it went to.
+ */
+static struct vcpu *even_out(struct pcpu *c, struct pcpu *s, uint64_t now,
+			     struct pcpu **to)
+{
+	struct pcpu *from = NULL;
+	struct vcpu *w;
+
+	if (load(c) >= load(s) + 2) {
+		from = c;
+		*to = s;
+	} else if (load(s) >= load(c) + 2) {
+		from = s;
+		*to = c;
+	}
+	if (!from) {
+		return NULL;
+	}
+	w = stealable(from, *to, NULL, now);
+	if (w) {
+		pull(from, *to, w, now);
+	}
+	return w;
+}
+
+/*
+ * The vCPU of @src's queue, allowed on @dst, that has waited longest;
+ * of @dom only when @dom is set. Both locks held.
+ */
+static struct vcpu *longest_waiter(struct pcpu *src, struct pcpu *dst,
+				   const struct domain *dom)
+{
+	struct vcpu *best = NULL;
+
+	for (struct vcpu *w = src->rq_head; w; w = w->rq_next) {
+		if (!sched_allowed_on(w, dst) || still_current(src, w) ||
+		    w == src->yield_to || (dom && w->dom != dom)) {
+			continue;
+		}
+		if (!best || (int64_t)(w->queued_at - best->queued_at) < 0) {
+			best = w;
+		}
+	}
+	return best;
+}
+
+/*
+ * Loads within one of each other: if a sibling of @c's longest waiter
+ * has waited longer on @s, the two change places and that sibling runs
+ * on @c next. Siblings have one weight, so each queue keeps the same
+ * shares; across both, the vCPUs of a domain run in the order they
+ * began to wait, as from one shared queue. Both locks held. The vCPU to
+ * run, or NULL.
+ */
+static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
+{
+	struct vcpu *mine = longest_waiter(c, s, NULL);
+	struct vcpu *w;
+	uint64_t since_mine, since_w;
+
+	if (!mine) {
+		return NULL;
+	}
+	w = longest_waiter(s, c, mine->dom);
+	if (!w || (int64_t)(w->queued_at - mine->queued_at) >= 0) {
+		return NULL;
+	}
+	since_mine = mine->queued_at;
+	since_w = w->queued_at;
+	sched_rq_remove(c, mine);
+	sched_forget_picks(c, mine);
+	sched_rq_remove(s, w);
+	sched_forget_picks(s, w);
+	sched_migrate_locked(mine, c, s, now);
+	sched_migrate_locked(w, s, c, now);
+	sched_enqueue(s, mine);
+	sched_enqueue(c, w);
+	mine->queued_at = since_mine;
+	w->queued_at = since_w;
+	return w;
+}
+
+struct vcpu *sched_balance(struct pcpu *c, uint64_t now)
+{
+	for (unsigned int i = 0; i < pcpu_count(); i++) {
+		struct pcpu *s = pcpu_get(i);
+		struct pcpu *to = NULL;
+		struct vcpu *w;
+
+		if (s == c || !s->online ||
+		    (!__atomic_load_n(&s->nr_queued, __ATOMIC_RELAXED) &&
+		     !__atomic_load_n(&c->nr_queued, __ATOMIC_RELAXED))) {
+			continue;
+		}
+		sched_lock_two(c, s);
+		w = even_out(c, s, now, &to);
+		if (w) {
+			sched_unlock_two(c, s);
+			/* The other pCPU decides again (its slice starts). */
+			if (to != c) {
+				sched_notify(to, w);
+			}
+			return NULL;
+		}
+		w = swap_longest(c, s, now);
+		sched_unlock_two(c, s);
+		if (w) {
+			return w;
+		}
+	}
+	return NULL;
 }
 
 bool sched_steal(struct pcpu *c, uint64_t now)

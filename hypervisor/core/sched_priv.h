@@ -122,6 +122,14 @@ void sched_move_out(struct pcpu *c);
  */
 bool sched_steal(struct pcpu *c, uint64_t now);
 /*
+ * A decision on @c, whose current vCPU is about to be requeued (the end
+ * of its slice, a reschedule request): even out its queue with a pCPU
+ * whose load differs by 2 or more, or else let a sibling that has waited
+ * longer on another queue change places with @c's longest waiter. The
+ * vCPU that should run on @c now (moved here), or NULL. No lock held.
+ */
+struct vcpu *sched_balance(struct pcpu *c, uint64_t now);
+/*
  * An allowed pCPU that is idle is kicked to steal from @c, where @v now
  * waits behind a running vCPU. No lock held.
  */

@@ -49,6 +49,7 @@ void timer_cpu_init(void);
 void timer_set_deadline(uint64_t cval);
 void timer_cancel(void);
 void timer_expire_parked(void);
+bool vcpu_arch_wfi_wait(struct vcpu *v);
 
 /* traps.c / inject.c */
 void inject_undef(struct cpu_regs *regs);
@@ -69,6 +70,7 @@ void vgic_arch_restore(struct vcpu *v);
 void vgic_arch_maintenance(void);
 bool vgic_arch_sysreg(struct vcpu *v, uint64_t iss, uint64_t val);
 bool vgic_arch_forward(uint32_t intid);
+void vgic_arch_vtimer_fired(struct vcpu *v);
 
 /* vcpu.c */
 void vcpu_arch_unload(struct vcpu *v);

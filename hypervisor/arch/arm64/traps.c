@@ -80,11 +80,10 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 
 static void handle_wfx(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 {
-	(void)v;
 	regs->elr += 4;
 	if (esr & 1) {
 		sched_yield_directed(); /* WFE: maybe a spinlock's wait */
-	} else {
+	} else if (!vcpu_arch_wfi_wait(v)) {
 		sched_block_current(); /* WFI */
 	}
 }

@@ -196,24 +196,97 @@ static void restore_pauth(const uint64_t *k)
  * The same EL2 timer carries the scheduler's deadline (the end of a time
  * slice or of a cap throttle): one compare value, the earliest of all.
  */
+/*
+ * Timer advance. The EL2 timer's interrupt comes some time after its
+ * compare value (under QEMU's TCG on a busy host, tens of µs to a
+ * millisecond), and a vCPU it wakes is switched in some time after
+ * that. So a parked timer is taken that much early: this pCPU's running
+ * average of both, at most TIMER_ADVANCE_MAX_US. The vCPU is then back
+ * on the pCPU before its timer is due; its WFI, finding the timer due
+ * within the advance, waits for it at EL2 (vcpu_arch_wfi_wait) and the
+ * interrupt is raised at once. The idea is KVM's lapic timer advance.
+ */
+#define TIMER_ADVANCE_MAX_US 500ULL
+
+static uint64_t advance_max(void)
+{
+	return arch_counter_freq() * TIMER_ADVANCE_MAX_US / 1000000ULL;
+}
+
+static uint64_t timer_advance(const struct pcpu_arch *a)
+{
+	uint64_t adv = a->timer_late + a->timer_switch;
+
+	return adv < advance_max() ? adv : advance_max();
+}
+
+/*
+ * The scheduler's own deadline (a slice's end) is taken early by the
+ * interrupt's lateness alone, so that slices end on time on average.
+ */
+static uint64_t sched_advance(const struct pcpu_arch *a)
+{
+	return a->timer_late < advance_max() ? a->timer_late : advance_max();
+}
+
+/* Fold @sample (ticks; one far off counts as twice the maximum) in. */
+static void average_in(uint64_t *avg, uint64_t sample)
+{
+	uint64_t most = 2 * advance_max();
+
+	sample = sample < most ? sample : most;
+	*avg = *avg - *avg / 8 + sample / 8;
+}
+
+/* A deadline less the advance (never below 1). */
+static uint64_t early(uint64_t deadline, uint64_t adv)
+{
+	return deadline > adv ? deadline - adv : 1;
+}
+
+/*
+ * When a parked vCPU's timer is taken: early only for a blocked vCPU
+ * (WFI), which the wake-up brings back. A runnable one is not woken by
+ * it; taken early, it would lose the decision its timer makes at the
+ * deadline itself. (The state is read without its run queue's lock: a
+ * stale value only makes the advance apply or not once.)
+ */
+static uint64_t parked_due(const struct vcpu *p, uint64_t adv)
+{
+	bool blocked =
+		__atomic_load_n(&p->state, __ATOMIC_RELAXED) == VCPU_BLOCKED;
+
+	return early(p->arch.timer_deadline, blocked ? adv : 0);
+}
+
 static void timer_rearm(struct pcpu_arch *a)
 {
 	uint64_t next = this_cpu()->sched_deadline;
+	uint64_t adv = timer_advance(a);
 
-	if (!next) {
+	/*
+	 * A deadline already within the advance (the same vCPU chosen again
+	 * at a slice end taken early, a cap budget's last moments) is
+	 * programmed as it is: taken early, it would fire again at once.
+	 */
+	if (next && early(next, sched_advance(a)) > arch_counter()) {
+		next = early(next, sched_advance(a));
+	} else if (!next) {
 		next = UINT64_MAX;
 	}
 
 	spin_lock(&a->parked_lock);
 	for (struct vcpu *p = a->parked; p; p = p->arch.parked_next) {
-		if (p->arch.timer_deadline < next) {
-			next = p->arch.timer_deadline;
+		if (parked_due(p, adv) < next) {
+			next = parked_due(p, adv);
 		}
 	}
 	spin_unlock(&a->parked_lock);
 	if (next == UINT64_MAX) {
+		a->timer_armed = 0;
 		timer_cancel();
 	} else {
+		a->timer_armed = next;
 		timer_set_deadline(next);
 	}
 }
@@ -263,18 +336,24 @@ static void timer_park(struct pcpu_arch *a, struct vcpu *v)
 	spin_unlock(&a->parked_lock);
 }
 
-/* A parked vCPU of this pCPU whose timer is due at @now, taken off. */
+/*
+ * A parked vCPU of this pCPU whose timer is due at @now, or within the
+ * advance, taken off.
+ */
 static struct vcpu *timer_take_due(struct pcpu_arch *a, uint64_t now)
 {
+	uint64_t adv = timer_advance(a);
 	struct vcpu **pp, *v = NULL;
 
 	spin_lock(&a->parked_lock);
 	for (pp = &a->parked; *pp; pp = &(*pp)->arch.parked_next) {
-		if ((*pp)->arch.timer_deadline <= now) {
+		if (parked_due(*pp, adv) <= now) {
 			v = *pp;
 			*pp = v->arch.parked_next;
 			v->arch.parked_on = NULL;
 			v->arch.parked_next = NULL;
+			v->arch.timer_woke_at =
+				v->arch.timer_deadline > now ? now : 0;
 			break;
 		}
 	}
@@ -292,11 +371,14 @@ void timer_expire_parked(void)
 	uint64_t now = arch_counter();
 	struct vcpu *p;
 
+	if (a->timer_armed && now >= a->timer_armed) {
+		average_in(&a->timer_late, now - a->timer_armed);
+	}
 	/* Woken outside the list's lock (sched_wake takes run queues). */
 	while ((p = timer_take_due(a, now))) {
 		sched_wake(p);
 	}
-	sched_tick(now);
+	sched_tick(now + sched_advance(a));
 	timer_rearm(a);
 }
 
@@ -478,6 +560,11 @@ void arch_vcpu_run(struct vcpu *v)
 	/* sched_run() charged an SError the last vCPU left pending. */
 	drop_dead_vcpu(c, v);
 	load_vcpu(v);
+	if (v->arch.timer_woke_at) {
+		average_in(&c->arch.timer_switch,
+			   arch_counter() - v->arch.timer_woke_at);
+		v->arch.timer_woke_at = 0;
+	}
 	/* Switched in: its stage 1 now translates the runstate area. */
 	runstate_switch_in(v);
 	vgic_arch_enter(v);
@@ -497,4 +584,34 @@ bool sched_arch_irqs_masked(struct vcpu *v)
 {
 	(void)v;
 	return (arch_stack_frame()->spsr & PSR_I) != 0;
+}
+
+/*
+ * The current vCPU @v traps on WFI with its virtual timer due within the
+ * advance (it was switched in early for it, above): rather than switch
+ * away and back, wait here until the timer is due and raise its line at
+ * once, or until a physical interrupt is pending (taken on the way back
+ * to the guest, which then waits again). True if the WFI is done.
+ */
+bool vcpu_arch_wfi_wait(struct vcpu *v)
+{
+	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+	uint64_t cval;
+
+	/* Enabled and not masked (Arm ARM D11.2.4); not fired already. */
+	if (v->arch.vtimer_held || (ctl & 3) != 1) {
+		return false;
+	}
+	cval = read_sysreg(cntv_cval_el0); /* CNTVOFF_EL2 is 0 */
+	if (cval > arch_counter() + timer_advance(&this_cpu()->arch)) {
+		return false;
+	}
+	while (arch_counter() < cval) {
+		if (read_sysreg(isr_el1)) {
+			return true;
+		}
+		__asm__ volatile("yield" ::: "memory");
+	}
+	vgic_arch_vtimer_fired(v);
+	return true;
 }

@@ -94,7 +94,7 @@ static bool vtimer_line(void)
  * the redistributor and raise the virtual line; vtimer_resample() lets it
  * through again once the guest has dealt with the timer.
  */
-static void vtimer_fired(struct vcpu *v)
+void vgic_arch_vtimer_fired(struct vcpu *v)
 {
 	v->arch.vtimer_held = true;
 	gic_disable_irq(GIC_PPI_VTIMER);
@@ -259,7 +259,7 @@ bool vgic_arch_forward(uint32_t intid)
 
 	if (intid == GIC_PPI_VTIMER) {
 		if (c->loaded) {
-			vtimer_fired(c->loaded);
+			vgic_arch_vtimer_fired(c->loaded);
 		}
 		return false;
 	}

@@ -62,10 +62,13 @@ struct vcpu {
 	 */
 	uint64_t hard_affinity, soft_affinity;
 	/*
-	 * When it last changed home; its run time (cpu_time) at its last
-	 * WFE trap and how many came in a row (directed yield). rq_lock.
+	 * When it last changed home; when it joined a run queue (woken or
+	 * preempted: how long it has waited, kept across a move); its run
+	 * time (cpu_time) at its last WFE trap and how many came in a row
+	 * (directed yield). rq_lock.
 	 */
 	uint64_t migrated_at;
+	uint64_t queued_at;
 	uint64_t wfe_last;
 	unsigned int wfe_run;
 	/* Written under the run-queue lock of pcpu. */
@@ -311,7 +314,11 @@ void sched_block_current_until(uint64_t until);
 void sched_yield_current(void);
 /* A reschedule request: the policy picks, maybe the current vCPU again. */
 void sched_preempt_current(void);
-/* The scheduling deadline may have passed at @now: ask for a reschedule. */
+/*
+ * The scheduling deadline may have passed at @now: ask for a reschedule.
+ * The arch may pass a time up to its timer interrupt's lateness ahead
+ * (arm64: the timer advance), so that deadlines are met on average.
+ */
 void sched_tick(uint64_t now);
 void sched_pause_current(void);
 void sched_pause_current_offline(void);

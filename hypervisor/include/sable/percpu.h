@@ -50,6 +50,11 @@ struct pcpu {
 	struct vcpu *sleepers;
 	/* Scheduling deadline programmed (0: none). Only this pCPU. */
 	uint64_t sched_deadline;
+	/*
+	 * When the current vCPU's slice began: a decision that lets it go
+	 * on does not start a new one. Only this pCPU.
+	 */
+	uint64_t slice_start;
 	/* The vCPU whose EL1 state is in the registers (lazy switch). */
 	struct vcpu *loaded;
 	struct pcpu_arch arch;

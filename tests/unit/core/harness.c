@@ -55,6 +55,7 @@ void hx_set_current(struct vcpu *v)
 	runstate_update(v);
 	/* As sched_run() when it picks a vCPU: earlier wake-ups are spent. */
 	v->wake_pending = false;
+	c->slice_start = arch_counter();
 	spin_unlock(&c->rq_lock);
 	c->current = v;
 }

@@ -78,6 +78,9 @@ TEST(runstate_times_add_up_to_the_time_since_creation)
 	vb = b->vcpus[0];
 	EXPECT_EQ(get(va).state, RUNSTATE_offline);
 	EXPECT_EQ(get(va).state_entry_time, NS(T0));
+	/* Both kept on pCPU 0 (the other pCPU would take one). */
+	ASSERT_EQ(sched_set_affinity(va, 1, 1), 0);
+	ASSERT_EQ(sched_set_affinity(vb, 1, 1), 0);
 	sched_add_vcpu(va);
 	sched_add_vcpu(vb);
 	/* Ten slices of 4 ms: the two take turns, va first. */

@@ -360,3 +360,30 @@ TEST(sched_vcpus_of_two_domains_take_turns_by_the_full_slice)
 	start();
 	EXPECT_EQ(cpu0()->sched_deadline, now + 4 * MS);
 }
+
+TEST(sched_reschedule_within_a_slice_does_not_lengthen_it)
+{
+	struct domain *a, *b;
+	struct vcpu *first;
+	uint64_t end;
+
+	pair(&a, &b);
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	first = cpu0()->current;
+	end = cpu0()->sched_deadline;
+	EXPECT_EQ(end, now + 4 * MS);
+	/* The other is 2 ms of virtual time ahead (it ran more lately). */
+	(first == a->vcpus[0] ? b : a)->vcpus[0]->vtime = first->vtime + 2 * MS;
+	/* 1 ms in, a reschedule request (a kick) lets it go on... */
+	now += MS;
+	host_clock_set(now);
+	host_run(hx_preempt_fn, NULL, NULL);
+	EXPECT_TRUE(cpu0()->current == first);
+	/* ...to the end of the slice it had, not 4 ms from the request. */
+	EXPECT_EQ(cpu0()->sched_deadline, end);
+	run_for(3 * MS);
+	EXPECT_TRUE(cpu0()->current != first);
+	EXPECT_EQ(cpu0()->sched_deadline, now + 4 * MS);
+}

@@ -358,6 +358,7 @@ TEST(sched_migrated_vcpu_neither_starves_others_nor_is_starved)
 	v = d3->vcpus[0];
 	/* pCPU 0: d1 and d3 share it for 2 s, its floor climbs. */
 	ASSERT_EQ(sched_set_affinity(v, CPU0, 0), 0);
+	ASSERT_EQ(sched_set_affinity(d1->vcpus[0], CPU0, 0), 0);
 	host_cpu_select(0);
 	sched_add_vcpu(d1->vcpus[0]);
 	sched_add_vcpu(v);
@@ -472,6 +473,176 @@ TEST(sched_wfe_spinning_vcpu_goes_behind_the_queue)
 	/* It went behind w, by at most a slice of virtual time. */
 	EXPECT_TRUE(!sched_vtime_before(v->vtime, w->vtime));
 	EXPECT_TRUE(v->vtime <= w->vtime + 4 * MS);
+}
+
+/*
+ * Play both pCPUs for @ticks, each taking its slice deadlines in time
+ * order and every reschedule it is sent; @ran per domain id. Affinity
+ * is checked after each step.
+ */
+static void run_both_for(uint64_t ticks, uint64_t *ran)
+{
+	uint64_t until = now + ticks;
+
+	while (now < until) {
+		uint64_t next = until;
+
+		for (unsigned int i = 0; i < HX_NR_CPUS; i++) {
+			uint64_t dl = pcpu_get(i)->sched_deadline;
+
+			if (dl && dl < next) {
+				next = dl > now ? dl : now;
+			}
+		}
+		for (unsigned int i = 0; i < HX_NR_CPUS; i++) {
+			struct vcpu *cur = pcpu_get(i)->current;
+
+			if (cur) {
+				ran[cur->dom->id] += next - now;
+			}
+		}
+		clock_at(next);
+		for (unsigned int i = 0; i < HX_NR_CPUS; i++) {
+			struct pcpu *c = pcpu_get(i);
+
+			if (c->sched_deadline && c->sched_deadline <= now) {
+				host_cpu_select(i);
+				host_timer_irq(now);
+			}
+		}
+		for (unsigned int i = 0; i < HX_NR_CPUS; i++) {
+			if (pcpu_get(i)->resched) {
+				(void)decide(i);
+			}
+		}
+		ASSERT_TRUE(allowed_everywhere_it_is());
+	}
+}
+
+static unsigned int load_of(unsigned int cpu)
+{
+	return pcpu_get(cpu)->nr_queued + (pcpu_get(cpu)->current != NULL);
+}
+
+TEST(sched_slice_end_evens_out_a_queue_of_3_beside_a_queue_of_1)
+{
+	struct domain *d[4];
+	uint64_t ran[8] = { 0 };
+	unsigned int ipis;
+
+	clock_at(T0);
+	for (unsigned int i = 0; i < 4; i++) {
+		d[i] = hx_domain(i + 1, 1, false, HX_DOM_MEM);
+	}
+	/* d1, d3, d4 on pCPU 0 (d4 sent there), d2 alone on pCPU 1. */
+	ASSERT_EQ(sched_set_affinity(d[3]->vcpus[0], CPU0, 0), 0);
+	host_cpu_select(0);
+	sched_add_vcpu(d[0]->vcpus[0]);
+	ASSERT_TRUE(decide(0) == d[0]->vcpus[0]);
+	sched_add_vcpu(d[2]->vcpus[0]);
+	sched_add_vcpu(d[3]->vcpus[0]);
+	host_cpu_select(1);
+	sched_add_vcpu(d[1]->vcpus[0]);
+	ASSERT_TRUE(decide(1) == d[1]->vcpus[0]);
+	ASSERT_EQ(sched_set_affinity(d[3]->vcpus[0], BOTH, BOTH), 0);
+	ASSERT_EQ(load_of(0), 3);
+	ASSERT_EQ(load_of(1), 1);
+	/* Alone, pCPU 1 has no deadline: only pCPU 0 decides. */
+	EXPECT_EQ(pcpu_get(1)->sched_deadline, 0);
+	ASSERT_TRUE(pcpu_get(0)->sched_deadline != 0);
+	/* Its slice ends: one of its waiters goes to pCPU 1, told at once. */
+	ipis = pcpu_get(1)->arch.resched_ipis;
+	clock_at(pcpu_get(0)->sched_deadline);
+	host_cpu_select(0);
+	host_timer_irq(now);
+	(void)decide(0);
+	EXPECT_EQ(load_of(0), 2);
+	EXPECT_EQ(load_of(1), 2);
+	EXPECT_EQ(pcpu_get(1)->arch.resched_ipis, ipis + 1);
+	/* pCPU 1 takes the SGI: now it has a slice too. */
+	(void)decide(1);
+	EXPECT_TRUE(pcpu_get(1)->sched_deadline != 0);
+	/* From here each of the four gets half a pCPU, within 10%. */
+	run_both_for(400 * MS, ran);
+	for (unsigned int i = 1; i <= 4; i++) {
+		EXPECT_TRUE(ran[i] >= 180 * MS && ran[i] <= 220 * MS);
+	}
+	EXPECT_EQ(load_of(0), 2);
+	EXPECT_EQ(load_of(1), 2);
+}
+
+TEST(sched_slice_end_runs_the_sibling_that_waited_longest_on_either_pcpu)
+{
+	struct domain *x = hx_domain(1, 4, false, HX_DOM_MEM); /* 0 1 0 1 */
+	struct domain *y = hx_domain(2, 1, false, HX_DOM_MEM); /* 0 */
+	struct vcpu *a = x->vcpus[0], *b = x->vcpus[1];
+	struct vcpu *c = x->vcpus[2], *d = x->vcpus[3];
+	struct vcpu *other = y->vcpus[0];
+
+	ASSERT_EQ(c->pcpu, 0);
+	ASSERT_EQ(d->pcpu, 1);
+	/* pCPU 1 runs b, d waits there from T0. */
+	clock_at(T0);
+	host_cpu_select(1);
+	sched_add_vcpu(b);
+	ASSERT_TRUE(decide(1) == b);
+	sched_add_vcpu(d);
+	/* pCPU 0 runs a, c waits there from 1 ms later. */
+	clock_at(T0 + MS);
+	host_cpu_select(0);
+	sched_add_vcpu(a);
+	ASSERT_TRUE(decide(0) == a);
+	sched_add_vcpu(c);
+	/* pCPU 0's slice ends: d, waiting longest, runs here; c goes over. */
+	clock_at(T0 + 2 * MS);
+	EXPECT_TRUE(decide(0) == d);
+	EXPECT_EQ(d->pcpu, 0);
+	EXPECT_TRUE(queued_on(a, 0));
+	EXPECT_TRUE(queued_on(c, 1));
+	EXPECT_EQ(load_of(0), 2);
+	EXPECT_EQ(load_of(1), 2);
+	/* pCPU 1's slice ends: c, now the longest waiter, runs next. */
+	clock_at(T0 + 3 * MS);
+	EXPECT_TRUE(decide(1) == c);
+	EXPECT_TRUE(queued_on(b, 1));
+	/*
+	 * Only siblings change places: y has waited on pCPU 0 since long
+	 * ago, but at pCPU 1's next decision a (of b's domain) comes over.
+	 */
+	host_cpu_select(0);
+	sched_add_vcpu(other);
+	other->queued_at = T0 - 100 * MS;
+	clock_at(T0 + 4 * MS);
+	EXPECT_TRUE(decide(1) == a);
+	EXPECT_TRUE(queued_on(other, 0));
+	EXPECT_TRUE(queued_on(b, 0));
+	EXPECT_TRUE(allowed_everywhere_it_is());
+}
+
+TEST(sched_slice_end_balancing_keeps_weights_and_affinity)
+{
+	struct domain *x = hx_domain(1, 2, false, HX_DOM_MEM); /* 0 1 */
+	struct domain *y = hx_domain(2, 2, false, HX_DOM_MEM); /* 0 1 */
+	uint64_t ran[8] = { 0 };
+
+	clock_at(T0);
+	x->sched_weight = 512;
+	/* One of y's vCPUs may only use pCPU 1. */
+	ASSERT_EQ(sched_set_affinity(y->vcpus[1], CPU1, CPU1), 0);
+	for (unsigned int i = 0; i < 2; i++) {
+		host_cpu_select(x->vcpus[i]->pcpu);
+		sched_add_vcpu(x->vcpus[i]);
+		sched_add_vcpu(y->vcpus[i]);
+	}
+	(void)decide(0);
+	(void)decide(1);
+	run_both_for(1200 * MS, ran);
+	/* 512:256 over both pCPUs: x two thirds of 2.4 s, y one third. */
+	EXPECT_TRUE(ran[1] >= 1440 * MS && ran[1] <= 1760 * MS);
+	EXPECT_TRUE(ran[2] >= 720 * MS && ran[2] <= 880 * MS);
+	EXPECT_EQ(ran[1] + ran[2], 2400 * MS);
+	EXPECT_EQ(load_of(0), 2);
+	EXPECT_EQ(load_of(1), 2);
 }
 
 static int pause_op(struct domain *d)

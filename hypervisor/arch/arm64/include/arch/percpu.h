@@ -24,6 +24,15 @@ struct pcpu_arch {
 	struct vcpu *parked;
 	/* The debug hardware holds a live vCPU debug state (vdebug.c). */
 	bool dbg_live;
+	/*
+	 * Timer advance (vcpu.c), counter ticks, this pCPU only: the compare
+	 * value the EL2 timer was given, and running averages of how late
+	 * its interrupt came and of how long a vCPU its timer woke took to
+	 * be switched in.
+	 */
+	uint64_t timer_armed;
+	uint64_t timer_late;
+	uint64_t timer_switch;
 };
 
 struct vcpu;

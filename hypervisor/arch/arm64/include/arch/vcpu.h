@@ -55,6 +55,8 @@ struct arch_vcpu {
 	struct pcpu *parked_on;
 	uint64_t timer_deadline;
 	struct vcpu *parked_next;
+	/* When its parked timer woke it, until it is switched in (or 0). */
+	uint64_t timer_woke_at;
 	/*
 	 * The pCPU whose registers hold its EL1 state (lazy switch), or
 	 * NULL. Set by that pCPU when it loads the vCPU, cleared (release)
