@@ -109,7 +109,7 @@ static void scrub_page(uint64_t i)
 {
 	void *va = (void *)(uintptr_t)(mm_base + (i << PAGE_SHIFT));
 
-	memset(va, 0, PAGE_SIZE);
+	arch_page_zero(va);
 	arch_dcache_clean(va, PAGE_SIZE);
 }
 

@@ -76,6 +76,11 @@ void host_console_input(const char *s)
 
 static struct host_dcache_stats dcache;
 
+void arch_page_zero(void *va)
+{
+	memset(va, 0, PAGE_SIZE);
+}
+
 /* EL2 cleans by VA; the host only checks that the range is memory. */
 void arch_dcache_clean(const void *va, size_t len)
 {

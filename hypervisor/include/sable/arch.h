@@ -39,5 +39,7 @@ void arch_send_resched(unsigned int cpu);
 
 /* Clean data cache to the point of coherency for [va, va+len). */
 void arch_dcache_clean(const void *va, size_t len);
+/* Zero the page-aligned 4 KiB page at @va (normal cacheable memory). */
+void arch_page_zero(void *va);
 void arch_route_spi(unsigned int intid, bool enable);
 unsigned int arch_gic_nr_spis(void);

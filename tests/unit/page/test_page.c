@@ -26,6 +26,12 @@ void arch_dcache_clean(const void *va, size_t len)
 	(void)len;
 }
 
+void arch_page_zero(void *va);
+void arch_page_zero(void *va)
+{
+	memset(va, 0, PAGE_SIZE);
+}
+
 /* A fresh allocator and frame table over a 1 MiB bank. */
 static uint64_t fresh_bank(void)
 {
