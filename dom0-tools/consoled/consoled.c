@@ -179,12 +179,19 @@ static int cd_pty(struct cons_dom *d)
 	return tcsetattr(d->slave_fd, TCSANOW, &t) ? -errno : 0;
 }
 
+static int cd_write_tty(struct consoled *c, struct cons_dom *d)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
+	return xs_client_write(&c->xs, 0, path, d->tty);
+}
+
 /* Connect the domain's console: page, port, pty, log, tty node. */
 static int cd_connect(struct consoled *c, struct cons_dom *d, uint64_t gfn,
 		      uint32_t port)
 {
 	struct cons_plat *p = c->plat;
-	char path[96];
 	void *page;
 	int rc;
 
@@ -214,10 +221,9 @@ static int cd_connect(struct consoled *c, struct cons_dom *d, uint64_t gfn,
 		return rc;
 	}
 	d->in_armed = true;
-	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
-	rc = xs_client_write(&c->xs, 0, path, d->tty);
+	rc = cd_write_tty(c, d);
 	if (rc) {
-		cd_say("domain %u: cannot write %s: %s", d->domid, path,
+		cd_say("domain %u: cannot write its console/tty: %s", d->domid,
 		       strerror(-rc));
 	}
 	rc = cons_log_open(&d->log, c->opts.log_dir, d->name, c->opts.log_max);
@@ -368,16 +374,68 @@ static void cd_add(struct consoled *c, uint32_t domid)
 	    cd_parse_u64(port, UINT32_MAX, &lport)) {
 		cd_say("domain %u: bad console/ring-ref '%s' or port '%s'",
 		       domid, ref, port);
+		d->gfn = UINT64_MAX;
+		d->rport = UINT32_MAX;
 		d->failed = true;
 		return;
 	}
+	d->gfn = gfn;
+	d->rport = (uint32_t)lport;
 	if (cd_connect(c, d, gfn, (uint32_t)lport)) {
 		d->failed = true;
 		cd_disconnect(c, d);
 	}
 }
 
-/* @introduceDomain: every domain under /local/domain not known yet. */
+/*
+ * A domain already known, seen again on @introduceDomain. Its id may have
+ * been reused at once (a boot-time domain rebuilt by the hypervisor keeps
+ * its id) and the toolstack may have written its console nodes again
+ * after this daemon connected through the old ones: console/tty reset to
+ * "" (as libxl writes it) is written again, and a console/ring-ref or
+ * console/port that changed is a new console (the old one is left).
+ */
+static void cd_recheck(struct consoled *c, struct cons_dom *d)
+{
+	char ref[32], port[32], tty[sizeof(d->tty)];
+	uint64_t gfn, rport;
+	uint32_t domid = d->domid;
+	int rc;
+
+	if (cd_read(c, domid, "console/ring-ref", ref, sizeof(ref)) ||
+	    cd_read(c, domid, "console/port", port, sizeof(port))) {
+		return; /* being written again: the next introduction */
+	}
+	if (cd_parse_u64(ref, UINT64_MAX, &gfn)) {
+		gfn = UINT64_MAX;
+	}
+	if (cd_parse_u64(port, UINT32_MAX, &rport)) {
+		rport = UINT32_MAX;
+	}
+	if (gfn != d->gfn || rport != d->rport) {
+		cd_say("domain %u (%s): console nodes changed, connecting "
+		       "again",
+		       domid, d->name);
+		cd_remove(c, d);
+		cd_add(c, domid);
+		return;
+	}
+	if (d->failed || !d->intf) {
+		return;
+	}
+	if (cd_read(c, domid, "console/tty", tty, sizeof(tty)) == 0 &&
+	    strcmp(tty, d->tty) == 0) {
+		return;
+	}
+	rc = cd_write_tty(c, d);
+	if (rc) {
+		cd_say("domain %u: cannot write its console/tty: %s", domid,
+		       strerror(-rc));
+	}
+}
+
+/* @introduceDomain: every domain under /local/domain not known yet, and
+ * the console nodes of those known checked again. */
 static void cd_scan(struct consoled *c)
 {
 	char list[XENSTORE_PAYLOAD_MAX + 1];
@@ -395,8 +453,15 @@ static void cd_scan(struct consoled *c)
 		return;
 	}
 	for (off = 0; off < len; off += strlen(list + off) + 1) {
-		if (cd_parse_u64(list + off, UINT16_MAX, &id) == 0 && id != 0 &&
-		    !consoled_find(c, (uint32_t)id)) {
+		struct cons_dom *d;
+
+		if (cd_parse_u64(list + off, UINT16_MAX, &id) || id == 0) {
+			continue;
+		}
+		d = consoled_find(c, (uint32_t)id);
+		if (d) {
+			cd_recheck(c, d);
+		} else {
 			cd_add(c, (uint32_t)id);
 		}
 	}

@@ -46,6 +46,8 @@ struct cons_dom {
 	struct cons_intf *intf; /* NULL unless connected */
 	uint64_t map_handle;
 	uint32_t lport;
+	uint64_t gfn; /* console/ring-ref and console/port it was set up */
+	uint32_t rport; /* from (or failed with) */
 	int master_fd, slave_fd;
 	bool in_armed; /* EPOLLIN wanted on the pty master */
 	bool kick; /* the guest signalled, or the pty has input */

@@ -204,7 +204,6 @@ def free_mib(m):
     return int(out.split(":")[1])
 
 
-@pytest.mark.skip(reason="flaky: xl console after the reboot, see docs/boot-domains.md")
 def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
     """The example system's db (an enhanced boot-time domain, on_reboot
     restart): xl list names it; xl network-attach gives it a vif and it

@@ -163,6 +163,61 @@ TEST(consoled_connects_a_domain_and_writes_its_tty)
 	ct_stop(&e);
 }
 
+/* A toolstack that writes a domain's nodes again after the daemon
+ * connected (a boot-time domain rebuilt under the same id) resets
+ * console/tty to "": the next introduction writes it again. */
+TEST(consoled_writes_the_tty_again_when_the_toolstack_resets_it)
+{
+	struct ct_env e;
+	struct cons_dom *d;
+	char tty[64];
+
+	ct_start(&e, 512);
+	ct_domain(&e, 1, "demo");
+	ct_scan(&e);
+	d = consoled_find(&e.c, 1);
+	ASSERT_TRUE(d != NULL && d->intf != NULL);
+	ct_node(&e, 1, "console/tty", "");
+	ct_scan(&e);
+	EXPECT_TRUE(consoled_find(&e.c, 1) == d); /* the same console */
+	ASSERT_EQ(xs_client_read(&e.xs, 0, "/local/domain/1/console/tty", tty,
+				 sizeof(tty)),
+		  0);
+	EXPECT_STREQ(tty, d->tty);
+	ct_stop(&e);
+}
+
+/* An id reused with another console page or port is a new console: the
+ * old page and port are left, the new ones served, the tty written. */
+TEST(consoled_connects_again_when_a_known_id_gets_new_console_nodes)
+{
+	struct ct_env e;
+	struct ct_dom *g;
+	struct cons_dom *d;
+	char tty[64];
+
+	ct_start(&e, 512);
+	g = ct_domain(&e, 1, "demo");
+	ct_scan(&e);
+	ASSERT_TRUE(consoled_find(&e.c, 1) != NULL);
+	EXPECT_EQ(g->remote_port, 5);
+	ct_node(&e, 1, "console/port", "7");
+	ct_node(&e, 1, "console/tty", "");
+	ct_scan(&e);
+	d = consoled_find(&e.c, 1);
+	ASSERT_TRUE(d != NULL && d->intf != NULL);
+	EXPECT_FALSE(d->failed);
+	EXPECT_EQ(g->remote_port, 7);
+	EXPECT_TRUE(g->mapped && g->bound);
+	EXPECT_EQ(e.c.doms, d);
+	EXPECT_TRUE(d->next == NULL); /* the old one is gone, not leaked */
+	ASSERT_EQ(xs_client_read(&e.xs, 0, "/local/domain/1/console/tty", tty,
+				 sizeof(tty)),
+		  0);
+	EXPECT_STREQ(tty, d->tty);
+	ct_stop(&e);
+}
+
 TEST(consoled_copies_output_to_log_and_pty_and_input_to_the_ring)
 {
 	struct ct_env e;
