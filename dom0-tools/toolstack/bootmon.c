@@ -75,6 +75,10 @@ static bool read_vif(struct xs_client *c, uint32_t domid, uint32_t devid,
 	    !read_leaf(c, dir, "bridge", v->bridge, sizeof(v->bridge))) {
 		return false;
 	}
+	/* Attached again under the same devid: the guest's eth<N> order,
+	 * dom0's vif<dom>.<devid> and the xenstore paths stay as they were. */
+	v->keep_devid = true;
+	v->devid = devid;
 	read_leaf(c, dir, "ip", v->ip, sizeof(v->ip));
 	read_leaf(c, dir, "vifname", v->vifname, sizeof(v->vifname));
 	/* The backend's "bytes,usecs" back into xl's form. */

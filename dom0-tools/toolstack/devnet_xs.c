@@ -431,7 +431,11 @@ int devnet_attach_config(const struct xlcfg *cfg, uint32_t domid,
 		return rc;
 	}
 	for (i = 0; i < cfg->nr_vifs && !rc; i++) {
-		rc = devnet_resolve(&cfg->vifs[i], domid, i, &v, notes, err);
+		const struct xlcfg_vif *spec = &cfg->vifs[i];
+
+		rc = devnet_resolve(spec, domid,
+				    spec->keep_devid ? spec->devid : i, &v,
+				    notes, err);
 		if (rc) {
 			prefix_err(&v, err);
 			break;

@@ -68,6 +68,8 @@ struct xlcfg_vif {
 	char model[32];
 	char vifname[32];
 	char rate[32];
+	bool keep_devid; /* attach as @devid, not as its index in the list */
+	uint32_t devid; /* (set by the toolstack, never by a config file) */
 };
 
 struct xlcfg {

@@ -110,6 +110,10 @@ TEST(bootmon_reads_disks_and_vifs_back_from_the_libxl_copy)
 	EXPECT_EQ(bytes, 50000);
 	EXPECT_EQ(usecs, 50000);
 	EXPECT_STREQ(cfg->vifs[1].mac, "00:16:3e:0a:0b:0c");
+	/* Each comes back under its own devid, not renumbered from 0. */
+	EXPECT_TRUE(cfg->vifs[0].keep_devid && cfg->vifs[1].keep_devid);
+	EXPECT_EQ(cfg->vifs[0].devid, 0);
+	EXPECT_EQ(cfg->vifs[1].devid, 2);
 	EXPECT_STREQ(cfg->vifs[1].rate, "");
 	/* A domain with no devices: empty lists. */
 	EXPECT_EQ(bootmon_read_devices(&c, 6, cfg), 0);
