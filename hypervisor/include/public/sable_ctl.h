@@ -28,7 +28,7 @@
 
 #include <public/xen.h> /* __HYPERVISOR_sable_ctl */
 
-#define SABLE_CTL_VERSION 2
+#define SABLE_CTL_VERSION 3
 
 /* Commands. */
 #define SABLE_CTL_domain_info 1 /* the first domain with id >= domid */
