@@ -24,6 +24,8 @@
 #define SCHED_SPIN_WINDOW_US 500ULL
 /* ...and from this many on, the vCPU is taken as spinning. */
 #define SCHED_SPIN_RUN 4
+/* A vCPU alone on its pCPU this many slices takes a waiter from another. */
+#define SCHED_ROTATE_SLICES 2ULL
 
 static uint64_t online_mask(void)
 {
@@ -402,6 +404,50 @@ static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
 	return w;
 }
 
+/*
+ * Loads of 2 and 1 (three busy vCPUs on two pCPUs): the pCPU with one
+ * vCPU has no slices, so neither even_out() nor swap_longest() ever
+ * moves its vCPU, which would keep a whole pCPU while the other two
+ * shared one. Once it has run alone for SCHED_ROTATE_SLICES slices, the
+ * longest waiter of @c (allowed on @s, not moved recently, within its
+ * cap) joins @s's queue; @s decides again at once and the two share it,
+ * while @c's vCPU now runs alone, until the same rule moves one of them
+ * on. Each gets two thirds of a pCPU. Both locks held. What moved, or
+ * NULL.
+ */
+static struct vcpu *rotate_lone(struct pcpu *c, struct pcpu *s, uint64_t now)
+{
+	uint64_t hold = sched_us_to_ticks(SCHED_MIGRATE_HOLD_US);
+	uint64_t alone =
+		sched_us_to_ticks(SCHED_ROTATE_SLICES * SCHED_SLICE_US);
+	struct vcpu *cur = __atomic_load_n(&s->current, __ATOMIC_ACQUIRE);
+	struct vcpu *best = NULL;
+
+	if (s->nr_queued || !cur || cur->state != VCPU_RUNNING ||
+	    now - s->slice_start < alone) {
+		return NULL;
+	}
+	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
+		if (!sched_allowed_on(w, s) || still_current(c, w) ||
+		    w == c->yield_to || now - w->migrated_at < hold ||
+		    !sched_cap_left(w, now)) {
+			continue;
+		}
+		if (!best || (int64_t)(w->queued_at - best->queued_at) < 0) {
+			best = w;
+		}
+	}
+	if (best) {
+		pull(c, s, best, now);
+		/*
+		 * Ahead of @s's vCPU, whatever lead it had on @c: the other
+		 * ran alone for slices, which @s's floor does not show.
+		 */
+		best->vtime = sched_vtime_floor(s, now) - 1;
+	}
+	return best;
+}
+
 struct vcpu *sched_balance(struct pcpu *c, uint64_t now)
 {
 	for (unsigned int i = 0; i < pcpu_count(); i++) {
@@ -425,9 +471,15 @@ struct vcpu *sched_balance(struct pcpu *c, uint64_t now)
 			return NULL;
 		}
 		w = swap_longest(c, s, now);
+		if (w) {
+			sched_unlock_two(c, s);
+			return w;
+		}
+		w = rotate_lone(c, s, now);
 		sched_unlock_two(c, s);
 		if (w) {
-			return w;
+			sched_notify(s, w);
+			return NULL;
 		}
 	}
 	return NULL;

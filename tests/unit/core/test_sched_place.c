@@ -365,6 +365,7 @@ TEST(sched_migrated_vcpu_neither_starves_others_nor_is_starved)
 	ASSERT_TRUE(decide(0) != NULL);
 	run_cpu_for(0, 2000 * MS, ran);
 	/* pCPU 1: then d2 alone for 100 ms, a floor 900 ms lower. */
+	ASSERT_EQ(sched_set_affinity(d2->vcpus[0], CPU1, 0), 0);
 	host_cpu_select(1);
 	sched_add_vcpu(d2->vcpus[0]);
 	ASSERT_TRUE(decide(1) == d2->vcpus[0]);
@@ -510,9 +511,12 @@ static void run_both_for(uint64_t ticks, uint64_t *ran)
 				host_timer_irq(now);
 			}
 		}
-		for (unsigned int i = 0; i < HX_NR_CPUS; i++) {
-			if (pcpu_get(i)->resched) {
-				(void)decide(i);
+		/* A decision may send the other pCPU a reschedule: taken too. */
+		for (unsigned int round = 0; round < 4; round++) {
+			for (unsigned int i = 0; i < HX_NR_CPUS; i++) {
+				if (pcpu_get(i)->resched) {
+					(void)decide(i);
+				}
 			}
 		}
 		ASSERT_TRUE(allowed_everywhere_it_is());
@@ -569,6 +573,100 @@ TEST(sched_slice_end_evens_out_a_queue_of_3_beside_a_queue_of_1)
 	}
 	EXPECT_EQ(load_of(0), 2);
 	EXPECT_EQ(load_of(1), 2);
+}
+
+/*
+ * Three busy vCPUs of three domains on two pCPUs: the one alone on its
+ * pCPU has no slices, yet it does not keep a whole pCPU while the other
+ * two share one. Each gets two thirds of a pCPU, within 10%, and a vCPU
+ * moves at most once per slice.
+ */
+TEST(sched_lone_vcpu_takes_its_turn_sharing_three_on_two_pcpus)
+{
+	struct domain *d1, *d2, *d3;
+	uint64_t ran[8] = { 0 };
+	uint64_t moved[4] = { 0 }, last[4];
+	struct vcpu *v[4];
+	unsigned int moves = 0;
+
+	three(&d1, &d2, &d3);
+	v[1] = d1->vcpus[0];
+	v[2] = d2->vcpus[0];
+	v[3] = d3->vcpus[0];
+	host_cpu_select(0);
+	sched_add_vcpu(v[1]);
+	sched_add_vcpu(v[3]);
+	host_cpu_select(1);
+	sched_add_vcpu(v[2]);
+	(void)decide(0);
+	(void)decide(1);
+	ASSERT_EQ(load_of(0), 2);
+	ASSERT_EQ(load_of(1), 1);
+	for (unsigned int i = 1; i <= 3; i++) {
+		last[i] = v[i]->migrated_at;
+	}
+	/* 600 ms in steps of 10 ms, counting the moves. */
+	for (unsigned int step = 0; step < 60; step++) {
+		run_both_for(10 * MS, ran);
+		for (unsigned int i = 1; i <= 3; i++) {
+			if (v[i]->migrated_at != last[i]) {
+				last[i] = v[i]->migrated_at;
+				moved[i]++;
+				moves++;
+			}
+		}
+	}
+	for (unsigned int i = 1; i <= 3; i++) {
+		EXPECT_TRUE(ran[i] >= 360 * MS && ran[i] <= 440 * MS);
+		EXPECT_TRUE(moved[i] > 0);
+	}
+	EXPECT_EQ(ran[1] + ran[2] + ran[3], 1200 * MS);
+	/* At most one move per 4 ms slice. */
+	EXPECT_TRUE(moves <= 150);
+	EXPECT_EQ(load_of(0) + load_of(1), 3);
+}
+
+/*
+ * The lone vCPU is disturbed only once it has kept its pCPU for two
+ * slices on end: a vCPU that runs in bursts (it blocks, and is picked
+ * again, between them) never is.
+ */
+TEST(sched_lone_vcpu_is_rotated_only_after_two_slices_alone)
+{
+	struct domain *d1, *d2, *d3;
+	struct vcpu *a, *b, *lone;
+	unsigned int ipis;
+
+	three(&d1, &d2, &d3);
+	a = d1->vcpus[0];
+	b = d3->vcpus[0];
+	lone = d2->vcpus[0];
+	host_cpu_select(0);
+	sched_add_vcpu(a);
+	sched_add_vcpu(b);
+	ASSERT_TRUE(decide(0) == a);
+	host_cpu_select(1);
+	sched_add_vcpu(lone);
+	ASSERT_TRUE(decide(1) == lone);
+	EXPECT_EQ(pcpu_get(1)->sched_deadline, 0);
+	ipis = pcpu_get(1)->arch.resched_ipis;
+	/* One slice alone: pCPU 0's slice end moves nothing. */
+	clock_at(T0 + 4 * MS);
+	EXPECT_TRUE(decide(0) == b);
+	EXPECT_EQ(load_of(0), 2);
+	EXPECT_EQ(load_of(1), 1);
+	EXPECT_EQ(pcpu_get(1)->arch.resched_ipis, ipis);
+	/* Two: a, waiting on pCPU 0, joins pCPU 1, which is told. */
+	clock_at(T0 + 8 * MS);
+	EXPECT_TRUE(decide(0) == b);
+	EXPECT_TRUE(queued_on(a, 1));
+	EXPECT_EQ(pcpu_get(1)->arch.resched_ipis, ipis + 1);
+	EXPECT_EQ(pcpu_get(0)->sched_deadline, 0);
+	/* pCPU 1 takes the SGI: a runs, the former lone vCPU waits. */
+	EXPECT_TRUE(decide(1) == a);
+	EXPECT_TRUE(queued_on(lone, 1));
+	EXPECT_TRUE(pcpu_get(1)->sched_deadline != 0);
+	EXPECT_TRUE(allowed_everywhere_it_is());
 }
 
 TEST(sched_slice_end_runs_the_sibling_that_waited_longest_on_either_pcpu)
