@@ -60,6 +60,9 @@ void boot_main(struct machine *m)
 	if (domus > 0) {
 		domus = domu_build_all();
 	}
+	if (rc == 0) {
+		dom0_start();
+	}
 	if (rc == -ENOENT && domus <= 0) {
 		pr_err("no dom0 kernel module (/chosen/module, "
 		       "multiboot,kernel) and no boot-time domain: stopping\n");

@@ -12,11 +12,17 @@ struct machine;
 
 __attribute__((noreturn)) void boot_main(struct machine *m);
 
-/* dom0_build.c: 0, or a negative errno (-ENOENT: no dom0 kernel module). */
-int dom0_build(struct machine *m);
 /*
- * domu_build.c: read the boot-time domUs and reserve their modules (how
- * many, or a negative errno); then build them (how many were built).
+ * dom0_build.c: 0, or a negative errno (-ENOENT: no dom0 kernel module).
+ * dom0 does not run until dom0_start(), once the boot-time domUs are
+ * built: its toolstack finds them all there.
+ */
+int dom0_build(struct machine *m);
+void dom0_start(void);
+/*
+ * domu_boot.c: read the boot-time domUs and reserve their modules (how
+ * many, or a negative errno); then build them, on every online pCPU,
+ * each started as soon as it is built (how many were built).
  */
 int domu_prepare(struct machine *m);
 int domu_build_all(void);

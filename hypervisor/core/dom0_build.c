@@ -161,6 +161,14 @@ int dom0_build(struct machine *m)
 		nr_vcpus, (unsigned long)(mem >> 20), (unsigned long)l.ram_base,
 		(unsigned long)l.kernel, (unsigned long)l.fdt);
 	arch_vcpu_init(d->vcpus[0], l.kernel, l.fdt);
-	sched_add_vcpu(d->vcpus[0]);
 	return 0;
+}
+
+void dom0_start(void)
+{
+	struct domain *d = domain_lookup(0);
+
+	if (d) {
+		sched_add_vcpu(d->vcpus[0]);
+	}
 }

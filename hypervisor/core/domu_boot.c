@@ -3,7 +3,8 @@
  * Boot-time domUs, described under /chosen (Xen's dom0less binding, see
  * bootdom.c), built by the same steps as the toolstack's domains
  * (domu_build.c): create, load (from machine memory), build, unpause. Each
- * gets domid 1, 2, ... in node order. With dom0, an enhanced domain
+ * gets domid 1, 2, ... in node order. Their RAM is scrubbed by all online
+ * pCPUs in parallel, and each domain starts as soon as it is built. With dom0, an enhanced domain
  * (xen,enhanced) gets the xenstore and PV console pages for dom0's
  * daemons. A bad description or a domain that does not fit is reported
  * and skipped; the others are still built.
@@ -56,6 +57,7 @@ struct boot_slot {
 	/* A restart's RAM, allocated and being scrubbed a piece at a time. */
 	bool scrubbing;
 	bool busy; /* a pCPU scrubs a piece of it now */
+	bool first; /* the build at boot, not a restart */
 	struct domu_ram ram;
 	uint64_t scrubbed;
 	/* Counter values of its last restarts (a ring of RESTART_BURST). */
@@ -66,8 +68,10 @@ struct boot_slot {
 /* Protects: slots[]. Nests only the console locks. */
 static spinlock_t slots_lock = SPINLOCK_INIT;
 static struct boot_slot slots[MAX_BOOT_DOMAINS];
-/* Restarts whose RAM is being scrubbed (atomic). */
+/* Builds (at boot or restarts) whose RAM is being scrubbed (atomic). */
 static unsigned int rebuilds_scrubbing;
+/* Builds at boot not finished yet, and those that succeeded (atomic). */
+static unsigned int boot_builds_left, boot_builds_done;
 
 /* The boot modules are in machine memory, identity-mapped. */
 static int copy_from_machine(void *dst, uint64_t src, size_t len)
@@ -215,20 +219,6 @@ static int boot_finish(int slot, domid_t id, struct domu_ram *r)
 	return rc;
 }
 
-/* At boot: build description @slot as domain @id, all in one go. */
-static int domu_boot_one(int slot, domid_t id)
-{
-	struct domu_config c;
-	struct domu_ram r;
-	int rc = boot_start(slot, id, &c, &r);
-
-	if (rc) {
-		return rc;
-	}
-	domu_ram_scrub(&r, 0, r.size);
-	return boot_finish(slot, id, &r);
-}
-
 /*
  * Read the descriptions and keep their modules out of the page allocator
  * before any domain's RAM is allocated.
@@ -251,19 +241,58 @@ int domu_prepare(struct machine *m)
 	return nr_bds;
 }
 
+/* Slot @i's RAM @r is to be scrubbed, then the domain built. */
+static void queue_build(int i, const struct domu_ram *r, bool first)
+{
+	spin_lock(&slots_lock);
+	slots[i].ram = *r;
+	slots[i].scrubbed = 0;
+	slots[i].scrubbing = true;
+	slots[i].first = first;
+	__atomic_fetch_add(&rebuilds_scrubbing, 1, __ATOMIC_RELEASE);
+	spin_unlock(&slots_lock);
+}
+
+static bool build_piece(bool *more);
+
+/*
+ * Every description's RAM is allocated here, in node order; then all
+ * online pCPUs scrub it a piece at a time (this one in the loop below,
+ * the others from their idle loop: domu_boot_rebuild_some()), and the
+ * pCPU that scrubs a domain's last piece builds and unpauses it at once,
+ * while the others go on with the rest. Returns once all are built.
+ */
 int domu_build_all(void)
 {
-	domid_t id = 1;
-	int built = 0;
+	int queued = 0;
 
-	for (int i = 0; i < nr_bds; i++, id++) {
-		if (domu_boot_one(i, id) == 0) {
-			built++;
-		} else {
-			pr_err("domain %s (%u) not built\n", bds[i].name, id);
+	for (int i = 0; i < nr_bds; i++) {
+		struct domu_config c;
+		struct domu_ram r;
+
+		if (boot_start(i, (domid_t)(i + 1), &c, &r)) {
+			pr_err("domain %s (%u) not built\n", bds[i].name,
+			       i + 1);
+			continue;
+		}
+		__atomic_fetch_add(&boot_builds_left, 1, __ATOMIC_RELEASE);
+		queue_build(i, &r, true);
+		queued++;
+	}
+	if (!queued) {
+		return 0;
+	}
+	for (unsigned int i = 0; i < pcpu_count(); i++) {
+		if (i != this_cpu()->id && pcpu_get(i)->online) {
+			arch_send_resched(i);
 		}
 	}
-	return built;
+	while (__atomic_load_n(&boot_builds_left, __ATOMIC_ACQUIRE)) {
+		bool more;
+
+		(void)build_piece(&more);
+	}
+	return (int)__atomic_load_n(&boot_builds_done, __ATOMIC_ACQUIRE);
 }
 
 /* The description @d was built from, or -1. slots_lock held. */
@@ -454,12 +483,7 @@ void domu_boot_rebuild(int i)
 		rebuild_failed(i);
 		return;
 	}
-	spin_lock(&slots_lock);
-	slots[i].ram = r;
-	slots[i].scrubbed = 0;
-	slots[i].scrubbing = true;
-	__atomic_fetch_add(&rebuilds_scrubbing, 1, __ATOMIC_RELEASE);
-	spin_unlock(&slots_lock);
+	queue_build(i, &r, false);
 	arch_send_resched(this_cpu()->id);
 }
 
@@ -468,15 +492,22 @@ bool domu_boot_rebuild_pending(void)
 	return __atomic_load_n(&rebuilds_scrubbing, __ATOMIC_ACQUIRE) != 0;
 }
 
-void domu_boot_rebuild_some(void)
+/*
+ * Scrub a piece of a build's RAM; after its last piece, build the
+ * domain. False if there was none to take (each being scrubbed by
+ * another pCPU, or none left). *@more: pieces are left to scrub.
+ */
+static bool build_piece(bool *more)
 {
 	struct boot_slot *s;
 	struct domu_ram r;
+	bool first;
 	uint64_t n;
-	int i;
+	int i, rc;
 
+	*more = false;
 	if (!domu_boot_rebuild_pending()) {
-		return;
+		return false;
 	}
 	spin_lock(&slots_lock);
 	for (i = 0; i < nr_bds && !(slots[i].scrubbing && !slots[i].busy);
@@ -484,7 +515,7 @@ void domu_boot_rebuild_some(void)
 	}
 	if (i == nr_bds) {
 		spin_unlock(&slots_lock);
-		return;
+		return false;
 	}
 	s = &slots[i];
 	s->busy = true;
@@ -497,18 +528,41 @@ void domu_boot_rebuild_some(void)
 	s->busy = false;
 	if (s->scrubbed < s->ram.size) {
 		spin_unlock(&slots_lock);
-		/* Come back soon: from a guest, or out of WFI at once. */
-		arch_send_resched(this_cpu()->id);
-		return;
+		*more = true;
+		return true;
 	}
 	s->scrubbing = false;
+	first = s->first;
+	s->first = false;
 	r = s->ram;
 	s->ram.pa = pa_init(0);
 	__atomic_fetch_sub(&rebuilds_scrubbing, 1, __ATOMIC_RELEASE);
 	spin_unlock(&slots_lock);
-	if (boot_finish(i, (domid_t)(i + 1), &r)) {
+	*more = domu_boot_rebuild_pending();
+	rc = boot_finish(i, (domid_t)(i + 1), &r);
+	if (first) {
+		if (rc) {
+			pr_err("domain %s (%u) not built\n", bds[i].name,
+			       i + 1);
+		} else {
+			__atomic_fetch_add(&boot_builds_done, 1,
+					   __ATOMIC_RELEASE);
+		}
+		__atomic_fetch_sub(&boot_builds_left, 1, __ATOMIC_RELEASE);
+	} else if (rc) {
 		rebuild_failed(i);
-		return;
+	} else {
+		pr_info("domain %u (%s) restarted\n", i + 1, bds[i].name);
 	}
-	pr_info("domain %u (%s) restarted\n", i + 1, bds[i].name);
+	return true;
+}
+
+void domu_boot_rebuild_some(void)
+{
+	bool more;
+
+	if (build_piece(&more) && more) {
+		/* Come back soon: from a guest, or out of WFI at once. */
+		arch_send_resched(this_cpu()->id);
+	}
 }
