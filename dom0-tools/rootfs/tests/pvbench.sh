@@ -54,6 +54,29 @@ report() { # round op t0 t1
 	echo "PVBENCH stack=$STACK round=$1 op=$2 us=$((($4 - $3) / 1000))"
 }
 
+# netback's view of each vif's rings and dom0's counters, on one line each.
+netstate() {
+	for f in /sys/kernel/debug/xen-netback/*/io_ring_q0; do
+		[ -r "$f" ] && info "$f: $(tr -s ' \n' ' ' <"$f")"
+	done
+	info "dev: $(grep -e vif -e xenbr /proc/net/dev | tr -s ' \n' ' ')"
+	info "irq: $(grep -e vif /proc/interrupts | tr -s ' \n' ' ')"
+	grep -a PVBENCH-DOMU-STAT $LOG | tail -n 2 | tr -d '\r'
+	[ -n "$PROBED" ] && return
+	PROBED=1
+	# Does the domU still take events? A ping (its vif's RX port) and
+	# a sysrq through xenstore (its xenbus port); then its counters.
+	ping -c 2 -W 1 10.0.0.2 >/dev/null 2>&1 && info "ping answered" ||
+		info "ping unanswered"
+	xenstore-write /local/domain/1/control/sysrq h 2>/dev/null
+	sleep 11
+	grep -a PVBENCH-DOMU-STAT $LOG | tail -n 1 | tr -d '\r'
+	grep -a -i sysrq $LOG | tail -n 2 | tr -d '\r'
+	for f in /sys/kernel/debug/xen-netback/*/io_ring_q0; do
+		[ -r "$f" ] && info "$f: $(tr -s ' \n' ' ' <"$f")"
+	done
+}
+
 timed() { # round op command...
 	r=$1
 	op=$2
@@ -61,7 +84,9 @@ timed() { # round op command...
 	now_ns
 	t0=$NOW
 	"$@" >/dev/null 2>&1 || {
-		info "$op failed: $*"
+		now_ns
+		info "$op failed after $(((NOW - t0) / 1000000)) ms: $*"
+		netstate
 		return 1
 	}
 	now_ns
@@ -162,6 +187,9 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 grep -a -e 'blkfront\|netfront' $LOG | tr -d '\r'
+# What the domU's kernel or shell said of a process that went away.
+grep -a -i -e 'out of memory' -e 'killed process' -e 'nc: ' -e 'oom' $LOG |
+	tr -d '\r'
 $XL destroy pb
 check "pb gone" within "! $XL list pb" 60
 info "domains: $($XL list | tr '\n' '|')"
