@@ -134,3 +134,35 @@ int evtchn_poll_begin(struct evtchn_domain *d, unsigned int vcpu,
 		      const uint32_t *ports, unsigned int nr_ports);
 /* Whether VIRQ @virq is global (bound on vCPU 0, delivered anywhere). */
 bool evtchn_virq_is_global(unsigned int virq);
+
+/* What a port looks like now, for a dump (xl debug-keys e). */
+struct evtchn_port_snap {
+	uint8_t state; /* EVTCHNSTAT_* */
+	uint8_t priority; /* FIFO */
+	bool pending, masked; /* the guest-visible bits */
+	bool linked; /* FIFO: LINKED */
+	uint32_t link; /* FIFO: LINK */
+	uint16_t remote_dom; /* interdomain, unbound */
+	uint32_t remote_port; /* interdomain */
+	uint32_t virq; /* VIRQ */
+	uint32_t vcpu; /* notified vCPU */
+};
+/*
+ * Port @port of @d (the lock is taken): 0 and *@s filled if it is bound
+ * or reserved for a peer, -ENOENT if free or beyond the domain's ports.
+ */
+int evtchn_port_snapshot(struct evtchn_domain *d, uint32_t port,
+			 struct evtchn_port_snap *s);
+/* What a vCPU looks like: its upcall and FIFO queue state. */
+struct evtchn_vcpu_snap {
+	bool fifo; /* FIFO ABI (else 2-level) */
+	bool upcall_pending;
+	uint64_t pending_sel; /* 2-level */
+	uint32_t ready; /* FIFO: the control block's READY */
+	uint32_t head[16]; /* FIFO: the control block's HEADs */
+	uint32_t tail[16]; /* FIFO: the last port linked on each queue */
+};
+int evtchn_vcpu_snapshot(struct evtchn_domain *d, unsigned int vcpu,
+			 struct evtchn_vcpu_snap *s);
+/* One more than the highest port @d may use now. */
+uint32_t evtchn_nr_ports(struct evtchn_domain *d);

@@ -555,3 +555,109 @@ bool evtchn_port_is_pending(struct evtchn_domain *d, uint32_t port)
 	spin_unlock(&d->lock);
 	return pending;
 }
+
+/* ---- snapshots for dumps ------------------------------------------------ */
+
+static const uint8_t snap_state[] = {
+	[ECS_UNBOUND] = EVTCHNSTAT_unbound,
+	[ECS_INTERDOMAIN] = EVTCHNSTAT_interdomain,
+	[ECS_VIRQ] = EVTCHNSTAT_virq,
+	[ECS_IPI] = EVTCHNSTAT_ipi,
+};
+
+/* The guest-visible bits of @port. Lock held. */
+static void snap_bits(struct evtchn_domain *d, uint32_t port,
+		      const struct evtchn *chn, struct evtchn_port_snap *s)
+{
+	if (d->fifo) {
+		event_word_t *word = evtchn_fifo_word(d, port);
+		event_word_t w =
+			word ? __atomic_load_n(word, __ATOMIC_SEQ_CST) : 0;
+
+		s->pending =
+			word ? (w >> EVTCHN_FIFO_PENDING) & 1 : chn->pending;
+		s->masked = (w >> EVTCHN_FIFO_MASKED) & 1;
+		s->linked = (w >> EVTCHN_FIFO_LINKED) & 1;
+		s->link = w & EVTCHN_FIFO_LINK_MASK;
+	} else if (d->shinfo) {
+		uint32_t i = port / 64;
+		uint64_t bit = 1ULL << (port % 64);
+
+		s->pending = __atomic_load_n(&d->shinfo->evtchn_pending[i],
+					     __ATOMIC_SEQ_CST) &
+			     bit;
+		s->masked = __atomic_load_n(&d->shinfo->evtchn_mask[i],
+					    __ATOMIC_SEQ_CST) &
+			    bit;
+	}
+}
+
+int evtchn_port_snapshot(struct evtchn_domain *d, uint32_t port,
+			 struct evtchn_port_snap *s)
+{
+	struct evtchn *chn;
+	int rc = -ENOENT;
+
+	__builtin_memset(s, 0, sizeof(*s));
+	spin_lock(&d->lock);
+	chn = evtchn_port(d, port);
+	if (chn && chn->state >= ECS_UNBOUND && chn->state <= ECS_IPI) {
+		s->state = snap_state[chn->state];
+		s->priority = chn->priority;
+		s->remote_dom = chn->remote_dom;
+		s->remote_port = chn->remote_port;
+		s->virq = chn->virq;
+		s->vcpu = chn->notify_vcpu;
+		snap_bits(d, port, chn, s);
+		rc = 0;
+	}
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+int evtchn_vcpu_snapshot(struct evtchn_domain *d, unsigned int vcpu,
+			 struct evtchn_vcpu_snap *s)
+{
+	struct vcpu_info *vi;
+
+	__builtin_memset(s, 0, sizeof(*s));
+	if (vcpu >= d->nr_vcpus) {
+		return -EINVAL;
+	}
+	spin_lock(&d->lock);
+	vi = evtchn_vcpu_info_locked(d, vcpu);
+	if (vi) {
+		s->upcall_pending = __atomic_load_n(&vi->evtchn_upcall_pending,
+						    __ATOMIC_SEQ_CST);
+		s->pending_sel = __atomic_load_n(&vi->evtchn_pending_sel,
+						 __ATOMIC_SEQ_CST);
+	}
+	if (d->fifo) {
+		const struct evtchn_fifo_vcpu *fv = &d->fifo->vcpu[vcpu];
+
+		s->fifo = true;
+		for (unsigned int q = 0; q < EVTCHN_FIFO_MAX_QUEUES; q++) {
+			s->tail[q] = fv->tail[q];
+			if (fv->cb) {
+				s->head[q] = __atomic_load_n(&fv->cb->head[q],
+							     __ATOMIC_SEQ_CST);
+			}
+		}
+		if (fv->cb) {
+			s->ready = __atomic_load_n(&fv->cb->ready,
+						   __ATOMIC_SEQ_CST);
+		}
+	}
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+uint32_t evtchn_nr_ports(struct evtchn_domain *d)
+{
+	uint32_t n;
+
+	spin_lock(&d->lock);
+	n = d->buckets ? evtchn_port_limit(d) : 0;
+	spin_unlock(&d->lock);
+	return n;
+}

@@ -274,6 +274,11 @@ int sable_boot_restart(struct sable_handle *h, uint32_t domid)
 	return ctl_simple(h, SABLE_CTL_boot_restart, domid);
 }
 
+int sable_debug_dump(struct sable_handle *h, uint32_t domid)
+{
+	return ctl_simple(h, SABLE_CTL_debug_dump, domid);
+}
+
 int sable_domain_shutdown(struct sable_handle *h, uint32_t domid,
 			  uint32_t reason)
 {

@@ -64,6 +64,8 @@ int sable_domain_destroy(struct sable_handle *h, uint32_t domid);
 int sable_boot_manage(struct sable_handle *h, uint32_t domid,
 		      struct sable_ctl_boot *out);
 int sable_boot_restart(struct sable_handle *h, uint32_t domid);
+/* Domain @domid's event channels into the hypervisor's log. */
+int sable_debug_dump(struct sable_handle *h, uint32_t domid);
 /* Remote shutdown with a SHUTDOWN_* reason. */
 int sable_domain_shutdown(struct sable_handle *h, uint32_t domid,
 			  uint32_t reason);

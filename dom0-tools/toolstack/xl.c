@@ -41,6 +41,10 @@ static const struct xl_cmd xl_cmds[] = {
 	{ "info", xl_cmd_info, "", "Information about the host", NULL },
 	{ "dmesg", xl_cmd_dmesg, "[-c]", "Read the hypervisor's log",
 	  "-c  clear the log after reading it" },
+	{ "debug-keys", xl_cmd_debug_keys, "KEYS",
+	  "Send debug keys to the hypervisor (e: event channels)",
+	  "e  every domain's vCPUs, upcalls and event channels, into the\n"
+	  "   hypervisor's log (xl dmesg)" },
 	{ "uptime", xl_cmd_uptime, "[DOMAIN ...]", "How long domains have run",
 	  NULL },
 	{ "vcpu-list", xl_cmd_vcpu_list, "[DOMAIN ...]",

@@ -63,6 +63,7 @@ int xl_cmd_info(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_uptime(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_vcpu_list(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_dmesg(struct xl_ctx *x, int argc, char **argv);
+int xl_cmd_debug_keys(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_domid(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_domname(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_sched_credit2(struct xl_ctx *x, int argc, char **argv);

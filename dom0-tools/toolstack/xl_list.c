@@ -383,6 +383,44 @@ int xl_cmd_dmesg(struct xl_ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* ---- debug-keys --------------------------------------------------------- */
+
+static int dump_errors;
+
+static void dump_domain(struct xl_ctx *x,
+			const struct sable_ctl_domain_info *info)
+{
+	if (sable_debug_dump(x->h, info->domid)) {
+		fprintf(stderr, "xl: domain %u: %s\n", info->domid,
+			dombuild_strerror(errno));
+		dump_errors++;
+	}
+}
+
+/* Xen's keys that Sable has: 'e' (event channels); others are refused. */
+int xl_cmd_debug_keys(struct xl_ctx *x, int argc, char **argv)
+{
+	if (argc != 2 || !argv[1][0]) {
+		return xl_usage(x);
+	}
+	for (const char *k = argv[1]; *k; k++) {
+		if (*k != 'e') {
+			fprintf(stderr,
+				"xl: debug key '%c' is not supported (only "
+				"'e': event channels)\n",
+				*k);
+			return 1;
+		}
+	}
+	dump_errors = 0;
+	for (const char *k = argv[1]; *k; k++) {
+		if (xl_for_each(x, NULL, dump_domain) < 0) {
+			return 1;
+		}
+	}
+	return dump_errors ? 1 : 0;
+}
+
 /* ---- domid, domname ----------------------------------------------------- */
 
 int xl_cmd_domid(struct xl_ctx *x, int argc, char **argv)

@@ -13,11 +13,14 @@
 #include <sable/guest_access.h>
 #include <sable/hypercall.h>
 #include <sable/lib.h>
+#include <sable/log.h>
 #include <sable/mm.h>
 #include <sable/percpu.h>
+#include <sable/vgic.h>
 
 #include "boot.h"
 #include "console.h"
+#include "dom0.h"
 #include "domu.h"
 
 /* Bytes of an image one piece of a load copies between preemption checks. */
@@ -535,6 +538,78 @@ static long ctl_boot_restart(struct vcpu *v, struct sable_ctl *c,
 	return domu_boot_restart(d);
 }
 
+static const char *const vcpu_state_name[] = {
+	[VCPU_OFFLINE] = "offline", [VCPU_RUNNABLE] = "runnable",
+	[VCPU_RUNNING] = "running", [VCPU_BLOCKED] = "blocked",
+	[VCPU_PAUSED] = "paused",
+};
+
+static const char *const port_state_name[] = {
+	[EVTCHNSTAT_unbound] = "unbound",
+	[EVTCHNSTAT_interdomain] = "interdomain",
+	[EVTCHNSTAT_virq] = "virq",
+	[EVTCHNSTAT_ipi] = "ipi",
+};
+
+/* A vCPU's scheduling, upcall and event-queue state on one line. */
+static void dump_vcpu(struct domain *d, struct vcpu *x)
+{
+	struct evtchn_vcpu_snap e;
+	char ppi[40];
+
+	evtchn_vcpu_snapshot(&d->evtchn, x->id, &e);
+	vgic_private_describe(&d->vgic, x->vgic, EVTCHN_UPCALL_INTID, ppi,
+			      sizeof(ppi));
+	pr_info("d%u v%u: %s%s pCPU %u, upcall_pending %u, PPI %u %s\n", d->id,
+		x->id, vcpu_state_name[x->state], x->paused ? " paused" : "",
+		x->pcpu, e.upcall_pending, EVTCHN_UPCALL_INTID, ppi);
+	if (e.fifo) {
+		unsigned int q = EVTCHN_FIFO_PRIORITY_DEFAULT;
+
+		pr_info("d%u v%u: fifo ready 0x%x, head[%u] %u, tail[%u] %u\n",
+			d->id, x->id, e.ready, q, e.head[q], q, e.tail[q]);
+	} else {
+		pr_info("d%u v%u: 2-level pending_sel 0x%lx\n", d->id, x->id,
+			(unsigned long)e.pending_sel);
+	}
+}
+
+/* Each bound port of @d, its peer and its guest-visible bits. */
+static void dump_ports(struct domain *d)
+{
+	uint32_t n = evtchn_nr_ports(&d->evtchn);
+
+	for (uint32_t p = 1; p < n; p++) {
+		struct evtchn_port_snap s;
+
+		if (evtchn_port_snapshot(&d->evtchn, p, &s)) {
+			continue;
+		}
+		pr_info("d%u port %u: %s d%u:%u virq %u vCPU %u prio %u%s%s%s "
+			"link %u\n",
+			d->id, p, port_state_name[s.state], s.remote_dom,
+			s.remote_port, s.virq, s.vcpu, s.priority,
+			s.pending ? " P" : "", s.masked ? " M" : "",
+			s.linked ? " L" : "", s.link);
+	}
+}
+
+/*
+ * Event channels of @d in the hypervisor's log (`xl debug-keys e`): its
+ * vCPUs, their upcall and queues, every bound port.
+ */
+static long ctl_debug_dump(struct vcpu *v, struct sable_ctl *c,
+			   struct domain *d, const uint64_t args[5])
+{
+	(void)v, (void)c, (void)args;
+	pr_info("d%u (%s): event channels\n", d->id, d->name);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		dump_vcpu(d, d->vcpus[i]);
+	}
+	dump_ports(d);
+	return 0;
+}
+
 typedef long (*ctl_fn)(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 		       const uint64_t args[5]);
 
@@ -569,6 +644,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	[SABLE_CTL_vcpu_affinity] = { ctl_vcpu_affinity, CTL_DOMAIN, false },
 	[SABLE_CTL_boot_manage] = { ctl_boot_manage, CTL_DOMU, true },
 	[SABLE_CTL_boot_restart] = { ctl_boot_restart, CTL_DOMU, false },
+	[SABLE_CTL_debug_dump] = { ctl_debug_dump, CTL_DOMAIN, false },
 };
 
 /* The target of @cmd: *@d, or NULL when it names none. */

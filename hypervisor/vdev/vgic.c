@@ -329,6 +329,49 @@ int vgic_unmap_hw_irq(struct vgic *g, unsigned int vintid)
  * vCPU (a pending event upcall whose PPI the guest has disabled does not
  * wake it, as on Xen).
  */
+void vgic_private_describe(struct vgic *g, struct vgic_vcpu *v,
+			   unsigned int intid, char *buf, unsigned long size)
+{
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} names[] = {
+		{ VGIC_IRQ_ENABLED, "ena" }, { VGIC_IRQ_PENDING, "pend" },
+		{ VGIC_IRQ_LINE, "line" },   { VGIC_IRQ_ACTIVE, "act" },
+		{ VGIC_IRQ_IN_LR, "lr" },
+	};
+	unsigned long n = 0;
+	uint8_t flags;
+
+	if (!size) {
+		return;
+	}
+	buf[0] = 0;
+	if (intid >= VGIC_NR_PRIVATE) {
+		return;
+	}
+	spin_lock(&g->lock);
+	flags = v->priv[intid].flags;
+	spin_unlock(&g->lock);
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *p = names[i].name;
+
+		if (!(flags & names[i].bit)) {
+			continue;
+		}
+		if (n && n + 1 < size) {
+			buf[n++] = ' ';
+		}
+		while (*p && n + 1 < size) {
+			buf[n++] = *p++;
+		}
+	}
+	if (!n && size > 1) {
+		buf[n++] = '-';
+	}
+	buf[n] = 0;
+}
+
 bool vgic_private_enabled(struct vgic *g, struct vgic_vcpu *v,
 			  unsigned int intid)
 {

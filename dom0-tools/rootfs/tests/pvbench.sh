@@ -62,6 +62,11 @@ netstate() {
 	info "dev: $(grep -e vif -e xenbr /proc/net/dev | tr -s ' \n' ' ')"
 	info "irq: $(grep -e vif /proc/interrupts | tr -s ' \n' ' ')"
 	grep -a PVBENCH-DOMU-STAT $LOG | tail -n 2 | tr -d '\r'
+	# The hypervisor's view of the event channels.
+	$XL dmesg -c >/dev/null 2>&1
+	$XL debug-keys e >/dev/null 2>&1
+	$XL dmesg 2>/dev/null | grep -e '^.*d[0-9]* v[0-9]*:' -e 'port' |
+		sed 's/^/info: hv: /' | tail -n 80
 	[ -n "$PROBED" ] && return
 	PROBED=1
 	# Does the domU still take events? A ping (its vif's RX port) and

@@ -28,7 +28,7 @@
 
 #include <public/xen.h> /* __HYPERVISOR_sable_ctl */
 
-#define SABLE_CTL_VERSION 3
+#define SABLE_CTL_VERSION 4
 
 /* Commands. */
 #define SABLE_CTL_domain_info 1 /* the first domain with id >= domid */
@@ -51,6 +51,8 @@
 #define SABLE_CTL_boot_manage 17
 /* destroy a boot-time domain, then build it again from its modules, paused */
 #define SABLE_CTL_boot_restart 18
+/* the domain's event channels in the hypervisor's log (xl debug-keys e) */
+#define SABLE_CTL_debug_dump 19
 
 /* sable_ctl_domain_info.flags */
 #define SABLE_DOMINF_shutdown (1U << 0) /* shut down; see shutdown_reason */

@@ -150,3 +150,9 @@ bool vgic_vcpu_has_pending(struct vgic *g, struct vgic_vcpu *v);
  * on): delivered once pending. */
 bool vgic_private_enabled(struct vgic *g, struct vgic_vcpu *v,
 			  unsigned int intid);
+/*
+ * Private interrupt @intid of @v in words, for a dump: "ena pend line act
+ * lr" for each state it is in ("-" for none), at most @size bytes.
+ */
+void vgic_private_describe(struct vgic *g, struct vgic_vcpu *v,
+			   unsigned int intid, char *buf, unsigned long size);

@@ -597,7 +597,7 @@ TEST(ctl_checks_caller_version_padding_and_command)
 	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
 	c = cmd(0, 0);
 	EXPECT_EQ(hx_ctl(d0, &c), -ENOSYS);
-	c = cmd(SABLE_CTL_boot_restart + 1, 0);
+	c = cmd(SABLE_CTL_debug_dump + 1, 0);
 	EXPECT_EQ(hx_ctl(d0, &c), -ENOSYS);
 	c = cmd(SABLE_CTL_vcpu_info, 0);
 	c.u.vcpu.pad = 1;

@@ -5,6 +5,7 @@
  * blocked vCPUs, FIFO control blocks and event arrays in guest frames.
  */
 #include <public/event_channel.h>
+#include <public/sable_ctl.h>
 #include <public/sched.h>
 #include <public/xen.h>
 
@@ -89,6 +90,47 @@ TEST(evtchn_fifo_control_block_and_array_in_guest_frames)
 	hx_get(d1, HX_PAGE(0) + 64, &cb, sizeof(cb));
 	EXPECT_TRUE(cb.ready & (1U << EVTCHN_FIFO_PRIORITY_DEFAULT));
 	EXPECT_EQ(cb.head[EVTCHN_FIFO_PRIORITY_DEFAULT], p1);
+}
+
+/*
+ * xl debug-keys e: dom0 has the hypervisor write a domain's vCPUs, their
+ * upcall and FIFO queues and each bound port into its log, read from the
+ * real state; another domain may not ask.
+ */
+TEST(evtchn_debug_dump_shows_ports_queues_and_the_upcall)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	uint32_t p1 = hx_evtchn_unbound(d1, 0);
+	uint32_t p0 = hx_evtchn_bind(d0, 1, p1);
+	struct sable_ctl c = { .version = SABLE_CTL_VERSION,
+			       .cmd = SABLE_CTL_debug_dump,
+			       .domid = 1 };
+	uint8_t link_bits = 0;
+	char want[128];
+
+	EXPECT_EQ(hx_evtchn_init_control(d1, HX_GFN(HX_PAGE(0)), 64, 0,
+					 &link_bits),
+		  0);
+	EXPECT_EQ(hx_evtchn_expand_array(d1, HX_GFN(HX_PAGE(1))), 0);
+	hx_enable_upcall(d1, 0);
+	EXPECT_EQ(hx_evtchn_send(d0, p0), 0);
+	host_console_clear();
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
+	snprintf(
+		want, sizeof(want),
+		"d1 port %u: interdomain d0:%u virq 0 vCPU 0 prio 7 P L link 0",
+		p1, p0);
+	EXPECT_TRUE(strstr(host_console_output(), want) != NULL);
+	snprintf(want, sizeof(want),
+		 "d1 v0: fifo ready 0x80, head[7] %u, tail[7] %u", p1, p1);
+	EXPECT_TRUE(strstr(host_console_output(), want) != NULL);
+	EXPECT_TRUE(strstr(host_console_output(), "upcall_pending 1, PPI 31") !=
+		    NULL);
+	EXPECT_TRUE(strstr(host_console_output(), "line") != NULL);
+	/* Only the control domain asks. */
+	EXPECT_EQ(hx_ctl(d1, &c), -EPERM);
+	EXPECT_TRUE(hx_console_clean());
 }
 
 TEST(evtchn_fifo_refuses_unpopulated_readonly_and_mmio_gfns)

@@ -38,6 +38,7 @@ extern struct sable_ctl_physinfo fake_phys;
 extern int fake_create_errno, fake_build_errno, fake_affinity_errno,
 	fake_destroy_errno;
 extern int fake_destroy_calls, fake_unpause_calls, fake_boot_restart_calls;
+extern int fake_debug_dumps;
 /* Called after each successful create (e.g. to make it die at once). */
 extern void (*fake_on_create)(struct fake_dom *d);
 /* Called after each successful unpause. */

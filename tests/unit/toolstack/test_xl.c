@@ -115,6 +115,20 @@ TEST(xl_without_command_or_unknown_is_usage_error)
 	cleanup();
 }
 
+/* xl debug-keys e: one dump per domain; other keys are refused. */
+TEST(xl_debug_keys_dumps_each_domain_and_refuses_other_keys)
+{
+	setup(ts_scripted(), "");
+	fake_add(3, "guest", 0);
+	EXPECT_EQ(xl("debug-keys e"), 0);
+	EXPECT_EQ(fake_debug_dumps, 2);
+	EXPECT_EQ(xl("debug-keys q"), 1);
+	EXPECT_TRUE(strstr(err, "debug key 'q' is not supported") != NULL);
+	EXPECT_EQ(fake_debug_dumps, 2);
+	EXPECT_EQ(xl("debug-keys"), 2);
+	cleanup();
+}
+
 TEST(xl_help_lists_commands_and_their_options)
 {
 	setup(ts_scripted(), "");
