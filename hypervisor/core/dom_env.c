@@ -50,14 +50,31 @@ void evtchn_env_domain_put(struct evtchn_domain *d)
 	(void)d;
 }
 
-/* An upcall became pending: raise the event PPI (level) on that vCPU. */
+static bool upcall_level(void *arg)
+{
+	struct vcpu *v = arg;
+
+	return evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id);
+}
+
+void vcpu_sync_upcall(struct vcpu *v)
+{
+	vgic_sync_line(&v->dom->vgic, v->id, EVTCHN_UPCALL_INTID, upcall_level,
+		       v, &v->upcall_line);
+}
+
+/*
+ * An upcall became pending: the event PPI (level) follows
+ * evtchn_upcall_pending, read under the vGIC lock, so that an entry
+ * lowering it at the same moment cannot leave it low (and the vCPU deaf
+ * to every event) while the flag is set.
+ */
 void evtchn_env_kick_vcpu(struct evtchn_domain *e, unsigned int vcpu)
 {
 	struct domain *d = ev_dom(e);
 
 	if (vcpu < d->nr_vcpus) {
-		d->vcpus[vcpu]->upcall_line = true;
-		vgic_inject(&d->vgic, vcpu, EVTCHN_UPCALL_INTID, true);
+		vcpu_sync_upcall(d->vcpus[vcpu]);
 	}
 }
 

@@ -227,6 +227,32 @@ int vgic_inject(struct vgic *g, unsigned int vcpu, unsigned int intid,
 	return 0;
 }
 
+int vgic_sync_line(struct vgic *g, unsigned int vcpu, unsigned int intid,
+		   bool (*level)(void *arg), void *arg, bool *cache)
+{
+	struct vgic_kicks k = { { 0 } };
+	struct vgic_vcpu *v;
+	bool now;
+
+	if (intid >= VGIC_NR_PRIVATE) {
+		return -EINVAL;
+	}
+	v = vgic_get_vcpu(g, vcpu);
+	if (!v) {
+		return -EINVAL;
+	}
+	spin_lock(&g->lock);
+	/* Read under the lock: the last caller in sees the newest input. */
+	now = level(arg);
+	if (cache) {
+		__atomic_store_n(cache, now, __ATOMIC_RELAXED);
+	}
+	vgic_irq_drive(g, &v->priv[intid], now, &k);
+	spin_unlock(&g->lock);
+	vgic_kicks_run(g, &k);
+	return 0;
+}
+
 /* ICC_SGI1R_EL1: TargetList [15:0], Aff1 [23:16], INTID [27:24],
  * Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. */
 #define SGI1R_TARGETS(x) ((unsigned int)((x)&0xffff))

@@ -160,12 +160,13 @@ void vgic_arch_enter(struct vcpu *v)
 	int left;
 
 	/*
-	 * Only a change of level goes to the model. A kick from another pCPU
-	 * raises the line itself and forces an exit, so none is missed.
+	 * Only a change of level goes to the model, re-read under its lock
+	 * (vcpu_sync_upcall): a kick from another pCPU between the read
+	 * here and the update must not be undone. upcall_line always holds
+	 * the line's level, so a stale read here only costs a locked sync.
 	 */
-	if (upcall != v->upcall_line) {
-		v->upcall_line = upcall;
-		vgic_inject(&v->dom->vgic, v->id, 31, upcall);
+	if (upcall != __atomic_load_n(&v->upcall_line, __ATOMIC_RELAXED)) {
+		vcpu_sync_upcall(v);
 	}
 	left = vgic_flush_lrs(&v->dom->vgic, v->vgic, lrs, n);
 	for (unsigned int i = 0; i < n; i++) {

@@ -96,7 +96,10 @@ struct vcpu {
 	/* Set when an interrupt for this vCPU is waiting: wakes WFI. */
 	volatile bool wake_pending;
 	struct vgic_vcpu *vgic;
-	/* Last level given to the event upcall PPI (entry and kicks). */
+	/*
+	 * Last level given to the event upcall PPI, written only with the
+	 * vGIC lock held, together with the line (vcpu_sync_upcall).
+	 */
 	bool upcall_line;
 	struct vcpu_runstate runstate; /* what guests see: runstate.h */
 	/* The frame holding a registered vcpu_info, referenced while used. */
@@ -211,6 +214,11 @@ struct domain *domain_create(domid_t id, const char *name,
  * or enters the scheduler (docs/lifecycle.md, grace period).
  */
 struct domain *domain_lookup(domid_t id);
+/*
+ * Set @v's event upcall PPI to its evtchn_upcall_pending now (both read
+ * and driven under the vGIC lock). Guest entry and event kicks.
+ */
+void vcpu_sync_upcall(struct vcpu *v);
 /* Translate one of @d's frames (takes the p2m lock). 0 or -ENOENT. */
 int domain_gfn_lookup(struct domain *d, uint64_t gfn, paddr_t *pa,
 		      enum p2m_type *type);

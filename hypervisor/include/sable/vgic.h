@@ -112,6 +112,15 @@ int vgic_inject(struct vgic *g, unsigned int vcpu, unsigned int intid,
 		bool level);
 
 /*
+ * Drive private level interrupt @intid of @vcpu to @level(@arg), read
+ * under the vGIC lock (and store it in *@cache, if given, under the same
+ * lock). Callers racing to update one line from an input they do not
+ * lock (the event upcall: evtchn_upcall_pending in guest memory) cannot
+ * leave it at a stale level: the last one in reads the newest input.
+ */
+int vgic_sync_line(struct vgic *g, unsigned int vcpu, unsigned int intid,
+		   bool (*level)(void *arg), void *arg, bool *cache);
+/*
  * Emulate a write of @icc_sgi1r_value to ICC_SGI1R_EL1 by vCPU @src_vcpu:
  * makes the SGI pending on every vCPU named by TargetList/RS/Aff1-3, or on
  * all others when IRM is set. Names of absent vCPUs are ignored. 0 or

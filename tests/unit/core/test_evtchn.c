@@ -29,6 +29,54 @@ TEST(evtchn_interdomain_send_sets_pending_in_shared_info)
 	EXPECT_TRUE(hx_console_clean());
 }
 
+/* Whether @v's upcall PPI line is asserted in the vGIC model. */
+static bool upcall_line_high(struct vcpu *v)
+{
+	char buf[40];
+
+	vgic_private_describe(&v->dom->vgic, v->vgic, 31, buf, sizeof(buf));
+	return strstr(buf, "line") != NULL;
+}
+
+/*
+ * The upcall line follows evtchn_upcall_pending as read under the vGIC
+ * lock. An entry on the vCPU's pCPU that read the flag as 0 just before
+ * an event arrived from another pCPU (which raised the line) then syncs
+ * the line: it must stay high. Were the entry to drive the level it read
+ * earlier, the line would drop while the flag stays 1, and since a kick
+ * only comes when the flag goes from 0 to 1, the vCPU would never get
+ * another event (a stall seen with netfront and blkfront under load).
+ */
+TEST(evtchn_upcall_line_is_never_left_low_while_the_flag_is_set)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, hx_evtchn_unbound(d1, 2));
+	struct vcpu *v = d1->vcpus[0];
+	struct vcpu_info *vi = &d1->shinfo->vcpu_info[0];
+
+	hx_enable_upcall(d1, 0);
+	/* The guest took an upcall and cleared the flag; line still high. */
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	EXPECT_TRUE(upcall_line_high(v));
+	__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+	d1->shinfo->evtchn_pending[0] = 0;
+	vi->evtchn_pending_sel = 0;
+	/* The entry reads 0 ... an event lands from the other pCPU ... */
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	EXPECT_EQ(vi->evtchn_upcall_pending, 1);
+	/* ... and the entry's sync, reading again under the lock, keeps it. */
+	vcpu_sync_upcall(v);
+	EXPECT_TRUE(upcall_line_high(v));
+	EXPECT_TRUE(v->upcall_line);
+	/* With the flag really clear, the sync lowers the line. */
+	__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+	vcpu_sync_upcall(v);
+	EXPECT_FALSE(upcall_line_high(v));
+	EXPECT_FALSE(v->upcall_line);
+	EXPECT_TRUE(hx_console_clean());
+}
+
 TEST(evtchn_send_wakes_a_blocked_vcpu_on_its_pcpu)
 {
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
