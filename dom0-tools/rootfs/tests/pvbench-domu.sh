@@ -81,12 +81,6 @@ us() {
 	echo "$1" | awk '{ printf "%d", $1 * 1000 }'
 }
 echo "PVBENCH-DOMU op=ping rtt_us=$(us "$2") min_us=$(us "$1") max_us=$(us "$3")"
-# Linux's per-device event counters (xenbus): events, those it found
-# spurious, and the jiffies their late EOIs were delayed by.
-for d in /sys/bus/xen/devices/*; do
-	[ -r "$d/spurious_events" ] || continue
-	echo "PVBENCH-DOMU-EVENTS ${d##*/} events=$(cat "$d/events") spurious=$(cat "$d/spurious_events") eoi_delayed_jiffies=$(cat "$d/jiffies_eoi_delayed")"
-done
 
 # busybox nc half-closes the connection at the end of its input and exits
 # at the end of the peer's: a receiver reads from a FIFO it also holds

@@ -194,8 +194,8 @@ done
 grep -a -e 'blkfront\|netfront' $LOG | tr -d '\r'
 # The backends' event counters, as the domU's above.
 for d in /sys/bus/xen-backend/devices/*; do
-	[ -r "$d/spurious_events" ] || continue
-	info "events ${d##*/}: $(cat "$d/events") spurious $(cat "$d/spurious_events") eoi delayed $(cat "$d/jiffies_eoi_delayed") jiffies"
+	[ -r "$d/xenbus/spurious_events" ] || continue
+	info "events ${d##*/}: $(cat "$d/xenbus/events") spurious $(cat "$d/xenbus/spurious_events") eoi delayed $(cat "$d/xenbus/jiffies_eoi_delayed") jiffies"
 done
 # What the domU's kernel or shell said of a process that went away.
 grep -a -i -e 'out of memory' -e 'killed process' -e 'nc: ' -e 'oom' $LOG |
