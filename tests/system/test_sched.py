@@ -57,9 +57,9 @@ def test_a_spinning_domain_does_not_starve_its_neighbours():
     assert status == 0
 
 
-def boot_with(name, domains, props):
+def boot_with(name, domains, props, smp=1):
     """dom0less.boot() with extra properties for the domain nodes:
-    @props maps a node name (domU<n>) to dts property lines."""
+    @props maps a node name (domU<n>) to dts property lines; @smp pCPUs."""
     addrs = dom0less.module_addrs(domains)
     dts = dom0less.chosen_dts(domains, addrs, dom0less.SABLE_CMDLINE)
     dts += "/ {\n\tchosen {\n"
@@ -67,11 +67,11 @@ def boot_with(name, domains, props):
         dts += f"\t\t{node} {{\n" + "".join(
             f"\t\t\t{line};\n" for line in lines) + "\t\t};\n"
     dts += "\t};\n};\n"
-    dtb = dom0less.compile_dtb(name, dts, smp=1)
+    dtb = dom0less.compile_dtb(name, dts, smp=smp)
     extra = []
     for d, addr in zip(domains, addrs):
         extra += dom0less.loader_args(d.kernel, addr)
-    return Machine(name, SABLE, smp=1, mem=1024,
+    return Machine(name, SABLE, smp=smp, mem=1024,
                    append=dom0less.SABLE_CMDLINE, dtb=dtb,
                    extra=extra).start()
 
@@ -102,6 +102,19 @@ def test_weights_256_and_512_share_one_pcpu_one_to_two():
     runs, out = spin_runs(m, [1, 2])
     light, heavy = runs[1][1], runs[2][1]
     assert 1.7 * light <= heavy <= 2.3 * light, out
+
+
+def test_three_hogs_on_two_pcpus_each_get_two_thirds():
+    """2 pCPUs, three hogs spinning 3 s: the one alone on its pCPU takes
+    its turn sharing (docs/scheduler.md, the lone vCPU), so each runs
+    about two thirds of the time, none near all of it."""
+    need(SABLE, guest("spin"))
+    doms = [dom0less.Domain(f"hog{i}", guest("spin"), "spin.ms=3000")
+            for i in range(1, 4)]
+    m = boot_with("sable-sched-three-on-two", doms, {}, smp=2)
+    runs, out = spin_runs(m, [1, 2, 3])
+    for wall, ran in runs.values():
+        assert 0.5 * wall <= ran <= 0.82 * wall, out
 
 
 def test_cap_50_holds_a_lone_hog_to_half_a_pcpu():
