@@ -25,8 +25,8 @@ struct cons_plat_ops {
 	 * masked until given to unmask. */
 	int (*pending)(struct cons_plat *p, uint32_t *ports, int max);
 	void (*unmask)(struct cons_plat *p, const uint32_t *ports, int n);
-	/* 1: the domain runs (or is shut down but not dying); 0: dying or
-	 * gone; a negative errno: cannot tell. */
+	/* 1: the domain runs (or is shut down but not dying); 2: made but
+	 * not built yet; 0: dying or gone; a negative errno: cannot tell. */
 	int (*alive)(struct cons_plat *p, uint32_t domid);
 };
 

@@ -136,7 +136,8 @@ static int cons_xen_alive(struct cons_plat *p, uint32_t domid)
 	if (info.domid != domid || (info.flags & SABLE_DOMINF_dying)) {
 		return 0;
 	}
-	return 1;
+	/* Made but not built yet (its console page not granted yet). */
+	return info.flags & SABLE_DOMINF_built ? 1 : 2;
 }
 
 static const struct cons_plat_ops cons_xen_ops = {

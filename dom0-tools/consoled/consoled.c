@@ -351,13 +351,15 @@ static void cd_add(struct consoled *c, uint32_t domid)
 	char ref[32], port[32], name[64] = "";
 	uint64_t gfn, lport;
 	struct cons_dom *d;
+	int rc;
 
 	if (cd_read(c, domid, "console/ring-ref", ref, sizeof(ref)) ||
 	    cd_read(c, domid, "console/port", port, sizeof(port))) {
 		return; /* no console (yet) */
 	}
-	if (c->plat->ops->alive(c->plat, domid) == 0) {
-		return;
+	rc = c->plat->ops->alive(c->plat, domid);
+	if (rc == 0 || rc == 2) {
+		return; /* gone, or not built yet: its introduction comes */
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {
@@ -416,6 +418,17 @@ static void cd_recheck(struct consoled *c, struct cons_dom *d)
 		cd_say("domain %u (%s): console nodes changed, connecting "
 		       "again",
 		       domid, d->name);
+		cd_remove(c, d);
+		cd_add(c, domid);
+		return;
+	}
+	if (d->failed && !d->closing) {
+		/*
+		 * Its page or port was refused (the domain may have been seen
+		 * between its creation and its build): each introduction is
+		 * one more try, so a try costs the toolstack an INTRODUCE.
+		 */
+		cd_say("domain %u (%s): connecting again", domid, d->name);
 		cd_remove(c, d);
 		cd_add(c, domid);
 		return;

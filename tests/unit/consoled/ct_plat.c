@@ -41,6 +41,10 @@ static void *ct_map(struct cons_plat *cp, uint32_t domid, uint64_t gfn,
 		errno = ENOENT;
 		return NULL;
 	}
+	if (((struct ct_plat *)cp)->refuse_map) {
+		errno = EINVAL;
+		return NULL;
+	}
 	d->mapped = true;
 	*handle = domid;
 	return d->page;

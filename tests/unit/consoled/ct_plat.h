@@ -29,6 +29,7 @@ struct ct_plat {
 	struct cons_plat plat;
 	int pipe_wr;
 	bool refuse_bind;
+	bool refuse_map; /* the map hook fails with EINVAL */
 	struct ct_dom doms[CT_MAX_DOMS];
 };
 

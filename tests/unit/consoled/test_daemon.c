@@ -218,6 +218,44 @@ TEST(consoled_connects_again_when_a_known_id_gets_new_console_nodes)
 	ct_stop(&e);
 }
 
+/*
+ * A domain seen between its creation and its build (its console page not
+ * granted yet) is left for its introduction; one whose page was refused
+ * anyway is tried again at the next introduction, and then connects.
+ */
+TEST(consoled_waits_for_the_build_and_tries_a_refused_page_again)
+{
+	struct ct_env e;
+	struct ct_dom *g;
+	struct cons_dom *d;
+	char tty[64];
+
+	ct_start(&e, 512);
+	g = ct_domain(&e, 1, "demo");
+	g->alive = 2; /* made, not built */
+	ct_scan(&e);
+	EXPECT_TRUE(consoled_find(&e.c, 1) == NULL);
+	EXPECT_FALSE(g->mapped);
+	g->alive = 1;
+	e.p.refuse_map = true;
+	ct_scan(&e);
+	d = consoled_find(&e.c, 1);
+	ASSERT_TRUE(d != NULL);
+	EXPECT_TRUE(d->failed);
+	e.p.refuse_map = false;
+	ct_scan(&e); /* the next introduction */
+	d = consoled_find(&e.c, 1);
+	ASSERT_TRUE(d != NULL && d->intf != NULL);
+	EXPECT_FALSE(d->failed);
+	EXPECT_TRUE(g->mapped && g->bound);
+	EXPECT_TRUE(d->next == NULL);
+	ASSERT_EQ(xs_client_read(&e.xs, 0, "/local/domain/1/console/tty", tty,
+				 sizeof(tty)),
+		  0);
+	EXPECT_STREQ(tty, d->tty);
+	ct_stop(&e);
+}
+
 TEST(consoled_copies_output_to_log_and_pty_and_input_to_the_ring)
 {
 	struct ct_env e;
