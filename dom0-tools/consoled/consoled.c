@@ -423,11 +423,7 @@ static void cd_recheck(struct consoled *c, struct cons_dom *d)
 		return;
 	}
 	if (d->failed && !d->closing) {
-		/*
-		 * Its page or port was refused (the domain may have been seen
-		 * between its creation and its build): each introduction is
-		 * one more try, so a try costs the toolstack an INTRODUCE.
-		 */
+		/* Page or port refused: one more try per introduction. */
 		cd_say("domain %u (%s): connecting again", domid, d->name);
 		cd_remove(c, d);
 		cd_add(c, domid);
