@@ -59,6 +59,7 @@ BUILD_TARGETS :=
 -include grant-tables/gnttab.mk
 -include hypervisor/build.mk
 -include guests/build.mk
+-include tests/bench/floor/floor.mk
 -include $(wildcard dom0-tools/*/build.mk)
 -include $(wildcard tests/unit/*/unit.mk)
 -include $(wildcard tests/fuzz/*/fuzz.mk)

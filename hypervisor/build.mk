@@ -8,7 +8,8 @@ HV_B := $(B)/hv
 ARM_SYSROOT := $(CACHE)/arm64
 LIBFDT_A := $(ARM_SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
 
-HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -fno-plt \
+HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -fvisibility=hidden \
+	-include hypervisor/include/sable/hidden.h \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics \
 	-fno-stack-protector -fno-common -fno-asynchronous-unwind-tables \
 	-fno-omit-frame-pointer $(WARN) -Wno-missing-field-initializers \

@@ -4,11 +4,13 @@ on Debian's Xen 4.17 under the same QEMU, measured by the same bare-metal
 guest (guests/trapbench) running as dom0 and timing 20,000 operations with
 its virtual counter (best of 5 rounds per boot).
 
-Runs alternate Sable, Xen, Sable, ... (RUNS boots each) and the table shows
-medians in ns per operation, the ratio Sable/Xen, and each figure as a
-multiple of the floor: what a do-nothing EL2 handler costs on this QEMU
-(about 445 ns per hypercall and 770 ns per trapped MMIO read, measured with
-a stub hypervisor; see docs/benchmarks.md).
+Runs alternate floor, Sable, Xen, floor, Sable, ... (RUNS boots each) and
+the table shows medians in ns per operation, the ratio Sable/Xen, and each
+figure as a multiple of the floor: the same guest under build/floor.bin
+(tests/bench/floor/floor.S), a do-nothing EL2 handler that saves and
+restores the guest's registers and nothing else, booted in the same run
+(trap costs differ up to 3x from one host to another, so only a floor
+measured beside them means anything).
 """
 import os
 import re
@@ -19,14 +21,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "system"))
 
 import xenref  # noqa: E402
-from qemu import cache  # noqa: E402
+from qemu import build, cache  # noqa: E402
 from scenarios import SABLE, guest, sable_machine  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 LINE = re.compile(r"TRAPBENCH op=(\w+) iters=(\d+) ticks=(\d+) freq=(\d+)")
-OPS = [("hypercall", "hypercall round trip", 445),
-       ("mmio_read", "trapped MMIO read (GICD_TYPER)", 770),
-       ("grant_map_unmap", "grant map + unmap (own page)", None)]
+OPS = [("hypercall", "hypercall round trip", True),
+       ("mmio_read", "trapped MMIO read (GICD_TYPER)", True),
+       ("grant_map_unmap", "grant map + unmap (own page)", False)]
+FLOOR = build("floor.bin")
 # BENCH_SABLE_BASE=<an older build/sable.bin>: also boot it, interleaved,
 # and show each figure of this build over that one.
 BASE = os.environ.get("BENCH_SABLE_BASE")
@@ -57,6 +60,10 @@ def sable_run(i, image=None):
     return run(m.start())
 
 
+def floor_run(i):
+    return sable_run(f"floor-{i}", FLOOR)
+
+
 def xen_run(i):
     return run(xenref.boot_xen(f"bench-traps-xen-{i}",
                                dom0_kernel=guest("trapbench"),
@@ -64,13 +71,14 @@ def xen_run(i):
 
 
 def main():
-    missing = xenref.missing(SABLE, guest("trapbench"), cache("xen"))
+    missing = xenref.missing(SABLE, FLOOR, guest("trapbench"), cache("xen"))
     if missing:
         print("bench traps: missing " + ", ".join(missing) +
               " (run make build; make setup for Xen)")
         return 2
-    results = {"sable": [], "xen": [], "base": []}
+    results = {"sable": [], "xen": [], "base": [], "floor": []}
     for i in range(RUNS):
+        results["floor"].append(floor_run(i))
         results["sable"].append(sable_run(i))
         if BASE:
             results["base"].append(sable_run(f"base-{i}", BASE))
@@ -84,8 +92,12 @@ def main():
         v = [r[op] for r in results[key] if op in r]
         return statistics.median(v) if v else None
 
-    for op, label, floor in OPS:
+    print(f"{'floor (do-nothing handler)':34} " + "  ".join(
+        f"{op} {med('floor', op):.0f} ns" for op, _, has in OPS
+        if has and med("floor", op)))
+    for op, label, has_floor in OPS:
         ms, mx, mb = med("sable", op), med("xen", op), med("base", op)
+        floor = med("floor", op) if has_floor else None
         if ms is None:
             print(f"{label:34} {'missing':>9}")
             ok = False
