@@ -32,7 +32,7 @@ struct console_dom {
 
 /* Protects: console output ordering, console_doms. */
 static spinlock_t console_lock = SPINLOCK_INIT;
-static int log_level_max = LOG_GUEST;
+int log_level_max = LOG_GUEST;
 static struct console_dom console_doms[MAX_DOMAINS + 1];
 /*
  * The domU whose unfinished line is the last thing on the UART, or NULL:

@@ -29,11 +29,6 @@
 #include "sched_arch.h"
 #include "sched_priv.h"
 
-struct vcpu *current_vcpu(void)
-{
-	return this_cpu()->current;
-}
-
 static void rq_push(struct pcpu *c, struct vcpu *v)
 {
 	v->rq_next = NULL;

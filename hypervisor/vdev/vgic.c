@@ -430,7 +430,8 @@ bool vgic_vcpu_has_pending(struct vgic *g, struct vgic_vcpu *v)
 	}
 	spin_lock(&g->lock);
 	for (i = 0; i < VGIC_NR_PRIVATE && !found; i++) {
-		found = vgic_irq_deliverable(g, &v->priv[i]);
+		found = (v->priv_live & (1u << i)) &&
+			vgic_irq_deliverable(g, &v->priv[i]);
 	}
 	for (unsigned int w = 0; w * 64 < g->nr_spis && !found; w++) {
 		uint64_t bits = g->spi_live[w];

@@ -24,27 +24,32 @@
 static inline bool vgic_maybe_live(const struct vgic *g,
 				   const struct vgic_vcpu *v)
 {
-	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++) {
-		if (__atomic_load_n(&v->priv[i].flags, __ATOMIC_RELAXED) &
-		    VGIC_IRQ_LIVE) {
-			return true;
-		}
-	}
-	for (unsigned int w = 0; w * 64 < g->nr_spis; w++) {
-		if (__atomic_load_n(&g->spi_live[w], __ATOMIC_RELAXED)) {
-			return true;
-		}
-	}
-	return false;
+	return __atomic_load_n(&v->priv_live, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&g->spi_live_words, __ATOMIC_RELAXED);
 }
 
-/* @irq may now be pending or active: let the LR flush look at it. */
-static inline void vgic_mark_live(struct vgic *g, const struct vgic_irq *irq)
+/*
+ * The vCPU state @irq belongs to, if it is private: priv[] is the first
+ * member and @irq->intid its index there.
+ */
+_Static_assert(__builtin_offsetof(struct vgic_vcpu, priv) == 0,
+	       "vgic_priv_owner needs priv[] first");
+static inline struct vgic_vcpu *vgic_priv_owner(struct vgic_irq *irq)
 {
-	if (irq->intid >= VGIC_NR_PRIVATE) {
+	return (struct vgic_vcpu *)(void *)(irq - irq->intid);
+}
+
+/* @irq may now be pending or active: let the LR flush look at it. Lock
+ * held; whoever calls this kicks the vCPU afterwards when it matters. */
+static inline void vgic_mark_live(struct vgic *g, struct vgic_irq *irq)
+{
+	if (irq->intid < VGIC_NR_PRIVATE) {
+		vgic_priv_owner(irq)->priv_live |= 1u << irq->intid;
+	} else {
 		unsigned int i = irq->intid - VGIC_NR_PRIVATE;
 
 		g->spi_live[i / 64] |= 1ULL << (i % 64);
+		g->spi_live_words |= 1u << (i / 64);
 	}
 }
 

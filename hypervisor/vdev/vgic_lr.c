@@ -46,23 +46,34 @@ static void vgic_lr_consider(struct vgic *g, struct vgic_vcpu *v,
 }
 
 /*
- * The most urgent candidate: the vCPU's private interrupts, then the SPIs
- * marked live (in INTID order, so ties keep INTID order). A live SPI found
- * neither pending, active nor in an LR is unmarked on the way.
+ * The most urgent candidate: the vCPU's private interrupts marked live,
+ * then the SPIs marked live (each in INTID order, so ties keep INTID
+ * order). One found neither pending, active nor in an LR is unmarked on
+ * the way.
  */
 static struct vgic_irq *vgic_lr_pick(struct vgic *g, struct vgic_vcpu *v,
 				     unsigned int *nr_candidates)
 {
 	const uint8_t busy = VGIC_IRQ_LIVE | VGIC_IRQ_IN_LR;
 	struct vgic_irq *best = NULL;
+	uint32_t pbits = v->priv_live, words = g->spi_live_words;
 	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++) {
+	while (pbits) {
+		unsigned int i = (unsigned int)__builtin_ctz(pbits);
+
+		pbits &= pbits - 1;
+		if (!(v->priv[i].flags & busy)) {
+			v->priv_live &= ~(1u << i);
+			continue;
+		}
 		vgic_lr_consider(g, v, &v->priv[i], &best, &n);
 	}
-	for (unsigned int w = 0; w * 64 < g->nr_spis; w++) {
+	while (words) {
+		unsigned int w = (unsigned int)__builtin_ctz(words);
 		uint64_t bits = g->spi_live[w];
 
+		words &= words - 1;
 		while (bits) {
 			unsigned int b = (unsigned int)__builtin_ctzll(bits);
 			struct vgic_irq *irq = &g->spis[w * 64 + b];
@@ -73,6 +84,9 @@ static struct vgic_irq *vgic_lr_pick(struct vgic *g, struct vgic_vcpu *v,
 				continue;
 			}
 			vgic_lr_consider(g, v, irq, &best, &n);
+		}
+		if (!g->spi_live[w]) {
+			g->spi_live_words &= ~(1u << w);
 		}
 	}
 	*nr_candidates = n;

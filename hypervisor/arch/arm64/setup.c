@@ -26,11 +26,6 @@ static struct pcpu pcpus[MAX_CPUS];
 static unsigned int nr_pcpus = 1;
 extern char _image_start[], _end[];
 
-struct pcpu *this_cpu(void)
-{
-	return (struct pcpu *)read_sysreg(tpidr_el2);
-}
-
 struct pcpu *pcpu_get(unsigned int id)
 {
 	return &pcpus[id];

@@ -5,6 +5,9 @@
 
 #include <sable/log.h>
 
+/* pr_debug tests it first; the host log decides by SABLE_LOG below. */
+int log_level_max = LOG_DEBUG;
+
 static void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
 	static int verbose = -1;

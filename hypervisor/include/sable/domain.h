@@ -15,6 +15,7 @@
 #include <sable/mmio.h>
 #include <sable/vgic.h>
 #include <sable/p2m.h>
+#include <sable/percpu.h>
 #include <sable/runstate.h>
 #include <sable/spinlock.h>
 #include <sable/types.h>
@@ -303,8 +304,6 @@ int domain_unpause(struct domain *d);
  */
 int domain_destroy(struct domain *d);
 
-/* Current vCPU of this pCPU, or NULL when idle. */
-struct vcpu *current_vcpu(void);
 
 /* sched.c */
 void sched_add_vcpu(struct vcpu *v);

@@ -30,4 +30,12 @@ void log_guest(unsigned int domid, const char *fmt, ...)
 #define pr_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
 #define pr_info(...) log_printf(LOG_INFO, __VA_ARGS__)
 #define pr_guest(domid, ...) log_guest(domid, __VA_ARGS__)
-#define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
+/* The level above which lines are dropped (loglvl=); read before any
+ * formatting so that a debug line costs a load on hot paths. */
+extern int log_level_max;
+#define pr_debug(...)                                   \
+	do {                                            \
+		if (log_level_max >= LOG_DEBUG) {       \
+			log_printf(LOG_DEBUG, __VA_ARGS__); \
+		}                                       \
+	} while (0)

@@ -60,6 +60,13 @@ struct pcpu {
 	struct pcpu_arch arch;
 };
 
+#ifndef ARCH_INLINE_THIS_CPU
 struct pcpu *this_cpu(void);
+#endif
+/* Current vCPU of this pCPU, or NULL when idle. */
+static inline struct vcpu *current_vcpu(void)
+{
+	return this_cpu()->current;
+}
 struct pcpu *pcpu_get(unsigned int id);
 unsigned int pcpu_count(void);

@@ -59,6 +59,13 @@ struct vgic_vcpu {
 	uint16_t lr_intid[VGIC_MAX_LRS];
 	uint16_t lr_moved; /* bit i: LR i took over the latched pending */
 	uint8_t nr_lrs_used;
+	/*
+	 * Bit i: private interrupt i may be pending, active or in a list
+	 * register; set with that state, cleared lazily by the flush (as
+	 * struct vgic's spi_live), so that the guest-entry path tests one
+	 * word instead of 32 interrupts.
+	 */
+	uint32_t priv_live;
 };
 
 struct vgic {
@@ -76,6 +83,8 @@ struct vgic {
 	 * flush, so that a flush visits only these instead of every SPI.
 	 */
 	uint64_t spi_live[(VGIC_MAX_SPIS + 63) / 64];
+	/* Bit w: spi_live[w] may be non-zero (same rules). */
+	uint32_t spi_live_words;
 };
 
 /*

@@ -36,3 +36,15 @@ struct pcpu_arch {
 };
 
 struct vcpu;
+
+struct pcpu;
+
+/* This pCPU's struct pcpu, kept in TPIDR_EL2 from its bring-up (setup.c). */
+#define ARCH_INLINE_THIS_CPU 1
+static inline struct pcpu *this_cpu(void)
+{
+	uint64_t p;
+
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
+	return (struct pcpu *)p;
+}
