@@ -347,18 +347,31 @@ static struct vcpu *even_out(struct pcpu *c, struct pcpu *s, uint64_t now,
 	return w;
 }
 
+/* A filter of longest_waiter(): not moved recently, and within its cap. */
+#define WAITER_SETTLED 0x1u
+
 /*
  * The vCPU of @src's queue, allowed on @dst, that has waited longest;
- * of @dom only when @dom is set. Both locks held.
+ * of @dom only when @dom is set, and with WAITER_SETTLED in @flags only
+ * one not moved for SCHED_MIGRATE_HOLD_US and within its cap at @now.
+ * Both locks held.
  */
 static struct vcpu *longest_waiter(struct pcpu *src, struct pcpu *dst,
-				   const struct domain *dom)
+				   const struct domain *dom, unsigned int flags,
+				   uint64_t now)
 {
+	uint64_t hold = (flags & WAITER_SETTLED)
+				? sched_us_to_ticks(SCHED_MIGRATE_HOLD_US)
+				: 0;
 	struct vcpu *best = NULL;
 
 	for (struct vcpu *w = src->rq_head; w; w = w->rq_next) {
 		if (!sched_allowed_on(w, dst) || still_current(src, w) ||
 		    w == src->yield_to || (dom && w->dom != dom)) {
+			continue;
+		}
+		if ((flags & WAITER_SETTLED) &&
+		    (now - w->migrated_at < hold || !sched_cap_left(w, now))) {
 			continue;
 		}
 		if (!best || (int64_t)(w->queued_at - best->queued_at) < 0) {
@@ -378,14 +391,14 @@ static struct vcpu *longest_waiter(struct pcpu *src, struct pcpu *dst,
  */
 static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
 {
-	struct vcpu *mine = longest_waiter(c, s, NULL);
+	struct vcpu *mine = longest_waiter(c, s, NULL, 0, now);
 	struct vcpu *w;
 	uint64_t since_mine, since_w;
 
 	if (!mine) {
 		return NULL;
 	}
-	w = longest_waiter(s, c, mine->dom);
+	w = longest_waiter(s, c, mine->dom, 0, now);
 	if (!w || (int64_t)(w->queued_at - mine->queued_at) >= 0) {
 		return NULL;
 	}
@@ -417,26 +430,16 @@ static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
  */
 static struct vcpu *rotate_lone(struct pcpu *c, struct pcpu *s, uint64_t now)
 {
-	uint64_t hold = sched_us_to_ticks(SCHED_MIGRATE_HOLD_US);
 	uint64_t alone =
 		sched_us_to_ticks(SCHED_ROTATE_SLICES * SCHED_SLICE_US);
 	struct vcpu *cur = __atomic_load_n(&s->current, __ATOMIC_ACQUIRE);
-	struct vcpu *best = NULL;
+	struct vcpu *best;
 
 	if (s->nr_queued || !cur || cur->state != VCPU_RUNNING ||
 	    now - s->slice_start < alone) {
 		return NULL;
 	}
-	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
-		if (!sched_allowed_on(w, s) || still_current(c, w) ||
-		    w == c->yield_to || now - w->migrated_at < hold ||
-		    !sched_cap_left(w, now)) {
-			continue;
-		}
-		if (!best || (int64_t)(w->queued_at - best->queued_at) < 0) {
-			best = w;
-		}
-	}
+	best = longest_waiter(c, s, NULL, WAITER_SETTLED, now);
 	if (best) {
 		pull(c, s, best, now);
 		/*
