@@ -138,12 +138,21 @@ static int ct_open_tty(struct cons_dom *d)
 	return fd;
 }
 
+/* The domain's console/tty node names the pty the daemon serves @d on. */
+static void ct_expect_tty(struct ct_env *e, const struct cons_dom *d)
+{
+	char path[64], tty[64];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
+	ASSERT_EQ(xs_client_read(&e->xs, 0, path, tty, sizeof(tty)), 0);
+	EXPECT_STREQ(tty, d->tty);
+}
+
 TEST(consoled_connects_a_domain_and_writes_its_tty)
 {
 	struct ct_env e;
 	struct ct_dom *g;
 	struct cons_dom *d;
-	char tty[64];
 
 	ct_start(&e, 512);
 	g = ct_domain(&e, 1, "demo");
@@ -154,11 +163,8 @@ TEST(consoled_connects_a_domain_and_writes_its_tty)
 	EXPECT_TRUE(g->mapped && g->bound);
 	EXPECT_EQ(g->remote_port, 5);
 	EXPECT_GE(g->notified, 1); /* told once at connection */
-	EXPECT_EQ(xs_client_read(&e.xs, 0, "/local/domain/1/console/tty", tty,
-				 sizeof(tty)),
-		  0);
-	EXPECT_STREQ(tty, d->tty);
-	EXPECT_TRUE(strncmp(tty, "/dev/pts/", 9) == 0);
+	ct_expect_tty(&e, d);
+	EXPECT_TRUE(strncmp(d->tty, "/dev/pts/", 9) == 0);
 	EXPECT_TRUE(strstr(d->log.path, "/guest-demo.log") != NULL);
 	ct_stop(&e);
 }
@@ -170,7 +176,6 @@ TEST(consoled_writes_the_tty_again_when_the_toolstack_resets_it)
 {
 	struct ct_env e;
 	struct cons_dom *d;
-	char tty[64];
 
 	ct_start(&e, 512);
 	ct_domain(&e, 1, "demo");
@@ -180,10 +185,7 @@ TEST(consoled_writes_the_tty_again_when_the_toolstack_resets_it)
 	ct_node(&e, 1, "console/tty", "");
 	ct_scan(&e);
 	EXPECT_TRUE(consoled_find(&e.c, 1) == d); /* the same console */
-	ASSERT_EQ(xs_client_read(&e.xs, 0, "/local/domain/1/console/tty", tty,
-				 sizeof(tty)),
-		  0);
-	EXPECT_STREQ(tty, d->tty);
+	ct_expect_tty(&e, d);
 	ct_stop(&e);
 }
 
@@ -194,7 +196,6 @@ TEST(consoled_connects_again_when_a_known_id_gets_new_console_nodes)
 	struct ct_env e;
 	struct ct_dom *g;
 	struct cons_dom *d;
-	char tty[64];
 
 	ct_start(&e, 512);
 	g = ct_domain(&e, 1, "demo");
@@ -211,10 +212,7 @@ TEST(consoled_connects_again_when_a_known_id_gets_new_console_nodes)
 	EXPECT_TRUE(g->mapped && g->bound);
 	EXPECT_EQ(e.c.doms, d);
 	EXPECT_TRUE(d->next == NULL); /* the old one is gone, not leaked */
-	ASSERT_EQ(xs_client_read(&e.xs, 0, "/local/domain/1/console/tty", tty,
-				 sizeof(tty)),
-		  0);
-	EXPECT_STREQ(tty, d->tty);
+	ct_expect_tty(&e, d);
 	ct_stop(&e);
 }
 
@@ -228,7 +226,6 @@ TEST(consoled_waits_for_the_build_and_tries_a_refused_page_again)
 	struct ct_env e;
 	struct ct_dom *g;
 	struct cons_dom *d;
-	char tty[64];
 
 	ct_start(&e, 512);
 	g = ct_domain(&e, 1, "demo");
@@ -249,10 +246,7 @@ TEST(consoled_waits_for_the_build_and_tries_a_refused_page_again)
 	EXPECT_FALSE(d->failed);
 	EXPECT_TRUE(g->mapped && g->bound);
 	EXPECT_TRUE(d->next == NULL);
-	ASSERT_EQ(xs_client_read(&e.xs, 0, "/local/domain/1/console/tty", tty,
-				 sizeof(tty)),
-		  0);
-	EXPECT_STREQ(tty, d->tty);
+	ct_expect_tty(&e, d);
 	ct_stop(&e);
 }
 
