@@ -175,13 +175,6 @@ static void vgic_lr_release(struct vgic *g, struct vgic_vcpu *v,
 	v->lr_moved = 0;
 }
 
-/* Whether a flush could put anything in the list registers (no lock). */
-static bool vgic_lr_maybe_work(const struct vgic *g, const struct vgic_vcpu *v)
-{
-	return __atomic_load_n(&v->nr_lrs_used, __ATOMIC_RELAXED) ||
-	       vgic_maybe_live(g, v);
-}
-
 int vgic_flush_lrs(struct vgic *g, struct vgic_vcpu *v, uint64_t *lrs,
 		   unsigned int nr_lrs)
 {
@@ -190,7 +183,7 @@ int vgic_flush_lrs(struct vgic *g, struct vgic_vcpu *v, uint64_t *lrs,
 	if (nr_lrs > VGIC_MAX_LRS || (nr_lrs && !lrs)) {
 		return -EINVAL;
 	}
-	if (!vgic_lr_maybe_work(g, v)) {
+	if (!vgic_flush_needed(g, v)) {
 		for (i = 0; i < nr_lrs; i++) {
 			lrs[i] = 0;
 		}

@@ -152,10 +152,9 @@ void vgic_arch_exit(struct vcpu *v)
 void vgic_arch_enter(struct vcpu *v)
 {
 	struct pcpu_arch *a = &this_cpu()->arch;
-	unsigned int n = gic_nr_lrs();
 	uint64_t lrs[16] = { 0 };
 	uint64_t hcr = ICH_HCR_EN;
-	unsigned int used = 0;
+	unsigned int used = 0, n;
 	bool upcall = evtchn_vcpu_upcall_pending(&v->dom->evtchn, v->id);
 	int left;
 
@@ -168,6 +167,15 @@ void vgic_arch_enter(struct vcpu *v)
 	if (upcall != __atomic_load_n(&v->upcall_line, __ATOMIC_RELAXED)) {
 		vcpu_sync_upcall(v);
 	}
+	/*
+	 * Most traps: nothing to deliver and every list register already
+	 * empty (lr_used 0 means all of a->lr are 0), no underflow asked.
+	 */
+	if (!a->lr_used && a->ich_hcr == ICH_HCR_EN &&
+	    !vgic_flush_needed(&v->dom->vgic, v->vgic)) {
+		return;
+	}
+	n = gic_nr_lrs();
 	left = vgic_flush_lrs(&v->dom->vgic, v->vgic, lrs, n);
 	for (unsigned int i = 0; i < n; i++) {
 		if (lrs[i]) {

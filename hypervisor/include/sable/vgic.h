@@ -88,6 +88,20 @@ struct vgic {
 };
 
 /*
+ * Without the lock: false only if vgic_flush_lrs() would find nothing for
+ * @v to put in a list register and none is held from the last flush (the
+ * guest-entry fast path). Whoever makes an interrupt pending kicks the
+ * vCPU afterwards, so a stale "false" is followed by another entry.
+ */
+static inline bool vgic_flush_needed(const struct vgic *g,
+				     const struct vgic_vcpu *v)
+{
+	return __atomic_load_n(&v->nr_lrs_used, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&v->priv_live, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&g->spi_live_words, __ATOMIC_RELAXED);
+}
+
+/*
  * Set up @g for @nr_vcpus (1..VGIC_MAX_VCPUS) and at least @nr_spis SPIs
  * (rounded up to a multiple of 32, at most VGIC_MAX_SPIS). Returns 0,
  * -EINVAL or -ENOMEM. Everything starts at its architectural reset value.
