@@ -119,11 +119,21 @@ static void kick_all(void)
 }
 
 /* @d goes on @list with a grace period starting now (grave_lock held). */
+bool quiescent_due;
+
+/* After the state that makes the work visible is stored (the flag pattern
+ * of domain_quiescent_work: set the state, then the flag). */
+void quiescent_arm(void)
+{
+	__atomic_store_n(&quiescent_due, true, __ATOMIC_SEQ_CST);
+}
+
 static void enlist_locked(struct domain **list, struct domain *d)
 {
 	d->grace_cpus = online_cpus();
 	d->reap_next = *list;
 	__atomic_store_n(list, d, __ATOMIC_RELEASE);
+	quiescent_arm();
 }
 
 /*
@@ -238,6 +248,7 @@ static void reap_some(void)
 		d->reap_next = reaping;
 		__atomic_store_n(&reaping, d, __ATOMIC_RELEASE);
 		spin_unlock(&grave_lock);
+		quiescent_arm();
 		/* Come back soon: from a guest, or out of WFI at once. */
 		arch_send_resched(this_cpu()->id);
 		return;
@@ -302,6 +313,7 @@ void domain_destroy_later(struct domain *d)
 {
 	__atomic_store_n(&d->destroy_pending, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&destroys_pending, true, __ATOMIC_SEQ_CST);
+	quiescent_arm();
 	kick_all();
 }
 
@@ -332,6 +344,7 @@ static void run_destroys(void)
 			stop_current = true;
 			__atomic_store_n(&destroys_pending, true,
 					 __ATOMIC_SEQ_CST);
+			quiescent_arm();
 			continue;
 		}
 		if (__atomic_exchange_n(&d->destroy_pending, false,
@@ -367,7 +380,7 @@ static struct domain *grace_to_ack(uint64_t bit)
 	return d;
 }
 
-void domain_quiescent(void)
+static void quiescent_run(void)
 {
 	uint64_t bit = 1ULL << this_cpu()->id;
 	struct domain *done = NULL, *d, **pp;
@@ -407,5 +420,18 @@ void domain_quiescent(void)
 		d = done;
 		done = d->reap_next;
 		finish(d);
+	}
+}
+
+/*
+ * The flag goes down before the last look, so work stored (then flagged)
+ * by another pCPU meanwhile is either seen here or flags it again.
+ */
+void domain_quiescent_work(void)
+{
+	quiescent_run();
+	__atomic_store_n(&quiescent_due, false, __ATOMIC_SEQ_CST);
+	if (domain_destroy_pending()) {
+		quiescent_arm();
 	}
 }

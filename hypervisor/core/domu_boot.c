@@ -249,8 +249,9 @@ static void queue_build(int i, const struct domu_ram *r, bool first)
 	slots[i].scrubbed = 0;
 	slots[i].scrubbing = true;
 	slots[i].first = first;
-	__atomic_fetch_add(&rebuilds_scrubbing, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&rebuilds_scrubbing, 1, __ATOMIC_SEQ_CST);
 	spin_unlock(&slots_lock);
+	quiescent_arm();
 }
 
 static bool build_piece(bool *more);

@@ -132,11 +132,17 @@ void vgic_kick_if_deliverable(struct vgic *g, struct vgic_irq *irq,
 
 void vgic_kicks_run(struct vgic *g, const struct vgic_kicks *k)
 {
-	unsigned int i;
+	for (unsigned int w = 0; w * 64 < g->nr_vcpus; w++) {
+		uint64_t bits = k->mask[w];
 
-	for (i = 0; i < g->nr_vcpus; i++) {
-		if (k->mask[i / 64] & (1ULL << (i % 64))) {
-			vdev_env_kick_vcpu(g, i);
+		while (bits) {
+			unsigned int i =
+				w * 64 + (unsigned int)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (i < g->nr_vcpus) {
+				vdev_env_kick_vcpu(g, i);
+			}
 		}
 	}
 }

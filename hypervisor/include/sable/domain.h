@@ -240,12 +240,26 @@ void domain_report_memory(struct domain *d);
  */
 void domain_notify_control(struct domain *d);
 /*
+ * Set (quiescent_arm) by whatever leaves work for quiescent points: a
+ * destroy asked for, a domain in its grace period or being reaped, a
+ * boot-time build scrubbing. Cleared by domain_quiescent_work() once it
+ * finds none left. Read on every return to a guest.
+ */
+extern bool quiescent_due;
+void quiescent_arm(void);
+void domain_quiescent_work(void);
+/*
  * This pCPU holds no domain or vCPU pointer now (it returns to a guest or
  * goes idle): a piece of a destroyed domain's RAM is given back, the
  * grace period of buried domains advances, and the ones whose grace
- * period ended are freed. Cheap when none waits.
+ * period ended are freed. One load when none waits.
  */
-void domain_quiescent(void);
+static inline void domain_quiescent(void)
+{
+	if (__atomic_load_n(&quiescent_due, __ATOMIC_SEQ_CST)) {
+		domain_quiescent_work();
+	}
+}
 /*
  * Whether a destroyed domain still has teardown work or a grace period
  * waiting for quiescent points (tests run them until there is none).
@@ -303,7 +317,6 @@ int domain_unpause(struct domain *d);
  * docs/lifecycle.md.
  */
 int domain_destroy(struct domain *d);
-
 
 /* sched.c */
 void sched_add_vcpu(struct vcpu *v);

@@ -33,9 +33,9 @@ void log_guest(unsigned int domid, const char *fmt, ...)
 /* The level above which lines are dropped (loglvl=); read before any
  * formatting so that a debug line costs a load on hot paths. */
 extern int log_level_max;
-#define pr_debug(...)                                   \
-	do {                                            \
-		if (log_level_max >= LOG_DEBUG) {       \
+#define pr_debug(...)                                       \
+	do {                                                \
+		if (log_level_max >= LOG_DEBUG) {           \
 			log_printf(LOG_DEBUG, __VA_ARGS__); \
-		}                                       \
+		}                                           \
 	} while (0)
