@@ -549,12 +549,23 @@ TEST(destroyed_domain_waits_for_every_pcpu_at_each_step)
 	for (unsigned int i = 0; i < 100; i++) {
 		domain_quiescent();
 	}
-	/* ...but kept for the other pCPU, which has not passed one. */
+	/* ...but kept for the other pCPU, which has not passed one: the
+	 * flag every return to a guest reads stays up. */
 	EXPECT_TRUE(domain_destroy_pending());
+	EXPECT_TRUE(__atomic_load_n(&quiescent_due, __ATOMIC_SEQ_CST));
 	EXPECT_EQ(held->id, 1);
 	EXPECT_TRUE(held->is_dying);
 	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") == NULL);
 	EXPECT_EQ(hx_run_pcpu(other, NULL), HOST_IDLE);
 	EXPECT_FALSE(domain_destroy_pending());
 	EXPECT_TRUE(strstr(host_console_output(), "destroyed: gone") != NULL);
+	/* Nothing left: down after the next quiescent point, and raised
+	 * again by the next destroy. */
+	domain_quiescent();
+	EXPECT_FALSE(__atomic_load_n(&quiescent_due, __ATOMIC_SEQ_CST));
+	d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	EXPECT_EQ(as_dom0(d0, domain_destroy, d1), 0);
+	EXPECT_TRUE(__atomic_load_n(&quiescent_due, __ATOMIC_SEQ_CST));
+	host_quiesce_all();
+	EXPECT_FALSE(domain_destroy_pending());
 }

@@ -267,3 +267,47 @@ TEST(vgic_lr_sync_with_foreign_lr_restores_state)
 	EXPECT_TRUE(vgic_vcpu_has_pending(&tg, v0()));
 	tg_teardown();
 }
+
+/*
+ * The guest-entry fast path (vgic_flush_needed) is true from the moment a
+ * private interrupt or an SPI is made pending until a flush finds it done,
+ * and false once nothing is live and no list register is held.
+ */
+TEST(vgic_flush_needed_follows_private_and_spi_through_their_life)
+{
+	uint64_t lrs[2];
+
+	tg_setup(1, 32);
+	tg_setup_irq(0, 27, 0x80, false); /* level PPI (the timer) */
+	tg_setup_irq(0, 40, 0x80, true);
+	/* Register writes mark conservatively; a flush settles them. */
+	ASSERT_EQ(vgic_flush_lrs(&tg, v0(), lrs, 2), 0);
+	EXPECT_EQ(lrs[0], 0);
+	EXPECT_FALSE(vgic_flush_needed(&tg, v0()));
+	ASSERT_EQ(vgic_inject(&tg, 0, 27, true), 0);
+	EXPECT_TRUE(vgic_flush_needed(&tg, v0()));
+	ASSERT_EQ(vgic_flush_lrs(&tg, v0(), lrs, 2), 0);
+	EXPECT_EQ(LR_VINTID(lrs[0]), 27);
+	/* Taken and ended by the guest while the line stays high. */
+	lrs[0] &= ~(3ULL << 62);
+	vgic_sync_lrs(&tg, v0(), lrs, 2);
+	EXPECT_TRUE(vgic_flush_needed(&tg, v0()));
+	ASSERT_EQ(vgic_inject(&tg, 0, 27, false), 0);
+	ASSERT_EQ(vgic_flush_lrs(&tg, v0(), lrs, 2), 0);
+	EXPECT_EQ(lrs[0], 0);
+	EXPECT_FALSE(vgic_flush_needed(&tg, v0()));
+	/* An SPI: live until the flush after its end. */
+	ASSERT_EQ(vgic_inject(&tg, 0, 40, true), 0);
+	EXPECT_TRUE(vgic_flush_needed(&tg, v0()));
+	ASSERT_EQ(vgic_flush_lrs(&tg, v0(), lrs, 2), 0);
+	EXPECT_EQ(LR_VINTID(lrs[0]), 40);
+	lrs[0] &= ~(3ULL << 62);
+	vgic_sync_lrs(&tg, v0(), lrs, 2);
+	ASSERT_EQ(vgic_flush_lrs(&tg, v0(), lrs, 2), 0);
+	EXPECT_EQ(lrs[0], 0);
+	EXPECT_FALSE(vgic_flush_needed(&tg, v0()));
+	/* Pending through the distributor (ISPENDR) counts too. */
+	dist_wr(GICD_ISPENDR + 4, 4, 1u << 8);
+	EXPECT_TRUE(vgic_flush_needed(&tg, v0()));
+	tg_teardown();
+}
