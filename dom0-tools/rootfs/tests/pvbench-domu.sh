@@ -9,7 +9,7 @@
 # Reports are lines on its console (hvc0), which the console daemon logs
 # in dom0:
 #   PVBENCH-DOMU round=N op=read|write us=T
-#   PVBENCH-DOMU op=ping rtt_us=AVG min_us=MIN max_us=MAX
+#   PVBENCH-DOMU op=ping rtt_us=AVG min_us=MIN max_us=MAX median_us=MED
 #   PVBENCH-DOMU-READY                 the TCP listeners are up
 #   PVBENCH-DOMU-ERROR <text>
 # It never returns: the domain runs until dom0 destroys it.
@@ -73,14 +73,16 @@ while ! ping -c 1 -W 1 "$PEER" >/dev/null 2>&1; do
 	n=$((n + 1))
 	[ "$n" -lt 60 ] || fail "no answer from $PEER"
 done
-# busybox ping: "round-trip min/avg/max = 0.512/0.623/0.900 ms"
-rtt=$(ping -c 20 -i 0.2 "$PEER" 2>/dev/null | sed -n 's|.*= \([0-9.]*\)/\([0-9.]*\)/\([0-9.]*\) ms|\1 \2 \3|p')
+# 50 pings; busybox prints "... time=0.623 ms" for each. A few late
+# answers move the average a lot: the median is given too.
+rtt=$(ping -c 50 -i 0.1 "$PEER" 2>/dev/null |
+	sed -n 's|.*time=\([0-9.]*\) ms.*|\1|p' | sort -n |
+	awk '{ t[NR] = $1; s += $1 }
+	     END { if (NR) printf "%d %d %d %d", s / NR * 1000, t[1] * 1000,
+		   t[NR] * 1000, t[int((NR + 1) / 2)] * 1000 }')
 [ -n "$rtt" ] || fail "ping $PEER"
 set -- $rtt
-us() {
-	echo "$1" | awk '{ printf "%d", $1 * 1000 }'
-}
-echo "PVBENCH-DOMU op=ping rtt_us=$(us "$2") min_us=$(us "$1") max_us=$(us "$3")"
+echo "PVBENCH-DOMU op=ping rtt_us=$1 min_us=$2 max_us=$3 median_us=$4"
 
 # busybox nc half-closes the connection at the end of its input and exits
 # at the end of the peer's: a receiver reads from a FIFO it also holds
