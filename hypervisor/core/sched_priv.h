@@ -21,7 +21,7 @@ struct vcpu;
  * short, so that a preempted lock holder, or the next in a ticket lock's
  * queue, is not kept off for a whole slice while its siblings spin.
  */
-#define SCHED_SIBLING_SLICE_US 1000ULL
+#define SCHED_SIBLING_SLICE_US 500ULL
 
 /* Virtual times only grow; compare them modulo 2^64. */
 static inline bool sched_vtime_before(uint64_t a, uint64_t b)

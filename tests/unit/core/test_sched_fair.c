@@ -11,6 +11,7 @@
 #include <sable/percpu.h>
 
 #include "core_test.h"
+#include "sched_priv.h"
 
 #define MS 1000ULL /* counter ticks (1 MHz) */
 #define T0 (1000 * MS)
@@ -334,17 +335,18 @@ TEST(sched_siblings_sharing_a_pcpu_take_turns_by_the_short_slice)
 	start();
 	c = cpu0();
 	ASSERT_TRUE(c->current != NULL);
-	/* Its sibling waits: 1 ms, not the 4 ms slice between domains. */
-	EXPECT_EQ(c->sched_deadline, now + 1 * MS);
+	/* Its sibling waits: 0.5 ms, not the 4 ms slice between domains. */
+	EXPECT_EQ(SCHED_SIBLING_SLICE_US, 500);
+	EXPECT_EQ(c->sched_deadline, now + MS / 2);
 	last = c->current;
-	for (unsigned int i = 0; i < 20; i++) {
-		run_for(MS);
+	for (unsigned int i = 0; i < 40; i++) {
+		run_for(MS / 2);
 		if (c->current != last) {
 			switches++;
 			last = c->current;
 		}
 	}
-	EXPECT_GE(switches, 19);
+	EXPECT_GE(switches, 39);
 	EXPECT_EQ(d->vcpus[0]->cpu_time + d->vcpus[1]->cpu_time, 20 * MS);
 	EXPECT_LE(d->vcpus[0]->cpu_time, 11 * MS);
 	EXPECT_LE(d->vcpus[1]->cpu_time, 11 * MS);
