@@ -118,7 +118,6 @@ static void kick_all(void)
 	}
 }
 
-/* @d goes on @list with a grace period starting now (grave_lock held). */
 bool quiescent_due;
 
 /* After the state that makes the work visible is stored (the flag pattern
@@ -128,6 +127,7 @@ void quiescent_arm(void)
 	__atomic_store_n(&quiescent_due, true, __ATOMIC_SEQ_CST);
 }
 
+/* @d goes on @list with a grace period starting now (grave_lock held). */
 static void enlist_locked(struct domain **list, struct domain *d)
 {
 	d->grace_cpus = online_cpus();
