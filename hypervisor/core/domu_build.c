@@ -78,7 +78,15 @@ static bool name_taken_locked(const char *name, const struct domain *self)
 	return false;
 }
 
-/* The id @c asks for, or the lowest free one. domu_lock held. */
+/*
+ * The id last handed out without being asked for. As Xen's domid rover,
+ * the next one is the first free id above it, wrapping to 1: an id whose
+ * domain went a moment ago (its backends and XenStore nodes may still be
+ * going away) is not given again at once. domu_lock.
+ */
+static domid_t last_picked;
+
+/* The id @c asks for, or the next free one. domu_lock held. */
 static int pick_id_locked(const struct domu_config *c, domid_t *id)
 {
 	if (c->id) {
@@ -91,7 +99,10 @@ static int pick_id_locked(const struct domu_config *c, domid_t *id)
 		*id = c->id;
 		return 0;
 	}
-	for (domid_t i = 1; i < MAX_DOMAINS; i++) {
+	for (unsigned int n = 0; n < MAX_DOMAINS - 1; n++) {
+		domid_t i =
+			(domid_t)((last_picked + n) % (MAX_DOMAINS - 1) + 1);
+
 		if (!domain_lookup(i)) {
 			*id = i;
 			return 0;
@@ -294,6 +305,9 @@ int domu_create_finish(const struct domu_config *c, struct domu_ram *r,
 		return rc ? rc : -ENOMEM;
 	}
 	r->pa = pa_init(0); /* the domain's now, or unwound below */
+	if (!c->id) {
+		last_picked = id;
+	}
 	rc = setup_domain(d, c, pa, ram, &ram_given);
 	state_init(&domu_states[id], d, c, pa);
 	if (rc) {

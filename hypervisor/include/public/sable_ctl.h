@@ -87,7 +87,7 @@ _Static_assert(sizeof(struct sable_ctl_domain_info) == 96, "layout");
 #define SABLE_CREATE_console (1U << 2) /* PV console page and port */
 
 struct sable_ctl_create {
-	uint32_t domid; /* IN: wanted id, 0: the lowest free; OUT: the id */
+	uint32_t domid; /* IN: wanted id, 0: the next free; OUT: the id */
 	uint32_t flags; /* IN: SABLE_CREATE_* */
 	char name[32]; /* IN: NUL-terminated, not empty, unique */
 	uint32_t nr_vcpus; /* IN: 1..MAX_VCPUS */

@@ -780,3 +780,47 @@ TEST(ctl_destroy_stops_the_builder_before_the_domain_goes)
 		EXPECT_EQ(load(d0, id, SABLE_LOAD_kernel, 0, 0, 64), -ESRCH);
 	}
 }
+
+/*
+ * Ids go up as Xen's do: a domain destroyed a moment ago does not lend
+ * its id to the next one (its backends and XenStore nodes may still be
+ * going), a failed create uses none up, and after the top they wrap to
+ * the lowest free id. An id asked for is used as asked.
+ */
+TEST(ctl_create_ids_go_up_and_wrap_as_xens)
+{
+	struct domain *d0 = dom0();
+	struct sable_ctl_create in = good_create("a");
+	struct sable_ctl_create bad = good_create("b");
+	uint32_t id = 0, id2 = 0;
+
+	ASSERT_EQ(create(d0, &in, &id), 0);
+	EXPECT_EQ(id, 1);
+	EXPECT_EQ(simple(d0, SABLE_CTL_destroy, id), 0);
+	host_quiesce_all();
+	ASSERT_TRUE(domain_lookup(1) == NULL);
+	bad.nr_vcpus = 0;
+	EXPECT_EQ(create(d0, &bad, NULL), -EINVAL);
+	ASSERT_EQ(create(d0, &in, &id), 0);
+	EXPECT_EQ(id, 2);
+	/* Up to the top, then the lowest free id again. */
+	for (uint32_t want = 3; want < MAX_DOMAINS; want++) {
+		in = good_create("c");
+		in.mem_kib = 2 << 10;
+		EXPECT_EQ(simple(d0, SABLE_CTL_destroy, id), 0);
+		host_quiesce_all();
+		ASSERT_EQ(create(d0, &in, &id), 0);
+		EXPECT_EQ(id, want);
+	}
+	ASSERT_EQ(create(d0, &bad, NULL), -EINVAL);
+	in = good_create("d");
+	in.mem_kib = 2 << 10;
+	ASSERT_EQ(create(d0, &in, &id2), 0);
+	EXPECT_EQ(id2, 1);
+	/* An id asked for. */
+	in = good_create("e");
+	in.mem_kib = 2 << 10;
+	in.domid = 7;
+	ASSERT_EQ(create(d0, &in, &id2), 0);
+	EXPECT_EQ(id2, 7);
+}
