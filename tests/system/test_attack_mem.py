@@ -105,27 +105,31 @@ def test_attackers_created_by_xl_give_back_every_page():
         out = m.output()
     assert errors == []
     assert passed, lines
-    # The roles name their peers by id: victim 1, attacker 2.
-    assert "domain 1 (victim) shut down" in out
-    assert "domain 2 (attacker) shut down" in out
-    assert "domain 3 (bystander) shut down" in out
+    # Ids go up as on Xen: the warm-up domain, then the victim and the
+    # attacker (which name each other by id), the bystander, attack_time
+    # and hello, each the next id.
+    ids = {n: d for d, n in re.findall(r"domain (\d+) \((\w+)\) shut down",
+                                      out)}
+    names = ["warmup", "victim", "attacker", "bystander", "attack", "hello"]
+    assert [ids.get(n) for n in names] == \
+        [str(i) for i in range(1, 7)], ids
     # Lines of dom0's console and the hypervisor's may run into each
     # other: the results are looked for anywhere, in order.
-    results = re.findall(r"\(d(\d)\) GUEST-RESULT: (\d+) passed, (\d+) "
+    results = re.findall(r"\(d(\d+)\) GUEST-RESULT: (\d+) passed, (\d+) "
                          r"failed", out)
     assert len(results) == 6, results
-    assert sorted(d for d, _, _ in results[1:4]) == ["1", "2", "3"], results
-    assert sorted(d for d, _, _ in results[4:]) == ["1", "2"], results
+    assert sorted(d for d, _, _ in results[1:4]) == ["2", "3", "4"], results
+    assert sorted(d for d, _, _ in results[4:]) == ["5", "6"], results
     assert all(int(p) > 0 for _, p, _ in results), results
     # attack_time's checks that its timer came in the middle of a long
     # call want a pCPU to itself, which dom0's two vCPUs do not leave it
     # here (test_attack_time.py makes them): only those may fail.
-    fails = re.findall(r"\(d\d\) GUEST-TEST (\S+): FAIL", out)
+    fails = re.findall(r"\(d\d+\) GUEST-TEST (\S+): FAIL", out)
     assert set(fails) <= {"gnttab_copy_is_split",
                           "console_write_1mib_is_split"}, fails
     assert sum(int(f) for _, _, f in results) == len(fails), results
-    assert "(d2) GUEST-TEST stage2_budget_stops_growth: PASS" in out
-    assert "(d1) GUEST-TEST gnttab_copy_huge_count_ends_cleanly: PASS" in out
+    assert "(d3) GUEST-TEST stage2_budget_stops_growth: PASS" in out
+    assert "(d5) GUEST-TEST gnttab_copy_huge_count_ends_cleanly: PASS" in out
     # Free pages plus those held for dom0 when the warm-up domain went,
     # when the last of the three went and when the last of the two went.
     gone = [(name, int(f) + int(h)) for name, f, h in re.findall(

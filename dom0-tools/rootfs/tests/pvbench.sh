@@ -73,7 +73,7 @@ netstate() {
 	# a sysrq through xenstore (its xenbus port); then its counters.
 	ping -c 2 -W 1 10.0.0.2 >/dev/null 2>&1 && info "ping answered" ||
 		info "ping unanswered"
-	xenstore-write /local/domain/1/control/sysrq h 2>/dev/null
+	xenstore-write "/local/domain/$($XL domid pb)/control/sysrq" h 2>/dev/null
 	sleep 11
 	grep -a PVBENCH-DOMU-STAT $LOG | tail -n 1 | tr -d '\r'
 	grep -a -i sysrq $LOG | tail -n 2 | tr -d '\r'

@@ -44,16 +44,24 @@ done
 
 # A first domain's life: its end gives the figure to come back to.
 cfg warmup ramscan "ramscan.mode=scan"
-check "warm-up domain" xl create -q $T/warmup.cfg
+check "warm-up domain" xl create -q -p $T/warmup.cfg
+W=$(xl domid warmup)
+check "xl unpause warmup" xl unpause warmup
 check "warm-up domain gone" within "$ONLY_DOM0" 60
 
-cfg victim attack_mem "attack.role=victim attack.peer=2"
-cfg attacker attack_mem "attack.role=attacker attack.peer=1 attack.self=2"
+# The victim and the attacker name each other by id: ids go up from the
+# last one given (as on Xen), so they are the next two.
+V=$((W + 1))
+A=$((W + 2))
+cfg victim attack_mem "attack.role=victim attack.peer=$A"
+cfg attacker attack_mem "attack.role=attacker attack.peer=$V attack.self=$A"
 cfg bystander attack_mem "attack.role=bystander"
 # Made paused, then started together: they run side by side.
 for d in victim attacker bystander; do
 	check "xl create -p $d" xl create -q -p $T/$d.cfg
 done
+check "victim is domain $V" test "$(xl domid victim)" = "$V"
+check "attacker is domain $A" test "$(xl domid attacker)" = "$A"
 for d in victim attacker bystander; do
 	check "xl unpause $d" xl unpause $d
 done
