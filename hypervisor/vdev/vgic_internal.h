@@ -17,18 +17,6 @@
 #define VGIC_IRQ_LIVE (VGIC_IRQ_PENDING | VGIC_IRQ_LINE | VGIC_IRQ_ACTIVE)
 
 /*
- * Without the lock: false only if no private interrupt of @v and no SPI is
- * live. Callers rely on whoever makes an interrupt live kicking its vCPU
- * afterwards, so a stale "false" is followed by another look.
- */
-static inline bool vgic_maybe_live(const struct vgic *g,
-				   const struct vgic_vcpu *v)
-{
-	return __atomic_load_n(&v->priv_live, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&g->spi_live_words, __ATOMIC_RELAXED);
-}
-
-/*
  * The vCPU state @irq belongs to, if it is private: priv[] is the first
  * member and @irq->intid its index there.
  */

@@ -88,17 +88,25 @@ struct vgic {
 };
 
 /*
- * Without the lock: false only if vgic_flush_lrs() would find nothing for
- * @v to put in a list register and none is held from the last flush (the
- * guest-entry fast path). Whoever makes an interrupt pending kicks the
+ * Without the lock: vgic_maybe_live() is false only if no private
+ * interrupt of @v and no SPI may be pending, active or in a list
+ * register; vgic_flush_needed() is false only if vgic_flush_lrs() would
+ * find nothing for @v to put in a list register and none is held from the
+ * last flush (the guest-entry fast path). Whoever makes an interrupt pending kicks the
  * vCPU afterwards, so a stale "false" is followed by another entry.
  */
+static inline bool vgic_maybe_live(const struct vgic *g,
+				   const struct vgic_vcpu *v)
+{
+	return __atomic_load_n(&v->priv_live, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&g->spi_live_words, __ATOMIC_RELAXED);
+}
+
 static inline bool vgic_flush_needed(const struct vgic *g,
 				     const struct vgic_vcpu *v)
 {
 	return __atomic_load_n(&v->nr_lrs_used, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&v->priv_live, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&g->spi_live_words, __ATOMIC_RELAXED);
+	       vgic_maybe_live(g, v);
 }
 
 /*
