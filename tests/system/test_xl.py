@@ -136,9 +136,10 @@ def test_autostart_failures_are_reported_and_dom0_comes_up():
 def test_xl_domu_vcpus_spread_and_vcpu_pin_moves_a_running_one():
     """A 4-vCPU Linux domU on 2 pCPUs, every vCPU busy, dom0 idle: xl
     vcpu-list shows its vCPUs on both pCPUs, each gaining CPU time; xl
-    vcpu-pin moves a running vCPU to the other pCPU, after which `sleep 2`
-    in the domU takes 2 s by its clock and the vCPU's timer interrupts
-    keep counting (dom0-tools/rootfs/tests/xl-place.sh)."""
+    vcpu-pin moves a busy vCPU to the other pCPU, after which `sleep 2`
+    in the domU takes 2 s by its clock and the vCPU's timer interrupts and
+    its network interrupts (the domU's vif bound to it, dom0 pinging) keep
+    counting (dom0-tools/rootfs/tests/xl-place.sh)."""
     passed, lines, errors, out = run_script(
         "xl-place", timeout=240, initrd=GUESTS_INITRD)
     assert errors == []

@@ -2,10 +2,12 @@
 # Placement and pinning (docs/scheduler.md): a Linux domU with 4 vCPUs on
 # the 2 pCPUs, dom0 idle, runs place-domu.sh (every vCPU busy, `sleep 2`
 # timed again and again). Its vCPUs spread over both pCPUs and each gets
-# CPU time (xl vcpu-list); `xl vcpu-pin` moves a running vCPU to the other
-# pCPU; afterwards `sleep 2` in the domU still takes 2 s by its own clock
-# and the moved vCPU's timer interrupts keep counting. Needs the guests
-# image (docs/rootfs.md).
+# CPU time (xl vcpu-list); `xl vcpu-pin` moves a running vCPU (vCPU 3, to
+# the pCPU it is not on) to the other pCPU; afterwards `sleep 2` in the
+# domU still takes 2 s by its own clock, and the moved vCPU's timer
+# interrupts and its network interrupts (the domU's vif, on xenbr0, has
+# its event channels bound to vCPU 3; dom0 pings it) keep counting. Needs
+# the guests image (docs/rootfs.md).
 . /tests/lib.sh
 
 KERNEL=${SABLE_XL_KERNEL:-/var/lib/xen/images/vmlinuz}
@@ -18,9 +20,10 @@ cat >$T/place.cfg <<CFG
 name = "place"
 kernel = "$KERNEL"
 ramdisk = "$RAMDISK"
-extra = "console=hvc0 rdinit=/init sable.test=place-domu sable.busy=60"
+extra = "console=hvc0 rdinit=/init sable.test=place-domu sable.busy=60 sable.ip=10.0.0.2/24 sable.netcpu=3"
 memory = 128
 vcpus = 4
+vif = [ 'mac=00:16:3e:00:00:51,bridge=xenbr0' ]
 CFG
 
 within() { # command seconds
@@ -37,7 +40,8 @@ vcpus() {
 	xl vcpu-list place | awk '$1 == "place" { print $3, $4, $5, $6 }'
 }
 
-check "xl create a 4-vCPU domU" xl create $T/place.cfg
+check "xl create a 4-vCPU domU with a vif" xl create $T/place.cfg
+ip addr add 10.0.0.1/24 dev xenbr0
 check "its vCPUs are busy" within "grep -q PLACE-BUSY $LOG" 150
 sleep 2
 vcpus >$T/a
@@ -52,16 +56,19 @@ check "each vCPU got CPU time in 3 s (at least 0.3 s)" sh -c \
 	"paste -d ' ' $T/a $T/b |
 	awk '{ if (\$8 - \$4 < 0.3) bad = 1 } END { exit bad }'"
 
-# A vCPU running on pCPU 0 goes to pCPU 1.
-V=$(awk '$2 == 0 && $3 ~ /^r/ { print $1; exit }' $T/b)
-[ -n "$V" ] || V=$(awk '$2 == 0 { print $1; exit }' $T/b)
-[ -n "$V" ] || V=0
-info "pinning vCPU $V (on pCPU $(awk -v v="$V" '$1 == v { print $2 }' $T/b)) to pCPU 1"
-check "xl vcpu-pin place $V 1" xl vcpu-pin place "$V" 1
-check "vCPU $V runs on pCPU 1 only" within \
+# vCPU 3, busy (running or waiting for its turn), goes to the other pCPU.
+V=3
+P=$(awk -v v="$V" '$1 == v { print $2 }' $T/b)
+TO=$((1 - ${P:-0}))
+info "pinning vCPU $V (on pCPU $P, $(awk -v v="$V" '$1 == v { print $3 }' $T/b)) to pCPU $TO"
+check "xl vcpu-pin place $V $TO" xl vcpu-pin place "$V" "$TO"
+check "vCPU $V runs on pCPU $TO only" within \
 	"xl vcpu-list place | awk '\$1 == \"place\" && \$3 == $V' |
-	awk '{ exit !(\$4 == 1 && \$7 == \"1\") }'" 10
+	awk '{ exit !(\$4 == $TO && \$7 == \"$TO\") }'" 10
 mark=$(wc -l <$LOG)
+# Network interrupts for vCPU 3 while the sleeps are timed.
+ping -c 200 -i 0.1 10.0.0.2 >$T/ping 2>&1 &
+PING=$!
 # The second PLACE-SLEEP line after the pin began after it.
 check "two sleeps timed after the pin" within \
 	"[ \$(tail -n +$((mark + 1)) $LOG | grep -c PLACE-SLEEP) -ge 2 ]" 30
@@ -76,6 +83,12 @@ check "sleep 2 took 2 s (1900 to 3000 ms: $ms)" sh -c \
 	"[ '${ms:-0}' -ge 1900 ] && [ '${ms:-0}' -le 3000 ]"
 check "vCPU $V's timer interrupts kept counting (>= 100 in 2 s: $ticks)" \
 	test "${ticks:-0}" -ge 100
+net=$(echo "$line" | sed -n 's/.*net=\([0-9]*\).*/\1/p')
+check "vCPU $V's network interrupts kept counting (>= 5 in 2 s: $net)" \
+	test "${net:-0}" -ge 5
+kill $PING 2>/dev/null
+wait $PING 2>/dev/null
+info "dom0's ping of the domU: $(tail -n 2 $T/ping | tr '\n' '|')"
 info "all sleeps (the pin after $mark lines): $(grep -n PLACE-SLEEP $LOG |
 	sed 's/PLACE-SLEEP //' | tr -d '\r' | tr '\n' '|')"
 check "xl destroy place" xl destroy place
