@@ -293,27 +293,39 @@ fail:
 	return -errno;
 }
 
-/* cpus=: the hard affinity of every vCPU, limited to online pCPUs. */
+/*
+ * cpus= and cpus_soft=: each vCPU's hard and soft affinity, limited to
+ * online pCPUs. A hard affinity naming no online pCPU fails the create; a
+ * soft one outside the hard one only means no preference.
+ */
 static int set_affinity(struct sable_handle *h, uint32_t domid,
 			const struct xlcfg *cfg,
 			const struct sable_ctl_physinfo *phys, char *err)
 {
 	uint64_t online =
 		phys->nr_cpus >= 64 ? ~0ULL : (1ULL << phys->nr_cpus) - 1;
-	uint64_t mask = cfg->cpus & online;
 	uint32_t v;
 
-	if (!cfg->cpus || mask == online) {
-		return 0;
-	}
-	if (!mask) {
-		snprintf(err, DOMBUILD_ERR_MAX,
-			 "cpus: names no online pCPU (the host has %u)",
-			 phys->nr_cpus);
-		return -EINVAL;
-	}
 	for (v = 0; v < cfg->maxvcpus; v++) {
-		if (sable_vcpu_set_affinity(h, domid, v, mask)) {
+		uint64_t hard, soft;
+
+		xlcfg_vcpu_affinity(cfg, v, &hard, &soft);
+		hard = hard ? hard & online : online;
+		soft &= online;
+		if (soft == online) {
+			soft = 0;
+		}
+		if (!hard) {
+			snprintf(err, DOMBUILD_ERR_MAX,
+				 "cpus: names no online pCPU for vCPU %u (the "
+				 "host has %u)",
+				 v, phys->nr_cpus);
+			return -EINVAL;
+		}
+		if (hard == online && !soft) {
+			continue; /* as the hypervisor made it */
+		}
+		if (sable_vcpu_set_affinity(h, domid, v, hard, soft)) {
 			snprintf(err, DOMBUILD_ERR_MAX,
 				 "cpus: cannot pin vCPU %u: %s", v,
 				 dombuild_strerror(errno));

@@ -336,7 +336,7 @@ int sable_vcpu_info(struct sable_handle *h, uint32_t domid, uint32_t vcpu,
 }
 
 int sable_vcpu_set_affinity(struct sable_handle *h, uint32_t domid,
-			    uint32_t vcpu, uint64_t hard)
+			    uint32_t vcpu, uint64_t hard, uint64_t soft)
 {
 	struct sable_ctl c;
 
@@ -345,6 +345,7 @@ int sable_vcpu_set_affinity(struct sable_handle *h, uint32_t domid,
 	c.domid = domid;
 	c.u.affinity.vcpu = vcpu;
 	c.u.affinity.hard = hard;
+	c.u.affinity.soft = soft;
 	return ctl(h, &c);
 }
 

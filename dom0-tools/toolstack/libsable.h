@@ -75,8 +75,9 @@ int sable_domain_set_max_mem(struct sable_handle *h, uint32_t domid,
 			     uint64_t max_mem_kib);
 int sable_vcpu_info(struct sable_handle *h, uint32_t domid, uint32_t vcpu,
 		    struct sable_ctl_vcpu_info *out);
+/* Hard and soft affinity of @vcpu, a bit per pCPU; @soft 0: no preference. */
 int sable_vcpu_set_affinity(struct sable_handle *h, uint32_t domid,
-			    uint32_t vcpu, uint64_t hard);
+			    uint32_t vcpu, uint64_t hard, uint64_t soft);
 int sable_sched_get(struct sable_handle *h, uint32_t domid,
 		    struct sable_ctl_sched *out);
 int sable_sched_set(struct sable_handle *h, uint32_t domid,

@@ -50,7 +50,9 @@ static const struct xl_cmd xl_cmds[] = {
 	{ "vcpu-list", xl_cmd_vcpu_list, "[DOMAIN ...]",
 	  "List the vCPUs of domains", NULL },
 	{ "vcpu-pin", xl_cmd_vcpu_pin, "DOMAIN VCPU|all HARD [SOFT]",
-	  "Set the hard affinity of vCPUs (HARD: all, 0-1, 0,2, ^1)", NULL },
+	  "Set the hard and soft affinity of vCPUs (all, 0-1, 0,2, ^1; "
+	  "- keeps one)",
+	  NULL },
 	{ "domid", xl_cmd_domid, "NAME", "The id of a domain", NULL },
 	{ "domname", xl_cmd_domname, "ID", "The name of a domain", NULL },
 	{ "rename", xl_cmd_rename, "DOMAIN NEWNAME", "Rename a domain", NULL },

@@ -264,10 +264,30 @@ int xl_cmd_rename(struct xl_ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* HARD or SOFT of vcpu-pin: "-" keeps what vCPU @v has (*@keep). */
+static int pin_mask(const char *arg, const char *what, uint64_t *mask,
+		    bool *keep)
+{
+	*keep = !strcmp(arg, "-");
+	if (*keep) {
+		return 0;
+	}
+	if (xlcfg_parse_cpus(arg, mask)) {
+		fprintf(stderr, "xl: bad %s CPU list \"%s\"\n", what, arg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * vcpu-pin DOMAIN VCPU|all HARD [SOFT]: HARD or SOFT "-" leaves that one
+ * as it is; no SOFT leaves the soft affinity as it is (xl's rules).
+ */
 int xl_cmd_vcpu_pin(struct xl_ctx *x, int argc, char **argv)
 {
 	struct sable_ctl_domain_info info;
-	uint64_t hard;
+	uint64_t hard = 0, soft = 0;
+	bool keep_hard, keep_soft = true;
 	uint32_t v, first, last;
 	char *end;
 
@@ -290,19 +310,28 @@ int xl_cmd_vcpu_pin(struct xl_ctx *x, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (argc == 5 && strcmp(argv[4], "-") && strcmp(argv[4], "all")) {
-		fprintf(stderr, "xl: soft affinity is not supported, "
-				"ignored\n");
-	}
-	if (!strcmp(argv[3], "-")) {
-		return 0;
-	}
-	if (xlcfg_parse_cpus(argv[3], &hard)) {
-		fprintf(stderr, "xl: bad CPU list \"%s\"\n", argv[3]);
+	if (pin_mask(argv[3], "hard", &hard, &keep_hard) ||
+	    (argc == 5 && pin_mask(argv[4], "soft", &soft, &keep_soft))) {
 		return 1;
 	}
+	if (keep_hard && keep_soft) {
+		return 0;
+	}
 	for (v = first; v <= last; v++) {
-		if (sable_vcpu_set_affinity(x->h, info.domid, v, hard)) {
+		struct sable_ctl_vcpu_info now;
+		uint64_t h = hard, s = soft;
+
+		if (keep_hard || keep_soft) {
+			if (sable_vcpu_info(x->h, info.domid, v, &now)) {
+				fprintf(stderr, "xl: domain %u vCPU %u: %s\n",
+					info.domid, v,
+					dombuild_strerror(errno));
+				return 1;
+			}
+			h = keep_hard ? now.affinity : h;
+			s = keep_soft ? now.soft_affinity : s;
+		}
+		if (sable_vcpu_set_affinity(x->h, info.domid, v, h, s)) {
 			fprintf(stderr,
 				"xl: cannot set the affinity of vCPU %u: %s\n",
 				v, dombuild_strerror(errno));

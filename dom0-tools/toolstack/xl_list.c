@@ -309,7 +309,7 @@ static int vcpu_errors;
 static void vcpu_rows(struct xl_ctx *x, const struct sable_ctl_domain_info *i)
 {
 	struct sable_ctl_vcpu_info v;
-	char aff[80];
+	char aff[80], soft[80];
 	uint32_t n;
 
 	for (n = 0; n < i->nr_vcpus; n++) {
@@ -320,17 +320,19 @@ static void vcpu_rows(struct xl_ctx *x, const struct sable_ctl_domain_info *i)
 			continue;
 		}
 		xl_cpumap_string(v.affinity, host_cpus, aff, sizeof(aff));
+		xl_cpumap_string(v.soft_affinity, host_cpus, soft,
+				 sizeof(soft));
 		printf("%-32s %5u %5u ", i->name, i->domid, n);
 		if (v.flags & SABLE_VCPUINF_online) {
 			printf("%5u", v.pcpu);
 		} else {
 			printf("%5s", "-");
 		}
-		printf("   %c%c%c  %9.1f  %s / all\n",
+		printf("   %c%c%c  %9.1f  %s / %s\n",
 		       (v.flags & SABLE_VCPUINF_running) ? 'r' : '-',
 		       (v.flags & SABLE_VCPUINF_blocked) ? 'b' : '-',
 		       (v.flags & SABLE_VCPUINF_online) ? '-' : 'p',
-		       seconds(v.cpu_time_ns), aff);
+		       seconds(v.cpu_time_ns), aff, soft);
 	}
 }
 

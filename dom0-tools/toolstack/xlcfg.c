@@ -19,7 +19,7 @@ struct ctx {
 	/* Settings whose meaning depends on others, kept for the checks. */
 	const struct xlcfg_setting *set_name, *set_memory, *set_maxmem,
 		*set_vcpus, *set_maxvcpus, *set_kernel, *set_cmdline, *set_root,
-		*set_extra, *set_cap;
+		*set_extra, *set_cap, *set_cpus, *set_cpus_soft;
 };
 
 /* "<where><key>: <what>" for setting @s into @dst (XLCFG_ERR_MAX bytes). */
@@ -175,24 +175,58 @@ static int k_maxvcpus(struct ctx *x, const struct xlcfg_setting *s)
 	return get_u32(x, s, 0, 4096, &x->cfg->maxvcpus);
 }
 
+/*
+ * cpus, cpus_soft: "0-3" for every vCPU, or ["0", "1-2", ...] (strings or
+ * numbers), item i for vCPU i.
+ */
 static int k_cpus(struct ctx *x, const struct xlcfg_setting *s)
 {
-	uint64_t *mask =
-		strcmp(s->key, "cpus") ? &x->cfg->cpus_soft : &x->cfg->cpus;
+	bool hard = strcmp(s->key, "cpus") == 0;
+	struct xlcfg *c = x->cfg;
+	uint64_t *one = hard ? &c->cpus : &c->cpus_soft;
+	uint64_t *list = hard ? c->vcpu_cpus : c->vcpu_cpus_soft;
+	unsigned int *nr = hard ? &c->nr_vcpu_cpus : &c->nr_vcpu_cpus_soft;
+	const struct xlcfg_val *items = s->v.is_list ? s->v.items : &s->v;
+	unsigned int n = s->v.is_list ? s->v.n : 1, i;
 
+	if (hard) {
+		x->set_cpus = s;
+	} else {
+		x->set_cpus_soft = s;
+	}
+	if (s->v.is_list && n == 0) {
+		return fail(x, s,
+			    "an empty list (give \"all\" for no pinning)");
+	}
+	if (n > XLCFG_MAX_VCPUS) {
+		return fail(x, s,
+			    "%u entries, one per vCPU: above the hypervisor's "
+			    "maximum of %u vCPUs",
+			    n, XLCFG_MAX_VCPUS);
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t m;
+
+		if (items[i].is_list || xlcfg_parse_cpus(items[i].s, &m)) {
+			return fail(x, s,
+				    "bad CPU list \"%s\"%s (expected e.g. "
+				    "\"all\", \"0-3\", \"0,2\", \"^1\", or a "
+				    "list of them, one per vCPU)",
+				    items[i].is_list ? "[...]" : items[i].s,
+				    s->v.is_list ? " in the list" : "");
+		}
+		if (s->v.is_list) {
+			list[i] = m;
+		} else {
+			*one = m;
+		}
+	}
+	/* A later setting of the key replaces the earlier one whole. */
 	if (s->v.is_list) {
-		return fail(x, s,
-			    "per-vCPU lists are not supported; give "
-			    "one CPU list such as \"0-1\"");
-	}
-	if (xlcfg_parse_cpus(s->v.s, mask)) {
-		return fail(x, s,
-			    "bad CPU list \"%s\" (expected e.g. \"all\", "
-			    "\"0-3\", \"0,2\", \"^1\")",
-			    s->v.s);
-	}
-	if (mask == &x->cfg->cpus_soft) {
-		warn(x, s, "soft affinity is not supported, ignored");
+		*one = 0;
+		*nr = n;
+	} else {
+		*nr = 0;
 	}
 	return 0;
 }
@@ -543,6 +577,17 @@ static int check_vcpus(struct ctx *x)
 		return fail(x, x->set_maxvcpus,
 			    "%u is above the hypervisor's maximum of %u",
 			    c->maxvcpus, XLCFG_MAX_VCPUS);
+	}
+	for (unsigned int k = 0; k < 2; k++) {
+		unsigned int n = k ? c->nr_vcpu_cpus_soft : c->nr_vcpu_cpus;
+		const struct xlcfg_setting *s =
+			k ? x->set_cpus_soft : x->set_cpus;
+
+		if (n > c->maxvcpus && s) {
+			warn(x, s,
+			     "%u entries for %u vCPU%s: the rest are ignored",
+			     n, c->maxvcpus, c->maxvcpus == 1 ? "" : "s");
+		}
 	}
 	if (x->set_cap && c->cap > 100 * c->maxvcpus) {
 		return fail(x, x->set_cap,

@@ -79,8 +79,18 @@ struct xlcfg {
 	uint64_t maxmem_mib; /* maxmem, default memory */
 	uint32_t vcpus; /* online at boot, default 1 */
 	uint32_t maxvcpus; /* vCPUs created, default vcpus */
-	uint64_t cpus; /* hard affinity, bit per pCPU; 0: all */
-	uint64_t cpus_soft; /* soft affinity (not supported: warned) */
+	/*
+	 * cpus= and cpus_soft=: hard and soft affinity, bit per pCPU, 0: all.
+	 * A string applies to every vCPU (cpus, cpus_soft); a list gives vCPU
+	 * i its item i (vcpu_cpus[i], vcpu_cpus_soft[i]; nr_* items, the
+	 * vCPUs after them not pinned). xlcfg_vcpu_affinity() reads both.
+	 */
+	uint64_t cpus;
+	uint64_t cpus_soft;
+	uint64_t vcpu_cpus[XLCFG_MAX_VCPUS];
+	unsigned int nr_vcpu_cpus;
+	uint64_t vcpu_cpus_soft[XLCFG_MAX_VCPUS];
+	unsigned int nr_vcpu_cpus_soft;
 	char kernel[XLCFG_PATH_MAX];
 	char ramdisk[XLCFG_PATH_MAX];
 	/* The kernel command line from cmdline, or root and extra. */
@@ -148,6 +158,10 @@ const char *xlcfg_name_problem(const char *name);
  * above 64 are refused. 0 or -EINVAL.
  */
 int xlcfg_parse_cpus(const char *s, uint64_t *mask);
+
+/* The hard (*@hard) and soft (*@soft) affinity @cfg gives vCPU @v; 0: all. */
+void xlcfg_vcpu_affinity(const struct xlcfg *cfg, unsigned int v,
+			 uint64_t *hard, uint64_t *soft);
 
 /*
  * The configuration as text, one "key = value" line per setting, in a

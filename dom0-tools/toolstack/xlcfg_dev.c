@@ -579,12 +579,61 @@ int xlcfg_parse_cpus(const char *s, uint64_t *mask)
 	return 0;
 }
 
+void xlcfg_vcpu_affinity(const struct xlcfg *cfg, unsigned int v,
+			 uint64_t *hard, uint64_t *soft)
+{
+	if (cfg->nr_vcpu_cpus) {
+		*hard = v < cfg->nr_vcpu_cpus ? cfg->vcpu_cpus[v] : 0;
+	} else {
+		*hard = cfg->cpus;
+	}
+	if (cfg->nr_vcpu_cpus_soft) {
+		*soft = v < cfg->nr_vcpu_cpus_soft ? cfg->vcpu_cpus_soft[v] : 0;
+	} else {
+		*soft = cfg->cpus_soft;
+	}
+}
+
 /* ---- dump ------------------------------------------------------------ */
 
 struct out {
 	char *buf;
 	size_t size, len;
 };
+
+__attribute__((format(printf, 2, 3))) static void out(struct out *o,
+						      const char *fmt, ...);
+
+/* One CPU mask as the dump shows it: "all" (0 or every bit) or "0x2". */
+static void dump_mask(struct out *o, uint64_t m)
+{
+	if (m == 0 || m == ~0ULL) {
+		out(o, "all");
+	} else {
+		out(o, "0x%llx", (unsigned long long)m);
+	}
+}
+
+/* "cpus = all", "cpus = 0x2", "cpus = [0x1, all]"; unset soft: nothing. */
+static void dump_cpus(struct out *o, const char *key, uint64_t one,
+		      const uint64_t *list, unsigned int n, bool always)
+{
+	if (!n && !one && !always) {
+		return;
+	}
+	out(o, "%s = ", key);
+	if (!n) {
+		dump_mask(o, one);
+		out(o, "\n");
+		return;
+	}
+	out(o, "[");
+	for (unsigned int i = 0; i < n; i++) {
+		out(o, "%s", i ? ", " : "");
+		dump_mask(o, list[i]);
+	}
+	out(o, "]\n");
+}
 
 __attribute__((format(printf, 2, 3))) static void out(struct out *o,
 						      const char *fmt, ...)
@@ -676,11 +725,9 @@ size_t xlcfg_dump(const struct xlcfg *c, char *buf, size_t size)
 	out(&o, "maxmem = %llu\n", (unsigned long long)c->maxmem_mib);
 	out(&o, "vcpus = %u\n", c->vcpus);
 	out(&o, "maxvcpus = %u\n", c->maxvcpus);
-	if (c->cpus) {
-		out(&o, "cpus = 0x%llx\n", (unsigned long long)c->cpus);
-	} else {
-		out(&o, "cpus = all\n");
-	}
+	dump_cpus(&o, "cpus", c->cpus, c->vcpu_cpus, c->nr_vcpu_cpus, true);
+	dump_cpus(&o, "cpus_soft", c->cpus_soft, c->vcpu_cpus_soft,
+		  c->nr_vcpu_cpus_soft, false);
 	out(&o, "kernel = \"%s\"\n", c->kernel);
 	out(&o, "ramdisk = \"%s\"\n", c->ramdisk);
 	out(&o, "cmdline = \"%s\"\n", c->cmdline);

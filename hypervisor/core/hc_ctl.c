@@ -383,6 +383,7 @@ static long ctl_vcpu_info(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 	out->pcpu = t->pcpu;
 	out->cpu_time_ns = vcpu_time_ns(t);
 	out->affinity = t->hard_affinity & online_pcpus();
+	out->soft_affinity = t->soft_affinity & online_pcpus();
 	return 0;
 }
 
@@ -520,7 +521,7 @@ static long ctl_vcpu_affinity(struct vcpu *v, struct sable_ctl *c,
 		return -ESRCH;
 	}
 	return sched_set_affinity(d->vcpus[a->vcpu], a->hard,
-				  d->vcpus[a->vcpu]->soft_affinity);
+				  a->soft ? a->soft : SCHED_AFFINITY_ALL);
 }
 
 static long ctl_boot_manage(struct vcpu *v, struct sable_ctl *c,

@@ -91,5 +91,12 @@ wait $PING 2>/dev/null
 info "dom0's ping of the domU: $(tail -n 2 $T/ping | tr '\n' '|')"
 info "all sleeps (the pin after $mark lines): $(grep -n PLACE-SLEEP $LOG |
 	sed 's/PLACE-SLEEP //' | tr -d '\r' | tr '\n' '|')"
+# A soft affinity through the hypervisor's control interface, the hard
+# one kept ("-"), both shown by vcpu-list ("HARD / SOFT").
+check "xl vcpu-pin place 2 - 0 (soft affinity only)" xl vcpu-pin place 2 - 0
+info "vCPU 2: $(xl vcpu-list place | awk '$1 == "place" && $3 == 2')"
+check "vCPU 2: hard affinity all, soft 0" sh -c \
+	"xl vcpu-list place | awk '\$1 == \"place\" && \$3 == 2 {
+	exit !(\$7 == \"all\" && \$9 == \"0\") }'"
 check "xl destroy place" xl destroy place
 finish

@@ -28,7 +28,7 @@
 
 #include <public/xen.h> /* __HYPERVISOR_sable_ctl */
 
-#define SABLE_CTL_VERSION 4
+#define SABLE_CTL_VERSION 5
 
 /* Commands. */
 #define SABLE_CTL_domain_info 1 /* the first domain with id >= domid */
@@ -46,7 +46,7 @@
 #define SABLE_CTL_rename 13
 #define SABLE_CTL_sched_get 14 /* weight and cap */
 #define SABLE_CTL_sched_set 15
-#define SABLE_CTL_vcpu_affinity 16 /* set the hard affinity of one vCPU */
+#define SABLE_CTL_vcpu_affinity 16 /* set the affinities of one vCPU */
 /* dom0's toolstack carries out a boot-time domain's shutdown actions */
 #define SABLE_CTL_boot_manage 17
 /* destroy a boot-time domain, then build it again from its modules, paused */
@@ -143,8 +143,9 @@ struct sable_ctl_vcpu_info {
 	uint32_t pad; /* IN: 0 */
 	uint64_t cpu_time_ns; /* OUT */
 	uint64_t affinity; /* OUT: hard affinity, bit per pCPU */
+	uint64_t soft_affinity; /* OUT: soft affinity, bit per pCPU */
 };
-_Static_assert(sizeof(struct sable_ctl_vcpu_info) == 32, "layout");
+_Static_assert(sizeof(struct sable_ctl_vcpu_info) == 40, "layout");
 
 struct sable_ctl_physinfo {
 	uint32_t nr_cpus; /* OUT: pCPUs online */
@@ -192,8 +193,9 @@ struct sable_ctl_vcpu_affinity {
 	uint32_t vcpu; /* IN */
 	uint32_t pad; /* IN: 0 */
 	uint64_t hard; /* IN: bit per pCPU; must name an online pCPU */
+	uint64_t soft; /* IN: bit per pCPU, preferred inside hard; 0: all */
 };
-_Static_assert(sizeof(struct sable_ctl_vcpu_affinity) == 16, "layout");
+_Static_assert(sizeof(struct sable_ctl_vcpu_affinity) == 24, "layout");
 
 /* sable_ctl_boot.on[]: what a boot-time description asks (sable,on-*). */
 #define SABLE_BOOT_ACT_unset 0 /* no property */

@@ -516,6 +516,32 @@ TEST(ctl_max_mem_shutdown_rename_and_scheduling_parameters)
 	c = cmd(SABLE_CTL_vcpu_info, id);
 	EXPECT_EQ(hx_ctl(d0, &c), 0);
 	EXPECT_EQ(c.u.vcpu.affinity, 1);
+	/* Soft affinity 0 means none preferred: every pCPU, as reported. */
+	EXPECT_EQ(d1->vcpus[0]->soft_affinity, SCHED_AFFINITY_ALL);
+	EXPECT_EQ(c.u.vcpu.soft_affinity, 3);
+	/* A soft affinity is kept as given (only its part in hard counts). */
+	c = cmd(SABLE_CTL_vcpu_affinity, id);
+	c.u.affinity.hard = 3;
+	c.u.affinity.soft = 2;
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
+	EXPECT_EQ(d1->vcpus[0]->hard_affinity, 3);
+	EXPECT_EQ(d1->vcpus[0]->soft_affinity, 2);
+	c = cmd(SABLE_CTL_vcpu_info, id);
+	EXPECT_EQ(hx_ctl(d0, &c), 0);
+	EXPECT_EQ(c.u.vcpu.affinity, 3);
+	EXPECT_EQ(c.u.vcpu.soft_affinity, 2);
+	/* A bad vCPU or padding changes nothing. */
+	c = cmd(SABLE_CTL_vcpu_affinity, id);
+	c.u.affinity = (struct sable_ctl_vcpu_affinity){ .vcpu = 9,
+							 .hard = 1,
+							 .soft = 1 };
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
+	c.u.affinity = (struct sable_ctl_vcpu_affinity){ .pad = 1,
+							 .hard = 1,
+							 .soft = 1 };
+	EXPECT_EQ(hx_ctl(d0, &c), -EINVAL);
+	EXPECT_EQ(d1->vcpus[0]->hard_affinity, 3);
+	EXPECT_EQ(d1->vcpus[0]->soft_affinity, 2);
 	/* shutdown: a known reason, not dom0. */
 	c = cmd(SABLE_CTL_shutdown, id);
 	c.u.shutdown.reason = 9;

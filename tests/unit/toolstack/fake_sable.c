@@ -434,11 +434,13 @@ int sable_vcpu_info(struct sable_handle *h, uint32_t domid, uint32_t vcpu,
 	out->pcpu = vcpu % 2;
 	out->cpu_time_ns = 1500000000ULL * (vcpu + 1);
 	out->affinity = d->affinity[vcpu % 8] ? d->affinity[vcpu % 8] : ~0ULL;
+	out->soft_affinity =
+		d->soft_affinity[vcpu % 8] ? d->soft_affinity[vcpu % 8] : ~0ULL;
 	return 0;
 }
 
 int sable_vcpu_set_affinity(struct sable_handle *h, uint32_t domid,
-			    uint32_t vcpu, uint64_t hard)
+			    uint32_t vcpu, uint64_t hard, uint64_t soft)
 {
 	struct fake_dom *d = fake_live(domid);
 
@@ -453,6 +455,7 @@ int sable_vcpu_set_affinity(struct sable_handle *h, uint32_t domid,
 		FAKE_FAIL(EINVAL);
 	}
 	d->affinity[vcpu % 8] = hard;
+	d->soft_affinity[vcpu % 8] = soft;
 	return 0;
 }
 

@@ -21,6 +21,7 @@ struct fake_dom {
 	uint64_t loaded[4]; /* bytes loaded, by SABLE_LOAD_* kind */
 	char cmdline[1024];
 	uint64_t affinity[8];
+	uint64_t soft_affinity[8]; /* as last set; 0: none preferred */
 	struct sable_ctl_sched sched;
 	/* A boot-time domain: its description's actions, taken over? */
 	bool boot;

@@ -362,6 +362,49 @@ TEST(dombuild_build_failure_destroys_the_domain)
 	remove_images();
 }
 
+/*
+ * cpus= and cpus_soft= lists: each vCPU gets its item, limited to the
+ * host's pCPUs (2 here); a vCPU with neither pinned is left alone.
+ */
+TEST(dombuild_applies_per_vcpu_hard_and_soft_affinity)
+{
+	static struct xlcfg cfg;
+	struct dombuild_opts o = { .xs_path = ts_scripted() };
+	struct dombuild_result r;
+	char err[DOMBUILD_ERR_MAX] = "";
+	struct fake_dom *d;
+
+	setup();
+	config(&cfg, "cpus = ['1', 'all']\ncpus_soft = ['all', '0,5']");
+	ASSERT_EQ(dombuild_create(NULL, &cfg, &o, &r, err), 0);
+	d = fake_find(r.domid);
+	ASSERT_TRUE(d != NULL);
+	EXPECT_EQ(d->affinity[0], 2);
+	EXPECT_EQ(d->soft_affinity[0], 0); /* every pCPU: no preference */
+	EXPECT_EQ(d->affinity[1], 3);
+	EXPECT_EQ(d->soft_affinity[1], 1); /* pCPU 5 is not there */
+	remove_images();
+	/* The same soft affinity for every vCPU; hard ones untouched. */
+	setup();
+	config(&cfg, "cpus_soft = '1'");
+	ASSERT_EQ(dombuild_create(NULL, &cfg, &o, &r, err), 0);
+	d = fake_find(r.domid);
+	ASSERT_TRUE(d != NULL);
+	EXPECT_EQ(d->affinity[0], 3);
+	EXPECT_EQ(d->soft_affinity[0], 2);
+	EXPECT_EQ(d->affinity[1], 3);
+	EXPECT_EQ(d->soft_affinity[1], 2);
+	remove_images();
+	/* A vCPU's list item naming only absent pCPUs fails the create. */
+	setup();
+	config(&cfg, "cpus = ['0', '7']");
+	EXPECT_EQ(dombuild_create(NULL, &cfg, &o, &r, err), -EINVAL);
+	EXPECT_STREQ(err, "cpus: names no online pCPU for vCPU 1 (the host "
+			  "has 2)");
+	EXPECT_EQ(fake_ndoms, 1);
+	remove_images();
+}
+
 TEST(dombuild_affinity_refused_is_reported_and_unwound)
 {
 	char err[DOMBUILD_ERR_MAX];

@@ -310,6 +310,21 @@ TEST(xl_vcpu_list_and_pin)
 	EXPECT_EQ(fake_find(2)->affinity[0], 2);
 	EXPECT_EQ(xl("vcpu-list g"), 0);
 	EXPECT_TRUE(strstr(out, "  1 / all\n") != NULL);
+	/* SOFT given; HARD "-" keeps the hard one; no SOFT keeps the soft. */
+	EXPECT_EQ(xl("vcpu-pin g 0 all 0"), 0);
+	EXPECT_EQ(fake_find(2)->affinity[0], ~0ULL);
+	EXPECT_EQ(fake_find(2)->soft_affinity[0], 1);
+	EXPECT_EQ(xl("vcpu-pin g 0 1"), 0);
+	EXPECT_EQ(fake_find(2)->affinity[0], 2);
+	EXPECT_EQ(fake_find(2)->soft_affinity[0], 1);
+	EXPECT_EQ(xl("vcpu-pin g 0 - 1"), 0);
+	EXPECT_EQ(fake_find(2)->affinity[0], 2);
+	EXPECT_EQ(fake_find(2)->soft_affinity[0], 2);
+	EXPECT_EQ(xl("vcpu-list g"), 0);
+	EXPECT_TRUE(strstr(out, "  1 / 1\n") != NULL);
+	EXPECT_EQ(xl("vcpu-pin g 0 - -"), 0);
+	EXPECT_EQ(xl("vcpu-pin g 0 1 x"), 1);
+	EXPECT_STREQ(err, "xl: bad soft CPU list \"x\"\n");
 	fake_affinity_errno = ENOSYS;
 	EXPECT_EQ(xl("vcpu-pin g all 0"), 1);
 	EXPECT_STREQ(err, "xl: cannot set the affinity of vCPU 0: not "
