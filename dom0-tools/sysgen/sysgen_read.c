@@ -441,6 +441,18 @@ static int read_domain(struct sysgen_system *sys, const char *name,
 		warn_ignored(&f, &d->cfg);
 		rc = read_extra_keys(&f, d);
 	}
+	/* sable,cpus pins every vCPU of a boot-time domain alike. */
+	if (!rc && !dom0 && d->cfg.nr_vcpu_cpus) {
+		rc = fail(&f, "cpus",
+			  "one CPU list per vCPU cannot be given to a "
+			  "boot-time domain (sable,cpus pins all its vCPUs "
+			  "alike): give one list such as \"0-1\"");
+	}
+	if (!rc && !dom0 && setting(&f, "cpus_soft")) {
+		warn(&f, "cpus_soft",
+		     "not carried to boot-time domains (no soft affinity in "
+		     "the device tree), ignored");
+	}
 	if (!rc) {
 		rc = read_images(&f, d);
 	}
