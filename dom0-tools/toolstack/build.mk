@@ -9,7 +9,7 @@ TOOLSTACK_DIR := dom0-tools/toolstack
 TOOLSTACK_HOST_SRCS := $(addprefix $(TOOLSTACK_DIR)/, xs_client.c \
 	dom0less.c domplan.c dombuild.c domlife.c xlcfg.c xlcfg_syntax.c \
 	xlcfg_dev.c xl.c xl_list.c xl_dom.c xl_create.c xl_monitor.c \
-	xl_console.c bootmon.c \
+	xl_console.c xl_mem.c bootmon.c \
 	devcommon.c devdisk.c devloop.c xl_block.c \
 	devnet.c devnet_link.c devnet_xs.c xl_net.c)
 TOOLSTACK_LIB_SRCS := $(TOOLSTACK_DIR)/libsable.c $(TOOLSTACK_HOST_SRCS)

@@ -56,6 +56,13 @@ static const struct xl_cmd xl_cmds[] = {
 	{ "domid", xl_cmd_domid, "NAME", "The id of a domain", NULL },
 	{ "domname", xl_cmd_domname, "ID", "The name of a domain", NULL },
 	{ "rename", xl_cmd_rename, "DOMAIN NEWNAME", "Rename a domain", NULL },
+	{ "mem-set", xl_cmd_mem_set, "DOMAIN SIZE",
+	  "Set a domain's memory target (its balloon driver follows)",
+	  "SIZE  a number with an optional unit b, k, m, g or t (m when\n"
+	  "      none); at most the domain's maximum (xl mem-max)" },
+	{ "mem-max", xl_cmd_mem_max, "DOMAIN SIZE",
+	  "Set the most memory a domain may hold",
+	  "SIZE  as for mem-set; at least the domain's target" },
 	{ "sched-credit2", xl_cmd_sched_credit2,
 	  "[-d DOMAIN [-w WEIGHT] [-c CAP]]",
 	  "Get or set a domain's scheduling weight and cap",

@@ -450,20 +450,20 @@ static long ctl_set_max_mem(struct vcpu *v, struct sable_ctl *c,
 {
 	uint64_t kib = c->u.max_mem.max_mem_kib;
 	uint64_t pages = ALIGN_UP(kib, 4) >> 2;
-	long rc = 0;
 
 	(void)v, (void)args;
 	if (kib > (mm_total_pages_count() << (PAGE_SHIFT - 10))) {
 		return -EINVAL;
 	}
+	/*
+	 * As Xen's XEN_DOMCTL_max_mem: below what the domain holds is allowed
+	 * (xl mem-set lowers it before the balloon driver gives pages back);
+	 * the domain then gets no page until it is under the limit.
+	 */
 	spin_lock(&d->p2m.lock);
-	if (pages < d->tot_pages) {
-		rc = -EINVAL;
-	} else {
-		d->max_pages = pages;
-	}
+	d->max_pages = pages;
 	spin_unlock(&d->p2m.lock);
-	return rc;
+	return 0;
 }
 
 static long ctl_shutdown(struct vcpu *v, struct sable_ctl *c, struct domain *d,

@@ -145,3 +145,15 @@ def test_xl_domu_vcpus_spread_and_vcpu_pin_moves_a_running_one():
     assert errors == []
     assert passed, lines
     assert "Kernel panic" not in out
+
+
+def test_xl_mem_set_balloons_a_domu_down_and_up():
+    """xl mem-set 160 on a 192 MiB Linux domU: its balloon
+    driver gives 32 MiB back (xl list, xl info), mem-set 192 takes them
+    again; above its maximum and mem-max below the target are refused; destroy
+    gives all back (dom0-tools/rootfs/tests/xl-mem.sh)."""
+    passed, lines, errors, out = run_script(
+        "xl-mem", timeout=240, initrd=GUESTS_INITRD)
+    assert errors == []
+    assert passed, lines
+    assert "Kernel panic" not in out

@@ -405,6 +405,59 @@ TEST(xl_shutdown_writes_the_pv_control_node)
 	cleanup();
 }
 
+/*
+ * mem-set and mem-max: xl's units, libxl's order (the hypervisor's limit
+ * at target + 1 MiB first, then memory/target) and its refusals.
+ */
+TEST(xl_mem_set_and_mem_max)
+{
+	const char *sock = ts_daemon();
+	struct xs_client c;
+	char v[32] = "";
+
+	ASSERT_TRUE(sock != NULL);
+	setup(sock, "");
+	fake_add(6, "g", 0);
+	ASSERT_EQ(xs_client_open(&c, sock, 5), 0);
+	xs_client_write(&c, 0, "/local/domain/6/memory/static-max", "131072");
+	xs_client_write(&c, 0, "/local/domain/6/memory/target", "131072");
+	EXPECT_EQ(xl("mem-set g 96"), 0);
+	xs_client_read(&c, 0, "/local/domain/6/memory/target", v, sizeof(v));
+	EXPECT_STREQ(v, "98304");
+	EXPECT_EQ(fake_find(6)->info.max_mem_kib, 98304 + 1024);
+	/* Units: b, k, m (the default), g; above static-max is refused. */
+	EXPECT_EQ(xl("mem-set g 65536k"), 0);
+	xs_client_read(&c, 0, "/local/domain/6/memory/target", v, sizeof(v));
+	EXPECT_STREQ(v, "65536");
+	EXPECT_EQ(xl("mem-set g 100663296b"), 0);
+	xs_client_read(&c, 0, "/local/domain/6/memory/target", v, sizeof(v));
+	EXPECT_STREQ(v, "98304");
+	EXPECT_EQ(xl("mem-set g 1g"), 1);
+	EXPECT_STREQ(err, "xl: 1048576 KiB is above domain 6's maximum of "
+			  "131072 KiB (xl mem-max raises it)\n");
+	xs_client_read(&c, 0, "/local/domain/6/memory/target", v, sizeof(v));
+	EXPECT_STREQ(v, "98304");
+	EXPECT_EQ(xl("mem-set g 12x"), 1);
+	EXPECT_TRUE(strstr(err, "bad memory size \"12x\"") != NULL);
+	EXPECT_EQ(xl("mem-set g -5"), 1);
+	EXPECT_EQ(xl("mem-set g 0"), 1);
+	/* mem-max: never below the target; raises static-max too. */
+	EXPECT_EQ(xl("mem-max g 64"), 1);
+	EXPECT_STREQ(err, "xl: 65536 KiB is below domain 6's target of 98304 "
+			  "KiB: lower the target first (xl mem-set)\n");
+	EXPECT_EQ(xl("mem-max g 1g"), 0);
+	xs_client_read(&c, 0, "/local/domain/6/memory/static-max", v,
+		       sizeof(v));
+	EXPECT_STREQ(v, "1048576");
+	EXPECT_EQ(fake_find(6)->info.max_mem_kib, 1048576 + 1024);
+	EXPECT_EQ(xl("mem-set g 1g"), 0);
+	EXPECT_EQ(xl("mem-set nosuch 64"), 1);
+	EXPECT_EQ(xl("mem-set g"), 2);
+	xs_client_rm(&c, 0, "/local/domain/6");
+	xs_client_close(&c);
+	cleanup();
+}
+
 TEST(xl_console_waits_for_the_tty_then_attaches)
 {
 	const char *sock = ts_daemon();

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Ballooning through xl (docs/toolstack.md, mem-set): a 192 MiB Linux
+# domU. `xl mem-set` to 160 MiB: its balloon driver
+# gives 32 MiB back (xl list and xl info show it), and back to 192 MiB it
+# takes them again; above the maximum is refused, `xl mem-max` below the target
+# is refused, and the domain's memory all comes back at destroy.
+. /tests/lib.sh
+
+KERNEL=${SABLE_XL_KERNEL:-/var/lib/xen/images/vmlinuz}
+RAMDISK=${SABLE_XL_RAMDISK:-/var/lib/xen/images/domu-initrd.cpio.gz}
+LOG=/var/log/xen/console/guest-bal.log
+T=/tmp/xl-mem
+mkdir -p $T
+
+cat >$T/bal.cfg <<CFG
+name = "bal"
+kernel = "$KERNEL"
+ramdisk = "$RAMDISK"
+extra = "console=hvc0 rdinit=/init"
+memory = 192
+vcpus = 1
+CFG
+
+free_mib() {
+	xl info | sed -n 's/^free_memory *: //p'
+}
+
+# The Mem column of `xl list bal` (MiB it holds now).
+mem_mib() {
+	xl list bal | awk '$1 == "bal" { print $3 }'
+}
+
+within() { # command seconds
+	n=0
+	while ! sh -c "$1" >/dev/null 2>&1; do
+		n=$((n + 1))
+		[ "$n" -le $(($2 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+free0=$(free_mib)
+check "xl create bal (192 MiB)" xl create $T/bal.cfg
+check "its init runs" within "grep -q SABLE-INIT-READY $LOG" 120 ||
+	info "bal's console: $(tail -n 20 $LOG | tr -d '\r' | tr '\n' '|')"
+D=$(xl domid bal)
+m0=$(mem_mib)
+free1=$(free_mib)
+info "bal holds $m0 MiB; free $free0 MiB before it, $free1 MiB with it"
+check "static-max and target as libxl writes them" sh -c \
+	"[ \"\$(xenstore-read /local/domain/$D/memory/static-max)\" = 196608 ] &&
+	[ \"\$(xenstore-read /local/domain/$D/memory/target)\" = 196608 ]"
+
+check "xl mem-set bal 160" xl mem-set bal 160
+check "memory/target is 163840" test \
+	"$(xenstore-read /local/domain/$D/memory/target)" = 163840
+check "its balloon driver gave 32 MiB back (xl list <= 161)" within \
+	"[ \$(xl list bal | awk '\$1 == \"bal\" { print \$3 }') -le 161 ]" 60
+m1=$(mem_mib)
+free2=$(free_mib)
+info "after mem-set 160: bal holds $m1 MiB, free $free2 MiB"
+check "xl info free memory grew by at least 30 MiB" \
+	test "$free2" -ge $((free1 + 30))
+
+check "xl mem-set bal 256 is refused (above its maximum)" sh -c \
+	"! xl mem-set bal 256 2>$T/e1"
+info "$(cat $T/e1)"
+check "  ... naming the maximum" grep -q "above domain $D's maximum of 196608 KiB" $T/e1
+check "xl mem-max bal 128 is refused (below the target)" sh -c \
+	"! xl mem-max bal 128 2>$T/e2"
+check "  ... naming the target" grep -q "below domain $D's target of 163840 KiB" $T/e2
+
+check "xl mem-set bal 192" xl mem-set bal 192
+check "its balloon driver took the 32 MiB again (xl list >= 191)" within \
+	"[ \$(xl list bal | awk '\$1 == \"bal\" { print \$3 }') -ge 191 ]" 60
+info "after mem-set 192: bal holds $(mem_mib) MiB, free $(free_mib) MiB"
+check "the domU still answers on its console" sh -c \
+	"xl list bal | grep -q bal && ! grep -q -i 'out of memory\|Kernel panic' $LOG"
+info "bal's balloon: $(grep -i balloon $LOG | tr -d '\r' | tail -n 3 | tr '\n' '|')"
+
+check "xl destroy bal" xl destroy bal
+check "free memory back to $free0 MiB" within \
+	"[ \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0 ]" 30
+finish
