@@ -389,6 +389,17 @@ int sable_physinfo(struct sable_handle *h, struct sable_ctl_physinfo *out)
 	return 0;
 }
 
+int sable_xen_version(struct sable_handle *h, unsigned int cmd, void *buf,
+		      size_t len)
+{
+	/* Written before the call: its pages are present for the walk. */
+	memset(buf, 0, len);
+	return sable_hypercall(h, __HYPERVISOR_xen_version, cmd,
+			       (uint64_t)(uintptr_t)buf) < 0
+		       ? -1
+		       : 0;
+}
+
 long sable_console_read(struct sable_handle *h, char *buf, uint32_t len,
 			uint64_t *index, int clear)
 {

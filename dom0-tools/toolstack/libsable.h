@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <public/hvm.h>
@@ -83,6 +84,13 @@ int sable_sched_get(struct sable_handle *h, uint32_t domid,
 int sable_sched_set(struct sable_handle *h, uint32_t domid,
 		    const struct sable_ctl_sched *in);
 int sable_physinfo(struct sable_handle *h, struct sable_ctl_physinfo *out);
+/*
+ * xen_version @cmd (XENVER_extraversion, _changeset, _commandline,
+ * _compile_info) into @buf, which must hold that command's structure
+ * (@len bytes, zeroed first). 0, or -1 with errno set.
+ */
+int sable_xen_version(struct sable_handle *h, unsigned int cmd, void *buf,
+		      size_t len);
 /*
  * Read the hypervisor's log from *@index into @buf (at most @len bytes).
  * Returns bytes read (0: nothing newer) or -1; *@index moves past them.

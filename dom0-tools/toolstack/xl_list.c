@@ -11,6 +11,8 @@
 #include <sys/time.h>
 #include <sys/utsname.h>
 
+#include <public/version.h>
+
 #include "dombuild.h"
 #include "xl.h"
 #include "xs_client.h"
@@ -199,6 +201,9 @@ int xl_cmd_info(struct xl_ctx *x, int argc, char **argv)
 {
 	struct sable_ctl_physinfo p;
 	struct utsname u;
+	char extra[XEN_EXTRAVERSION_LEN], changeset[XEN_CHANGESET_INFO_LEN],
+		cmdline[XEN_COMMANDLINE_LEN];
+	struct xen_compile_info ci;
 
 	(void)argv;
 	if (argc != 1) {
@@ -233,12 +238,27 @@ int xl_cmd_info(struct xl_ctx *x, int argc, char **argv)
 	printf("%-23s: %u\n", "free_cpus", 0);
 	printf("%-23s: %u\n", "nr_domains", p.nr_domains);
 	printf("%-23s: %u\n", "max_domains", p.max_domains);
+	/* What xen_version tells dom0; empty when it cannot be read. */
+	sable_xen_version(x->h, XENVER_extraversion, extra, sizeof(extra));
+	sable_xen_version(x->h, XENVER_changeset, changeset, sizeof(changeset));
+	sable_xen_version(x->h, XENVER_commandline, cmdline, sizeof(cmdline));
+	sable_xen_version(x->h, XENVER_compile_info, &ci, sizeof(ci));
 	printf("%-23s: %u\n", "xen_major", p.xen_major);
 	printf("%-23s: %u\n", "xen_minor", p.xen_minor);
-	printf("%-23s: %u.%u\n", "xen_version", p.xen_major, p.xen_minor);
+	printf("%-23s: %s\n", "xen_extra", extra);
+	printf("%-23s: %u.%u%s\n", "xen_version", p.xen_major, p.xen_minor,
+	       extra);
 	printf("%-23s: %s\n", "xen_caps", "xen-3.0-aarch64 xen-3.0-armv7l");
 	printf("%-23s: %s\n", "xen_scheduler", "credit2");
 	printf("%-23s: %u\n", "xen_pagesize", 4096);
+	printf("%-23s: %s\n", "xen_changeset", changeset);
+	printf("%-23s: %s\n", "xen_commandline", cmdline);
+	printf("%-23s: %.*s\n", "cc_compiler", (int)sizeof(ci.compiler),
+	       ci.compiler);
+	printf("%-23s: %.*s\n", "cc_compile_by", (int)sizeof(ci.compile_by),
+	       ci.compile_by);
+	printf("%-23s: %.*s\n", "cc_compile_domain",
+	       (int)sizeof(ci.compile_domain), ci.compile_domain);
 	printf("%-23s: %llu\n", "xen_uptime_s",
 	       (unsigned long long)(p.uptime_ns / 1000000000ULL));
 	printf("%-23s: %s\n", "hypervisor", "Sable");

@@ -42,6 +42,7 @@ void boot_main(struct machine *m)
 		console_set_level(v[0] - '0');
 	}
 	banner(m);
+	machine_keep_cmdline(m->cmdline);
 	if (cmdline_get(m->cmdline, "sable.selftest", v, sizeof(v)) &&
 	    strcmp(v, "el2-fault") == 0) {
 		/*

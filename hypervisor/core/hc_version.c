@@ -10,6 +10,7 @@
 #include <sable/guest_access.h>
 #include <sable/hypercall.h>
 #include <sable/lib.h>
+#include <sable/machine.h>
 
 static uint32_t features_submap0(const struct domain *d)
 {
@@ -88,7 +89,8 @@ long do_xen_version(struct vcpu *v, const uint64_t args[5])
 		if (!v->dom->privileged) {
 			return -EPERM;
 		}
-		return copy_string_out(gva, "", XEN_COMMANDLINE_LEN);
+		return copy_string_out(gva, machine_cmdline(),
+				       XEN_COMMANDLINE_LEN);
 	default:
 		return -ENOSYS;
 	}

@@ -241,6 +241,26 @@ int machine_parse(const void *fdt, struct machine *m, const char **why)
 	return 0;
 }
 
+static char kept_cmdline[1024];
+
+void machine_keep_cmdline(const char *cmdline)
+{
+	size_t n = cmdline ? strlen(cmdline) : 0;
+
+	if (n > sizeof(kept_cmdline) - 1) {
+		n = sizeof(kept_cmdline) - 1;
+	}
+	if (n) {
+		memcpy(kept_cmdline, cmdline, n);
+	}
+	kept_cmdline[n] = '\0';
+}
+
+const char *machine_cmdline(void)
+{
+	return kept_cmdline;
+}
+
 bool cmdline_get(const char *cmdline, const char *name, char *val, size_t len)
 {
 	size_t nl = strlen(name);

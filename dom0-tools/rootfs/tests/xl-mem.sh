@@ -39,6 +39,10 @@ within() { # command seconds
 	done
 }
 
+# xl info's hypervisor lines come from xen_version (XENVER_commandline...).
+info "$(xl info | grep -e '^xen_version' -e '^xen_commandline' | tr '\n' '|')"
+check "xl info shows the hypervisor's command line" sh -c \
+	"xl info | grep -q '^xen_commandline *: dom0_mem=512M dom0_max_vcpus=2\$'"
 free0=$(free_mib)
 check "xl create bal (192 MiB)" xl create $T/bal.cfg
 check "its init runs" within "grep -q SABLE-INIT-READY $LOG" 120 ||

@@ -50,3 +50,9 @@ int machine_parse(const void *fdt, struct machine *m, const char **why);
 
 /* Find "name=value" in a command line; copies value; false if absent. */
 bool cmdline_get(const char *cmdline, const char *name, char *val, size_t len);
+/*
+ * The hypervisor's command line, copied at boot (the device tree it points
+ * into is not kept): what XENVER_commandline tells the control domain.
+ */
+void machine_keep_cmdline(const char *cmdline);
+const char *machine_cmdline(void);

@@ -13,6 +13,7 @@
 #include <public/xen.h>
 
 #include <sable/guest_access.h>
+#include <sable/machine.h>
 
 #include "console.h"
 #include "core_test.h"
@@ -72,6 +73,32 @@ TEST(xen_version_outputs_of_every_kind_reach_guest_memory)
 	}
 	hx_get(d0, HX_ARG0, handle, sizeof(handle));
 	EXPECT_EQ(handle[15], 0);
+}
+
+/* The control domain reads the hypervisor's command line, kept at boot. */
+TEST(xen_version_commandline_is_the_kept_one_for_the_control_domain)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	char line[XEN_COMMANDLINE_LEN], longer[1500];
+
+	machine_keep_cmdline("dom0_mem=512M loglvl=all");
+	EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_xen_version,
+			  XENVER_commandline, HX_ARG0, 0),
+		  0);
+	hx_get(d0, HX_ARG0, line, sizeof(line));
+	EXPECT_STREQ(line, "dom0_mem=512M loglvl=all");
+	/* Cut to the field, NUL-terminated; NULL keeps an empty line. */
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	machine_keep_cmdline(longer);
+	EXPECT_EQ(strlen(machine_cmdline()), 1023);
+	EXPECT_EQ(hx_call(d0->vcpus[0], __HYPERVISOR_xen_version,
+			  XENVER_commandline, HX_ARG0, 0),
+		  0);
+	hx_get(d0, HX_ARG0, line, sizeof(line));
+	EXPECT_EQ(strlen(line), XEN_COMMANDLINE_LEN - 1);
+	machine_keep_cmdline(NULL);
+	EXPECT_STREQ(machine_cmdline(), "");
 }
 
 TEST(console_io_write_is_prefixed_and_read_is_dom0_only)

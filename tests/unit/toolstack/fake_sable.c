@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <public/version.h>
+
 #include "xl.h"
 
 #include "dom0less.h"
@@ -493,6 +495,44 @@ int sable_physinfo(struct sable_handle *h, struct sable_ctl_physinfo *out)
 	(void)h;
 	fake_phys.nr_domains = (uint32_t)fake_ndoms;
 	*out = fake_phys;
+	return 0;
+}
+
+/* As the hypervisor answers dom0 (hc_version.c), for xl info. */
+int sable_xen_version(struct sable_handle *h, unsigned int cmd, void *buf,
+		      size_t len)
+{
+	static const char line[] = "dom0_mem=512M loglvl=all";
+	const char *s = NULL;
+
+	(void)h;
+	memset(buf, 0, len);
+	switch (cmd) {
+	case XENVER_extraversion:
+		s = ".0-sable";
+		break;
+	case XENVER_changeset:
+		s = "sable 0.1.0";
+		break;
+	case XENVER_commandline:
+		s = line;
+		break;
+	case XENVER_compile_info:
+		if (len >= sizeof(struct xen_compile_info)) {
+			struct xen_compile_info *ci = buf;
+
+			memcpy(ci->compiler, "gcc", 3);
+			memcpy(ci->compile_by, "sable", 5);
+			memcpy(ci->compile_domain, "sable", 5);
+		}
+		return 0;
+	default:
+		FAKE_FAIL(ENOSYS);
+	}
+	if (strlen(s) >= len) {
+		FAKE_FAIL(EINVAL);
+	}
+	memcpy(buf, s, strlen(s));
 	return 0;
 }
 

@@ -339,7 +339,14 @@ TEST(xl_info_dmesg_uptime)
 	EXPECT_EQ(xl("info"), 0);
 	EXPECT_TRUE(strstr(out, "nr_cpus                : 2\n") != NULL);
 	EXPECT_TRUE(strstr(out, "free_memory            : 1024\n") != NULL);
-	EXPECT_TRUE(strstr(out, "xen_version            : 4.17\n") != NULL);
+	EXPECT_TRUE(strstr(out, "xen_version            : 4.17.0-sable\n") !=
+		    NULL);
+	EXPECT_TRUE(strstr(out, "xen_extra              : .0-sable\n") != NULL);
+	EXPECT_TRUE(strstr(out, "xen_commandline        : dom0_mem=512M "
+				"loglvl=all\n") != NULL);
+	EXPECT_TRUE(strstr(out, "xen_changeset          : sable 0.1.0\n") !=
+		    NULL);
+	EXPECT_TRUE(strstr(out, "cc_compiler            : gcc\n") != NULL);
 	EXPECT_EQ(xl("dmesg"), 0);
 	EXPECT_STREQ(out, "(XEN) Sable: hello\n(XEN) dom0 built\n");
 	EXPECT_EQ(xl("uptime 0"), 0);
