@@ -56,6 +56,9 @@ static const struct xl_cmd xl_cmds[] = {
 	{ "domid", xl_cmd_domid, "NAME", "The id of a domain", NULL },
 	{ "domname", xl_cmd_domname, "ID", "The name of a domain", NULL },
 	{ "rename", xl_cmd_rename, "DOMAIN NEWNAME", "Rename a domain", NULL },
+	{ "vcpu-set", xl_cmd_vcpu_set, "DOMAIN N",
+	  "Set how many of a domain's vCPUs are online (up to maxvcpus)",
+	  NULL },
 	{ "mem-set", xl_cmd_mem_set, "DOMAIN SIZE",
 	  "Set a domain's memory target (its balloon driver follows)",
 	  "SIZE  a number with an optional unit b, k, m, g or t (m when\n"

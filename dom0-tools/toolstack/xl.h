@@ -76,6 +76,7 @@ int xl_cmd_rename(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_vcpu_pin(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_mem_set(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_mem_max(struct xl_ctx *x, int argc, char **argv);
+int xl_cmd_vcpu_set(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_console(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_create(struct xl_ctx *x, int argc, char **argv);
 int xl_cmd_init_dom0less(struct xl_ctx *x, int argc, char **argv);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xl mem-set and xl mem-max: a domain's balloon target and its ceiling,
- * with xl's units and libxl's rules.
+ * with xl's units and libxl's rules; and xl vcpu-set, the other resource
+ * the guest gives and takes through XenStore.
  *
  *   mem-max DOMAIN SIZE   the most RAM the domain may hold: the
  *                         hypervisor's limit and memory/static-max; never
@@ -197,6 +198,60 @@ int xl_cmd_mem_set(struct xl_ctx *x, int argc, char **argv)
 		fprintf(stderr, "xl: cannot write domain %u's target: %s\n",
 			info.domid, strerror(errno));
 		rc = 1;
+	}
+	xs_client_close(&c);
+	return rc;
+}
+
+/*
+ * vcpu-set DOMAIN N: vCPUs 0 to N-1 online, the others offline, through
+ * each cpu/<i>/availability as libxl writes them; the guest's Xen CPU
+ * hotplug driver (Linux's drivers/xen/cpu_hotplug.c) takes its CPUs up
+ * and down with PSCI.
+ */
+int xl_cmd_vcpu_set(struct xl_ctx *x, int argc, char **argv)
+{
+	struct sable_ctl_domain_info info;
+	struct xs_client c;
+	char path[64], *end;
+	unsigned long n;
+	uint32_t i;
+	int rc = 0;
+
+	if (argc != 3) {
+		return xl_usage(x);
+	}
+	if (xl_find_domain(x, argv[1], &info)) {
+		return 1;
+	}
+	errno = 0;
+	n = strtoul(argv[2], &end, 10);
+	if (errno || !*argv[2] || *end || *argv[2] == '-' || n == 0) {
+		fprintf(stderr, "xl: bad vCPU count \"%s\" (1 or more)\n",
+			argv[2]);
+		return 1;
+	}
+	if (n > info.nr_vcpus) {
+		fprintf(stderr,
+			"xl: %lu vCPUs asked, domain %u has at most %u "
+			"(maxvcpus)\n",
+			n, info.domid, info.nr_vcpus);
+		return 1;
+	}
+	if (xs_client_open(&c, x->xs_path, DOMBUILD_XS_TIMEOUT)) {
+		fprintf(stderr, "xl: cannot reach xenstored: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < info.nr_vcpus && !rc; i++) {
+		snprintf(path, sizeof(path),
+			 "/local/domain/%u/cpu/%u/availability", info.domid, i);
+		if (xs_client_write(&c, 0, path,
+				    i < n ? "online" : "offline")) {
+			fprintf(stderr, "xl: cannot write %s: %s\n", path,
+				strerror(errno));
+			rc = 1;
+		}
 	}
 	xs_client_close(&c);
 	return rc;

@@ -150,8 +150,10 @@ def test_xl_domu_vcpus_spread_and_vcpu_pin_moves_a_running_one():
 def test_xl_mem_set_balloons_a_domu_down_and_up():
     """xl mem-set 160 on a 192 MiB Linux domU: its balloon
     driver gives 32 MiB back (xl list, xl info), mem-set 192 takes them
-    again; above its maximum and mem-max below the target are refused; destroy
-    gives all back (dom0-tools/rootfs/tests/xl-mem.sh)."""
+    again; above its maximum and mem-max below the target are refused; xl
+    vcpu-set 2 brings its second vCPU online (PSCI CPU_ON from the guest's
+    Xen CPU-hotplug driver), vcpu-set 1 takes it off; destroy gives all
+    back (dom0-tools/rootfs/tests/xl-mem.sh)."""
     passed, lines, errors, out = run_script(
         "xl-mem", timeout=240, initrd=GUESTS_INITRD)
     assert errors == []

@@ -3,7 +3,11 @@
 # domU. `xl mem-set` to 160 MiB: its balloon driver
 # gives 32 MiB back (xl list and xl info show it), and back to 192 MiB it
 # takes them again; above the maximum is refused, `xl mem-max` below the target
-# is refused, and the domain's memory all comes back at destroy.
+# is refused, and the domain's memory all comes back at destroy. The same
+# domU has vcpus = 1 and maxvcpus = 2: `xl vcpu-set bal 2` brings its
+# second vCPU online (its Xen CPU-hotplug driver marks the CPU present,
+# tests/hotplug-domu.sh in the domU onlines it as udev would: PSCI CPU_ON),
+# `xl vcpu-set bal 1` takes it off again (CPU_OFF), as xl vcpu-list shows.
 . /tests/lib.sh
 
 KERNEL=${SABLE_XL_KERNEL:-/var/lib/xen/images/vmlinuz}
@@ -16,9 +20,10 @@ cat >$T/bal.cfg <<CFG
 name = "bal"
 kernel = "$KERNEL"
 ramdisk = "$RAMDISK"
-extra = "console=hvc0 rdinit=/init"
+extra = "console=hvc0 rdinit=/init sable.test=hotplug-domu"
 memory = 192
 vcpus = 1
+maxvcpus = 2
 CFG
 
 free_mib() {
@@ -82,6 +87,23 @@ check "the domU still answers on its console" sh -c \
 	"xl list bal | grep -q bal && ! grep -q -i 'out of memory\|Kernel panic' $LOG"
 info "bal's balloon: $(grep -i balloon $LOG | tr -d '\r' | tail -n 3 | tr '\n' '|')"
 
+# "<state>" of vCPU $1 of bal in xl vcpu-list ("-b-", "--p" offline...).
+vstate() {
+	xl vcpu-list bal | awk -v v="$1" '$1 == "bal" && $3 == v { print $5 }'
+}
+check "vCPU 1 starts offline (vcpus = 1 of maxvcpus = 2)" within \
+	"xl vcpu-list bal | awk '\$1 == \"bal\" && \$3 == 1 { exit \$5 !~ /p\$/ }'" 60
+check "xl vcpu-set bal 2" xl vcpu-set bal 2
+check "vCPU 1 comes online" within \
+	"xl vcpu-list bal | awk '\$1 == \"bal\" && \$3 == 1 { exit \$5 ~ /p\$/ }'" 30
+info "vCPU 1 after vcpu-set 2: $(vstate 1)"
+check "xl vcpu-set bal 1" xl vcpu-set bal 1
+check "vCPU 1 goes offline again" within \
+	"xl vcpu-list bal | awk '\$1 == \"bal\" && \$3 == 1 { exit \$5 !~ /p\$/ }'" 30
+check "xl vcpu-set bal 3 is refused (maxvcpus 2)" sh -c "! xl vcpu-set bal 3 2>/dev/null"
+check "the domU has said nothing of a failed CPU" sh -c \
+	"! grep -a -i 'failed to come online\|Kernel panic\|cpu.*die' $LOG"
+info "bal's CPUs: $(grep -a -i 'cpu' $LOG | tr -d '\r' | tail -n 4 | tr '\n' '|')"
 check "xl destroy bal" xl destroy bal
 check "free memory back to $free0 MiB" within \
 	"[ \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0 ]" 30

@@ -465,6 +465,44 @@ TEST(xl_mem_set_and_mem_max)
 	cleanup();
 }
 
+/* vcpu-set: availability nodes as libxl writes them, bounds refused. */
+TEST(xl_vcpu_set_writes_each_availability)
+{
+	const char *sock = ts_daemon();
+	struct xs_client c;
+	char v[3][16];
+
+	ASSERT_TRUE(sock != NULL);
+	setup(sock, "");
+	fake_add(6, "g", 0)->info.nr_vcpus = 3;
+	ASSERT_EQ(xs_client_open(&c, sock, 5), 0);
+	EXPECT_EQ(xl("vcpu-set g 2"), 0);
+	for (unsigned int i = 0; i < 3; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path),
+			 "/local/domain/6/cpu/%u/availability", i);
+		EXPECT_EQ(xs_client_read(&c, 0, path, v[i], sizeof(v[i])), 0);
+	}
+	EXPECT_STREQ(v[0], "online");
+	EXPECT_STREQ(v[1], "online");
+	EXPECT_STREQ(v[2], "offline");
+	EXPECT_EQ(xl("vcpu-set g 4"), 1);
+	EXPECT_STREQ(err, "xl: 4 vCPUs asked, domain 6 has at most 3 "
+			  "(maxvcpus)\n");
+	EXPECT_EQ(xl("vcpu-set g 0"), 1);
+	EXPECT_EQ(xl("vcpu-set g x"), 1);
+	EXPECT_STREQ(err, "xl: bad vCPU count \"x\" (1 or more)\n");
+	EXPECT_EQ(xl("vcpu-set g 3"), 0);
+	EXPECT_EQ(xs_client_read(&c, 0, "/local/domain/6/cpu/2/availability",
+				 v[2], sizeof(v[2])),
+		  0);
+	EXPECT_STREQ(v[2], "online");
+	xs_client_rm(&c, 0, "/local/domain/6");
+	xs_client_close(&c);
+	cleanup();
+}
+
 TEST(xl_console_waits_for_the_tty_then_attaches)
 {
 	const char *sock = ts_daemon();
