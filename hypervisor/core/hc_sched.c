@@ -105,7 +105,8 @@ long do_sched_op(struct vcpu *v, const uint64_t args[5])
 {
 	switch (args[0]) {
 	case SCHEDOP_yield:
-		sched_yield_current();
+		/* As a trapped WFE: a preempted sibling first (directed). */
+		sched_yield_directed();
 		return 0;
 	case SCHEDOP_block:
 		sched_block_current_until(0);

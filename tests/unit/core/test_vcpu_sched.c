@@ -137,6 +137,34 @@ TEST(sched_op_yield_runs_the_next_vcpu_of_the_pcpu)
 	EXPECT_EQ(d1->vcpus[0]->arch.saves, 1);
 }
 
+/*
+ * SCHEDOP_yield is directed as a trapped WFE is: a preempted sibling on
+ * the pCPU runs next, ahead of another domain's vCPU that is owed more.
+ */
+TEST(sched_op_yield_goes_to_a_preempted_sibling_first)
+{
+	struct domain *a = hx_domain(1, 2, false, HX_DOM_MEM);
+	struct domain *b = hx_domain(2, 1, false, HX_DOM_MEM);
+	struct vcpu *a0 = a->vcpus[0], *a1 = a->vcpus[1], *b0 = b->vcpus[0];
+	uint64_t here = 1ULL << a0->pcpu;
+	struct host_stop stop;
+	long rc = -1;
+
+	ASSERT_EQ(sched_set_affinity(a1, here, here), 0);
+	ASSERT_EQ(sched_set_affinity(b0, here, here), 0);
+	EXPECT_EQ(sched_op(a0, SCHEDOP_yield, NULL, 0, &rc, NULL),
+		  HOST_RETURNED);
+	sched_add_vcpu(b0);
+	sched_add_vcpu(a1);
+	b0->vtime = a1->vtime > 1000000 ? a1->vtime - 1000000 : 0;
+	a1->vtime = b0->vtime + 1000000;
+	EXPECT_EQ(sched_op(a0, SCHEDOP_yield, NULL, 0, &rc, &stop),
+		  HOST_VCPU_RUN);
+	EXPECT_TRUE(stop.vcpu == a1);
+	EXPECT_EQ(a0->state, VCPU_RUNNABLE);
+	EXPECT_EQ(b0->state, VCPU_RUNNABLE);
+}
+
 TEST(sched_op_shutdown_of_a_domu_pauses_it_and_tells_dom0)
 {
 	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
