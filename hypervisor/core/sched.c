@@ -507,6 +507,7 @@ void sched_run(void)
 		uint64_t now;
 		uint64_t deadline;
 		struct sched_pick p;
+		bool directed = false;
 
 		if (c->move_out) {
 			sched_move_out(c);
@@ -518,6 +519,7 @@ void sched_run(void)
 		p = sched_rq_pick(c, now, c->yield_skip);
 		if (sched_can_run_here(c, c->yield_to, now)) {
 			p.v = c->yield_to;
+			directed = true;
 		}
 		c->yield_skip = NULL;
 		c->yield_to = NULL;
@@ -536,7 +538,14 @@ void sched_run(void)
 			runstate_update(p.v);
 			p.v->wake_pending = false;
 			p.v->run_start = now;
-			c->slice_start = now;
+			/*
+			 * A directed yield hands over what is left of the
+			 * slice: siblings yielding to each other share one,
+			 * and at its end the policy decides for all.
+			 */
+			if (!directed) {
+				c->slice_start = now;
+			}
 			if (sched_vtime_before(c->min_vtime, p.v->vtime)) {
 				c->min_vtime = p.v->vtime;
 			}

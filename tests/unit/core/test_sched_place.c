@@ -427,6 +427,49 @@ TEST(sched_wfe_yields_to_a_preempted_sibling_here_or_pulls_it)
 	EXPECT_TRUE(allowed_everywhere_it_is());
 }
 
+/*
+ * Two siblings that keep yielding to each other (WFE or SCHEDOP_yield,
+ * every 10 us) share one slice between them: when it ends the policy
+ * decides, and a third domain's vCPU on the pCPU gets its turn.
+ */
+TEST(sched_directed_yields_between_siblings_leave_a_third_its_turn)
+{
+	struct domain *a = hx_domain(1, 2, false, HX_DOM_MEM);
+	struct domain *b = hx_domain(2, 1, false, HX_DOM_MEM);
+	struct vcpu *a0 = a->vcpus[0], *a1 = a->vcpus[1], *b0 = b->vcpus[0];
+	struct pcpu *c = pcpu_get(0);
+	uint64_t start;
+	unsigned int i, turns = 0;
+
+	clock_at(T0);
+	ASSERT_EQ(sched_set_affinity(a0, CPU0, 0), 0);
+	ASSERT_EQ(sched_set_affinity(a1, CPU0, 0), 0);
+	ASSERT_EQ(sched_set_affinity(b0, CPU0, 0), 0);
+	host_cpu_select(0);
+	sched_add_vcpu(a0);
+	ASSERT_TRUE(decide(0) == a0);
+	sched_add_vcpu(a1);
+	sched_add_vcpu(b0);
+	start = now;
+	/* 40 ms of ping-pong: b0 must run, and more than once. */
+	for (i = 0; i < 4000; i++) {
+		clock_at(now + 10);
+		if (c->sched_deadline && now >= c->sched_deadline) {
+			(void)decide(0); /* the EL2 timer: the slice ended */
+		} else if (c->current != b0) {
+			(void)trap(0, wfe_fn);
+		}
+		if (c->current == b0) {
+			turns++;
+			if (turns == 1) {
+				EXPECT_LE(now - start, 5 * MS);
+			}
+		}
+	}
+	EXPECT_GE(turns, 1);
+	EXPECT_TRUE(allowed_everywhere_it_is());
+}
+
 /* Let pCPU 0 decide, 1 ms apart, until it runs @v. */
 static void run_until(struct vcpu *v)
 {
