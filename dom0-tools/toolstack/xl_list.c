@@ -75,12 +75,18 @@ static void list_row(struct xl_ctx *x, const struct sable_ctl_domain_info *i)
 
 	(void)x;
 	state_string(i, state);
-	/* What it holds now, as Xen's xl (ballooning moves it). */
+	/*
+	 * What it holds now and the vCPUs online, as Xen's xl shows them
+	 * (ballooning and vcpu-set move them; an Arm guest's secondary vCPUs
+	 * count once it has started them). A domain with none online shows
+	 * all it has.
+	 */
 	printf("%-40s %5u %5llu %5u     %s %9.1f", i->name, i->domid,
 	       (unsigned long long)((i->cur_mem_kib ? i->cur_mem_kib
 						    : i->mem_kib) >>
 				    10),
-	       i->nr_vcpus, state, seconds(i->cpu_time_ns));
+	       i->nr_online_vcpus ? i->nr_online_vcpus : i->nr_vcpus, state,
+	       seconds(i->cpu_time_ns));
 	if (list_opts->verbose) {
 		vm_path(&list_opts->xs, i->domid, vm, sizeof(vm));
 		snprintf(uuid, sizeof(uuid), "%s",

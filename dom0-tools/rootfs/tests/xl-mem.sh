@@ -97,9 +97,13 @@ check "xl vcpu-set bal 2" xl vcpu-set bal 2
 check "vCPU 1 comes online" within \
 	"xl vcpu-list bal | awk '\$1 == \"bal\" && \$3 == 1 { exit \$5 ~ /p\$/ }'" 30
 info "vCPU 1 after vcpu-set 2: $(vstate 1)"
+check "xl list bal shows 2 vCPUs online" sh -c \
+	"xl list bal | awk '\$1 == \"bal\" { exit \$4 != 2 }'"
 check "xl vcpu-set bal 1" xl vcpu-set bal 1
 check "vCPU 1 goes offline again" within \
 	"xl vcpu-list bal | awk '\$1 == \"bal\" && \$3 == 1 { exit \$5 !~ /p\$/ }'" 30
+check "xl list bal shows 1 vCPU online" sh -c \
+	"xl list bal | awk '\$1 == \"bal\" { exit \$4 != 1 }'"
 check "xl vcpu-set bal 3 is refused (maxvcpus 2)" sh -c "! xl vcpu-set bal 3 2>/dev/null"
 check "the domU has said nothing of a failed CPU" sh -c \
 	"! grep -a -i 'failed to come online\|Kernel panic\|cpu.*die' $LOG"

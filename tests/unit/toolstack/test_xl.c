@@ -194,6 +194,10 @@ TEST(xl_list_has_xl_columns_and_cpu_time)
 		     "    2     ---s--       0.2\n");
 	EXPECT_EQ(xl("list domU1"), 0);
 	EXPECT_TRUE(strstr(out, "Domain-0") == NULL);
+	/* VCPUs counts those online (xl vcpu-set 1 of 2). */
+	fake_find(3)->info.nr_online_vcpus = 1;
+	EXPECT_EQ(xl("list domU1"), 0);
+	EXPECT_TRUE(strstr(out, "   64     1     ---s--") != NULL);
 	EXPECT_EQ(xl("list nosuch"), 1);
 	EXPECT_STREQ(err, "xl: no domain nosuch\n");
 	cleanup();
