@@ -4,6 +4,10 @@
 #       "check: ok   <what>" or "check: FAIL <what>" plus its output
 #   info "text"                                prints "info: <text>"
 #   finish                                     exits 0 if no check failed
+#   within "command" SECONDS                   runs the command (in a new
+#       shell: no functions of the script) every 0.2 s until it succeeds;
+#       fails after SECONDS
+#   free_mib                                   xl info's free_memory
 #
 # The kernel command line's sable.<key>=<value> words are available as
 # $SABLE_<KEY> (see /init).
@@ -26,6 +30,19 @@ check() {
 
 info() {
 	echo "info: $*"
+}
+
+within() { # command seconds
+	n=0
+	while ! sh -c "$1" >/dev/null 2>&1; do
+		n=$((n + 1))
+		[ "$n" -le $(($2 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+free_mib() {
+	xl info | sed -n 's/^free_memory *: //p'
 }
 
 on_xen() {

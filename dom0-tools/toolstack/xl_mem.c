@@ -97,6 +97,30 @@ static int write_mem_node(struct xs_client *c, uint32_t domid, const char *key,
 	return xs_client_write(c, 0, path, v);
 }
 
+/*
+ * The hypervisor's limit for @domid at @kib plus the slack, then its
+ * memory/@key = @kib (the ceiling first: a guest never finds a target it
+ * may not reach). Closes @c. xl's exit status.
+ */
+static int limit_then_node(struct xl_ctx *x, struct xs_client *c,
+			   uint32_t domid, uint64_t kib, const char *key)
+{
+	int rc = 0;
+
+	if (sable_domain_set_max_mem(x->h, domid, kib + XL_MAXMEM_SLACK_KIB)) {
+		fprintf(stderr,
+			"xl: cannot set domain %u's maximum memory: %s\n",
+			domid, dombuild_strerror(errno));
+		rc = 1;
+	} else if (write_mem_node(c, domid, key, kib)) {
+		fprintf(stderr, "xl: cannot write domain %u's %s: %s\n", domid,
+			key, strerror(errno));
+		rc = 1;
+	}
+	xs_client_close(c);
+	return rc;
+}
+
 /* The domain and SIZE of "mem-set/mem-max DOMAIN SIZE", the store open. */
 static int mem_args(struct xl_ctx *x, int argc, char **argv,
 		    struct sable_ctl_domain_info *info, uint64_t *kib,
@@ -147,21 +171,7 @@ int xl_cmd_mem_max(struct xl_ctx *x, int argc, char **argv)
 		xs_client_close(&c);
 		return 1;
 	}
-	if (sable_domain_set_max_mem(x->h, info.domid,
-				     kib + XL_MAXMEM_SLACK_KIB)) {
-		fprintf(stderr,
-			"xl: cannot set domain %u's maximum memory: %s\n",
-			info.domid, dombuild_strerror(errno));
-		xs_client_close(&c);
-		return 1;
-	}
-	if (write_mem_node(&c, info.domid, "static-max", kib)) {
-		fprintf(stderr, "xl: cannot write domain %u's static-max: %s\n",
-			info.domid, strerror(errno));
-		rc = 1;
-	}
-	xs_client_close(&c);
-	return rc;
+	return limit_then_node(x, &c, info.domid, kib, "static-max");
 }
 
 int xl_cmd_mem_set(struct xl_ctx *x, int argc, char **argv)
@@ -185,22 +195,7 @@ int xl_cmd_mem_set(struct xl_ctx *x, int argc, char **argv)
 		xs_client_close(&c);
 		return 1;
 	}
-	/* The ceiling first: a guest never finds a target it may not reach. */
-	if (sable_domain_set_max_mem(x->h, info.domid,
-				     kib + XL_MAXMEM_SLACK_KIB)) {
-		fprintf(stderr,
-			"xl: cannot set domain %u's maximum memory: %s\n",
-			info.domid, dombuild_strerror(errno));
-		xs_client_close(&c);
-		return 1;
-	}
-	if (write_mem_node(&c, info.domid, "target", kib)) {
-		fprintf(stderr, "xl: cannot write domain %u's target: %s\n",
-			info.domid, strerror(errno));
-		rc = 1;
-	}
-	xs_client_close(&c);
-	return rc;
+	return limit_then_node(x, &c, info.domid, kib, "target");
 }
 
 /*

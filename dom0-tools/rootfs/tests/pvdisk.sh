@@ -27,10 +27,6 @@ within() { # command (may use the functions here) seconds
 	done
 }
 
-free_mib() {
-	xl info | sed -n 's/^free_memory *: //p'
-}
-
 # Loop devices bound to a file, one per line.
 bound_loops() {
 	for f in /sys/block/loop*/loop/backing_file; do

@@ -39,20 +39,6 @@ $4
 CFG
 }
 
-# Wait up to $2 seconds for the command $1 (a shell string) to succeed.
-within() {
-	n=0
-	while ! sh -c "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le $(($2 * 5)) ] || return 1
-		sleep 0.2
-	done
-}
-
-free_mib() {
-	xl info | sed -n 's/^free_memory *: //p'
-}
-
 vifs_in_dom0() {
 	ls /sys/class/net | grep -c '^vif' || true
 }

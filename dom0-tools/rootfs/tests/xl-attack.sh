@@ -24,15 +24,6 @@ on_crash = "destroy"
 CFG
 }
 
-within() {
-	n=0
-	while ! sh -c "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le $(($2 * 5)) ] || return 1
-		sleep 0.2
-	done
-}
-
 ONLY_DOM0="[ \$(xl list | tail -n +2 | wc -l) = 1 ]"
 
 for g in ramscan attack_mem attack_time hello; do

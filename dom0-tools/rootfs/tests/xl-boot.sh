@@ -24,15 +24,6 @@ vcpus = 1
 on_poweroff = "preserve"
 CFG
 
-within() { # command seconds
-	n=0
-	while ! sh -c "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le $(($2 * 5)) ] || return 1
-		sleep 0.2
-	done
-}
-
 check "domU kernel and initramfs in dom0" test -f "$KERNEL" -a -f "$RAMDISK"
 check "xl create with overrides" xl create $T/b1.cfg name=b1 vcpus=2 memory=96
 D=$(xl domid b1)

@@ -41,19 +41,6 @@ cfg() {
 	} >$T/$name.cfg
 }
 
-within() {
-	n=0
-	while ! sh -c "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le $(($2 * 5)) ] || return 1
-		sleep 0.2
-	done
-}
-
-free_mib() {
-	xl info | sed -n 's/^free_memory *: //p'
-}
-
 # The free pages the hypervisor printed when the last domain went, plus
 # those it holds for dom0 (which grow with dom0's own mappings).
 last_free_pages() {

@@ -35,22 +35,8 @@ vcpus = 1
 on_reboot = "restart"
 CFG
 
-free_mib() {
-	xl info | sed -n 's/^free_memory *: //p'
-}
-
 domid_of() {
 	xl domid "$1" 2>/dev/null
-}
-
-# Wait up to $2 seconds for the command $1 to succeed.
-within() {
-	n=0
-	while ! sh -c "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le $(($2 * 5)) ] || return 1
-		sleep 0.2
-	done
 }
 
 # For within (a new shell): only Domain-0 is listed.

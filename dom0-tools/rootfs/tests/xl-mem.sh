@@ -26,22 +26,9 @@ vcpus = 1
 maxvcpus = 2
 CFG
 
-free_mib() {
-	xl info | sed -n 's/^free_memory *: //p'
-}
-
 # The Mem column of `xl list bal` (MiB it holds now).
 mem_mib() {
 	xl list bal | awk '$1 == "bal" { print $3 }'
-}
-
-within() { # command seconds
-	n=0
-	while ! sh -c "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le $(($2 * 5)) ] || return 1
-		sleep 0.2
-	done
 }
 
 # xl info's hypervisor lines come from xen_version (XENVER_commandline...).

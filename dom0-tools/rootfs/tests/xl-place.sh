@@ -26,15 +26,6 @@ vcpus = 4
 vif = [ 'mac=00:16:3e:00:00:51,bridge=xenbr0' ]
 CFG
 
-within() { # command seconds
-	n=0
-	while ! sh -c "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le $(($2 * 5)) ] || return 1
-		sleep 0.2
-	done
-}
-
 # "vcpu cpu state time" per vCPU of the domain.
 vcpus() {
 	xl vcpu-list place | awk '$1 == "place" { print $3, $4, $5, $6 }'
