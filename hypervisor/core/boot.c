@@ -12,6 +12,7 @@
 #include <sable/log.h>
 #include <sable/machine.h>
 #include <sable/mm.h>
+#include <sable/p2m.h>
 #include <sable/percpu.h>
 
 #include "boot.h"
@@ -32,6 +33,39 @@ static void banner(const struct machine *m)
 	}
 }
 
+/*
+ * s2_block=4k|2m|1g: the largest stage-2 block of every domain's RAM and
+ * devices. By default 1 GiB, and 4 KiB on QEMU's virt machine: QEMU's TCG
+ * keeps a guest TLB entry at the larger of its stage-1 and stage-2 page
+ * sizes and empties the whole TLB of the guest's regime when one page
+ * inside an entry larger than 4 KiB is invalidated, so every per-page
+ * TLBI of a guest mapped with blocks costs a full refill (docs/p2m.md).
+ */
+static void choose_stage2_blocks(const struct machine *m)
+{
+	uint64_t size = machine_is_qemu_virt(m) ? PAGE_SIZE : 1ULL << 30;
+	const char *why =
+		machine_is_qemu_virt(m) ? "QEMU virt machine" : "default";
+	char v[16];
+
+	if (cmdline_get(m->cmdline, "s2_block", v, sizeof(v))) {
+		char *end;
+		uint64_t want = parse_size(v, &end);
+
+		if (*end || p2m_set_block_limit(want)) {
+			pr_warn("s2_block=%s: not 4k, 2m or 1g; keeping %lu "
+				"KiB\n",
+				v, (unsigned long)(size >> 10));
+		} else {
+			size = want;
+			why = "s2_block=";
+		}
+	}
+	p2m_set_block_limit(size);
+	pr_info("stage-2 blocks up to %lu KiB (%s)\n",
+		(unsigned long)(size >> 10), why);
+}
+
 void boot_main(struct machine *m)
 {
 	char v[16];
@@ -43,6 +77,7 @@ void boot_main(struct machine *m)
 	}
 	banner(m);
 	machine_keep_cmdline(m->cmdline);
+	choose_stage2_blocks(m);
 	if (cmdline_get(m->cmdline, "sable.selftest", v, sizeof(v)) &&
 	    strcmp(v, "el2-fault") == 0) {
 		/*

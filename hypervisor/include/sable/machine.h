@@ -48,6 +48,9 @@ struct machine {
 /* Fill @m from @fdt. Returns 0 or a negative errno with *why set. */
 int machine_parse(const void *fdt, struct machine *m, const char **why);
 
+/* Is this QEMU's virt machine (root compatible "linux,dummy-virt")? */
+bool machine_is_qemu_virt(const struct machine *m);
+
 /* Find "name=value" in a command line; copies value; false if absent. */
 bool cmdline_get(const char *cmdline, const char *name, char *val, size_t len);
 /*

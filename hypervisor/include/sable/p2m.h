@@ -76,6 +76,19 @@ struct p2m_stats {
 	uint64_t leaves[P2M_LAST_LEVEL + 1];
 };
 
+/*
+ * The largest leaf p2m_map() may use, for every domain: 1 GiB (the
+ * default), 2 MiB or 4 KiB; -EINVAL for any other size. Set at boot before
+ * any domain is built; mappings made before are not changed, and unmap
+ * still splits whatever blocks it finds. Under an emulator whose TLB
+ * tracks pages larger than its own page coarsely (QEMU's TCG: an
+ * invalidation of one page inside such a page empties the guest's whole
+ * TLB), 4 KiB leaves make a guest's per-page TLB invalidations cheap; on
+ * hardware, blocks save TLB entries and table memory (docs/p2m.md).
+ */
+int p2m_set_block_limit(uint64_t size);
+uint64_t p2m_block_limit(void);
+
 /* Allocate the root. 0 or -ENOMEM. */
 int p2m_init(struct p2m *p, uint16_t vmid);
 /* Flush the VMID's TLB entries and free every table. p may be re-inited. */
@@ -85,8 +98,8 @@ void p2m_set_budget(struct p2m *p, uint64_t pages);
 
 /*
  * Map [ipa, ipa + size) to [pa, pa + size) with @type, using at each step
- * the largest block that the IPA and PA alignment and the remaining size
- * allow. Existing mappings in the range are replaced (break-before-make).
+ * the largest block that the IPA and PA alignment, the remaining size and
+ * p2m_block_limit() allow. Existing mappings in the range are replaced (break-before-make).
  * Errors, checked before anything changes:
  *   -EINVAL  ipa, pa or size not 4 KiB aligned, size 0, or a bad type
  *   -ERANGE  the IPA range passes 2^40 or the PA range passes 2^48

@@ -143,3 +143,86 @@ TEST(boot_el2_fault_selftest_traps)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL);
 }
+
+/* dom0's RAM leaves by size after a boot with @cmdline on @compat's board. */
+static struct p2m_stats boot_dom0_leaves(const char *cmdline,
+					 const char *compat)
+{
+	struct p2m_stats s = { 0 };
+	enum host_stop_kind k;
+	struct domain *d0;
+
+	hx_fdt_machine(fdt, sizeof(fdt), 1, cmdline, true, NULL, 0);
+	if (compat) {
+		ASSERT_EQ(fdt_open_into(fdt, fdt, sizeof(fdt)), 0);
+		ASSERT_EQ(fdt_setprop_string(fdt, 0, "compatible", compat), 0);
+	}
+	k = hx_boot(fdt, NULL);
+	if (k != HOST_VCPU_RUN) {
+		fprintf(stderr, "%s", host_console_output());
+	}
+	ASSERT_EQ(k, HOST_VCPU_RUN);
+	d0 = domain_lookup(0);
+	ASSERT_TRUE(d0 != NULL);
+	spin_lock(&d0->p2m.lock);
+	p2m_count(&d0->p2m, &s);
+	spin_unlock(&d0->p2m.lock);
+	return s;
+}
+
+/* One boot per test: a boot takes the machine as the device tree says. */
+TEST(boot_maps_with_blocks_on_hardware)
+{
+	struct p2m_stats s = boot_dom0_leaves("dom0_mem=32M", "vendor,board");
+
+	EXPECT_EQ(p2m_block_limit(), 1ULL << 30);
+	EXPECT_GT(s.leaves[2], 0);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "stage-2 blocks up to 1048576 KiB (default)"));
+}
+
+TEST(boot_maps_with_pages_on_qemu_virt)
+{
+	struct p2m_stats s =
+		boot_dom0_leaves("dom0_mem=32M", "linux,dummy-virt");
+
+	EXPECT_EQ(p2m_block_limit(), (uint64_t)PAGE_SIZE);
+	EXPECT_EQ(s.leaves[1] + s.leaves[2], 0);
+	EXPECT_GE(s.leaves[3], (32ULL << 20) >> PAGE_SHIFT);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "stage-2 blocks up to 4 KiB (QEMU virt machine)"));
+	p2m_set_block_limit(1ULL << 30);
+}
+
+TEST(boot_s2_block_option_overrides_the_board)
+{
+	struct p2m_stats s = boot_dom0_leaves("dom0_mem=32M s2_block=2m",
+					      "linux,dummy-virt");
+
+	EXPECT_EQ(p2m_block_limit(), 2ULL << 20);
+	EXPECT_EQ(s.leaves[1], 0);
+	EXPECT_GT(s.leaves[2], 0);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "stage-2 blocks up to 2048 KiB (s2_block=)"));
+	p2m_set_block_limit(1ULL << 30);
+}
+
+TEST(boot_s2_block_of_4k_maps_pages_on_any_board)
+{
+	struct p2m_stats s = boot_dom0_leaves("dom0_mem=32M s2_block=4k", NULL);
+
+	EXPECT_EQ(p2m_block_limit(), (uint64_t)PAGE_SIZE);
+	EXPECT_EQ(s.leaves[1] + s.leaves[2], 0);
+	p2m_set_block_limit(1ULL << 30);
+}
+
+TEST(boot_bad_s2_block_is_named_and_the_default_kept)
+{
+	struct p2m_stats s = boot_dom0_leaves("dom0_mem=32M s2_block=3m", NULL);
+
+	EXPECT_EQ(p2m_block_limit(), 1ULL << 30);
+	EXPECT_GT(s.leaves[2], 0);
+	EXPECT_TRUE(
+		strstr(host_console_output(),
+		       "s2_block=3m: not 4k, 2m or 1g; keeping 1048576 KiB"));
+}

@@ -265,3 +265,82 @@ int main(int argc, char **argv)
 {
 	return ut_main(argc, argv);
 }
+
+TEST(p2m_block_limit_of_4k_maps_only_pages)
+{
+	struct p2m p;
+	struct p2m_stats s;
+
+	ASSERT_EQ(p2m_set_block_limit(SZ_4K), 0);
+	EXPECT_EQ(p2m_block_limit(), SZ_4K);
+	ASSERT_EQ(p2m_init(&p, 1), 0);
+	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(2 * SZ_1G), SZ_1G,
+			  p2m_ram_rw),
+		  0);
+	s = test_stats_of(&p);
+	EXPECT_EQ(s.leaves[1], 0);
+	EXPECT_EQ(s.leaves[2], 0);
+	EXPECT_EQ(s.leaves[3], 512 * 512);
+	EXPECT_EQ(s.tables[3], 512);
+	for (uint64_t off = 0; off < SZ_1G; off += 509 * SZ_4K) {
+		EXPECT_EQ(hw_translate(&p, SZ_1G + off),
+			  (int64_t)(2 * SZ_1G + off));
+	}
+	p2m_destroy(&p);
+	EXPECT_EQ(test_alloc_outstanding(), 0);
+	ASSERT_EQ(p2m_set_block_limit(SZ_1G), 0);
+}
+
+TEST(p2m_block_limit_of_2m_maps_no_1g_block)
+{
+	struct p2m p;
+	struct p2m_stats s;
+
+	ASSERT_EQ(p2m_set_block_limit(SZ_2M), 0);
+	ASSERT_EQ(p2m_init(&p, 1), 0);
+	ASSERT_EQ(p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G + SZ_4K,
+			  p2m_mmio),
+		  0);
+	s = test_stats_of(&p);
+	EXPECT_EQ(s.leaves[1], 0);
+	EXPECT_EQ(s.leaves[2], 512);
+	EXPECT_EQ(s.leaves[3], 1);
+	p2m_destroy(&p);
+	ASSERT_EQ(p2m_set_block_limit(SZ_1G), 0);
+}
+
+TEST(p2m_block_limit_refuses_other_sizes_and_keeps_the_last)
+{
+	ASSERT_EQ(p2m_set_block_limit(SZ_2M), 0);
+	EXPECT_EQ(p2m_set_block_limit(0), -EINVAL);
+	EXPECT_EQ(p2m_set_block_limit(2 * SZ_4K), -EINVAL);
+	EXPECT_EQ(p2m_set_block_limit(SZ_1G * 512), -EINVAL);
+	EXPECT_EQ(p2m_set_block_limit(SZ_2M + SZ_4K), -EINVAL);
+	EXPECT_EQ(p2m_block_limit(), SZ_2M);
+	ASSERT_EQ(p2m_set_block_limit(SZ_1G), 0);
+	EXPECT_EQ(p2m_block_limit(), SZ_1G);
+}
+
+TEST(p2m_block_limit_leaves_earlier_blocks_and_unmap_still_splits_them)
+{
+	struct p2m p;
+	struct p2m_stats s;
+
+	ASSERT_EQ(p2m_init(&p, 1), 0);
+	ASSERT_EQ(
+		p2m_map(&p, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G, p2m_ram_rw),
+		0);
+	ASSERT_EQ(p2m_set_block_limit(SZ_4K), 0);
+	EXPECT_EQ(test_stats_of(&p).leaves[1], 1);
+	ASSERT_EQ(p2m_unmap(&p, ipa_init(SZ_1G + SZ_2M + SZ_4K), SZ_4K), 0);
+	s = test_stats_of(&p);
+	EXPECT_EQ(s.leaves[1], 0);
+	EXPECT_EQ(s.leaves[2], 511);
+	EXPECT_EQ(s.leaves[3], 511);
+	EXPECT_EQ(hw_translate(&p, SZ_1G + SZ_2M + SZ_4K), -1);
+	EXPECT_EQ(hw_translate(&p, SZ_1G + SZ_2M), (int64_t)(SZ_1G + SZ_2M));
+	EXPECT_EQ(hw_translate(&p, 2 * SZ_1G - SZ_4K),
+		  (int64_t)(2 * SZ_1G - SZ_4K));
+	p2m_destroy(&p);
+	ASSERT_EQ(p2m_set_block_limit(SZ_1G), 0);
+}
