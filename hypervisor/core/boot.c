@@ -66,6 +66,25 @@ static void choose_stage2_blocks(const struct machine *m)
 		(unsigned long)(size >> 10), why);
 }
 
+/* sched_sibling_slice_us=N: the slice while a sibling vCPU waits. */
+static void choose_sibling_slice(const struct machine *m)
+{
+	char v[16];
+
+	if (cmdline_get(m->cmdline, "sched_sibling_slice_us", v, sizeof(v))) {
+		char *end;
+		unsigned long us = strtoul(v, &end, 10);
+
+		if (*end || sched_set_sibling_slice(us)) {
+			pr_warn("sched_sibling_slice_us=%s: not 100 to 4000; "
+				"keeping the default\n",
+				v);
+		} else {
+			pr_info("sibling slice %lu us\n", us);
+		}
+	}
+}
+
 void boot_main(struct machine *m)
 {
 	char v[16];
@@ -78,6 +97,7 @@ void boot_main(struct machine *m)
 	banner(m);
 	machine_keep_cmdline(m->cmdline);
 	choose_stage2_blocks(m);
+	choose_sibling_slice(m);
 	if (cmdline_get(m->cmdline, "sable.selftest", v, sizeof(v)) &&
 	    strcmp(v, "el2-fault") == 0) {
 		/*

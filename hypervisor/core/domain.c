@@ -221,6 +221,7 @@ int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa, uint64_t size,
 		    uint64_t p2m_pages)
 {
 	int rc = page_assign(pa, size >> PAGE_SHIFT, d->id, PGT_ram);
+	bool blocks = false;
 
 	if (rc) {
 		return rc;
@@ -232,7 +233,24 @@ int domain_give_ram(struct domain *d, uint64_t base, paddr_t pa, uint64_t size,
 	p2m_set_budget(&d->p2m,
 		       p2m_pages ? p2m_pages : default_p2m_pages(d, size));
 	rc = p2m_map(&d->p2m, ipa_init(base), pa, size, p2m_ram_rw);
+	if (rc == -ENOMEM && p2m_pages && p2m_block_limit() < size) {
+		/*
+		 * A budget chosen for blocks (shadow_memory=,
+		 * xen,domain-p2m-mem-mb) that cannot hold this RAM in the
+		 * smaller leaves of s2_block=: map it with blocks rather than
+		 * refuse the domain (the failed map changed nothing).
+		 */
+		p2m_allow_all_blocks(&d->p2m);
+		rc = p2m_map(&d->p2m, ipa_init(base), pa, size, p2m_ram_rw);
+		blocks = rc == 0;
+	}
 	spin_unlock(&d->p2m.lock);
+	if (blocks) {
+		pr_info("domain %u: a stage-2 budget of %lu tables cannot hold "
+			"its RAM in %lu KiB pages: mapped with blocks\n",
+			d->id, (unsigned long)p2m_pages,
+			(unsigned long)(p2m_block_limit() >> 10));
+	}
 	return rc;
 }
 

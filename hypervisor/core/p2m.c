@@ -95,6 +95,11 @@ uint64_t p2m_block_limit(void)
 	return level_size(map_level_min);
 }
 
+void p2m_allow_all_blocks(struct p2m *p)
+{
+	p->map_level_min = P2M_FIRST_LEVEL;
+}
+
 static unsigned int level_index(unsigned int level, uint64_t ipa)
 {
 	uint64_t mask =
@@ -205,7 +210,7 @@ static bool op_leaf_fits(const struct p2m_op *op, unsigned int level,
 	if (!IS_ALIGNED(s, size) || e - s != size) {
 		return false;
 	}
-	if (op->kind == P2M_OP_MAP && level < map_level_min) {
+	if (op->kind == P2M_OP_MAP && level < op->p->map_level_min) {
 		return false;
 	}
 	return op->kind == P2M_OP_UNMAP || IS_ALIGNED(op_pa(op, s), size);
@@ -538,6 +543,7 @@ int p2m_init(struct p2m *p, uint16_t vmid)
 	p->nr_tables = 0;
 	p->peak_tables = 0;
 	p->max_tables = UINT64_MAX;
+	p->map_level_min = map_level_min;
 	p->root = arch_p2m_alloc_root();
 	if (!p->root) {
 		p->root_pa = pa_init(0);

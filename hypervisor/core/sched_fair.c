@@ -14,9 +14,21 @@
  */
 #include <sable/arch.h>
 #include <sable/domain.h>
+#include <sable/errno.h>
 #include <sable/percpu.h>
 
 #include "sched_priv.h"
+
+uint64_t sched_sibling_slice_us = SCHED_SIBLING_SLICE_US;
+
+int sched_set_sibling_slice(uint64_t us)
+{
+	if (us < SCHED_SIBLING_SLICE_MIN_US || us > SCHED_SLICE_US) {
+		return -EINVAL;
+	}
+	sched_sibling_slice_us = us;
+	return 0;
+}
 
 /* The period caps are counted in (the slice: sched_priv.h). */
 #define SCHED_CAP_PERIOD_US 20000ULL
@@ -203,7 +215,7 @@ uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
 			uint64_t end = c->slice_start +
 				       sched_us_to_ticks(
 					       sibling_waits(c, v, now)
-						       ? SCHED_SIBLING_SLICE_US
+						       ? sched_sibling_slice_us
 						       : SCHED_SLICE_US);
 
 			d = end < d ? end : d;

@@ -22,6 +22,9 @@ struct vcpu;
  * queue, is not kept off for a whole slice while its siblings spin.
  */
 #define SCHED_SIBLING_SLICE_US 500ULL
+#define SCHED_SIBLING_SLICE_MIN_US 100ULL
+/* The sibling slice in force: the default or sched_sibling_slice_us=. */
+extern uint64_t sched_sibling_slice_us;
 
 /* Virtual times only grow; compare them modulo 2^64. */
 static inline bool sched_vtime_before(uint64_t a, uint64_t b)

@@ -228,6 +228,10 @@ def main():
         ratio = f"{s / x:9.2f}" if s is not None and x else f"{'-':>9}"
         ok = ok and s is not None and x is not None
         print(f"{label:30} {cols[0]} {cols[1]} {ratio}")
+    if "lock" in PARTS:
+        for hv in ("sable", "xen"):
+            each = [r.get("ops") for r in runs[("lock", None, hv)]]
+            print(f"lock ops/s of each {hv} boot: {each}")
     freqs = [r["freq"] for rs in runs.values() for r in rs if "freq" in r]
     freq = statistics.median(freqs) if freqs else 0
     print(f"(guest counter ticks, {freq:.0f} Hz; -smp 1; median of {RUNS} "

@@ -365,6 +365,11 @@ __attribute__((noreturn)) void sched_run(void);
  * behind the others of its queue (docs/scheduler.md, Directed yield).
  */
 void sched_yield_directed(void);
+/*
+ * The slice while a sibling vCPU waits on the pCPU (sched_sibling_slice_us=
+ * at boot): 100 us to the 4 ms slice; -EINVAL otherwise.
+ */
+int sched_set_sibling_slice(uint64_t us);
 
 /* sched_place.c: affinity, placement, migration. */
 #define SCHED_AFFINITY_ALL (~0ULL)

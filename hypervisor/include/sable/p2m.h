@@ -67,6 +67,8 @@ struct p2m {
 	uint64_t nr_tables;
 	uint64_t max_tables;
 	uint64_t peak_tables;
+	/* The largest leaf's level: p2m_block_limit() when initialised. */
+	unsigned int map_level_min;
 };
 
 struct p2m_stats {
@@ -77,10 +79,10 @@ struct p2m_stats {
 };
 
 /*
- * The largest leaf p2m_map() may use, for every domain: 1 GiB (the
- * default), 2 MiB or 4 KiB; -EINVAL for any other size. Set at boot before
- * any domain is built; mappings made before are not changed, and unmap
- * still splits whatever blocks it finds. Under an emulator whose TLB
+ * The largest leaf p2m_map() may use, for every p2m initialised after the
+ * call: 1 GiB (the default), 2 MiB or 4 KiB; -EINVAL for any other size.
+ * Set at boot before any domain is built; mappings made before are not
+ * changed, and unmap still splits whatever blocks it finds. Under an emulator whose TLB
  * tracks pages larger than its own page coarsely (QEMU's TCG: an
  * invalidation of one page inside such a page empties the guest's whole
  * TLB), 4 KiB leaves make a guest's per-page TLB invalidations cheap; on
@@ -88,6 +90,12 @@ struct p2m_stats {
  */
 int p2m_set_block_limit(uint64_t size);
 uint64_t p2m_block_limit(void);
+/*
+ * Let this p2m's later maps use every block size again, whatever the
+ * limit was at p2m_init() (a domain whose table budget cannot hold its RAM
+ * in pages).
+ */
+void p2m_allow_all_blocks(struct p2m *p);
 
 /* Allocate the root. 0 or -ENOMEM. */
 int p2m_init(struct p2m *p, uint16_t vmid);

@@ -9,6 +9,7 @@
 #include <sable/mm.h>
 
 #include "core_test.h"
+#include "sched_priv.h"
 
 static char fdt[16384];
 
@@ -225,4 +226,60 @@ TEST(boot_bad_s2_block_is_named_and_the_default_kept)
 	EXPECT_TRUE(
 		strstr(host_console_output(),
 		       "s2_block=3m: not 4k, 2m or 1g; keeping 1048576 KiB"));
+}
+
+/* A domain of @mib MiB RAM given with a stage-2 budget of @budget tables. */
+static struct p2m_stats domain_leaves(domid_t id, uint64_t mib, uint64_t budget)
+{
+	uint64_t mem = mib << 20;
+	paddr_t pa = mm_alloc_pages(mem >> PAGE_SHIFT, 512);
+	struct p2m_stats s = { 0 };
+	struct domain *d;
+
+	ASSERT_NE(pa.pa, 0);
+	d = domain_create(id, id == 1 ? "small" : "big", 1, false, 32);
+	ASSERT_TRUE(d != NULL);
+	ASSERT_EQ(domain_give_ram(d, GUEST_RAM_BASE, pa, mem, budget), 0);
+	spin_lock(&d->p2m.lock);
+	p2m_count(&d->p2m, &s);
+	spin_unlock(&d->p2m.lock);
+	return s;
+}
+
+TEST(domain_whose_budget_cannot_hold_pages_gets_its_ram_in_blocks)
+{
+	struct p2m_stats s;
+
+	hx_machine_init();
+	ASSERT_EQ(p2m_set_block_limit(PAGE_SIZE), 0);
+	/* 64 MiB in pages needs 32 level-3 tables: 8 cannot hold them. */
+	s = domain_leaves(1, 64, 8);
+	EXPECT_EQ(s.leaves[3], 0);
+	EXPECT_EQ(s.leaves[2], 32);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "domain 1: a stage-2 budget of 8 tables cannot hold "
+			   "its RAM in 4 KiB pages: mapped with blocks"));
+	/* A budget that holds them, or the default: pages as asked. */
+	s = domain_leaves(2, 64, 40);
+	EXPECT_EQ(s.leaves[2], 0);
+	EXPECT_EQ(s.leaves[3], 64 * 256);
+	EXPECT_TRUE(strstr(host_console_output(), "domain 2:") == NULL);
+	s = domain_leaves(3, 64, 0);
+	EXPECT_EQ(s.leaves[3], 64 * 256);
+	p2m_set_block_limit(1ULL << 30);
+}
+
+TEST(boot_sets_the_sibling_slice_from_the_command_line)
+{
+	boot_dom0_leaves("dom0_mem=32M sched_sibling_slice_us=250", NULL);
+	EXPECT_EQ(sched_sibling_slice_us, 250);
+	EXPECT_TRUE(strstr(host_console_output(), "sibling slice 250 us"));
+}
+
+TEST(boot_refuses_a_sibling_slice_out_of_bounds_and_keeps_the_default)
+{
+	boot_dom0_leaves("dom0_mem=32M sched_sibling_slice_us=50", NULL);
+	EXPECT_EQ(sched_sibling_slice_us, SCHED_SIBLING_SLICE_US);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "sched_sibling_slice_us=50: not 100 to 4000"));
 }

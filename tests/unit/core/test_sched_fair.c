@@ -352,6 +352,26 @@ TEST(sched_siblings_sharing_a_pcpu_take_turns_by_the_short_slice)
 	EXPECT_LE(d->vcpus[1]->cpu_time, 11 * MS);
 }
 
+TEST(sched_sibling_slice_is_set_at_boot_within_bounds)
+{
+	struct domain *d = hx_domain(1, 2, false, HX_DOM_MEM);
+	struct pcpu *c;
+
+	EXPECT_EQ(sched_set_sibling_slice(99), -EINVAL);
+	EXPECT_EQ(sched_set_sibling_slice(4001), -EINVAL);
+	EXPECT_EQ(sched_sibling_slice_us, SCHED_SIBLING_SLICE_US);
+	ASSERT_EQ(sched_set_sibling_slice(250), 0);
+	ASSERT_EQ(sched_set_affinity(d->vcpus[0], 1, 1), 0);
+	ASSERT_EQ(sched_set_affinity(d->vcpus[1], 1, 1), 0);
+	sched_add_vcpu(d->vcpus[0]);
+	sched_add_vcpu(d->vcpus[1]);
+	start();
+	c = cpu0();
+	EXPECT_EQ(c->sched_deadline, now + MS / 4);
+	run_for(MS / 4);
+	EXPECT_EQ(c->sched_deadline, now + MS / 4);
+}
+
 TEST(sched_vcpus_of_two_domains_take_turns_by_the_full_slice)
 {
 	struct domain *a, *b;

@@ -344,3 +344,31 @@ TEST(p2m_block_limit_leaves_earlier_blocks_and_unmap_still_splits_them)
 	p2m_destroy(&p);
 	ASSERT_EQ(p2m_set_block_limit(SZ_1G), 0);
 }
+
+TEST(p2m_takes_the_block_limit_at_init_and_can_be_given_all_blocks)
+{
+	struct p2m early, late;
+
+	ASSERT_EQ(p2m_init(&early, 1), 0);
+	ASSERT_EQ(p2m_set_block_limit(SZ_4K), 0);
+	ASSERT_EQ(p2m_init(&late, 2), 0);
+	/* The p2m made before the limit keeps its blocks. */
+	ASSERT_EQ(p2m_map(&early, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_1G,
+			  p2m_ram_rw),
+		  0);
+	EXPECT_EQ(test_stats_of(&early).leaves[1], 1);
+	ASSERT_EQ(p2m_map(&late, ipa_init(SZ_1G), pa_init(SZ_1G), SZ_2M,
+			  p2m_ram_rw),
+		  0);
+	EXPECT_EQ(test_stats_of(&late).leaves[3], 512);
+	p2m_allow_all_blocks(&late);
+	ASSERT_EQ(p2m_map(&late, ipa_init(2 * SZ_1G), pa_init(SZ_1G), SZ_1G,
+			  p2m_ram_rw),
+		  0);
+	EXPECT_EQ(test_stats_of(&late).leaves[1], 1);
+	EXPECT_EQ(test_stats_of(&late).leaves[3], 512);
+	p2m_destroy(&early);
+	p2m_destroy(&late);
+	EXPECT_EQ(test_alloc_outstanding(), 0);
+	ASSERT_EQ(p2m_set_block_limit(SZ_1G), 0);
+}
