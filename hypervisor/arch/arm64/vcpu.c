@@ -90,7 +90,14 @@ static void restore_el1(const struct el1_sysregs *s)
 	write_sysreg(cpacr_el1, s->cpacr);
 	write_sysreg(ttbr0_el1, s->ttbr0);
 	write_sysreg(ttbr1_el1, s->ttbr1);
-	write_sysreg(tcr_el1, s->tcr);
+	/*
+	 * Equal across most guests' vCPUs, and a write is not free in every
+	 * implementation (QEMU's TCG empties the whole TLB, EL2's included,
+	 * on any TCR_EL1 write): only when it changes.
+	 */
+	if (read_sysreg(tcr_el1) != s->tcr) {
+		write_sysreg(tcr_el1, s->tcr);
+	}
 	write_sysreg(esr_el1, s->esr);
 	write_sysreg(afsr0_el1, s->afsr0);
 	write_sysreg(afsr1_el1, s->afsr1);
