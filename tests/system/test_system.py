@@ -204,6 +204,66 @@ def free_mib(m):
     return int(out.split(":")[1])
 
 
+def test_two_linux_domus_without_dom0_reboot_and_poweroff_as_configured():
+    """The example's two Linux domUs without dom0, from their xl.cfg
+    files with one command: db (on_reboot = "restart") rebooted from its
+    shell comes back under its name and id and reaches its init again;
+    web (on_poweroff = "destroy") powered off from its shell is destroyed
+    and stays off, while db runs on and still answers its shell."""
+    need(TOOL, SABLE, xenref.KERNEL, xenref.DOMU_INITRD)
+    src = build("system", "test-nodom0-lifecycle-src")
+    out_dir = build("system", "test-nodom0-lifecycle")
+    for d in (src, out_dir):
+        shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(src)
+    for name, extra in (("db.cfg", 'on_reboot = "restart"\n'),
+                        ("web.cfg", 'on_poweroff = "destroy"\n')):
+        with open(os.path.join(EXAMPLE, name)) as f:
+            lines = [l for l in f if not l.startswith("on_")]
+        with open(os.path.join(src, name), "w") as f:
+            f.writelines(lines + [extra])
+    with open(os.path.join(src, "system.cfg"), "w") as f:
+        f.write("cpus = 2\nmemory = 2048\ncmdline = \"\"\n")
+    r = run_tool(["--hypervisor", SABLE, "-o", out_dir, src])
+    assert r.returncode == 0, r.stderr
+    m = machine_from(out_dir, "sable-system-nodom0-lifecycle").start()
+    try:
+        waiting = [r"\(d1\) SABLE-INIT-READY", r"\(d2\) SABLE-INIT-READY"]
+        while waiting:
+            del waiting[m.child.expect(waiting, timeout=TIMEOUT)]
+
+        def shell_of(dom, name):
+            """Move the input round to @dom and wait for its prompt."""
+            for _ in range(4):
+                m.send(SWITCH)
+                i = m.child.expect([rf"console input to d{dom} \({name}\)",
+                                    r"console input to [^\n]*\(Ctrl-a"],
+                                   timeout=TIMEOUT)
+                if i == 0:
+                    break
+            m.send("\n")
+            m.expect(rf"\(d{dom}\) [^\n]*# ", timeout=TIMEOUT)
+
+        shell_of(1, "db")
+        type_slowly(m, "reboot -f\n")
+        m.expect(r"domain 1 \(db\) restarted", timeout=TIMEOUT)
+        m.expect(r"\(d1\) SABLE-INIT-READY", timeout=TIMEOUT)
+        shell_of(2, "web")
+        type_slowly(m, "poweroff -f\n")
+        m.expect(r"domain 2 \(web\) destroyed: gone", timeout=TIMEOUT)
+        shell_of(1, "db")
+        domu_run(m, 1, "echo db-$((40+2))", "db-42")
+    finally:
+        m.close()
+    out = m.output()
+    assert m.errors() == []
+    assert out.count("(d1) SABLE-INIT-READY") == 2, out
+    assert out.count("(d2) SABLE-INIT-READY") == 1, out
+    assert "domain 2 (web) restarted" not in out
+    for bad in ["BUG:", "Oops", "Kernel panic"]:
+        assert bad not in out, bad
+
+
 def test_boot_time_domain_rebooted_by_xl_keeps_its_devices():
     """The example system's db (an enhanced boot-time domain, on_reboot
     restart): xl list names it; xl network-attach gives it a vif and it
