@@ -4,7 +4,8 @@
  * (some with page allocation made to fail) and compare the tables with a
  * reference model: a map from each 4 KiB page to (PA, type), kept as
  * sorted runs of pages. After every operation the whole table tree is
- * walked the way the MMU walks it and must describe exactly the model.
+ * walked the way the MMU walks it and must describe exactly the model,
+ * with no leaf larger than the block limit the input picks first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,7 @@ static void collect_leaf(void *ctx, uint64_t ipa, uint64_t size, uint64_t d)
 
 	(void)ctx;
 	if ((d & ~0x0000fffffffff003ULL) != leaf_attrs(type) ||
-	    (oa & (size - 1))) {
+	    (oa & (size - 1)) || size > p2m_block_limit()) {
 		abort();
 	}
 	push(&seen, ipa, ipa + size, oa, type);
@@ -291,8 +292,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct p2m p;
 	unsigned int ops = 0;
 
+	static const uint64_t limits[] = { 0x1000, 0x200000, 0x40000000 };
+
 	host_p2m_log_enable(false);
 	model.n = 0;
+	/* The largest leaf for this run (s2_block=): no leaf may pass it. */
+	if (p2m_set_block_limit(limits[take(&in, 1) % 3]) != 0) {
+		abort();
+	}
 	if (p2m_init(&p, 1) != 0) {
 		abort();
 	}
