@@ -424,8 +424,37 @@ static void quiescent_run(void)
 }
 
 /*
+ * Wake the other pCPUs that still owe a grace period a quiescent point.
+ * Their kick_all() interrupt may have been taken while the flag was down
+ * (between domain_quiescent_work() lowering and raising it again on this
+ * pCPU): such a pCPU saw no work, went back to WFI, and would sleep on
+ * with the flag up and its bit set, every pCPU idle and the domain dying
+ * for good.
+ */
+static void kick_unacked(void)
+{
+	uint64_t mask = 0;
+
+	spin_lock(&grave_lock);
+	for (struct domain *d = reaping; d; d = d->reap_next) {
+		mask |= d->grace_cpus;
+	}
+	for (struct domain *d = graves; d; d = d->reap_next) {
+		mask |= d->grace_cpus;
+	}
+	spin_unlock(&grave_lock);
+	mask &= ~(1ULL << this_cpu()->id);
+	for (unsigned int i = 0; i < pcpu_count() && i < 64; i++) {
+		if (((mask >> i) & 1) && pcpu_get(i)->online) {
+			arch_send_resched(i);
+		}
+	}
+}
+
+/*
  * The flag goes down before the last look, so work stored (then flagged)
- * by another pCPU meanwhile is either seen here or flags it again.
+ * by another pCPU meanwhile is either seen here or flags it again; the
+ * pCPUs a grace period still waits for are woken again (kick_unacked).
  */
 void domain_quiescent_work(void)
 {
@@ -433,5 +462,6 @@ void domain_quiescent_work(void)
 	__atomic_store_n(&quiescent_due, false, __ATOMIC_SEQ_CST);
 	if (domain_destroy_pending()) {
 		quiescent_arm();
+		kick_unacked();
 	}
 }

@@ -233,6 +233,32 @@ TEST(destroy_refuses_dom0_and_the_callers_own_domain)
 }
 
 /*
+ * pCPU 1 takes the interrupt destroy sent it while pCPU 0 has the flag of
+ * pending work down (in domain_quiescent_work, between lowering and
+ * raising it): it sees nothing to do and sleeps on. pCPU 0 finishing its
+ * quiescent point must wake it again while its grace period bit is set,
+ * or with every pCPU idle the domain stays dying for good.
+ */
+TEST(destroy_wakes_again_a_pcpu_that_took_its_kick_with_the_flag_down)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+
+	ASSERT_EQ(as_dom0(d0, domain_destroy, d1), 0);
+	EXPECT_TRUE(pcpu_get(1)->resched);
+	/* pCPU 1 took its kick while the flag was down: nothing seen. */
+	pcpu_get(1)->resched = false;
+	/* pCPU 0's quiescent point: acks, cannot reap yet, re-arms. */
+	host_cpu_select(0);
+	domain_quiescent_work();
+	EXPECT_TRUE(domain_destroy_pending());
+	EXPECT_TRUE(pcpu_get(1)->resched);
+	/* Woken, pCPU 1 passes its point and the domain goes. */
+	host_quiesce_all();
+	EXPECT_TRUE(domain_lookup(1) == NULL);
+}
+
+/*
  * A domU with a channel to dom0, FIFO control blocks, shared_info placed,
  * vcpu_info registered, ballooned pages, a grant of dom0's mapped and a
  * grown grant table: after destroy nothing of it is left, dom0's port is
