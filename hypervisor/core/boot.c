@@ -43,9 +43,9 @@ static void banner(const struct machine *m)
  */
 static void choose_stage2_blocks(const struct machine *m)
 {
-	uint64_t size = machine_is_qemu_virt(m) ? PAGE_SIZE : 1ULL << 30;
-	const char *why =
-		machine_is_qemu_virt(m) ? "QEMU virt machine" : "default";
+	bool qemu = machine_is_qemu_virt(m);
+	uint64_t size = qemu ? PAGE_SIZE : 1ULL << 30;
+	const char *why = qemu ? "QEMU virt machine" : "default";
 	char v[16];
 
 	if (cmdline_get(m->cmdline, "s2_block", v, sizeof(v))) {

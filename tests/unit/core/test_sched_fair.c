@@ -321,6 +321,16 @@ TEST(sched_op_poll_woken_by_an_event_drops_its_timeout)
 	EXPECT_EQ(v->sleep_until, 0);
 }
 
+/* Both vCPUs of @d pinned to pCPU 0, added, and the pCPU started. */
+static void stack_siblings_on_cpu0(struct domain *d)
+{
+	ASSERT_EQ(sched_set_affinity(d->vcpus[0], 1, 1), 0);
+	ASSERT_EQ(sched_set_affinity(d->vcpus[1], 1, 1), 0);
+	sched_add_vcpu(d->vcpus[0]);
+	sched_add_vcpu(d->vcpus[1]);
+	start();
+}
+
 TEST(sched_siblings_sharing_a_pcpu_take_turns_by_the_short_slice)
 {
 	struct domain *d = hx_domain(1, 2, false, HX_DOM_MEM);
@@ -328,11 +338,7 @@ TEST(sched_siblings_sharing_a_pcpu_take_turns_by_the_short_slice)
 	struct pcpu *c;
 	unsigned int switches = 0;
 
-	ASSERT_EQ(sched_set_affinity(d->vcpus[0], 1, 1), 0);
-	ASSERT_EQ(sched_set_affinity(d->vcpus[1], 1, 1), 0);
-	sched_add_vcpu(d->vcpus[0]);
-	sched_add_vcpu(d->vcpus[1]);
-	start();
+	stack_siblings_on_cpu0(d);
 	c = cpu0();
 	ASSERT_TRUE(c->current != NULL);
 	/* Its sibling waits: 0.5 ms, not the 4 ms slice between domains. */
@@ -361,11 +367,7 @@ TEST(sched_sibling_slice_is_set_at_boot_within_bounds)
 	EXPECT_EQ(sched_set_sibling_slice(4001), -EINVAL);
 	EXPECT_EQ(sched_sibling_slice_us, SCHED_SIBLING_SLICE_US);
 	ASSERT_EQ(sched_set_sibling_slice(250), 0);
-	ASSERT_EQ(sched_set_affinity(d->vcpus[0], 1, 1), 0);
-	ASSERT_EQ(sched_set_affinity(d->vcpus[1], 1, 1), 0);
-	sched_add_vcpu(d->vcpus[0]);
-	sched_add_vcpu(d->vcpus[1]);
-	start();
+	stack_siblings_on_cpu0(d);
 	c = cpu0();
 	EXPECT_EQ(c->sched_deadline, now + MS / 4);
 	run_for(MS / 4);
