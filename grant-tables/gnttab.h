@@ -71,8 +71,11 @@ int gnttab_get_frame(struct gnttab_domain *d, unsigned int idx, mfn_t *mfn,
 int gnttab_set_frame_gfn(struct gnttab_domain *d, unsigned int idx, gfn_t gfn,
 			 gfn_t *old);
 
-/* The frame at @gfn left the p2m: it is mapped nowhere now. */
-void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn);
+/*
+ * Grant frame @mfn left @gfn in the p2m: it is mapped nowhere now. Another
+ * frame just placed at @gfn keeps its place.
+ */
+void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn, mfn_t mfn);
 
 /*
  * Domain builder: grant @gfn of @d to @grantee at @ref (console 0, xenstore

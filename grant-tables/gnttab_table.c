@@ -214,7 +214,7 @@ int gnttab_set_frame_gfn(struct gnttab_domain *d, unsigned int idx, gfn_t gfn,
 	return rc;
 }
 
-void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn)
+void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn, mfn_t mfn)
 {
 	struct gnttab_table *t = d->table;
 
@@ -223,7 +223,8 @@ void gnttab_forget_frame_gfn(struct gnttab_domain *d, gfn_t gfn)
 	}
 	spin_lock(&t->lock);
 	for (unsigned int i = 0; i < t->nr_frames; i++) {
-		if (t->frame_gfn[i] == gfn.gfn) {
+		if (t->frame_gfn[i] == gfn.gfn &&
+		    pa_to_mfn(virt_to_pa(t->shared[i])).mfn == mfn.mfn) {
 			t->frame_gfn[i] = GNTTAB_INVALID_GFN;
 		}
 	}

@@ -85,7 +85,8 @@ static void forget_shared_page(struct domain *d, uint64_t gfn, paddr_t pa)
 	if (pa.pa == (uint64_t)(uintptr_t)d->shinfo) {
 		__atomic_store_n(&d->shinfo_gfn, ~0ULL, __ATOMIC_RELEASE);
 	} else {
-		gnttab_forget_frame_gfn(&d->gnttab, gfn_init(gfn));
+		gnttab_forget_frame_gfn(&d->gnttab, gfn_init(gfn),
+					pa_to_mfn(pa));
 	}
 }
 
