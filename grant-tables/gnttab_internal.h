@@ -23,6 +23,7 @@ struct gnttab_active {
 	uint32_t rd_pins; /* read-only mappings and source copies */
 	uint32_t wr_pins; /* writable mappings and destination copies */
 	domid_t domid; /* the pinning domain while pinned */
+	bool writable; /* the granter's p2m lets the pinned frame be written */
 	mfn_t mfn; /* pinned frame; one page reference while pinned */
 };
 

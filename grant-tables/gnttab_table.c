@@ -370,6 +370,11 @@ int16_t gnttab_pin(struct gnttab_domain *rd, grant_ref_t ref, domid_t ldom,
 		rc = GNTST_general_error;
 		goto out;
 	}
+	/* A frame pinned read-only from a read-only gfn stays read-only. */
+	if (pinned && !readonly && !act->writable) {
+		rc = GNTST_bad_page;
+		goto out;
+	}
 	if (!pinned || (!readonly && !act->wr_pins)) {
 		rc = set_status(t, ref, ldom, readonly, !pinned, map);
 		if (rc != GNTST_okay) {
@@ -380,7 +385,14 @@ int16_t gnttab_pin(struct gnttab_domain *rd, grant_ref_t ref, domid_t ldom,
 		gfn_t gfn = gfn_init(__atomic_load_n(
 			gnttab_entry_word(t, ref) + 1, __ATOMIC_ACQUIRE));
 
-		if (gnttab_env_get_page(rd, gfn, !readonly, &act->mfn)) {
+		/*
+		 * A reader learns whether the frame could be written too, for
+		 * the writers that may pin it while it is pinned.
+		 */
+		act->writable = !gnttab_env_get_page(rd, gfn, true, &act->mfn);
+		if (!act->writable &&
+		    (!readonly ||
+		     gnttab_env_get_page(rd, gfn, false, &act->mfn))) {
 			clear_status(t, ref, act);
 			rc = GNTST_bad_page;
 			goto out;

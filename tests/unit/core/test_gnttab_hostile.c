@@ -179,6 +179,39 @@ TEST(gnttab_entry_rewritten_while_mapped_keeps_the_pinned_frame)
 }
 
 /*
+ * A page mapped read-only from a read-only place in the granter's map: a
+ * writable mapping of the same, pinned, grant must not make it writable.
+ */
+TEST(gnttab_writable_map_of_a_pinned_read_only_page_refused)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint64_t ro = HX_FREE_GFN(2), page = hx_maddr(d1, HX_PAGE(3));
+	struct gnttab_copy c = {
+		.source = { .u.gmfn = HX_GFN(HX_PAGE(0)), .domid = DOMID_SELF },
+		.dest = { .u.ref = 12, .domid = 1 },
+		.len = 8,
+		.flags = GNTCOPY_dest_gref,
+	};
+
+	spin_lock(&d1->p2m.lock);
+	ASSERT_EQ(p2m_map(&d1->p2m, gfn_to_ipa(gfn_init(ro)), pa_init(page),
+			  PAGE_SIZE, p2m_ram_ro),
+		  0);
+	spin_unlock(&d1->p2m.lock);
+	hx_grant(d1, 12, 2, ro, GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d2, 1, 12, AT(0), GNTMAP_readonly, NULL),
+		  GNTST_okay);
+	EXPECT_NE(hx_map_grant(d2, 1, 12, AT(1), 0, NULL), GNTST_okay);
+	EXPECT_EQ(hx_type(d2, HX_GFN(AT(1))), p2m_invalid);
+	EXPECT_EQ(hx_op(d2, __HYPERVISOR_grant_table_op, GNTTABOP_copy, &c,
+			sizeof(c), 1),
+		  0);
+	EXPECT_NE(c.status, GNTST_okay);
+	EXPECT_EQ(hx_grant_flags(d1, 12), GTF_permit_access | GTF_reading);
+}
+
+/*
  * A mapping placed where the mapper's own RAM, shared_info or a grant
  * frame was replaces it (the RAM given back, the others placeable again);
  * a foreign mapping stays and the grant is not pinned.
