@@ -31,6 +31,7 @@ struct gnttab_domain {
 	unsigned int nr_maptrack_frames;
 	unsigned int max_maptrack_frames;
 	uint32_t maptrack_free; /* head of the free handle list */
+	uint32_t release_next; /* teardown: the next handle to release */
 	struct gnttab_table *table; /* own grant table; NULL once destroyed */
 };
 
@@ -52,6 +53,14 @@ int gnttab_domain_init(struct gnttab_domain *d, domid_t id,
  * return.
  */
 void gnttab_domain_destroy(struct gnttab_domain *d);
+
+/*
+ * gnttab_domain_destroy() in pieces, for a domain with many mappings: each
+ * call tears down at most GNTTAB_RELEASE_PIECE of them. Returns false
+ * while some are left (call again), true once all is done.
+ */
+#define GNTTAB_RELEASE_PIECE 256U
+bool gnttab_domain_release_some(struct gnttab_domain *d);
 
 /*
  * Grow @d's table to cover frame @idx and return that frame's machine frame

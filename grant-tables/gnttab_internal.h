@@ -105,7 +105,7 @@ void gnttab_lookup_put(struct gnttab_domain *caller, struct gnttab_domain *d);
 void gnttab_map_one(struct gnttab_domain *ld, struct gnttab_map_grant_ref *op);
 void gnttab_unmap_one(struct gnttab_domain *ld,
 		      struct gnttab_unmap_grant_ref *op);
-void gnttab_maptrack_release(struct gnttab_domain *d);
+bool gnttab_maptrack_release(struct gnttab_domain *d);
 int gnttab_maptrack_flush(struct gnttab_domain *d, mfn_t mfn,
 			  unsigned int offset, unsigned int len,
 			  unsigned int op);

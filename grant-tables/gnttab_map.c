@@ -225,28 +225,38 @@ void gnttab_unmap_one(struct gnttab_domain *ld,
 	mt_free(ld, op->handle);
 }
 
+/* Handles looked at per piece of a teardown, live or not. */
+#define RELEASE_SCAN (16 * GNTTAB_MT_PER_FRAME)
+
 /*
- * Dying domain: tear down every mapping it holds and free the maptrack.
- * No vCPU of @d runs, so no entry is BUSY.
+ * Dying domain: tear down the mappings it holds, at most
+ * GNTTAB_RELEASE_PIECE of them per call, from d->release_next on; once
+ * none is left, free the maptrack and return true. No vCPU of @d runs, so
+ * no entry is BUSY.
  */
-void gnttab_maptrack_release(struct gnttab_domain *d)
+bool gnttab_maptrack_release(struct gnttab_domain *d)
 {
-	uint32_t h, limit = mt_limit(d);
+	uint32_t limit = mt_limit(d), released = 0, scanned = 0;
 	struct gnttab_maptrack *e;
 	unsigned int i;
 
-	for (h = 0; h < limit; h++) {
-		e = mt_entry(d, h);
+	for (; d->release_next < limit; d->release_next++) {
+		if (released == GNTTAB_RELEASE_PIECE ||
+		    scanned++ == RELEASE_SCAN) {
+			return false;
+		}
+		e = mt_entry(d, d->release_next);
 		if (e->state != GNTTAB_MT_LIVE) {
 			continue;
 		}
 		if (gnttab_env_p2m_unmap(d, ipa_init(e->host_addr), e->mfn)) {
 			pr_guest(d->domid,
 				 "gnttab: d%u handle %u: stage 2 entry gone\n",
-				 d->domid, h);
+				 d->domid, d->release_next);
 		}
 		mt_release_grant(e);
 		e->state = GNTTAB_MT_FREE;
+		released++;
 	}
 	for (i = 0; i < d->nr_maptrack_frames; i++) {
 		page_free(d->maptrack[i]);
@@ -257,6 +267,7 @@ void gnttab_maptrack_release(struct gnttab_domain *d)
 	d->nr_maptrack_frames = 0;
 	d->max_maptrack_frames = 0;
 	d->maptrack_free = GNTTAB_NO_HANDLE;
+	return true;
 }
 
 /*

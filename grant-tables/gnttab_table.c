@@ -155,15 +155,17 @@ int gnttab_domain_init(struct gnttab_domain *d, domid_t id,
 	return 0;
 }
 
-void gnttab_domain_destroy(struct gnttab_domain *d)
+bool gnttab_domain_release_some(struct gnttab_domain *d)
 {
 	struct gnttab_table *t = d->table;
 	unsigned int nr;
 
 	if (!t) {
-		return;
+		return true;
 	}
-	gnttab_maptrack_release(d);
+	if (!gnttab_maptrack_release(d)) {
+		return false;
+	}
 	spin_lock(&t->lock);
 	t->dying = true;
 	t->owner = NULL;
@@ -173,6 +175,13 @@ void gnttab_domain_destroy(struct gnttab_domain *d)
 	gnttab_env_charge(d, -FRAME_PAGES * (long)nr);
 	d->table = NULL;
 	gnttab_table_put(t);
+	return true;
+}
+
+void gnttab_domain_destroy(struct gnttab_domain *d)
+{
+	while (!gnttab_domain_release_some(d)) {
+	}
 }
 
 int gnttab_get_frame(struct gnttab_domain *d, unsigned int idx, mfn_t *mfn,

@@ -75,11 +75,14 @@ static void put_foreign(void *ctx, ipaddr_t ipa, paddr_t pa, uint64_t size,
  * What @d holds of others and what maps its frames: the grants it maps
  * (and its own table's owner reference), its vcpu_info frames, its
  * foreign mappings and stage 2. After the first grace period: no
- * hypercall that found @d alive still runs.
+ * hypercall that found @d alive still runs. Its grant mappings go a
+ * piece at a time: false while some are left.
  */
-static void release_refs(struct domain *d)
+static bool release_refs(struct domain *d)
 {
-	gnttab_domain_destroy(&d->gnttab);
+	if (!gnttab_domain_release_some(&d->gnttab)) {
+		return false;
+	}
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 
@@ -94,6 +97,7 @@ static void release_refs(struct domain *d)
 	d->tot_pages = 0;
 	spin_unlock(&d->p2m.lock);
 	__atomic_store_n(&d->shinfo_gfn, ~0ULL, __ATOMIC_RELEASE);
+	return true;
 }
 
 static uint64_t online_cpus(void)
@@ -237,8 +241,7 @@ static void reap_some(void)
 		return;
 	}
 	if (!d->released_refs) {
-		release_refs(d);
-		d->released_refs = true;
+		d->released_refs = release_refs(d);
 	} else {
 		done = page_release_some(d->id, PGT_ram, &d->reap_cursor,
 					 REAP_RELEASE, REAP_SCAN);

@@ -347,3 +347,53 @@ TEST(gnttab_setup_table_of_another_domain_refused_for_a_domu)
 	hx_get(d1, HX_ARG1, &untouched, sizeof(untouched));
 	EXPECT_EQ(untouched, 0x1234);
 }
+
+/* Refs of @d from @first, @n of them, still pinned (GTF_reading shows). */
+static unsigned int still_pinned(struct domain *d, uint32_t first,
+				 unsigned int n)
+{
+	unsigned int pinned = 0;
+
+	for (uint32_t ref = first; ref < first + n; ref++) {
+		pinned += (hx_grant_flags(d, ref) & GTF_reading) != 0;
+	}
+	return pinned;
+}
+
+/*
+ * A destroyed domain with thousands of grant mappings gives them back in
+ * pieces, one at each quiescent point, not all in one long stretch of
+ * hypervisor time; every granter's entry is clear in the end.
+ */
+TEST(gnttab_mappings_of_a_destroyed_domain_go_in_pieces)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	const unsigned int n = 2000, first = 16;
+	unsigned int left = n, steps = 0, now;
+
+	for (unsigned int i = 0; i < n; i++) {
+		hx_grant(d1, first + i, 2, HX_GFN(HX_PAGE(0)),
+			 GTF_permit_access | GTF_readonly);
+		ASSERT_EQ(hx_map_grant(d2, 1, first + i, AT(i), GNTMAP_readonly,
+				       NULL),
+			  GNTST_okay);
+	}
+	EXPECT_EQ(still_pinned(d1, first, n), n);
+	hx_set_current(d0->vcpus[0]);
+	EXPECT_EQ(domain_destroy(d2), 0);
+	while (left && steps < 1000) {
+		host_cpu_select(steps++ % HX_NR_CPUS);
+		domain_quiescent();
+		now = still_pinned(d1, first, n);
+		EXPECT_LE(left - now, GNTTAB_RELEASE_PIECE);
+		left = now;
+	}
+	EXPECT_EQ(left, 0);
+	EXPECT_GT(steps, n / GNTTAB_RELEASE_PIECE);
+	host_quiesce_all();
+	EXPECT_TRUE(domain_lookup(2) == NULL);
+	EXPECT_EQ(page_refs(hx_maddr(d1, HX_PAGE(0))), 1);
+	EXPECT_TRUE(hx_console_clean());
+}
