@@ -21,6 +21,8 @@ static uint64_t nr_frames;
 static uint64_t *frames;
 /* Frames assigned to each owner and not yet freed (atomic). */
 static uint64_t owner_frames[PAGE_MAX_OWNERS];
+/* Of those, the PGT_ram frames (atomic). */
+static uint64_t owner_ram_frames[PAGE_MAX_OWNERS];
 static void (*last_frame_hook)(domid_t owner);
 
 uint64_t page_table_bytes(uint64_t pages)
@@ -35,6 +37,7 @@ void page_table_init(uint64_t ram_base, uint64_t pages, void *storage)
 	frames = storage;
 	memset(frames, 0, page_table_bytes(pages));
 	memset(owner_frames, 0, sizeof(owner_frames));
+	memset(owner_ram_frames, 0, sizeof(owner_ram_frames));
 }
 
 void page_set_last_frame_hook(void (*fn)(domid_t owner))
@@ -48,6 +51,14 @@ uint64_t page_owner_frames(domid_t owner)
 		return 0;
 	}
 	return __atomic_load_n(&owner_frames[owner], __ATOMIC_ACQUIRE);
+}
+
+uint64_t page_owner_ram_frames(domid_t owner)
+{
+	if (owner >= PAGE_MAX_OWNERS) {
+		return 0;
+	}
+	return __atomic_load_n(&owner_ram_frames[owner], __ATOMIC_ACQUIRE);
 }
 
 static uint64_t *frame_word(mfn_t mfn)
@@ -99,6 +110,10 @@ int page_assign(paddr_t pa, uint64_t count, domid_t owner, enum page_type type)
 		if (owner < PAGE_MAX_OWNERS) {
 			__atomic_fetch_add(&owner_frames[owner], count,
 					   __ATOMIC_RELAXED);
+			if (type == PGT_ram) {
+				__atomic_fetch_add(&owner_ram_frames[owner],
+						   count, __ATOMIC_RELAXED);
+			}
 		}
 		return 0;
 	}
@@ -138,10 +153,14 @@ int page_get(mfn_t mfn, domid_t owner, enum page_type type)
  * reaches the next. The owner's last frame going tells the hook (a
  * dying domain ends).
  */
-static void page_free_frame(mfn_t mfn, domid_t owner)
+static void page_free_frame(mfn_t mfn, domid_t owner, enum page_type type)
 {
 	__atomic_store_n(frame_word(mfn), 0, __ATOMIC_RELEASE);
 	mm_free_pages(mfn_to_pa(mfn), 1);
+	if (owner < PAGE_MAX_OWNERS && type == PGT_ram) {
+		__atomic_sub_fetch(&owner_ram_frames[owner], 1,
+				   __ATOMIC_ACQ_REL);
+	}
 	if (owner < PAGE_MAX_OWNERS &&
 	    __atomic_sub_fetch(&owner_frames[owner], 1, __ATOMIC_ACQ_REL) ==
 		    0 &&
@@ -168,7 +187,7 @@ void page_put(mfn_t mfn)
 	} while (!__atomic_compare_exchange_n(
 		p, &w, w - 1, true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	if ((w & PW_REFS_MASK) == 1) {
-		page_free_frame(mfn, word_owner(w));
+		page_free_frame(mfn, word_owner(w), word_type(w));
 	}
 }
 
@@ -190,7 +209,7 @@ int page_release(mfn_t mfn, domid_t owner)
 					      true, __ATOMIC_ACQ_REL,
 					      __ATOMIC_ACQUIRE));
 	if ((w & PW_REFS_MASK) == 1) {
-		page_free_frame(mfn, owner);
+		page_free_frame(mfn, owner, word_type(w));
 	}
 	return 0;
 }

@@ -228,8 +228,13 @@ int physmap_populate(struct domain *d, uint64_t gfn)
 	if (!rc && !p2m_lookup(&d->p2m, ipa_init(ipa), NULL, NULL)) {
 		rc = -EBUSY; /* populate fills holes only */
 	}
-	if (!rc && d->tot_pages >= d->max_pages) {
-		rc = -ENOMEM; /* the domain's memory, not the machine's */
+	/*
+	 * The domain's memory, not the machine's: a frame it gave back that
+	 * another domain still maps counts until it is freed.
+	 */
+	if (!rc && (d->tot_pages >= d->max_pages ||
+		    page_owner_ram_frames(d->id) >= d->max_pages)) {
+		rc = -ENOMEM;
 	}
 	if (rc) {
 		spin_unlock(&d->p2m.lock);

@@ -74,6 +74,11 @@ bool page_state(mfn_t mfn, struct page_state *s);
  */
 uint64_t page_owner_frames(domid_t owner);
 /*
+ * Of those, the PGT_ram frames: what counts against the owner's allowance
+ * (max_pages), as Xen's tot_pages, until each frame is freed.
+ */
+uint64_t page_owner_ram_frames(domid_t owner);
+/*
  * Called with the owner's id when its count of frames drops to 0 (the
  * last reference to its last frame went), from whatever context dropped
  * it: the hook must take no lock that may be held around page_put().

@@ -114,6 +114,33 @@ TEST(granted_frame_outlives_its_release_until_the_last_unmap)
 	EXPECT_TRUE(hx_console_clean());
 }
 
+/*
+ * A frame given back while another domain maps it still counts against
+ * its owner's allowance until it is freed (as Xen's tot_pages): else the
+ * owner could populate a new frame for each one a grant keeps alive.
+ */
+TEST(released_frame_still_mapped_counts_against_its_owner)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t handle;
+
+	hx_grant(d2, 8, d1->id, HX_GFN(HX_PAGE(0)), GTF_permit_access);
+	ASSERT_EQ(hx_map_grant(d1, d2->id, 8, MAPPED_AT, 0, &handle),
+		  GNTST_okay);
+	EXPECT_EQ(
+		hx_reserve(d2, XENMEM_decrease_reservation, HX_GFN(HX_PAGE(0))),
+		1);
+	EXPECT_EQ(hx_reserve(d2, XENMEM_populate_physmap, HX_GFN(HX_PAGE(0))),
+		  0);
+	EXPECT_EQ(hx_type(d2, HX_GFN(HX_PAGE(0))), p2m_invalid);
+	/* Freed with the last unmap: the allowance is back. */
+	EXPECT_EQ(hx_unmap_grant(d1, MAPPED_AT, handle), GNTST_okay);
+	EXPECT_EQ(hx_reserve(d2, XENMEM_populate_physmap, HX_GFN(HX_PAGE(0))),
+		  1);
+	EXPECT_EQ(hx_reserve(d2, XENMEM_populate_physmap, FAR_GFN), 0);
+}
+
 TEST(frame_of_a_grant_mapping_is_not_the_mappers_ram)
 {
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
