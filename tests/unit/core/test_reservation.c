@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The balloon operations with hostile lists: orders, slots that are not
+ * holes or not the domain's RAM, the top of the IPA space, the allowance
+ * reached in the middle of a list (the extents done are returned, as
+ * Xen does), and frames the hypervisor still references.
+ */
+#include <errno.h>
+
+#include <public/memory.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+#include <sable/page.h>
+
+#include "core_test.h"
+#include "domu.h"
+
+#define FAR_GFN (0x100000000ULL >> PAGE_SHIFT)
+
+/* memory_op @op by vCPU 0 of @d on @n gfns with @order. */
+static long reserve_list(struct domain *d, unsigned int op,
+			 const uint64_t *gfns, unsigned int n,
+			 unsigned int order)
+{
+	struct xen_memory_reservation r = { .extent_start = HX_ARG1,
+					    .nr_extents = n,
+					    .extent_order = order,
+					    .domid = DOMID_SELF };
+
+	hx_put(d, HX_ARG1, gfns, n * sizeof(*gfns));
+	hx_put(d, HX_ARG0, &r, sizeof(r));
+	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op, op, HX_ARG0, 0);
+}
+
+TEST(reservation_refuses_orders_and_every_slot_but_holes_and_own_ram)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
+					.space = XENMAPSPACE_shared_info,
+					.gpfn = FAR_GFN + 8 };
+	const uint64_t bad[] = {
+		HX_GFN(GUEST_GICD_BASE),
+		HX_GFN(GUEST_PL011_BASE),
+		FAR_GFN + 8,
+		P2M_IPA_LIMIT >> PAGE_SHIFT,
+		~0ULL,
+	};
+	uint64_t gfn = HX_GFN(HX_PAGE(0));
+
+	ASSERT_EQ(vpl011_init(d1), 0); /* as the domU builder */
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
+		  0);
+	/* Orders above 0: neither way. */
+	EXPECT_EQ(reserve_list(d1, XENMEM_decrease_reservation, &gfn, 1, 1),
+		  -EINVAL);
+	EXPECT_EQ(reserve_list(d1, XENMEM_populate_physmap, &gfn, 1, 9),
+		  -EINVAL);
+	EXPECT_EQ(hx_type(d1, gfn), p2m_ram_rw);
+	/* Room for one page; then nothing but a hole takes it. */
+	EXPECT_EQ(reserve_list(d1, XENMEM_decrease_reservation, &gfn, 1, 0), 1);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(reserve_list(d1, XENMEM_populate_physmap, &bad[i], 1,
+				       0),
+			  0);
+		EXPECT_EQ(reserve_list(d1, XENMEM_increase_reservation, &bad[i],
+				       1, 0),
+			  0);
+		/* Nor is any of them the domain's RAM to give back. */
+		EXPECT_EQ(reserve_list(d1, XENMEM_decrease_reservation, &bad[i],
+				       1, 0),
+			  0);
+	}
+	EXPECT_EQ(hx_va(d1, (FAR_GFN + 8) << PAGE_SHIFT), (void *)d1->shinfo);
+	EXPECT_EQ(d1->tot_pages, d1->max_pages - 1);
+	EXPECT_TRUE(hx_console_clean());
+}
+
+/* The allowance runs out in the middle of a list: the extents done. */
+TEST(populate_reaching_max_pages_mid_list_reports_what_it_did)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	const uint64_t out[] = { HX_GFN(HX_PAGE(0)), HX_GFN(HX_PAGE(1)) };
+	const uint64_t in[] = { FAR_GFN, FAR_GFN + 1, FAR_GFN + 2 };
+	uint64_t twice[] = { HX_GFN(HX_PAGE(5)), HX_GFN(HX_PAGE(5)) };
+
+	EXPECT_EQ(reserve_list(d1, XENMEM_decrease_reservation, out, 2, 0), 2);
+	EXPECT_EQ(reserve_list(d1, XENMEM_populate_physmap, in, 3, 0), 2);
+	EXPECT_EQ(hx_type(d1, FAR_GFN + 1), p2m_ram_rw);
+	EXPECT_EQ(hx_type(d1, FAR_GFN + 2), p2m_invalid);
+	EXPECT_EQ(d1->tot_pages, d1->max_pages);
+	/* The same gfn twice: given back once. */
+	EXPECT_EQ(reserve_list(d1, XENMEM_decrease_reservation, twice, 2, 0),
+		  1);
+	EXPECT_EQ(d1->tot_pages, d1->max_pages - 1);
+	/* More extents than a call may name. */
+	EXPECT_EQ(reserve_list(d1, XENMEM_populate_physmap, twice, 1, 0), 1);
+	{
+		struct xen_memory_reservation r = {
+			.extent_start = HX_ARG1,
+			.nr_extents = (1UL << 20) + 1,
+			.domid = DOMID_SELF,
+		};
+
+		hx_put(d1, HX_ARG0, &r, sizeof(r));
+		EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+				  XENMEM_decrease_reservation, HX_ARG0, 0),
+			  -EINVAL);
+		/* Another domain's reservation: the toolstack's. */
+		r.nr_extents = 1;
+		r.domid = 2;
+		hx_put(d1, HX_ARG0, &r, sizeof(r));
+		EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+				  XENMEM_decrease_reservation, HX_ARG0, 0),
+			  -EPERM);
+	}
+}
+
+/*
+ * The page a registered vcpu_info lives on, given back: out of the
+ * domain's map, still the hypervisor's to write, not freed nor given to
+ * anyone, and counted against the domain until its last reference goes.
+ */
+TEST(ballooned_vcpu_info_page_stays_out_of_the_allocator)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	uint64_t gfn = HX_GFN(HX_PAGE(2)), far = FAR_GFN;
+	uint64_t m = hx_maddr(d1, HX_PAGE(2));
+	struct page_state ps;
+
+	ASSERT_EQ(hx_vcpu_info_at(d1, 0, gfn, 64), 0);
+	EXPECT_EQ(reserve_list(d1, XENMEM_decrease_reservation, &gfn, 1, 0), 1);
+	EXPECT_EQ(hx_type(d1, gfn), p2m_invalid);
+	ASSERT_TRUE(page_state(mfn_init(m >> PAGE_SHIFT), &ps));
+	EXPECT_EQ(ps.refs, 1);
+	EXPECT_EQ(ps.owner, d1->id);
+	EXPECT_FALSE(ps.allocated);
+	/* Neither its gfn nor another brings a new page meanwhile. */
+	EXPECT_EQ(reserve_list(d1, XENMEM_populate_physmap, &far, 1, 0), 0);
+	EXPECT_EQ(reserve_list(d1, XENMEM_populate_physmap, &gfn, 1, 0), 0);
+	EXPECT_TRUE(hx_console_clean());
+}
