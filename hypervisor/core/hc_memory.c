@@ -57,6 +57,9 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		if (x.idx & XENMAPIDX_grant_table_status) {
 			return -EINVAL; /* v2 status frames: v1 only */
 		}
+		if (x.idx > UINT32_MAX) {
+			return -EINVAL; /* beyond any table, not frame idx % 2^32 */
+		}
 		rc = gnttab_get_frame(&d->gnttab, (unsigned int)x.idx, &mfn,
 				      &va);
 		if (rc) {

@@ -140,3 +140,22 @@ TEST(ballooned_vcpu_info_page_stays_out_of_the_allocator)
 	EXPECT_EQ(reserve_list(d1, XENMEM_populate_physmap, &gfn, 1, 0), 0);
 	EXPECT_TRUE(hx_console_clean());
 }
+
+/* A grant frame index is 64 bits: one past 2^32 is not frame 0. */
+TEST(add_to_physmap_grant_frame_index_is_not_truncated)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
+					.space = XENMAPSPACE_grant_table,
+					.idx = 1ULL << 32,
+					.gpfn = HX_FREE_GFN(0) };
+
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
+		  -EINVAL);
+	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(0)), p2m_invalid);
+	x.idx = 0;
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
+		  0);
+}
