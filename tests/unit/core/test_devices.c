@@ -9,6 +9,7 @@
 #include <sable/vpsci.h>
 
 #include "core_test.h"
+#include "domu.h"
 
 static char fdt[16384];
 
@@ -75,6 +76,31 @@ TEST(vpsci_system_off_of_the_last_domain_stops_the_machine)
 	EXPECT_TRUE(d1->is_shutdown);
 }
 
+/* A domU's SYSTEM_OFF or SYSTEM_RESET ends that domain, nothing else. */
+TEST(vpsci_system_off_and_reset_of_a_domu_stop_only_that_domain)
+{
+	struct domain *d0 = hx_domain(0, 1, true, HX_DOM_MEM);
+	struct domain *d1 = hx_domain(1, 2, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+
+	/* SYSTEM_SUSPEND and SYSTEM_RESET2 are not offered. */
+	EXPECT_EQ(psci(d2, 0, PSCI_FN64(PSCI_1_0_SYSTEM_SUSPEND), 0, 0, NULL),
+		  PSCI_RET_NOT_SUPPORTED);
+	EXPECT_EQ(psci(d2, 0, PSCI_1_1_SYSTEM_RESET2, 0, 0, NULL),
+		  PSCI_RET_NOT_SUPPORTED);
+	EXPECT_FALSE(d2->is_shutdown);
+	EXPECT_EQ(psci(d1, 1, PSCI_0_2_SYSTEM_RESET, 0, 0, NULL),
+		  PSCI_RET_SUCCESS);
+	EXPECT_TRUE(d1->is_shutdown);
+	EXPECT_EQ(d1->shutdown_reason, SHUTDOWN_reboot);
+	EXPECT_EQ(psci(d2, 0, PSCI_0_2_SYSTEM_OFF, 0, 0, NULL),
+		  PSCI_RET_SUCCESS);
+	EXPECT_TRUE(d2->is_shutdown);
+	EXPECT_EQ(d2->shutdown_reason, SHUTDOWN_poweroff);
+	EXPECT_FALSE(d0->is_shutdown);
+	EXPECT_TRUE(domain_lookup(0) == d0);
+}
+
 static uint64_t uart(struct vcpu *v, uint64_t off, bool write, uint64_t val)
 {
 	struct mmio_access acc = { .ipa = GUEST_PL011_BASE + off,
@@ -118,6 +144,34 @@ TEST(vpl011_lines_reach_the_console_and_tx_interrupt_follows_imsc)
 	uart(v, 0x040, true, 0);
 	uart(v, 0x038, true, 0);
 	EXPECT_EQ(mmio_dispatch(v, &gap), MMIO_UNHANDLED);
+}
+
+/*
+ * A flood on the data register: the domain's output reaches the console
+ * up to its burst, then one "suppressed" line, however much it writes.
+ */
+TEST(vpl011_flood_is_cut_to_the_domains_output_budget)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct vcpu *v = d1->vcpus[0];
+	const char *out, *p;
+	unsigned int suppressed = 0;
+
+	ASSERT_EQ(vpl011_init(d1), 0);
+	host_clock_manual(true);
+	host_console_clear();
+	for (unsigned int i = 0; i < (512U << 10); i++) {
+		uart(v, 0x000, true, i % 64 == 63 ? '\n' : 'f');
+	}
+	out = host_console_output();
+	EXPECT_TRUE(strstr(out, "(d1) ffff") != NULL);
+	EXPECT_GT(strlen(out), 32U << 10);
+	EXPECT_LT(strlen(out), 80U << 10);
+	for (p = out; (p = strstr(p, "output suppressed")) != NULL; p++) {
+		suppressed++;
+	}
+	EXPECT_EQ(suppressed, 1);
+	EXPECT_TRUE(hx_console_clean());
 }
 
 TEST(boot_domu_with_a_ramdisk_gets_it_after_its_device_tree)
