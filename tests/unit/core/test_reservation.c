@@ -6,10 +6,13 @@
  * Xen does), and frames the hypervisor still references.
  */
 #include <errno.h>
+#include <string.h>
 
+#include <public/event_channel.h>
 #include <public/memory.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
+#include <sable/mm.h>
 #include <sable/page.h>
 
 #include "core_test.h"
@@ -158,4 +161,51 @@ TEST(add_to_physmap_grant_frame_index_is_not_truncated)
 	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
 			   &x, sizeof(x), 0),
 		  0);
+}
+
+/*
+ * The FIFO control block and event array pages, ballooned out while
+ * registered: still written by the hypervisor, never freed nor given to
+ * another domain, until EVTCHNOP_reset lets them go.
+ */
+TEST(ballooned_fifo_pages_live_until_the_reset)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p1 = hx_evtchn_unbound(d1, 2);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, p1);
+	const uint64_t gfns[] = { HX_GFN(HX_PAGE(0)), HX_GFN(HX_PAGE(1)) };
+	uint64_t m0 = hx_maddr(d1, HX_PAGE(0)), m1 = hx_maddr(d1, HX_PAGE(1));
+	uint64_t far = FAR_GFN, free0;
+	struct evtchn_reset r = { .dom = DOMID_SELF };
+	struct page_state ps;
+	uint8_t link_bits = 0;
+	uint32_t word;
+
+	ASSERT_EQ(hx_evtchn_init_control(d1, gfns[0], 64, 0, &link_bits), 0);
+	ASSERT_EQ(hx_evtchn_expand_array(d1, gfns[1]), 0);
+	/* Stage-2 tables the unmap takes or gives count as free. */
+	free0 = mm_free_count() + d1->p2m.nr_tables;
+	EXPECT_EQ(reserve_list(d1, XENMEM_decrease_reservation, gfns, 2, 0), 2);
+	EXPECT_EQ(mm_free_count() + d1->p2m.nr_tables, free0);
+	/* Another domain's new page is neither of them. */
+	EXPECT_EQ(reserve_list(d2, XENMEM_decrease_reservation, gfns, 1, 0), 1);
+	EXPECT_EQ(reserve_list(d2, XENMEM_populate_physmap, &far, 1, 0), 1);
+	EXPECT_NE(hx_maddr(d2, FAR_GFN << PAGE_SHIFT), m0);
+	EXPECT_NE(hx_maddr(d2, FAR_GFN << PAGE_SHIFT), m1);
+	/* Events still land in the old array frame. */
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	memcpy(&word, (const void *)(uintptr_t)(m1 + p1 * 4), sizeof(word));
+	EXPECT_TRUE(word & (1U << EVTCHN_FIFO_PENDING));
+	ASSERT_TRUE(page_state(mfn_init(m0 >> PAGE_SHIFT), &ps));
+	EXPECT_FALSE(ps.allocated);
+	EXPECT_EQ(ps.refs, 1);
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_event_channel_op, EVTCHNOP_reset,
+			   &r, sizeof(r), 0),
+		  0);
+	ASSERT_TRUE(page_state(mfn_init(m0 >> PAGE_SHIFT), &ps));
+	EXPECT_EQ(ps.refs, 0);
+	ASSERT_TRUE(page_state(mfn_init(m1 >> PAGE_SHIFT), &ps));
+	EXPECT_EQ(ps.refs, 0);
+	EXPECT_TRUE(hx_console_clean());
 }
