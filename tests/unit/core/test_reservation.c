@@ -244,3 +244,43 @@ TEST(grant_frame_placed_over_another_is_still_placed_once)
 	EXPECT_TRUE(hx_va(d1, HX_FREE_GFN(2) << PAGE_SHIFT) == va0);
 	EXPECT_EQ(place_grant_frame(d1, 0, HX_FREE_GFN(3)), -EBUSY);
 }
+
+/*
+ * The top of the IPA space: the last gfn below it takes a page, and its
+ * tables go back to the budget with it; the limit and beyond do not.
+ */
+TEST(shared_info_at_the_top_of_the_ipa_space_and_beyond)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	const uint64_t last = (P2M_IPA_LIMIT >> PAGE_SHIFT) - 1;
+	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
+					.space = XENMAPSPACE_shared_info };
+	struct xen_remove_from_physmap r = { .domid = DOMID_SELF };
+	uint64_t tables = d1->p2m.nr_tables;
+	const uint64_t beyond[] = { last + 1, 1ULL << 52, ~0ULL };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(beyond); i++) {
+		x.gpfn = beyond[i];
+		EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+				   XENMEM_add_to_physmap, &x, sizeof(x), 0),
+			  -EINVAL);
+		r.gpfn = beyond[i];
+		EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+				   XENMEM_remove_from_physmap, &r, sizeof(r),
+				   0),
+			  -EINVAL);
+	}
+	EXPECT_EQ(d1->p2m.nr_tables, tables);
+	x.gpfn = last;
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
+		  0);
+	EXPECT_EQ(hx_va(d1, last << PAGE_SHIFT), (void *)d1->shinfo);
+	EXPECT_GT(d1->p2m.nr_tables, tables);
+	r.gpfn = last;
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+			   XENMEM_remove_from_physmap, &r, sizeof(r), 0),
+		  0);
+	EXPECT_EQ(d1->p2m.nr_tables, tables);
+	EXPECT_EQ(hx_type(d1, last), p2m_invalid);
+}
