@@ -284,3 +284,42 @@ TEST(shared_info_at_the_top_of_the_ipa_space_and_beyond)
 	EXPECT_EQ(d1->p2m.nr_tables, tables);
 	EXPECT_EQ(hx_type(d1, last), p2m_invalid);
 }
+
+/*
+ * What a domU may not do to its map at all: move its own pages (gmfn,
+ * gmfn_range with any size), map device memory, exchange extents.
+ */
+TEST(add_to_physmap_moves_device_memory_and_exchange_are_not_offered)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	const unsigned int spaces[] = { XENMAPSPACE_gmfn,
+					XENMAPSPACE_gmfn_range,
+					XENMAPSPACE_gmfn_foreign,
+					XENMAPSPACE_dev_mmio, 0xffffffffu };
+	uint64_t tables = d1->p2m.nr_tables;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(spaces); i++) {
+		struct xen_add_to_physmap x = {
+			.domid = DOMID_SELF,
+			.size = 0xffff,
+			.space = spaces[i],
+			.idx = HX_GFN(HX_PAGE(0)),
+			.gpfn = FAR_GFN,
+		};
+
+		EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+				   XENMEM_add_to_physmap, &x, sizeof(x), 0),
+			  -ENOSYS);
+		x.idx = ~0ULL;
+		x.gpfn = (P2M_IPA_LIMIT >> PAGE_SHIFT) - 1;
+		EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
+				   XENMEM_add_to_physmap, &x, sizeof(x), 0),
+			  -ENOSYS);
+	}
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_memory_op,
+			  11 /* exchange */, HX_ARG0, 0),
+		  -ENOSYS);
+	EXPECT_EQ(hx_type(d1, FAR_GFN), p2m_invalid);
+	EXPECT_EQ(hx_type(d1, HX_GFN(HX_PAGE(0))), p2m_ram_rw);
+	EXPECT_EQ(d1->p2m.nr_tables, tables);
+}
