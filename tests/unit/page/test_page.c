@@ -253,6 +253,34 @@ TEST(page_owner_count_reports_the_last_frame_going)
 	page_set_last_frame_hook(NULL);
 }
 
+/*
+ * The owner's RAM frames (its allowance): counted until freed, released
+ * or not; its hypervisor pages are not RAM.
+ */
+TEST(page_owner_ram_count_keeps_released_frames_until_freed)
+{
+	uint64_t free0 = fresh_bank();
+	paddr_t ram = mm_alloc_pages(2, 1), shared = alloc_one();
+	mfn_t m = pa_to_mfn(ram);
+
+	ASSERT_EQ(page_assign(ram, 2, 9, PGT_ram), 0);
+	ASSERT_EQ(page_assign(shared, 1, 9, PGT_shared), 0);
+	EXPECT_EQ(page_owner_ram_frames(9), 2);
+	EXPECT_EQ(page_owner_frames(9), 3);
+	EXPECT_EQ(page_owner_ram_frames(PAGE_MAX_OWNERS), 0);
+	ASSERT_EQ(page_get(m, 9, PGT_ram), 0);
+	EXPECT_EQ(page_release(m, 9), 0);
+	EXPECT_EQ(page_owner_ram_frames(9), 2);
+	page_put(m);
+	EXPECT_EQ(page_owner_ram_frames(9), 1);
+	EXPECT_EQ(page_release(pa_to_mfn(shared), 9), 0);
+	EXPECT_EQ(page_owner_ram_frames(9), 1);
+	EXPECT_EQ(page_release(mfn_init(m.mfn + 1), 9), 0);
+	EXPECT_EQ(page_owner_ram_frames(9), 0);
+	EXPECT_EQ(page_owner_frames(9), 0);
+	EXPECT_EQ(mm_free_count(), free0);
+}
+
 TEST(page_release_all_gives_back_every_frame_of_one_owner_and_type)
 {
 	uint64_t free0 = fresh_bank();
