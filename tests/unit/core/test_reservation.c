@@ -45,12 +45,19 @@ TEST(reservation_refuses_orders_and_every_slot_but_holes_and_own_ram)
 		HX_GFN(GUEST_GICD_BASE),
 		HX_GFN(GUEST_PL011_BASE),
 		FAR_GFN + 8,
+		FAR_GFN + 9,
 		P2M_IPA_LIMIT >> PAGE_SHIFT,
 		~0ULL,
 	};
 	uint64_t gfn = HX_GFN(HX_PAGE(0));
 
 	ASSERT_EQ(vpl011_init(d1), 0); /* as the domU builder */
+	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			   &x, sizeof(x), 0),
+		  0);
+	/* A grant frame beside it. */
+	x.space = XENMAPSPACE_grant_table;
+	x.gpfn = FAR_GFN + 9;
 	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
 			   &x, sizeof(x), 0),
 		  0);
@@ -75,6 +82,7 @@ TEST(reservation_refuses_orders_and_every_slot_but_holes_and_own_ram)
 			  0);
 	}
 	EXPECT_EQ(hx_va(d1, (FAR_GFN + 8) << PAGE_SHIFT), (void *)d1->shinfo);
+	EXPECT_EQ(hx_type(d1, FAR_GFN + 9), p2m_ram_rw);
 	EXPECT_EQ(d1->tot_pages, d1->max_pages - 1);
 	EXPECT_TRUE(hx_console_clean());
 }
