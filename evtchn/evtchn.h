@@ -86,7 +86,9 @@ void evtchn_set_shared_info(struct evtchn_domain *d, struct shared_info *si);
  * vCPU 0 without one, shinfo->vcpu_info[0]) into @vi, set
  * evtchn_pending_sel to all ones and mark an upcall pending (Xen's
  * "nothing gets lost" rule; the guest copes with a spurious upcall).
- * @vi == NULL detaches. -EINVAL for a bad vCPU.
+ * @vi == NULL detaches. -EINVAL for a bad vCPU, -EBUSY if @vcpu has one
+ * registered already (decided under the lock: of two racing
+ * registrations exactly one wins), -ESRCH once the domain is destroyed.
  */
 int evtchn_set_vcpu_info(struct evtchn_domain *d, unsigned int vcpu,
 			 struct vcpu_info *vi);

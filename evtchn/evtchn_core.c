@@ -353,6 +353,15 @@ int evtchn_set_vcpu_info(struct evtchn_domain *d, unsigned int vcpu,
 		return -EINVAL;
 	}
 	spin_lock(&d->lock);
+	if (!d->vcpu_info) {
+		spin_unlock(&d->lock);
+		return -ESRCH; /* destroyed */
+	}
+	if (vi && d->vcpu_info[vcpu]) {
+		/* Once per vCPU: decided here, under the lock, not before. */
+		spin_unlock(&d->lock);
+		return -EBUSY;
+	}
 	old = evtchn_vcpu_info_locked(d, vcpu);
 	__atomic_store_n(&d->vcpu_info[vcpu], vi, __ATOMIC_RELEASE);
 	if (vi) {
