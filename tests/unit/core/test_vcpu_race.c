@@ -6,7 +6,9 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <string.h>
 
+#include <public/event_channel.h>
 #include <public/vcpu.h>
 #include <sable/hypercall.h>
 #include <sable/page.h>
@@ -28,12 +30,12 @@ struct vcpu_info_race {
 	unsigned int bad; /* rounds that left a wrong count of references */
 };
 
-static void vi_barrier(struct vcpu_info_race *r, unsigned int phase)
+/* Wait until both threads reached @phase (1, 2, ...). */
+static void race_barrier(unsigned int *arrived, unsigned int phase)
 {
-	__atomic_fetch_add(&r->arrived, 1, __ATOMIC_ACQ_REL);
+	__atomic_fetch_add(arrived, 1, __ATOMIC_ACQ_REL);
 	for (unsigned int spins = 0;
-	     __atomic_load_n(&r->arrived, __ATOMIC_ACQUIRE) < 2 * phase;
-	     spins++) {
+	     __atomic_load_n(arrived, __ATOMIC_ACQUIRE) < 2 * phase; spins++) {
 		if (spins > 10000) {
 			sched_yield(); /* the host may have fewer cores */
 		}
@@ -62,9 +64,9 @@ static void vi_racer(struct vcpu_info_race *r, unsigned int self)
 	base[0] = frame_refs(d, HX_PAGE(0));
 	base[1] = frame_refs(d, HX_PAGE(1));
 	for (unsigned int round = 1; round <= VCPU_INFO_ROUNDS; round++) {
-		vi_barrier(r, 3 * round - 2);
+		race_barrier(&r->arrived, 3 * round - 2);
 		r->rc[self] = do_vcpu_op(v, args);
-		vi_barrier(r, 3 * round - 1);
+		race_barrier(&r->arrived, 3 * round - 1);
 		if (self == 0) {
 			/* One winner, holding one reference on its frame. */
 			unsigned int won = r->rc[0] ? 1 : 0;
@@ -83,7 +85,7 @@ static void vi_racer(struct vcpu_info_race *r, unsigned int self)
 				t->vcpu_info_held = false;
 			}
 		}
-		vi_barrier(r, 3 * round);
+		race_barrier(&r->arrived, 3 * round);
 	}
 	this_cpu()->current = NULL;
 }
@@ -111,4 +113,110 @@ TEST(vcpu_info_registration_raced_by_two_vcpus_keeps_one_frame)
 	vi_racer(&r, 0);
 	pthread_join(th, NULL);
 	EXPECT_EQ(r.bad, 0);
+}
+
+/*
+ * An interdomain channel whose one end is closed while the other end
+ * sends on it, on two pCPUs at once: every send succeeds (delivered, or
+ * dropped once the far end is unbound), and afterwards the sender's port
+ * is unbound and names the closer, as on Xen. ASan watches the rest.
+ */
+#define CLOSE_SEND_ROUNDS 2000
+#define CLOSE_SEND_SENDS 64
+
+struct close_send_race {
+	struct domain *d[2]; /* thread 0 closes d[0]'s end, 1 sends */
+	unsigned int arrived;
+	uint32_t port[2];
+	unsigned int bad;
+};
+
+/* EVTCHNOP_@cmd by vCPU 0 of @d (current here) with @arg in its memory. */
+static long ev_op(struct domain *d, unsigned int cmd, void *arg, size_t len)
+{
+	const uint64_t args[5] = { cmd, HX_ARG1 };
+	long rc;
+
+	memcpy(hx_va(d, HX_ARG1), arg, len);
+	rc = do_event_channel_op(d->vcpus[0], args);
+	memcpy(arg, hx_va(d, HX_ARG1), len);
+	return rc;
+}
+
+static void cs_racer(struct close_send_race *r, unsigned int self)
+{
+	struct domain *d = r->d[self];
+	domid_t peer = r->d[1 - self]->id;
+
+	host_cpu_select(self);
+	this_cpu()->current = d->vcpus[0];
+	for (unsigned int round = 1; round <= CLOSE_SEND_ROUNDS; round++) {
+		if (self == 0) {
+			struct evtchn_alloc_unbound a = { .dom = DOMID_SELF,
+							  .remote_dom = peer };
+
+			r->bad += ev_op(d, EVTCHNOP_alloc_unbound, &a,
+					sizeof(a)) != 0;
+			r->port[0] = a.port;
+		}
+		race_barrier(&r->arrived, 4 * round - 3);
+		if (self == 1) {
+			struct evtchn_bind_interdomain b = {
+				.remote_dom = peer, .remote_port = r->port[0]
+			};
+
+			r->bad += ev_op(d, EVTCHNOP_bind_interdomain, &b,
+					sizeof(b)) != 0;
+			r->port[1] = b.local_port;
+		}
+		race_barrier(&r->arrived, 4 * round - 2);
+		if (self == 0) {
+			struct evtchn_close c = { .port = r->port[0] };
+
+			r->bad += ev_op(d, EVTCHNOP_close, &c, sizeof(c)) != 0;
+		} else {
+			struct evtchn_send s = { .port = r->port[1] };
+
+			for (unsigned int i = 0; i < CLOSE_SEND_SENDS; i++) {
+				r->bad += ev_op(d, EVTCHNOP_send, &s,
+						sizeof(s)) != 0;
+			}
+		}
+		race_barrier(&r->arrived, 4 * round - 1);
+		if (self == 1) {
+			struct evtchn_status st = { .dom = DOMID_SELF,
+						    .port = r->port[1] };
+			struct evtchn_close c = { .port = r->port[1] };
+
+			r->bad += ev_op(d, EVTCHNOP_status, &st, sizeof(st)) ||
+				  st.status != EVTCHNSTAT_unbound ||
+				  st.u.unbound.dom != peer;
+			r->bad += ev_op(d, EVTCHNOP_close, &c, sizeof(c)) != 0;
+		}
+		race_barrier(&r->arrived, 4 * round);
+	}
+	this_cpu()->current = NULL;
+}
+
+static void *cs_second(void *arg)
+{
+	cs_racer(arg, 1);
+	return NULL;
+}
+
+TEST(evtchn_close_raced_by_the_peer_sending_leaves_it_unbound)
+{
+	struct close_send_race r = {
+		.d = { hx_domain(1, 1, false, HX_DOM_MEM),
+		       hx_domain(2, 1, false, HX_DOM_MEM) },
+	};
+	pthread_t th;
+
+	ASSERT_TRUE(HX_NR_CPUS >= 2);
+	ASSERT_EQ(pthread_create(&th, NULL, cs_second, &r), 0);
+	cs_racer(&r, 0);
+	pthread_join(th, NULL);
+	EXPECT_EQ(r.bad, 0);
+	/* Nothing left bound: the first port is free again. */
+	EXPECT_EQ(hx_evtchn_unbound(r.d[0], r.d[1]->id), r.port[0]);
 }
