@@ -116,6 +116,64 @@ TEST(sched_op_poll_blocks_until_a_polled_port_fires)
 	EXPECT_EQ(rc, -EFAULT);
 }
 
+/*
+ * Hostile poll arguments: a port beyond the domain's ports is refused; a
+ * timeout already past returns at once; one in the far future (the
+ * largest system time) blocks with a deadline, and an event ends it.
+ */
+TEST(sched_op_poll_bad_ports_and_extreme_timeouts)
+{
+	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
+	struct domain *d2 = hx_domain(2, 1, false, HX_DOM_MEM);
+	uint32_t p1 = hx_evtchn_unbound(d1, 2);
+	uint32_t p2 = hx_evtchn_bind(d2, 1, p1);
+	uint32_t ports[2] = { p1, 4096 };
+	struct sched_poll poll = { .ports = HX_ARG2, .nr_ports = 2 };
+	struct vcpu *v = d1->vcpus[0];
+	long rc = -1;
+
+	/* The bind left p1 pending once: consume it, as the guest would. */
+	__atomic_store_n(&d1->shinfo->evtchn_pending[0], 0, __ATOMIC_SEQ_CST);
+	hx_put(d1, HX_ARG2, ports, sizeof(ports));
+	EXPECT_EQ(sched_op(v, SCHEDOP_poll, &poll, sizeof(poll), &rc, NULL),
+		  HOST_RETURNED);
+	EXPECT_EQ(rc, -EINVAL);
+	poll.nr_ports = 1;
+	poll.timeout = 1;
+	EXPECT_EQ(sched_op(v, SCHEDOP_poll, &poll, sizeof(poll), &rc, NULL),
+		  HOST_RETURNED);
+	EXPECT_EQ(rc, 0);
+	poll.timeout = ~0ULL;
+	EXPECT_EQ(sched_op(v, SCHEDOP_poll, &poll, sizeof(poll), &rc, NULL),
+		  HOST_IDLE);
+	EXPECT_EQ(v->state, VCPU_BLOCKED);
+	EXPECT_NE(v->sleep_until, 0);
+	EXPECT_EQ(hx_evtchn_send(d2, p2), 0);
+	EXPECT_EQ(v->state, VCPU_RUNNABLE);
+}
+
+/* Every vcpu_op names a vCPU that exists, whatever the sub-op. */
+TEST(vcpu_op_out_of_range_vcpus_are_enoent)
+{
+	struct domain *d1 = hx_domain(1, 2, false, HX_DOM_MEM);
+	const uint64_t bad[] = { 2, 127, 128, 1ULL << 32, ~0ULL };
+
+	for (unsigned int op = 0; op <= VCPUOP_register_vcpu_info; op++) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+			EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_vcpu_op,
+					  op, bad[i], HX_ARG1),
+				  -ENOENT);
+		}
+	}
+	EXPECT_EQ(
+		hx_call(d1->vcpus[0], __HYPERVISOR_vcpu_op, VCPUOP_down, 1, 0),
+		-ENOSYS);
+	EXPECT_EQ(hx_call(d1->vcpus[0], __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			  1, HX_ARG1),
+		  -ENOSYS);
+	EXPECT_TRUE(hx_console_clean());
+}
+
 TEST(sched_op_yield_runs_the_next_vcpu_of_the_pcpu)
 {
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
