@@ -193,6 +193,21 @@ TEST(evtchn_register_vcpu_info_null_detaches)
 	teardown();
 }
 
+/* Once per vCPU (vCPU 0's slot in shared_info does not count). */
+TEST(evtchn_register_vcpu_info_twice_is_ebusy)
+{
+	struct vcpu_info vi0, vi0b, vi1, vi1b;
+
+	fixture();
+	EXPECT_EQ(evtchn_set_vcpu_info(&d1->ev, 0, &vi0), 0);
+	EXPECT_EQ(evtchn_set_vcpu_info(&d1->ev, 0, &vi0b), -EBUSY);
+	EXPECT_EQ(evtchn_set_vcpu_info(&d1->ev, 1, &vi1), 0);
+	EXPECT_EQ(evtchn_set_vcpu_info(&d1->ev, 1, &vi1b), -EBUSY);
+	EXPECT_TRUE(evtchn_vcpu_info(&d1->ev, 0) == &vi0);
+	EXPECT_TRUE(evtchn_vcpu_info(&d1->ev, 1) == &vi1);
+	teardown();
+}
+
 TEST(evtchn_port_is_pending_reports_2level_bit)
 {
 	uint32_t p;
