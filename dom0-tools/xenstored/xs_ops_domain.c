@@ -262,12 +262,16 @@ int xs_do_get_domain_path(struct xs_req *r)
 	return xs_reply_str(r, buf);
 }
 
+/* Privileged, as in C xenstored: a domU learns nothing of other domains. */
 int xs_do_is_domain_introduced(struct xs_req *r)
 {
 	const struct xs_domain *d;
 	uint32_t domid;
-	int rc = xs_domid_arg(r, &domid);
+	int rc = xs_need_priv(r);
 
+	if (!rc) {
+		rc = xs_domid_arg(r, &domid);
+	}
 	if (rc) {
 		return rc;
 	}
