@@ -228,3 +228,98 @@ TEST(xs_ring_release_closes_connection)
 	EXPECT_EQ(r.unmapped, 1);
 	xs_engine_fini(&e);
 }
+
+/*
+ * A domain moving its response indices where they cannot be (consumer
+ * ahead of the producer, or more than a ring behind it) breaks its own
+ * ring only: nothing is written to the page, another domain's ring is
+ * served.
+ */
+TEST(xs_ring_hostile_response_indices_break_only_that_ring)
+{
+	static const XENSTORE_RING_IDX bad_cons[] = { 1, 0u - 1025u,
+						      0x80000000u };
+	struct xs_engine e;
+	struct xt_ring r, other;
+	struct xs_conn *c, *o;
+	uint8_t buf[64], zero[XENSTORE_RING_SIZE] = { 0 };
+	size_t n, i;
+
+	xt_setup(&e);
+	c = xt_ring_conn(&e, &r, 4);
+	o = xt_ring_conn(&e, &other, 6);
+	for (i = 0; i < sizeof(bad_cons) / sizeof(bad_cons[0]); i++) {
+		r.page.connection = XENSTORE_RECONNECT;
+		EXPECT_EQ(xs_ring_service(c), 0);
+		r.page.rsp_cons = bad_cons[i];
+		n = xt_msg_build(buf, XS_READ, 1, "/tool", 6);
+		EXPECT_EQ(xt_put(&r, buf, n), n);
+		EXPECT_EQ(xs_ring_service(c), -EIO);
+		EXPECT_EQ(r.page.error, XENSTORE_ERROR_RINGIDX);
+		EXPECT_EQ(r.page.rsp_prod, 0);
+		EXPECT_EQ(memcmp(r.page.rsp, zero, sizeof(zero)), 0);
+		EXPECT_FALSE(c->dead);
+		/* Broken until it reconnects, even with the indices mended. */
+		r.page.rsp_cons = 0;
+		EXPECT_EQ(xs_ring_service(c), -EIO);
+		n = xt_msg_build(buf, XS_READ, 2, "/tool", 6);
+		EXPECT_EQ(xt_put(&other, buf, n), n);
+		EXPECT_EQ(xs_ring_service(o), 0);
+		EXPECT_TRUE(xt_get(&other, buf, sizeof(buf)) >
+			    sizeof(struct xsd_sockmsg));
+	}
+	/* The request producer moved backwards past the consumer. */
+	r.page.connection = XENSTORE_RECONNECT;
+	EXPECT_EQ(xs_ring_service(c), 0);
+	n = xt_msg_build(buf, XS_READ, 1, "/tool", 6);
+	EXPECT_EQ(xt_put(&r, buf, n), n);
+	EXPECT_EQ(xs_ring_service(c), 0);
+	r.page.req_prod -= 8;
+	EXPECT_EQ(xs_ring_service(c), -EIO);
+	EXPECT_EQ(r.page.error, XENSTORE_ERROR_RINGIDX);
+	xs_engine_fini(&e);
+}
+
+/*
+ * A domain that never takes its responses costs the daemon a bounded
+ * queue: requests stop being read at the "outstanding" quota, and watch
+ * events beyond XS_OUT_HARD are dropped, however many are fired.
+ */
+TEST(xs_ring_domain_that_never_reads_is_bounded)
+{
+	struct xs_engine e;
+	struct xt_ring r;
+	struct xs_conn *c, *d0;
+	uint8_t buf[128];
+	struct xt_msg m;
+	char p[32];
+	size_t n, put = 0;
+	int i;
+
+	d0 = xt_setup_dom0(&e);
+	c = xt_ring_conn(&e, &r, 4);
+	/* Requests: only a ring's worth and the quota's replies are taken. */
+	for (i = 0; i < 200; i++) {
+		n = xt_msg_build(buf, XS_READ, (uint32_t)i, "/tool", 6);
+		put += xt_put(&r, buf, n);
+		xs_ring_service(c);
+	}
+	EXPECT_TRUE(c->out_replies <= e.quota.outstanding);
+	EXPECT_TRUE(c->out_len - c->out_head < XS_OUT_SOFT);
+	/* Watch events: 128 watches on a node dom0 keeps writing. */
+	EXPECT_EQ(xt_write(d0, 0, "/hot", ""), 0);
+	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &m, 2, "/hot", "r0"), 0);
+	for (i = 0; i < 128; i++) {
+		snprintf(p, sizeof(p), "%d", i);
+		EXPECT_EQ(xs_watch_add(c, "/hot", p, false), 0);
+	}
+	for (i = 0; i < 2000; i++) {
+		snprintf(p, sizeof(p), "/hot/%d", i % 100);
+		ASSERT_EQ(xt_write(d0, 0, p, "x"), 0);
+		xs_ring_service(c);
+	}
+	EXPECT_TRUE(c->out_len - c->out_head <= XS_OUT_HARD);
+	EXPECT_TRUE(c->dropped_events > 0);
+	EXPECT_FALSE(c->dead);
+	xs_engine_fini(&e);
+}
