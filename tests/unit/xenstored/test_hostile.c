@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ut.h"
+#include "xs_path.h"
 #include "xt_helpers.h"
 
 static uint32_t xt_start(struct xs_conn *c)
@@ -245,6 +246,47 @@ TEST(xs_hostile_nodes_are_charged_to_their_owner)
 	EXPECT_EQ(xt_req(d0, XS_RELEASE, 0, &r, 1, "5"), 0);
 	EXPECT_EQ(xs_tree_nodes_of(live, 5), 0);
 	EXPECT_EQ(xs_tree_bytes_of(live, 5), 0);
+	xs_engine_reap(&e);
+	xs_engine_fini(&e);
+}
+
+/*
+ * The deepest tree a domain can make within its quotas (path length and
+ * nodes) is created, listed, copied into a transaction, removed and
+ * purged without trouble; one component more is refused.
+ */
+TEST(xs_hostile_deepest_path_within_quota)
+{
+	struct xs_engine e;
+	struct xs_conn *d0, *d5;
+	static char p[XS_PATH_BUF];
+	struct xt_msg r;
+	uint32_t t;
+	size_t i, n = 990;
+
+	d0 = xt_setup_dom0(&e);
+	EXPECT_EQ(xt_req(d0, XS_INTRODUCE, 0, &r, 3, "5", "1", "1"), 0);
+	d5 = xt_guest(&e, d0, 5);
+	for (i = 0; i < n; i++) {
+		memcpy(p + 2 * i, "a/", 2);
+	}
+	p[2 * n - 1] = '\0';
+	EXPECT_EQ(xt_write(d5, 0, p, "deep"), 0);
+	EXPECT_EQ(xs_tree_nodes_of(&e.tree, 5), (int64_t)n + 1);
+	strcat(p, "/a/a/a/a/a/a/a/a/a/a/a");
+	EXPECT_EQ(xt_write(d5, 0, p, "x"), -ENOSPC);
+	t = xt_start(d5);
+	EXPECT_EQ(xt_op1(d5, XS_RM, t, "a"), 0);
+	EXPECT_EQ(xt_end(d5, t, "F"), 0);
+	t = xt_start(d0);
+	EXPECT_EQ(xt_op1(d0, XS_RM, t, "/local/domain/5/a/a"), 0);
+	EXPECT_EQ(xt_end(d0, t, "T"), 0);
+	EXPECT_EQ(xs_tree_nodes_of(&e.tree, 5), 2);
+	p[2 * n - 1] = '\0';
+	EXPECT_EQ(xt_write(d5, 0, p, "deep"), 0);
+	EXPECT_EQ(xt_req(d0, XS_RELEASE, 0, &r, 1, "5"), 0);
+	EXPECT_EQ(xs_tree_nodes_of(&e.tree, 5), 0);
+	EXPECT_EQ(xt_op1(d0, XS_RM, 0, "/local/domain/5"), 0);
 	xs_engine_reap(&e);
 	xs_engine_fini(&e);
 }
