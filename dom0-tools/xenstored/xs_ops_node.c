@@ -22,9 +22,10 @@ struct xs_openv {
 };
 
 static void xs_event_cb(void *arg, const char *path, bool removed,
-			const struct xs_node *n)
+			const struct xs_node *n, const struct xs_perm *old,
+			uint32_t nold)
 {
-	xs_fire(arg, path, removed, n);
+	xs_fire(arg, path, removed, n, old, nold);
 }
 
 /*
