@@ -189,7 +189,15 @@ int sable_console_tty(struct xs_client *c, uint32_t domid, char *buf,
 	unsigned int waited = 0;
 	int rc;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
+	/* The backend's copy when there is one: console/ is the guest's. */
+	snprintf(path, sizeof(path), "/local/domain/0/backend/console/%u/0",
+		 domid);
+	if (xs_client_read(c, 0, path, buf, size) != -ENOENT) {
+		strcat(path, "/tty");
+	} else {
+		snprintf(path, sizeof(path), "/local/domain/%u/console/tty",
+			 domid);
+	}
 	for (;;) {
 		rc = xs_client_read(c, 0, path, buf, size);
 		if (rc == 0 && buf[0]) {

@@ -28,7 +28,8 @@ int sable_console_attach_fds(uint32_t domid, const char *tty_path, int in_fd,
 			     int out_fd);
 
 /*
- * Read /local/domain/<id>/console/tty into @buf, waiting up to
+ * Read the console backend's tty (/local/domain/0/backend/console/<id>/0;
+ * console/tty only without one) into @buf, waiting up to
  * @timeout_ms for sable-consoled to write it (right after `xl create`).
  * 0 or a negative errno (-ENOENT: no console appeared in time).
  */

@@ -179,12 +179,25 @@ static int cd_pty(struct cons_dom *d)
 	return tcsetattr(d->slave_fd, TCSANOW, &t) ? -errno : 0;
 }
 
-static int cd_write_tty(struct consoled *c, struct cons_dom *d)
+/* The tty, first in the console's backend (dom0's; xl console reads it):
+ * the guest owns console/ and may rewrite console/tty to another pty. */
+static void cd_write_tty(struct consoled *c, struct cons_dom *d)
 {
-	char path[96];
+	char path[96], probe[8];
+	int rc = 0;
 
+	snprintf(path, sizeof(path), "/local/domain/0/backend/console/%u/0",
+		 d->domid);
+	if (xs_client_read(&c->xs, 0, path, probe, sizeof(probe)) != -ENOENT) {
+		strcat(path, "/tty");
+		rc = xs_client_write(&c->xs, 0, path, d->tty);
+	}
 	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
-	return xs_client_write(&c->xs, 0, path, d->tty);
+	rc = rc ? rc : xs_client_write(&c->xs, 0, path, d->tty);
+	if (rc) {
+		cd_say("domain %u: cannot write its console/tty: %s", d->domid,
+		       strerror(-rc));
+	}
 }
 
 /* Connect the domain's console: page, port, pty, log, tty node. */
@@ -221,11 +234,7 @@ static int cd_connect(struct consoled *c, struct cons_dom *d, uint64_t gfn,
 		return rc;
 	}
 	d->in_armed = true;
-	rc = cd_write_tty(c, d);
-	if (rc) {
-		cd_say("domain %u: cannot write its console/tty: %s", d->domid,
-		       strerror(-rc));
-	}
+	cd_write_tty(c, d);
 	rc = cons_log_open(&d->log, c->opts.log_dir, d->name, c->opts.log_max);
 	if (rc) {
 		cd_say("domain %u: no log in %s: %s", d->domid, c->opts.log_dir,
@@ -393,16 +402,16 @@ static void cd_add(struct consoled *c, uint32_t domid)
  * A domain already known, seen again on @introduceDomain. Its id may have
  * been reused at once (a boot-time domain rebuilt by the hypervisor keeps
  * its id) and the toolstack may have written its console nodes again
- * after this daemon connected through the old ones: console/tty reset to
- * "" (as libxl writes it) is written again, and a console/ring-ref or
- * console/port that changed is a new console (the old one is left).
+ * after this daemon connected through the old ones (console/tty reset to
+ * "", as libxl writes it; or the guest's rewrite): the tty is written
+ * again, and a console/ring-ref or console/port that changed is a new
+ * console (the old one is left).
  */
 static void cd_recheck(struct consoled *c, struct cons_dom *d)
 {
-	char ref[32], port[32], tty[sizeof(d->tty)];
+	char ref[32], port[32];
 	uint64_t gfn, rport;
 	uint32_t domid = d->domid;
-	int rc;
 
 	if (cd_read(c, domid, "console/ring-ref", ref, sizeof(ref)) ||
 	    cd_read(c, domid, "console/port", port, sizeof(port))) {
@@ -415,9 +424,7 @@ static void cd_recheck(struct consoled *c, struct cons_dom *d)
 		rport = UINT32_MAX;
 	}
 	if (gfn != d->gfn || rport != d->rport) {
-		cd_say("domain %u (%s): console nodes changed, connecting "
-		       "again",
-		       domid, d->name);
+		cd_say("domain %u (%s): new console nodes", domid, d->name);
 		cd_remove(c, d);
 		cd_add(c, domid);
 		return;
@@ -432,15 +439,7 @@ static void cd_recheck(struct consoled *c, struct cons_dom *d)
 	if (d->failed || !d->intf) {
 		return;
 	}
-	if (cd_read(c, domid, "console/tty", tty, sizeof(tty)) == 0 &&
-	    strcmp(tty, d->tty) == 0) {
-		return;
-	}
-	rc = cd_write_tty(c, d);
-	if (rc) {
-		cd_say("domain %u: cannot write its console/tty: %s", domid,
-		       strerror(-rc));
-	}
+	cd_write_tty(c, d);
 }
 
 /* @introduceDomain: every domain under /local/domain not known yet, and

@@ -32,8 +32,20 @@ static int wait_tty(struct xl_ctx *x, uint32_t domid, char *tty, size_t size)
 	struct xs_client c;
 	int rc;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
 	rc = xs_client_open(&c, x->xs_path, DOMBUILD_XS_TIMEOUT);
+	/*
+	 * The console directory is the guest's: it may rewrite console/tty
+	 * to name another domain's pty. The daemon keeps a copy in the
+	 * console's backend directory (dom0's), used whenever it exists.
+	 */
+	snprintf(path, sizeof(path), "/local/domain/0/backend/console/%u/0",
+		 domid);
+	if (!rc && xs_client_read(&c, 0, path, tty, size) != -ENOENT) {
+		strcat(path, "/tty");
+	} else {
+		snprintf(path, sizeof(path), "/local/domain/%u/console/tty",
+			 domid);
+	}
 	if (!rc) {
 		rc = xs_client_watch(&c, path, "tty");
 	}

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console_client.h"
 #include "consoled.h"
 #include "ct_plat.h"
 #include "ut.h"
@@ -166,6 +167,44 @@ TEST(consoled_connects_a_domain_and_writes_its_tty)
 	ct_expect_tty(&e, d);
 	EXPECT_TRUE(strncmp(d->tty, "/dev/pts/", 9) == 0);
 	EXPECT_TRUE(strstr(d->log.path, "/guest-demo.log") != NULL);
+	ct_stop(&e);
+}
+
+/*
+ * The guest owns its console directory and may rewrite console/tty to
+ * name another domain's pty: the daemon also publishes the tty in the
+ * console's backend directory (dom0's), which xl console reads, and puts
+ * it back there at the next introduction if it changed.
+ */
+TEST(consoled_publishes_the_tty_where_the_guest_cannot_change_it)
+{
+	const char *be = "/local/domain/0/backend/console/3/0";
+	char path[96], tty[64];
+	struct ct_env e;
+	struct cons_dom *d;
+
+	ct_start(&e, 512);
+	ct_domain(&e, 3, "g3");
+	ASSERT_EQ(xs_client_write(&e.xs, 0, be, ""), 0);
+	ct_scan(&e);
+	d = consoled_find(&e.c, 3);
+	ASSERT_TRUE(d != NULL && !d->failed);
+	ct_expect_tty(&e, d);
+	snprintf(path, sizeof(path), "%s/tty", be);
+	ASSERT_EQ(xs_client_read(&e.xs, 0, path, tty, sizeof(tty)), 0);
+	EXPECT_STREQ(tty, d->tty);
+	/* The client takes the backend's copy over the guest's node. */
+	ct_node(&e, 3, "console/tty", "/dev/pts/0");
+	tty[0] = '\0';
+	EXPECT_EQ(sable_console_tty(&e.xs, 3, tty, sizeof(tty), 0), 0);
+	EXPECT_STREQ(tty, d->tty);
+	/* Lost from the backend: written again at the next introduction. */
+	ASSERT_EQ(xs_client_rm(&e.xs, 0, path), 0);
+	ct_scan(&e);
+	ASSERT_EQ(xs_client_read(&e.xs, 0, path, tty, sizeof(tty)), 0);
+	EXPECT_STREQ(tty, d->tty);
+	ct_expect_tty(&e, d);
+	xs_client_rm(&e.xs, 0, "/local/domain/0/backend/console/3");
 	ct_stop(&e);
 }
 

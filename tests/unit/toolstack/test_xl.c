@@ -526,6 +526,32 @@ TEST(xl_console_waits_for_the_tty_then_attaches)
 	cleanup();
 }
 
+/*
+ * The guest owns its console directory and may point console/tty at the
+ * pty of another domain (or of dom0): with a console backend directory,
+ * xl console takes the daemon's copy there and never the guest's node.
+ */
+TEST(xl_console_takes_the_backend_tty_not_the_one_the_guest_wrote)
+{
+	const char *sock = ts_daemon();
+	struct xs_client c;
+
+	ASSERT_TRUE(sock != NULL);
+	setup(sock, "");
+	fake_add(7, "g", 0);
+	ASSERT_EQ(xs_client_open(&c, sock, 5), 0);
+	xs_client_write(&c, 0, "/local/domain/7/console/tty", "/dev/pts/9");
+	xs_client_write(&c, 0, "/local/domain/0/backend/console/7/0/tty",
+			"/dev/pts/4");
+	EXPECT_EQ(xl("console g"), 0);
+	EXPECT_EQ(fake_console_domid, 7);
+	EXPECT_STREQ(fake_console_tty, "/dev/pts/4");
+	xs_client_rm(&c, 0, "/local/domain/0/backend/console/7");
+	xs_client_rm(&c, 0, "/local/domain/7");
+	xs_client_close(&c);
+	cleanup();
+}
+
 /* ---- the monitor -------------------------------------------------------- */
 
 static struct xlcfg mcfg;
