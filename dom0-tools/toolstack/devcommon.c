@@ -61,8 +61,14 @@ int devcommon_read_uint(struct xs_client *c, const char *dir, const char *node,
 	if (rc) {
 		return rc;
 	}
+	/* Digits only: strtoul would take a sign and blanks (a frontend's
+	 * " 4" or "-3" is the guest's, not a state or a number). */
+	if (buf[0] < '0' || buf[0] > '9') {
+		return -EINVAL;
+	}
+	errno = 0;
 	*value = strtoul(buf, &end, 10);
-	return end == buf || *end ? -EINVAL : 0;
+	return *end || errno ? -EINVAL : 0;
 }
 
 static long long now_ms(void)

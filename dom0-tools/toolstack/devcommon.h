@@ -52,7 +52,7 @@ void devcommon_paths(struct devcommon_paths *p, const char *kind,
 int devcommon_directory(struct xs_client *c, const char *path, char *buf,
 			size_t size, unsigned int *n);
 
-/* Read @dir/@node as an unsigned number; -ENOENT or -EINVAL. */
+/* Read @dir/@node as a decimal number (digits only); -ENOENT or -EINVAL. */
 int devcommon_read_uint(struct xs_client *c, const char *dir, const char *node,
 			unsigned long *value);
 

@@ -4,6 +4,7 @@
  * arguments and column layout), over devnet.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,18 +163,24 @@ out:
 	return rc;
 }
 
-/* A number from the store, -1 when missing (as libxl's nicinfo). */
+/*
+ * A number from the store, -1 when missing (as libxl's nicinfo). The
+ * frontend's nodes are the guest's: anything but decimal digits up to
+ * INT_MAX is -1 too, never a negative or wrapped number.
+ */
 static long num_or_minus1(struct xs_client *c, const char *dir, const char *key)
 {
 	char path[128], val[32], *end;
-	long v;
+	unsigned long v;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	if (xs_client_read(c, 0, path, val, sizeof(val)) || !val[0]) {
+	if (xs_client_read(c, 0, path, val, sizeof(val)) || !val[0] ||
+	    strspn(val, "0123456789") != strlen(val)) {
 		return -1;
 	}
-	v = strtol(val, &end, 10);
-	return *end ? -1 : v;
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	return errno || v > INT_MAX ? -1 : (long)v;
 }
 
 static void list_one(struct xs_client *c, uint32_t domid, uint32_t devid)

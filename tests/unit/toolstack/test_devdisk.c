@@ -186,17 +186,23 @@ static bool xs_exists(struct xs_client *c, const char *path)
 }
 
 /* The nodes of @spec for domain 6, committed into the host daemon. */
-static void commit_disk(struct xs_client *c, const char *spec)
+static void commit_disk_to(struct xs_client *c, uint32_t domid,
+			   const char *spec)
 {
 	char step[DOMPLAN_STEP_MAX] = "";
 	struct xlcfg_disk d;
 	struct domplan p;
 
 	disk(&d, spec);
-	domplan_init(&p, 6);
-	ASSERT_EQ(devdisk_plan(&p, 6, &d), 0);
+	domplan_init(&p, domid);
+	ASSERT_EQ(devdisk_plan(&p, domid, &d), 0);
 	ASSERT_EQ(domplan_commit(c, &p, step), 0);
 	domplan_free(&p);
+}
+
+static void commit_disk(struct xs_client *c, const char *spec)
+{
+	commit_disk_to(c, 6, spec);
 }
 
 static void clean(struct xs_client *c)
@@ -417,4 +423,54 @@ TEST(devdisk_create_with_a_missing_image_destroys_the_domain)
 			  "on Sable");
 	EXPECT_EQ(fake_destroy_calls, 1);
 	EXPECT_EQ(fake_unpause_calls, 0);
+}
+
+/*
+ * The frontend directory is the guest's: block-list shows its state,
+ * event channel and ring reference only as plain numbers (else -1) and
+ * the backend from libxl's copy, never the frontend's backend node; the
+ * removal at destroy takes the domain's own disks and not the one of
+ * another domain that node names.
+ */
+TEST(devdisk_list_and_removal_trust_nothing_in_the_frontend)
+{
+	const char *fe = "/local/domain/6/device/vbd/51712";
+	const char *other = "/local/domain/0/backend/vbd/7/51712";
+	const char *junk[][2] = { { "state", " 4" },
+				  { "event-channel", "-3" },
+				  { "ring-ref", "99999999999" },
+				  { "backend",
+				    "/local/domain/0/backend/vbd/7/51712" },
+				  { "backend-id", "7" } };
+	struct devdisk_info info[4];
+	char path[96];
+	struct xs_client c;
+	unsigned int n, i;
+
+	ASSERT_TRUE(ts_daemon() != NULL);
+	ASSERT_EQ(xs_client_open(&c, ts_daemon(), 5), 0);
+	clean(&c);
+	commit_disk(&c, "/img/a,raw,xvda,rw");
+	commit_disk_to(&c, 7, "/img/c,raw,xvda,rw");
+	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fe, junk[i][0]);
+		ASSERT_EQ(xs_client_write(&c, 0, path, junk[i][1]), 0);
+	}
+	ASSERT_EQ(devdisk_list(&c, 6, info, 4, &n), 0);
+	ASSERT_EQ(n, 1);
+	EXPECT_EQ(info[0].backend_id, 0);
+	EXPECT_EQ(info[0].state, -1);
+	EXPECT_EQ(info[0].evtch, -1);
+	EXPECT_EQ(info[0].rref, -1);
+	EXPECT_STREQ(info[0].backend, "/local/domain/0/backend/vbd/6/51712");
+	devdisk_remove_all(&c, 6);
+	EXPECT_FALSE(xs_exists(&c, "/local/domain/0/backend/vbd/6"));
+	EXPECT_FALSE(xs_exists(&c, fe));
+	EXPECT_TRUE(xs_exists(&c, other));
+	EXPECT_TRUE(xs_exists(&c, "/local/domain/7/device/vbd/51712"));
+	EXPECT_TRUE(xs_exists(&c, "/libxl/7/device/vbd/51712"));
+	xs_client_rm(&c, 0, "/local/domain/7");
+	xs_client_rm(&c, 0, "/libxl/7");
+	clean(&c);
+	xs_client_close(&c);
 }

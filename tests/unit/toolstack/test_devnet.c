@@ -477,3 +477,60 @@ TEST(xl_network_list_shows_xls_columns)
 	xs_client_close(&c);
 	xl_cleanup();
 }
+
+/*
+ * The frontend directory is the guest's: whatever it writes there (its
+ * state, ring references, a backend node naming another domain's vif)
+ * is shown as a number or -1 and never followed; the teardown of its
+ * domain takes its own vif and leaves the other domain's.
+ */
+TEST(xl_network_list_and_teardown_trust_nothing_in_the_frontend)
+{
+	const char *fe = "/local/domain/5/device/vif/1";
+	char out[4096], err[4096], path[96];
+	char *list[] = { "xl", "network-list", "guest", NULL };
+	struct devnet_vif v = plan_vif, w = plan_vif;
+	struct xs_client c;
+
+	xl_setup("");
+	fake_add(5, "guest", 0);
+	ASSERT_EQ(xs_client_open(&c, ts_daemon(), 5), 0);
+	write_plan(&c, &v);
+	w.domid = 6;
+	w.devid = 0;
+	w.vifname[0] = '\0';
+	write_plan(&c, &w);
+	snprintf(path, sizeof(path), "%s/state", fe);
+	xs_client_write(&c, 0, path, "-4");
+	snprintf(path, sizeof(path), "%s/event-channel", fe);
+	xs_client_write(&c, 0, path, "99999999999999999999");
+	snprintf(path, sizeof(path), "%s/tx-ring-ref", fe);
+	xs_client_write(&c, 0, path, " 12");
+	snprintf(path, sizeof(path), "%s/rx-ring-ref", fe);
+	xs_client_write(&c, 0, path, "4294967297");
+	snprintf(path, sizeof(path), "%s/backend", fe);
+	xs_client_write(&c, 0, path, "/local/domain/0/backend/vif/6/0");
+	snprintf(path, sizeof(path), "%s/backend-id", fe);
+	xs_client_write(&c, 0, path, "6");
+	EXPECT_EQ(run_xl(3, list, out, err), 0);
+	EXPECT_STREQ(
+		out,
+		"Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-"
+		"ref BE-path                       \n"
+		"1   0  00:16:3e:12:34:56     1    -1     -1    -1/-1     "
+		"     /local/domain/0/backend/vif/5/1\n");
+	devnet_teardown_domain(&c, 5);
+	EXPECT_FALSE(xs_exists(&c, "/local/domain/0/backend/vif/5"));
+	EXPECT_FALSE(xs_exists(&c, fe));
+	EXPECT_FALSE(xs_exists(&c, "/libxl/5/device/vif/1"));
+	EXPECT_TRUE(xs_exists(&c, "/local/domain/0/backend/vif/6/0"));
+	EXPECT_TRUE(xs_exists(&c, "/local/domain/6/device/vif/0"));
+	EXPECT_TRUE(xs_exists(&c, "/libxl/6/device/vif/0"));
+	devnet_teardown_domain(&c, 6);
+	xs_client_rm(&c, 0, "/local/domain/5");
+	xs_client_rm(&c, 0, "/local/domain/6");
+	xs_client_rm(&c, 0, "/libxl/5");
+	xs_client_rm(&c, 0, "/libxl/6");
+	xs_client_close(&c);
+	xl_cleanup();
+}
