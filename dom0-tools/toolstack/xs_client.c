@@ -129,7 +129,7 @@ static int xs_client_recv(struct xs_client *c, void *buf, size_t len)
 	return 0;
 }
 
-/* Read messages until the reply to @req_id; watch events are dropped. */
+/* Read messages until the reply to @req_id; watch events are counted. */
 static int xs_client_reply(struct xs_client *c, uint32_t req_id,
 			   struct xsd_sockmsg *h, char *body)
 {
@@ -148,10 +148,14 @@ static int xs_client_reply(struct xs_client *c, uint32_t req_id,
 			return rc;
 		}
 		body[h->len] = '\0';
-		if (h->type != XS_WATCH_EVENT) {
-			return h->req_id == req_id ? 0 : -EPROTO;
+		if (h->type == XS_WATCH_EVENT) {
+			c->events++;
+		} else if (h->req_id == req_id) {
+			return 0;
+		} else if ((int32_t)(req_id - h->req_id) <= 0) {
+			return -EPROTO;
 		}
-		c->events++;
+		/* Else the late reply to a request that timed out: skipped. */
 	}
 }
 

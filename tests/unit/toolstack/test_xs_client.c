@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The XenStore client against the host build of Sable's xenstored. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <public/io/xs_wire.h>
 
 #include "ts_helpers.h"
 #include "ut.h"
@@ -119,4 +127,65 @@ TEST(xs_client_open_missing_socket_fails)
 	EXPECT_EQ(xs_client_open(&c, path, 1), -ENOENT);
 	EXPECT_EQ(c.fd, -1);
 	xs_client_close(&c);
+}
+
+/* A xenstored that answers its first request only after 1.5 s. */
+static void *slow_serve(void *arg)
+{
+	int lfd = (int)(intptr_t)arg, fd, i;
+	char body[XENSTORE_PAYLOAD_MAX];
+	struct xsd_sockmsg h;
+	const char *val[2] = { "late", "fresh" };
+
+	fd = accept(lfd, NULL, NULL);
+	for (i = 0; fd >= 0 && i < 2; i++) {
+		if (read(fd, &h, sizeof(h)) != sizeof(h) ||
+		    read(fd, body, h.len) != (ssize_t)h.len) {
+			break;
+		}
+		if (i == 0) {
+			usleep(1500 * 1000);
+		}
+		h.len = (uint32_t)strlen(val[i]);
+		if (write(fd, &h, sizeof(h)) != sizeof(h) ||
+		    write(fd, val[i], h.len) != (ssize_t)h.len) {
+			break;
+		}
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * A reply that comes after its request timed out (xenstored busy for
+ * longer than the client waits) is skipped: the next request gets its
+ * own reply, so a long-lived client (the console daemon) stays usable.
+ */
+TEST(xs_client_skips_a_reply_that_came_after_its_timeout)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct xs_client c;
+	char buf[16];
+	pthread_t t;
+	int lfd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/ts-slow-xs-%d",
+		 (int)getpid());
+	unlink(sa.sun_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_TRUE(lfd >= 0);
+	ASSERT_EQ(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ASSERT_EQ(listen(lfd, 1), 0);
+	ASSERT_EQ(pthread_create(&t, NULL, slow_serve, (void *)(intptr_t)lfd),
+		  0);
+	ASSERT_EQ(xs_client_open(&c, sa.sun_path, 1), 0);
+	EXPECT_EQ(xs_client_read(&c, 0, "/a", buf, sizeof(buf)), -ETIMEDOUT);
+	EXPECT_EQ(xs_client_read(&c, 0, "/b", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "fresh");
+	xs_client_close(&c);
+	pthread_join(t, NULL);
+	close(lfd);
+	unlink(sa.sun_path);
 }
