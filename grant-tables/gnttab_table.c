@@ -292,13 +292,15 @@ out:
 
 /*
  * Set GTF_reading (and GTF_writing unless @readonly) in the guest's entry,
- * checking that it still permits access to @ldom (Xen's _set_status_v1).
+ * checking that it still permits access to @ldom (Xen's _set_status_v1),
+ * also when the grant is already pinned: a writer joining readers needs
+ * the entry to permit it now, whatever it said at the first pin.
  * The guest may rewrite the word at any time, so this is a bounded
  * compare-and-swap loop that re-checks type and domid on every attempt.
  * Called with t->lock held. Returns GNTST_okay or GNTST_general_error.
  */
 static int16_t set_status(struct gnttab_table *t, grant_ref_t ref, domid_t ldom,
-			  bool readonly, bool check, bool map)
+			  bool readonly, bool map)
 {
 	uint32_t *w = gnttab_entry_word(t, ref);
 	uint32_t cur = __atomic_load_n(w, __ATOMIC_ACQUIRE), want;
@@ -308,15 +310,15 @@ static int16_t set_status(struct gnttab_table *t, grant_ref_t ref, domid_t ldom,
 	for (tries = 0; tries < GNTTAB_CAS_RETRIES; tries++) {
 		uint16_t flags = (uint16_t)cur;
 
-		if (check && ((flags & mask) != GTF_permit_access ||
-			      (cur >> 16) != ldom)) {
+		if ((flags & mask) != GTF_permit_access ||
+		    (cur >> 16) != ldom) {
 			return GNTST_general_error;
 		}
 		if (!readonly && (flags & GTF_readonly)) {
 			return GNTST_general_error;
 		}
 		/* Arm maps grants Normal WB only: no cache attributes. */
-		if (map && check && (flags & (GTF_PWT | GTF_PCD | GTF_PAT))) {
+		if (map && (flags & (GTF_PWT | GTF_PCD | GTF_PAT))) {
 			return GNTST_general_error;
 		}
 		want = cur | GTF_reading | (readonly ? 0 : GTF_writing);
@@ -385,7 +387,7 @@ int16_t gnttab_pin(struct gnttab_domain *rd, grant_ref_t ref, domid_t ldom,
 		goto out;
 	}
 	if (!pinned || (!readonly && !act->wr_pins)) {
-		rc = set_status(t, ref, ldom, readonly, !pinned, map);
+		rc = set_status(t, ref, ldom, readonly, map);
 		if (rc != GNTST_okay) {
 			goto out;
 		}
