@@ -21,7 +21,7 @@
 struct flipper {
 	uint32_t *word;
 	uint32_t a, b;
-	int stop;
+	int started, stop;
 };
 
 /* Alternate the entry between two values until told to stop. */
@@ -29,6 +29,7 @@ static void *flip(void *arg)
 {
 	struct flipper *f = arg;
 
+	__atomic_store_n(&f->started, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
 		__atomic_store_n(f->word, f->a, __ATOMIC_RELAXED);
 		__atomic_store_n(f->word, f->b, __ATOMIC_RELAXED);
@@ -68,8 +69,10 @@ TEST(gnttab_map_rw_never_granted_while_granter_flips_the_entry)
 	f.word = entry_word(dom1, 30);
 	f.a = ENTRY_WORD(GTF_permit_access | GTF_readonly, D2);
 	f.b = ENTRY_WORD(GTF_permit_access, D0);
-	f.stop = 0;
+	f.started = f.stop = 0;
 	ASSERT_EQ(pthread_create(&th, NULL, flip, &f), 0);
+	while (!__atomic_load_n(&f.started, __ATOMIC_ACQUIRE)) {
+	}
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		uint64_t ipa = MAP_IPA(i % 2);
 
@@ -110,8 +113,10 @@ TEST(gnttab_map_bounded_while_granter_rewrites_entry_forever)
 	f.word = entry_word(dom1, 31);
 	f.a = ENTRY_WORD(GTF_permit_access, D2);
 	f.b = ENTRY_WORD(GTF_permit_access | GTF_writing, D2);
-	f.stop = 0;
+	f.started = f.stop = 0;
 	ASSERT_EQ(pthread_create(&th, NULL, flip, &f), 0);
+	while (!__atomic_load_n(&f.started, __ATOMIC_ACQUIRE)) {
+	}
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		double t = now();
 		int16_t st = gt_map(dom2, dom1, 31, MAP_IPA(0), RW_MAP, &h);
