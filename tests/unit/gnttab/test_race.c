@@ -7,6 +7,7 @@
  * hold the hypervisor in the compare-and-swap loop.
  */
 #include <pthread.h>
+#include <string.h>
 #include <time.h>
 
 #include "gt_util.h"
@@ -91,6 +92,55 @@ TEST(gnttab_map_rw_never_granted_while_granter_flips_the_entry)
 	EXPECT_EQ(leaked, 0);
 	EXPECT_EQ(fake_s2_count(dom2), 0);
 	EXPECT_EQ(fake_page_refs(mfn), 1);
+}
+
+/*
+ * The same for copies: d2 copies its own page into the grant while the
+ * granter flips it between read-only for d2 and writable for d0. The
+ * granted page is never written.
+ */
+TEST(gnttab_copy_never_writes_while_granter_flips_the_entry)
+{
+	struct gnttab_copy c = { 0 };
+	struct flipper f;
+	pthread_t th;
+	unsigned int i, ok = 0;
+	uint8_t *victim;
+
+	gt_setup();
+	victim = fake_gfn_va(dom1, fake_gfn(3));
+	memset(victim, 0x11, PAGE_SIZE);
+	memset(fake_gfn_va(dom2, fake_gfn(0)), 0xee, PAGE_SIZE);
+	fake_grant(dom1, 33, D2, fake_gfn(3), GTF_permit_access | GTF_readonly);
+	f.word = entry_word(dom1, 33);
+	f.a = ENTRY_WORD(GTF_permit_access | GTF_readonly, D2);
+	f.b = ENTRY_WORD(GTF_permit_access, D0);
+	f.started = f.stop = 0;
+	ASSERT_EQ(pthread_create(&th, NULL, flip, &f), 0);
+	while (!__atomic_load_n(&f.started, __ATOMIC_ACQUIRE)) {
+	}
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		c.source.u.gmfn = fake_gfn(0);
+		c.source.domid = DOMID_SELF;
+		c.dest.u.ref = 33;
+		c.dest.domid = D1;
+		c.dest.offset = (uint16_t)(i % 64 * 8);
+		c.len = 8;
+		c.flags = GNTCOPY_dest_gref;
+		ASSERT_EQ(gt_op(dom2, GNTTABOP_copy, &c, 1), 0);
+		ok += c.status == GNTST_okay;
+	}
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	EXPECT_EQ(ok, 0);
+	for (i = 0; i < PAGE_SIZE; i++) {
+		if (victim[i] != 0x11) {
+			break;
+		}
+	}
+	EXPECT_EQ(i, PAGE_SIZE);
+	EXPECT_EQ(fake_page_refs(fake_gfn_mfn(dom1, fake_gfn(3))), 1);
+	EXPECT_EQ(fake_open_frame_maps(), 0);
 }
 
 /*
