@@ -167,7 +167,7 @@ int xs_reply_str(struct xs_req *r, const char *s);
 int xs_req_args(const struct xs_req *r, const char **argv, unsigned max,
 		unsigned *argc);
 void xs_fire(struct xs_engine *e, const char *path, bool removed,
-	     const struct xs_node *n, const struct xs_perm *old, uint32_t nold);
+	     const struct xs_node *n);
 void xs_fire_special(struct xs_engine *e, const char *name);
 int xs_watch_add(struct xs_conn *c, const char *path, const char *token,
 		 bool relative);

@@ -22,10 +22,9 @@ struct xs_openv {
 };
 
 static void xs_event_cb(void *arg, const char *path, bool removed,
-			const struct xs_node *n, const struct xs_perm *old,
-			uint32_t nold)
+			const struct xs_node *n)
 {
-	xs_fire(arg, path, removed, n, old, nold);
+	xs_fire(arg, path, removed, n);
 }
 
 /*

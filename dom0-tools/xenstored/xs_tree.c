@@ -447,7 +447,7 @@ int xs_tree_write(struct xs_tree *t, const struct xs_ctx *ctx, const char *path,
 	n->vlen = len;
 	n->gen = ++*t->gen;
 	if (ctx->event) {
-		ctx->event(ctx->arg, path, false, n, NULL, 0);
+		ctx->event(ctx->arg, path, false, n);
 	}
 	return 0;
 }
@@ -470,7 +470,7 @@ int xs_tree_mkdir(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 		return rc;
 	}
 	if (ctx->event) {
-		ctx->event(ctx->arg, path, false, n, NULL, 0);
+		ctx->event(ctx->arg, path, false, n);
 	}
 	return 0;
 }
@@ -534,7 +534,7 @@ int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 		return rc;
 	}
 	if (ctx->event) {
-		ctx->event(ctx->arg, path, true, n, NULL, 0);
+		ctx->event(ctx->arg, path, true, n);
 	}
 	xs_node_unlink_child(parent, n);
 	parent->gen = ++*t->gen;
@@ -555,8 +555,7 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 	const struct xs_limits *lim = ctx->limits;
 	const struct xs_caller *c = ctx->caller;
 	struct xs_node *n = xs_tree_find(t, path);
-	struct xs_perm *copy, *old_perms;
-	uint32_t old_np;
+	struct xs_perm *copy;
 	int64_t old, cost;
 	int rc = xs_ctx_access(ctx, path, n);
 
@@ -599,15 +598,13 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 	memcpy(copy, p, np * sizeof(*copy));
 	xs_acct_add(t, n->perms[0].domid, -1, -old);
 	xs_acct_add(t, p[0].domid, 1, cost);
-	old_perms = n->perms;
-	old_np = n->nr_perms;
+	free(n->perms);
 	n->perms = copy;
 	n->nr_perms = np;
 	n->gen = ++*t->gen;
 	if (ctx->event) {
-		ctx->event(ctx->arg, path, false, n, old_perms, old_np);
+		ctx->event(ctx->arg, path, false, n);
 	}
-	free(old_perms);
 	return 0;
 }
 

@@ -76,8 +76,7 @@ struct xs_limits {
  * permissions are checked (not when a committed transaction is replayed),
  * and two hooks: access() is called with every node path an operation
  * depends on before it changes anything (transactions record these),
- * event() with every change (watches), with the permissions the node had
- * before if the change was to them (else NULL).
+ * event() with every change (watches).
  */
 struct xs_ctx {
 	const struct xs_caller *caller;
@@ -85,8 +84,7 @@ struct xs_ctx {
 	bool check_perms;
 	int (*access)(void *arg, const char *path, const struct xs_node *n);
 	void (*event)(void *arg, const char *path, bool removed,
-		      const struct xs_node *n, const struct xs_perm *old,
-		      uint32_t nold);
+		      const struct xs_node *n);
 	void *arg;
 };
 

@@ -78,21 +78,14 @@ void xs_watch_clear(struct xs_conn *c)
 	c->watch_bytes = 0;
 }
 
-/*
- * Events respect the watcher's right to read the node; for a change of
- * its permissions, a right under the old ones counts too (as C
- * xenstored), so a watcher that loses access is told.
- */
 static void xs_fire_conn(struct xs_conn *c, const char *path, bool removed,
-			 const struct xs_node *n, const struct xs_perm *old,
-			 uint32_t nold)
+			 const struct xs_node *n)
 {
 	const char *epath;
 	struct xs_watch *w;
 
 	if (n &&
-	    !xs_perm_allows(n->perms, n->nr_perms, &c->caller, XS_PERM_READ) &&
-	    !(nold && xs_perm_allows(old, nold, &c->caller, XS_PERM_READ))) {
+	    !xs_perm_allows(n->perms, n->nr_perms, &c->caller, XS_PERM_READ)) {
 		return;
 	}
 	for (w = c->watches; w; w = w->next) {
@@ -115,13 +108,13 @@ static void xs_fire_conn(struct xs_conn *c, const char *path, bool removed,
 
 /* A node changed (or a subtree was removed at path): notify watchers. */
 void xs_fire(struct xs_engine *e, const char *path, bool removed,
-	     const struct xs_node *n, const struct xs_perm *old, uint32_t nold)
+	     const struct xs_node *n)
 {
 	struct xs_conn *c;
 
 	for (c = e->conns; c; c = c->next) {
 		if (!c->dead) {
-			xs_fire_conn(c, path, removed, n, old, nold);
+			xs_fire_conn(c, path, removed, n);
 		}
 	}
 }
@@ -262,10 +255,9 @@ int xs_do_transaction_start(struct xs_req *r)
 }
 
 static void xs_event_cb(void *arg, const char *path, bool removed,
-			const struct xs_node *n, const struct xs_perm *old,
-			uint32_t nold)
+			const struct xs_node *n)
 {
-	xs_fire(arg, path, removed, n, old, nold);
+	xs_fire(arg, path, removed, n);
 }
 
 /*

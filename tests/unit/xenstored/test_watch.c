@@ -3,7 +3,6 @@
  * Watches.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ut.h"
@@ -85,43 +84,6 @@ TEST(xs_watch_events_respect_read_permission)
 	EXPECT_EQ(xt_events(d5), 0);
 	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/priv/x", "r0"), 0);
 	EXPECT_EQ(xt_events(d5), 1);
-	xs_engine_fini(&e);
-}
-
-/*
- * A change of permissions is told to watchers that could read the node
- * before or can read it after (as C xenstored): one that loses read
- * access gets that last event, also from a committed transaction; later
- * changes it cannot read are not told.
- */
-TEST(xs_watch_event_reaches_watcher_losing_read)
-{
-	struct xs_engine e;
-	struct xs_conn *d0, *d5;
-	struct xt_msg r;
-	uint32_t tx;
-
-	d0 = xt_setup_dom0(&e);
-	d5 = xt_dom(&e, 5);
-	EXPECT_EQ(xt_write(d0, 0, "/pub/x", "1"), 0);
-	EXPECT_EQ(xt_write(d0, 0, "/pub/y", "1"), 0);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/pub/x", "r0"), 0);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 3, "/pub/y", "n0", "r5"), 0);
-	EXPECT_EQ(xt_watch(d5, "/pub", "t"), 0);
-	xt_events(d5);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/pub/x", "n0"), 0);
-	EXPECT_EQ(xt_events(d5), 1);
-	EXPECT_TRUE(xt_ev_is(0, "/pub/x", "t"));
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, 0, &r, 2, "/pub/x", "w0"), 0);
-	EXPECT_EQ(xt_write(d0, 0, "/pub/x", "2"), 0);
-	EXPECT_EQ(xt_events(d5), 0);
-	EXPECT_EQ(xt_req(d0, XS_TRANSACTION_START, 0, &r, 1, ""), 0);
-	tx = (uint32_t)strtoul(r.data, NULL, 10);
-	EXPECT_EQ(xt_req(d0, XS_SET_PERMS, tx, &r, 3, "/pub/y", "n0", "w5"), 0);
-	EXPECT_EQ(xt_events(d5), 0);
-	EXPECT_EQ(xt_end(d0, tx, "T"), 0);
-	EXPECT_EQ(xt_events(d5), 1);
-	EXPECT_TRUE(xt_ev_is(0, "/pub/y", "t"));
 	xs_engine_fini(&e);
 }
 
