@@ -115,13 +115,8 @@ struct xs_platform_ops {
 	/* Create the ring connection of a newly introduced domain. */
 	int (*introduce)(struct xs_engine *e, struct xs_domain *d);
 	/* Domains that died since the last call (VIRQ_DOM_EXC); an id with
-	 * XS_DEAD_GONE is dying or gone and is released at once. Every
-	 * domain listed in e->domains but dom0 is asked about, introduced
-	 * or not. */
+	 * XS_DEAD_GONE is dying or gone and is released at once. */
 	int (*dead_domains)(struct xs_engine *e, uint32_t *ids, uint32_t max);
-	/* Does @domid exist (created and not dying)? 1 yes, 0 no, negative
-	 * if it cannot tell (then it is taken to exist). */
-	int (*domain_exists)(struct xs_engine *e, uint32_t domid);
 };
 
 struct xs_engine {
@@ -183,7 +178,6 @@ int xs_quota_mem_check(const struct xs_conn *c, uint64_t more);
 int xs_quota_path_check(const struct xs_conn *c, const char *path);
 struct xs_domain *xs_domain_find(const struct xs_engine *e, uint32_t domid);
 int xs_domain_release(struct xs_engine *e, uint32_t domid);
-int xs_domain_perms_check(struct xs_engine *e, struct xs_perm *p, uint32_t n);
 void xs_domain_check_dead(struct xs_engine *e);
 const char *xs_error_name(int err);
 int xs_parse_u32(const char *s, uint32_t max, uint32_t *out);

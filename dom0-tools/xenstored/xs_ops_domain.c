@@ -70,20 +70,6 @@ static int xs_arg_gfn(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* List domid, not yet introduced. NULL if out of memory. */
-static struct xs_domain *xs_domain_add(struct xs_engine *e, uint32_t domid)
-{
-	struct xs_domain *d = calloc(1, sizeof(*d));
-
-	if (d) {
-		d->domid = domid;
-		d->features = e->features;
-		d->next = e->domains;
-		e->domains = d;
-	}
-	return d;
-}
-
 int xs_do_introduce(struct xs_req *r)
 {
 	struct xs_engine *e = r->c->eng;
@@ -112,10 +98,14 @@ int xs_do_introduce(struct xs_req *r)
 							: -EINVAL;
 	}
 	if (!d) {
-		d = xs_domain_add(e, domid);
+		d = calloc(1, sizeof(*d));
 		if (!d) {
 			return -ENOMEM;
 		}
+		d->domid = domid;
+		d->features = e->features;
+		d->next = e->domains;
+		e->domains = d;
 	}
 	d->gfn = gfn;
 	d->port = port;
@@ -163,17 +153,23 @@ static void xs_domain_forget(struct xs_engine *e, uint32_t domid)
 }
 
 /*
- * Drop the domain at *pp, introduced or only listed: its ring connection
- * goes, and it is purged (a domain that reuses the id inherits nothing:
- * nodes, permission entries, watches, transactions, quotas, accounting).
- * @releaseDomain fires if it was introduced.
+ * Release a domain (RELEASE, or dead): drop its ring connection, purge it
+ * (a domain that reuses the id inherits nothing: nodes, permission
+ * entries, watches, transactions, quotas, accounting) and fire
+ * @releaseDomain.
  */
-static void xs_domain_purge(struct xs_engine *e, struct xs_domain **pp)
+int xs_domain_release(struct xs_engine *e, uint32_t domid)
 {
-	struct xs_domain *d = *pp;
-	uint32_t domid = d->domid;
-	bool introduced = d->introduced;
+	struct xs_domain **pp, *d;
 
+	for (pp = &e->domains; (d = *pp); pp = &d->next) {
+		if (d->domid == domid && d->introduced && domid != 0) {
+			break;
+		}
+	}
+	if (!d) {
+		return -ENOENT;
+	}
 	*pp = d->next;
 	if (d->conn) {
 		d->conn->dead = true;
@@ -182,47 +178,19 @@ static void xs_domain_purge(struct xs_engine *e, struct xs_domain **pp)
 	free(d);
 	xs_domain_forget(e, domid);
 	xs_tree_purge_domid(&e->tree, domid);
-	if (introduced) {
-		xs_fire_special(e, "@releaseDomain");
-	}
-}
-
-/* Where domid is linked in e->domains; NULL if not listed. */
-static struct xs_domain **xs_domain_slot(struct xs_engine *e, uint32_t domid)
-{
-	struct xs_domain **pp;
-
-	for (pp = &e->domains; *pp; pp = &(*pp)->next) {
-		if ((*pp)->domid == domid) {
-			return pp;
-		}
-	}
-	return NULL;
-}
-
-/* Release an introduced domain (RELEASE, or dead); dom0 never. */
-int xs_domain_release(struct xs_engine *e, uint32_t domid)
-{
-	struct xs_domain **pp = xs_domain_slot(e, domid);
-
-	if (!pp || !(*pp)->introduced || domid == 0) {
-		return -ENOENT;
-	}
-	xs_domain_purge(e, pp);
+	xs_fire_special(e, "@releaseDomain");
 	return 0;
 }
 
 /*
  * Domains that died (reported through VIRQ_DOM_EXC by the platform): one
  * that is only shut down gets one @releaseDomain (it may be resumed; the
- * toolstack sends RELEASE), one dying or gone (XS_DEAD_GONE) is released;
- * one listed but never introduced (named in permissions before its
- * INTRODUCE) is purged the same way, without @releaseDomain.
+ * toolstack sends RELEASE), one dying or gone (XS_DEAD_GONE) is released.
  */
 void xs_domain_check_dead(struct xs_engine *e)
 {
 	uint32_t ids[64], id;
-	struct xs_domain **pp;
+	struct xs_domain *d;
 	int n, i;
 
 	if (!e->plat || !e->plat->dead_domains) {
@@ -231,49 +199,14 @@ void xs_domain_check_dead(struct xs_engine *e)
 	n = e->plat->dead_domains(e, ids, 64);
 	for (i = 0; i < n; i++) {
 		id = ids[i] & ~XS_DEAD_GONE;
-		pp = id ? xs_domain_slot(e, id) : NULL;
-		if (!pp) {
-			continue;
-		}
-		if (ids[i] & XS_DEAD_GONE) {
-			xs_domain_purge(e, pp);
-		} else if ((*pp)->introduced && !(*pp)->shutdown) {
-			(*pp)->shutdown = true;
+		d = xs_domain_find(e, id);
+		if (d && (ids[i] & XS_DEAD_GONE)) {
+			xs_domain_release(e, id);
+		} else if (d && !d->shutdown) {
+			d->shutdown = true;
 			xs_fire_special(e, "@releaseDomain");
 		}
 	}
-}
-
-/*
- * The domains a new permission list names must exist (as C xenstored
- * since XSA-322 and XSA-417): an entry naming one that was never created,
- * is dying or is gone is marked XS_PERM_IGNORE, so it grants nothing, now
- * or to a later domain given that id. dom0 and introduced domains exist;
- * others are asked of the platform. One that exists before its INTRODUCE
- * (a toolstack writes the new domain's nodes first) is listed, so that it
- * is purged if it dies unintroduced. 0 or -ENOMEM.
- */
-int xs_domain_perms_check(struct xs_engine *e, struct xs_perm *p, uint32_t n)
-{
-	const struct xs_domain *d;
-	uint32_t i;
-	int rc;
-
-	for (i = 0; i < n; i++) {
-		d = xs_domain_find(e, p[i].domid);
-		if (d && d->introduced) {
-			continue;
-		}
-		rc = e->plat && e->plat->domain_exists
-			     ? e->plat->domain_exists(e, p[i].domid)
-			     : -ENOSYS;
-		if (rc == 0) {
-			p[i].perm |= XS_PERM_IGNORE;
-		} else if (rc > 0 && !d && !xs_domain_add(e, p[i].domid)) {
-			return -ENOMEM;
-		}
-	}
-	return 0;
 }
 
 /* The domid that is the only argument of a privileged request. */

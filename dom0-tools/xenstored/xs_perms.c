@@ -45,8 +45,7 @@ int xs_perm_format(const struct xs_perm *p, char *out, size_t size)
 /*
  * Access of caller c to a node with perms p[0..n): the owner (or a domain
  * targeting the owner) and privileged callers get everything, a listed
- * domain gets its entry, everyone else gets the owner's letter. Entries
- * marked XS_PERM_IGNORE are skipped.
+ * domain gets its entry, everyone else gets the owner's letter.
  */
 unsigned xs_perm_for(const struct xs_perm *p, unsigned n,
 		     const struct xs_caller *c)
@@ -62,9 +61,6 @@ unsigned xs_perm_for(const struct xs_perm *p, unsigned n,
 		return XS_PERM_BOTH | XS_PERM_OWNER;
 	}
 	for (i = 1; i < n; i++) {
-		if (p[i].perm & XS_PERM_IGNORE) {
-			continue;
-		}
 		if (p[i].domid == c->domid) {
 			return p[i].perm;
 		}
@@ -73,7 +69,7 @@ unsigned xs_perm_for(const struct xs_perm *p, unsigned n,
 			target_found = true;
 		}
 	}
-	return target_found ? target_perm : p[0].perm & XS_PERM_BOTH;
+	return target_found ? target_perm : p[0].perm;
 }
 
 bool xs_perm_allows(const struct xs_perm *p, unsigned n,

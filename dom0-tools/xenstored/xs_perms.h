@@ -14,17 +14,10 @@
 #define XS_PERM_WRITE 2U
 #define XS_PERM_BOTH (XS_PERM_READ | XS_PERM_WRITE)
 #define XS_PERM_OWNER 8U
-/*
- * In perm, with the letter: the entry named a domain that did not exist
- * when it was set (SET_PERMS). It is still listed by GET_PERMS, so a
- * caller cannot tell which domains exist, but it grants nothing, also to
- * a later domain with that id.
- */
-#define XS_PERM_IGNORE 16U
 
 struct xs_perm {
 	uint32_t domid;
-	uint32_t perm; /* XS_PERM_NONE/READ/WRITE/BOTH, maybe | IGNORE */
+	uint32_t perm; /* XS_PERM_NONE/READ/WRITE/BOTH */
 };
 
 /* Who is asking: the domain behind a connection. */

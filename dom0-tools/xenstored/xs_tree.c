@@ -544,10 +544,8 @@ int xs_tree_rm(struct xs_tree *t, const struct xs_ctx *ctx, const char *path)
 
 /*
  * SET_PERMS: only the owner (or a privileged caller) may change the list,
- * and only a privileged caller may hand the node to another owner, one
- * that exists (xs_domain_perms_check marks entries naming others).
- * -ENOENT/-EACCES, -EPERM (owner change), -ENOENT (no such owner),
- * -ENOSPC (perms quota), -EINVAL.
+ * and only a privileged caller may hand the node to another owner.
+ * -ENOENT/-EACCES, -EPERM (owner change), -ENOSPC (perms quota), -EINVAL.
  */
 int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 		      const char *path, const struct xs_perm *p, uint32_t np)
@@ -574,9 +572,6 @@ int xs_tree_set_perms(struct xs_tree *t, const struct xs_ctx *ctx,
 	if (ctx->check_perms && !c->privileged &&
 	    p[0].domid != n->perms[0].domid) {
 		return -EPERM;
-	}
-	if (p[0].perm & XS_PERM_IGNORE) {
-		return -ENOENT; /* the new owner does not exist */
 	}
 	if (lim && !c->privileged && lim->perms && np > lim->perms) {
 		return -ENOSPC;

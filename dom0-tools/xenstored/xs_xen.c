@@ -317,12 +317,10 @@ static int xs_xen_introduce(struct xs_engine *e, struct xs_domain *d)
 }
 
 /*
- * Dying domains: listed domains (introduced, or named in permissions
- * before their INTRODUCE) that the hypervisor reports dying or gone, and
- * introduced ones it reports shut down (Sable's control interface,
- * SABLE_CTL_domain_info). Where that interface is absent (Xen answers
- * -ENOSYS) none is reported and @releaseDomain follows RELEASE from the
- * toolstack only.
+ * Dying domains: introduced domains that the hypervisor reports shut down,
+ * dying or gone (Sable's control interface, SABLE_CTL_domain_info). Where
+ * that interface is absent (Xen answers -ENOSYS) none is reported and
+ * @releaseDomain follows RELEASE from the toolstack only.
  */
 static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 {
@@ -335,7 +333,7 @@ static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 		return 0;
 	}
 	for (d = e->domains; d && n < max; d = d->next) {
-		if (d->domid == 0) {
+		if (!d->introduced || d->domid == 0) {
 			continue;
 		}
 		if (sable_domain_info(x->ctl, d->domid, &info) == 0) {
@@ -343,7 +341,7 @@ static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 			    (info.flags & SABLE_DOMINF_dying)) {
 				ids[n++] = d->domid | XS_DEAD_GONE;
 			} else if ((info.flags & SABLE_DOMINF_shutdown) &&
-				   d->introduced && !d->shutdown) {
+				   !d->shutdown) {
 				ids[n++] = d->domid;
 			}
 		} else if (errno == ESRCH) {
@@ -354,26 +352,9 @@ static int xs_xen_dead_domains(struct xs_engine *e, uint32_t *ids, uint32_t max)
 	return (int)n;
 }
 
-/* Whether the hypervisor has @domid, not dying; -1 if it cannot say. */
-static int xs_xen_domain_exists(struct xs_engine *e, uint32_t domid)
-{
-	struct xs_xen *x = e->plat_arg;
-	struct sable_ctl_domain_info info;
-
-	if (!x || !x->ctl) {
-		return -1;
-	}
-	if (sable_domain_info(x->ctl, domid, &info) == 0) {
-		return info.domid == domid &&
-		       !(info.flags & SABLE_DOMINF_dying);
-	}
-	return errno == ESRCH ? 0 : -1;
-}
-
 const struct xs_platform_ops xs_xen_platform = {
 	.introduce = xs_xen_introduce,
 	.dead_domains = xs_xen_dead_domains,
-	.domain_exists = xs_xen_domain_exists,
 };
 
 /* The evtchn fd is readable: fetch fired ports, serve, unmask. */

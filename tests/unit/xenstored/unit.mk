@@ -8,7 +8,6 @@ xenstored_SRCS := $(XS_ENGINE_SRCS) $(XS_LOOP_SRCS) \
 	tests/unit/xenstored/test_domain.c tests/unit/xenstored/test_ring.c \
 	tests/unit/xenstored/test_loop.c tests/unit/xenstored/test_sandbox.c \
 	tests/unit/xenstored/test_isolation.c \
-	tests/unit/xenstored/test_hostile.c tests/unit/xenstored/test_domid.c \
-	dom0-tools/xenstored/xs_sandbox.c
+	tests/unit/xenstored/test_hostile.c dom0-tools/xenstored/xs_sandbox.c
 # ut.c trips -Wclobbered at -O1 (locals live across setjmp).
 xenstored_CFLAGS := -Idom0-tools/xenstored -Wno-clobbered
