@@ -54,6 +54,27 @@ static bool read_number(const void *fdt, int node, const char *prop,
 	return true;
 }
 
+/*
+ * An optional string property: NULL if absent; -EINVAL if present but not
+ * a NUL-terminated string (it would be read past its end).
+ */
+static int read_string(const void *fdt, int node, const char *prop,
+		       const char **val)
+{
+	int len;
+	const char *v = fdt_getprop(fdt, node, prop, &len);
+
+	*val = NULL;
+	if (!v) {
+		return 0;
+	}
+	if (len <= 0 || v[len - 1] != '\0') {
+		return -EINVAL;
+	}
+	*val = v;
+	return 0;
+}
+
 static int read_module(const void *fdt, int dom, int node,
 		       struct bootdom_module *mod)
 {
@@ -90,10 +111,17 @@ static int read_modules(const void *fdt, int dom, struct boot_domain *bd,
 
 		if (is_compatible(fdt, node, "multiboot,kernel") ||
 		    is_compatible(fdt, node, "xen,linux-zimage")) {
+			const char *args;
+
 			mod = &bd->kernel;
+			if (read_string(fdt, node, "bootargs", &args)) {
+				*why = "module bootargs is not a "
+				       "NUL-terminated "
+				       "string";
+				return -EINVAL;
+			}
 			if (!bd->bootargs) {
-				bd->bootargs = fdt_getprop(fdt, node,
-							   "bootargs", NULL);
+				bd->bootargs = args;
 			}
 		} else if (is_compatible(fdt, node, "multiboot,ramdisk") ||
 			   is_compatible(fdt, node, "xen,linux-initrd")) {
@@ -294,7 +322,10 @@ static int read_domain(const void *fdt, int dom, struct boot_domain *bd,
 		return -EINVAL;
 	}
 	bd->vpl011 = fdt_getprop(fdt, dom, "vpl011", NULL) != NULL;
-	bd->bootargs = fdt_getprop(fdt, dom, "bootargs", NULL);
+	if (read_string(fdt, dom, "bootargs", &bd->bootargs)) {
+		*why = "bootargs is not a NUL-terminated string";
+		return -EINVAL;
+	}
 	if (read_enhanced(fdt, dom, bd, why) ||
 	    read_actions(fdt, dom, bd, why)) {
 		return -EINVAL;
