@@ -108,6 +108,8 @@ struct hx_domu {
 	bool vpl011, enhanced;
 	bool ramdisk; /* a ramdisk module (hx_kernel's bytes) */
 	bool bad_kernel; /* the kernel module is not an arm64 Image */
+	const uint8_t *kernel; /* if not NULL: this 4 KiB Image instead */
+	const char *bootargs; /* if not NULL: instead of "console=hvc0" */
 	unsigned int weight, cap; /* sable,weight and sable,cap if not 0 */
 	/* sable,on-poweroff, -reboot, -crash values if not NULL. */
 	const char *on_poweroff, *on_reboot, *on_crash;

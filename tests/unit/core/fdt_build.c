@@ -83,8 +83,10 @@ static void domu_node(void *fdt, const struct hx_domu *u)
 	if (u->on_crash) {
 		FDT_OK(fdt_property_string(fdt, "sable,on-crash", u->on_crash));
 	}
-	kernel_module(fdt, "console=hvc0",
-		      u->bad_kernel ? not_an_image : hx_kernel);
+	kernel_module(fdt, u->bootargs ? u->bootargs : "console=hvc0",
+		      u->bad_kernel ? not_an_image
+		      : u->kernel   ? u->kernel
+				    : hx_kernel);
 	if (u->ramdisk) {
 		static const char compat[] =
 			"multiboot,ramdisk\0multiboot,module";
