@@ -223,6 +223,46 @@ static int boot_finish(int slot, domid_t id, struct domu_ram *r)
  * Read the descriptions and keep their modules out of the page allocator
  * before any domain's RAM is allocated.
  */
+/* Does the page at @pa hold some of [@addr, @addr + @size)? */
+static bool page_in(uint64_t pa, uint64_t addr, uint64_t size)
+{
+	return size && pa < addr + size && pa + PAGE_SIZE > addr;
+}
+
+/*
+ * Does a RAM page of @mod (slot @slot's) hold something of the
+ * hypervisor's (its image, its device tree, its heap)? Pages of the boot
+ * modules, dom0's and the earlier slots', may be shared: images only.
+ */
+static bool module_overlaps_hypervisor(const struct machine *m, int slot,
+				       const struct bootdom_module *mod)
+{
+	uint64_t lo = MAX(mod->addr, m->ram_base) & ~(PAGE_SIZE - 1);
+	uint64_t hi = MIN(mod->addr + mod->size, m->ram_base + m->ram_size);
+
+	for (uint64_t pa = lo; pa < hi; pa += PAGE_SIZE) {
+		bool shared = false;
+
+		if (!mm_page_taken(pa)) {
+			continue;
+		}
+		for (unsigned int i = 0; i < m->nr_modules && !shared; i++) {
+			shared = page_in(pa, m->modules[i].addr,
+					 m->modules[i].size);
+		}
+		for (int i = 0; i < slot && !shared; i++) {
+			shared = page_in(pa, bds[i].kernel.addr,
+					 bds[i].kernel.size) ||
+				 page_in(pa, bds[i].ramdisk.addr,
+					 bds[i].ramdisk.size);
+		}
+		if (!shared) {
+			return true;
+		}
+	}
+	return false;
+}
+
 int domu_prepare(struct machine *m)
 {
 	const char *why, *node;
@@ -231,6 +271,17 @@ int domu_prepare(struct machine *m)
 	if (nr_bds < 0) {
 		pr_err("boot-time domain %s: %s\n", node ? node : "?", why);
 		return nr_bds;
+	}
+	for (int i = 0; i < nr_bds; i++) {
+		if (module_overlaps_hypervisor(m, i, &bds[i].kernel) ||
+		    (bds[i].ramdisk.size &&
+		     module_overlaps_hypervisor(m, i, &bds[i].ramdisk))) {
+			pr_err("boot-time domain %s: a module's reg overlaps "
+			       "memory the hypervisor uses\n",
+			       bds[i].name);
+			nr_bds = 0;
+			return -EINVAL;
+		}
 	}
 	for (int i = 0; i < nr_bds; i++) {
 		mm_reserve(bds[i].kernel.addr, bds[i].kernel.size);

@@ -154,6 +154,19 @@ void mm_reserve(uint64_t base, uint64_t size)
 	}
 }
 
+bool mm_page_taken(uint64_t pa)
+{
+	bool taken;
+
+	if (pa < mm_base || pa >= mm_base + (mm_pages << 12)) {
+		return false;
+	}
+	spin_lock(&mm_lock);
+	taken = bit_test((pa - mm_base) >> PAGE_SHIFT);
+	spin_unlock(&mm_lock);
+	return taken;
+}
+
 /* Free pages [@start, @start + @count) allocated (mm_lock held). */
 static void take_locked(uint64_t start, uint64_t count)
 {

@@ -14,6 +14,8 @@
 void mm_init(uint64_t ram_base, uint64_t ram_size, void *bitmap_storage);
 size_t mm_bitmap_bytes(uint64_t ram_size);
 void mm_reserve(uint64_t base, uint64_t size);
+/* Is the RAM page holding @pa allocated or reserved? (false outside RAM) */
+bool mm_page_taken(uint64_t pa);
 
 /*
  * @count contiguous pages aligned to @align_pages, zeroed and clean to the

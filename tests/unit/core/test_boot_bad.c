@@ -78,3 +78,24 @@ TEST(boot_domu_failing_after_its_ram_is_taken_gives_it_all_back)
 	EXPECT_TRUE(strstr(host_console_output(), "domain fat: kernel"));
 	EXPECT_TRUE(strstr(host_console_output(), "domain chatty: bootargs"));
 }
+
+TEST(boot_domu_module_over_the_hypervisors_memory_is_refused)
+{
+	struct hx_domu u[2] = {
+		{ .name = "first", .mem_kib = 16384, .vcpus = 1 },
+		{ .name = "peek", .mem_kib = 16384, .vcpus = 1 },
+	};
+	struct host_stop stop;
+
+	/* The allocator's own bitmap lies at the start of RAM. */
+	u[1].kernel = (const uint8_t *)(uintptr_t)HOST_RAM_BASE;
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "dom0_mem=32M", true, u, 2);
+	ASSERT_EQ(hx_boot(fdt, &stop), HOST_VCPU_RUN);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "boot-time domain peek: a module's reg overlaps "
+			   "memory the hypervisor uses") != NULL);
+	/* Refused like any malformed description: dom0 still starts. */
+	ASSERT_TRUE(domain_lookup(0) != NULL);
+	EXPECT_TRUE(stop.vcpu == domain_lookup(0)->vcpus[0]);
+	EXPECT_TRUE(domain_lookup(1) == NULL && domain_lookup(2) == NULL);
+}
