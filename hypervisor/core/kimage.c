@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The arm64 Image header (Linux's booting.rst): where and how big. */
 #include <sable/errno.h>
+#include <sable/lib.h>
 
 #include "boot.h"
 
@@ -15,13 +16,18 @@ struct image_header {
 int arm64_image_info(const void *img, uint64_t size, uint64_t *text_offset,
 		     uint64_t *span)
 {
-	const struct image_header *h = img;
+	struct image_header h;
 
-	if (size < sizeof(*h) || h->magic != ARM64_IMAGE_MAGIC ||
-	    h->text_offset >= (1UL << 30) || h->image_size >= (1UL << 32)) {
+	if (size < sizeof(h)) {
 		return -EINVAL;
 	}
-	*text_offset = h->text_offset;
-	*span = h->image_size > size ? h->image_size : size;
+	/* A module may start at any byte: read the header as bytes. */
+	memcpy(&h, img, sizeof(h));
+	if (h.magic != ARM64_IMAGE_MAGIC || h.text_offset >= (1UL << 30) ||
+	    h.image_size >= (1UL << 32)) {
+		return -EINVAL;
+	}
+	*text_offset = h.text_offset;
+	*span = h.image_size > size ? h.image_size : size;
 	return 0;
 }

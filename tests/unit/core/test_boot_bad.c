@@ -99,3 +99,16 @@ TEST(boot_domu_module_over_the_hypervisors_memory_is_refused)
 	EXPECT_TRUE(stop.vcpu == domain_lookup(0)->vcpus[0]);
 	EXPECT_TRUE(domain_lookup(1) == NULL && domain_lookup(2) == NULL);
 }
+
+TEST(boot_domu_kernel_module_at_an_odd_address_is_read_as_bytes)
+{
+	static uint8_t odd[2 * 4096];
+	struct hx_domu u = { .name = "odd", .mem_kib = 16384, .vcpus = 1 };
+
+	memcpy(odd + 1, hx_kernel, sizeof(hx_kernel));
+	u.kernel = odd + 1;
+	hx_fdt_machine(fdt, sizeof(fdt), 1, "", false, &u, 1);
+	ASSERT_EQ(hx_boot(fdt, NULL), HOST_VCPU_RUN);
+	ASSERT_TRUE(domain_lookup(1) != NULL);
+	EXPECT_MEMEQ(hx_va(domain_lookup(1), GUEST_RAM_BASE), hx_kernel, 64);
+}
