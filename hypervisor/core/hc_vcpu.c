@@ -28,37 +28,30 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7)) {
 		return -EINVAL;
 	}
-	/*
-	 * Once per vCPU, claimed before anything is taken: two vCPUs
-	 * registering for it at once must not both reference a frame (the
-	 * loser's reference would never be dropped).
-	 */
-	if (__atomic_exchange_n(&t->vcpu_info_held, true, __ATOMIC_ACQ_REL)) {
-		return -EBUSY;
-	}
+	/* Early out; evtchn_set_vcpu_info() decides under its lock. */
 	cur = evtchn_vcpu_info(&d->evtchn, t->id);
 	if (cur && cur != &d->shinfo->vcpu_info[0]) {
-		rc = -EBUSY;
-		goto unclaim;
+		return -EBUSY;
 	}
 	/* The frame stays referenced for as long as it holds vcpu_info. */
 	if (physmap_get_ram(d, r.mfn, true, &mfn)) {
-		rc = -EINVAL;
-		goto unclaim;
+		return -EINVAL;
 	}
-	/* This marks an upcall pending; the guest-entry path raises it. */
+	/*
+	 * This marks an upcall pending; the guest-entry path raises it. Two
+	 * vCPUs registering for @t at once: one wins, the other's reference
+	 * is dropped here.
+	 */
 	rc = evtchn_set_vcpu_info(
 		&d->evtchn, t->id,
 		(struct vcpu_info *)(uintptr_t)(mfn_to_pa(mfn).pa + r.offset));
 	if (rc) {
 		page_put(mfn);
-		goto unclaim;
+		return rc;
 	}
 	t->vcpu_info_mfn = mfn;
+	t->vcpu_info_held = true;
 	return 0;
-unclaim:
-	__atomic_store_n(&t->vcpu_info_held, false, __ATOMIC_RELEASE);
-	return rc;
 }
 
 long do_vcpu_op(struct vcpu *v, const uint64_t args[5])

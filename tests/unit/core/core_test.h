@@ -26,6 +26,11 @@
 
 #define HX_RAM_SIZE (256ULL << 20)
 #define HX_NR_CPUS 2
+/*
+ * Two host threads racing as two pCPUs: wait until both have arrived at
+ * @phase (1, 2, ...), counted in *@arrived (two arrivals per phase).
+ */
+void hx_race_barrier(unsigned int *arrived, unsigned int phase);
 /* Default RAM of hx_domain() guests and where hypercall arguments go. */
 #define HX_DOM_MEM (8ULL << 20)
 #define HX_ARG0 (GUEST_RAM_BASE + 0x100000)
@@ -157,6 +162,8 @@ uint32_t hx_evtchn_bind(struct domain *d, domid_t remote, uint32_t rport);
 /* EVTCHNOP_send by vCPU 0 of @d. */
 long hx_evtchn_send(struct domain *d, uint32_t port);
 
+/* XENMEM_add_to_physmap by @d: its grant frame @idx at @gfn; the result. */
+long hx_add_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn);
 /*
  * GNTTABOP_map_grant_ref by @d of @granter's @ref at IPA @addr; returns
  * the status, *handle the handle.

@@ -130,6 +130,17 @@ long hx_remove_gfn(struct domain *d, uint64_t gfn)
 			&x, sizeof(x), 0);
 }
 
+long hx_add_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
+{
+	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
+					.space = XENMAPSPACE_grant_table,
+					.idx = idx,
+					.gpfn = gfn };
+
+	return hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
+			sizeof(x), 0);
+}
+
 int16_t hx_map_grant(struct domain *d, domid_t granter, uint32_t ref,
 		     uint64_t addr, uint32_t flags, uint32_t *handle)
 {

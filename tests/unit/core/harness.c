@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The core test harness (core_test.h): domains, vCPUs, hypercalls. */
 #include <libfdt.h>
+#include <sched.h>
 
 #include <public/memory.h>
 #include <public/sable_ctl.h>
@@ -268,4 +269,15 @@ long hx_reserve(struct domain *d, unsigned int op, uint64_t gfn)
 	hx_put(d, hx_arg(d, 0), &r, sizeof(r));
 	return hx_call(d->vcpus[0], __HYPERVISOR_memory_op, op, hx_arg(d, 0),
 		       0);
+}
+
+void hx_race_barrier(unsigned int *arrived, unsigned int phase)
+{
+	__atomic_fetch_add(arrived, 1, __ATOMIC_ACQ_REL);
+	for (unsigned int spins = 0;
+	     __atomic_load_n(arrived, __ATOMIC_ACQUIRE) < 2 * phase; spins++) {
+		if (spins > 10000) {
+			sched_yield(); /* the host may have fewer cores */
+		}
+	}
 }

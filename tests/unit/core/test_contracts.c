@@ -29,17 +29,6 @@ static void map_foreign(struct domain *d1, struct domain *d2, bool ro)
 		  ro ? p2m_grant_ro : p2m_grant_rw);
 }
 
-static long add_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
-{
-	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
-					.space = XENMAPSPACE_grant_table,
-					.idx = idx,
-					.gpfn = gfn };
-
-	return hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
-			sizeof(x), 0);
-}
-
 /*
  * gnttab.h, gnttab_set_frame_gfn(): "*old gets the previous gfn" is an
  * out-parameter the caller must supply; XENMEM_add_to_physmap of a grant
@@ -55,7 +44,7 @@ TEST(contract_add_to_physmap_of_a_grant_frame_maps_it)
 	void *va;
 	mfn_t mfn;
 
-	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
 	ASSERT_EQ(gnttab_get_frame(&d1->gnttab, 0, &mfn, &va), 0);
 	EXPECT_TRUE(hx_va(d1, HX_FREE_GFN(0) << PAGE_SHIFT) == va);
 	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_grant_table_op,
@@ -75,14 +64,14 @@ TEST(contract_add_to_physmap_of_a_grant_frame_again_drops_the_old_gfn)
 	struct xen_remove_from_physmap x = { .domid = DOMID_SELF,
 					     .gpfn = HX_FREE_GFN(0) };
 
-	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
-	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(1)), -EBUSY);
-	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), -EBUSY);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(1)), -EBUSY);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(0)), -EBUSY);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_invalid);
 	EXPECT_EQ(hx_op_in(d1, __HYPERVISOR_memory_op,
 			   XENMEM_remove_from_physmap, &x, sizeof(x), 0),
 		  0);
-	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(1)), 0);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(1)), 0);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_ram_rw);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(0)), p2m_invalid);
 }

@@ -54,17 +54,6 @@ static uint32_t page_refs(uint64_t maddr)
 	return s.refs;
 }
 
-static long add_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
-{
-	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
-					.space = XENMAPSPACE_grant_table,
-					.idx = idx,
-					.gpfn = gfn };
-
-	return hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
-			sizeof(x), 0);
-}
-
 /* setup_table of @d's own table: the gfn it reports for frame @idx. */
 static uint64_t listed_gfn(struct domain *d, unsigned int idx)
 {
@@ -247,10 +236,10 @@ TEST(gnttab_map_over_ram_shared_info_grant_frame_and_foreign_mapping)
 		  0);
 	EXPECT_EQ(hx_unmap_grant(d2, AT(1), h), GNTST_okay);
 	/* A grant frame: reported nowhere, then placeable again. */
-	ASSERT_EQ(add_grant_frame(d2, 0, HX_GFN(AT(3))), 0);
+	ASSERT_EQ(hx_add_grant_frame(d2, 0, HX_GFN(AT(3))), 0);
 	ASSERT_EQ(hx_map_grant(d2, 1, 10, AT(3), 0, &h), GNTST_okay);
 	EXPECT_EQ(listed_gfn(d2, 0), GNTTAB_INVALID_GFN);
-	EXPECT_EQ(add_grant_frame(d2, 0, HX_GFN(AT(4))), 0);
+	EXPECT_EQ(hx_add_grant_frame(d2, 0, HX_GFN(AT(4))), 0);
 	EXPECT_EQ(hx_unmap_grant(d2, AT(3), h), GNTST_okay);
 	/* A foreign mapping of the control domain stays. */
 	ASSERT_EQ(hx_foreign_map(d0, 2, HX_GFN(HX_PAGE(7)), far, &err), 0);
@@ -273,13 +262,13 @@ TEST(gnttab_grant_frame_placed_over_another_is_at_one_gfn)
 {
 	struct domain *d1 = hx_domain(1, 1, false, HX_DOM_MEM);
 
-	ASSERT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
-	ASSERT_EQ(add_grant_frame(d1, 1, HX_FREE_GFN(0)), 0);
+	ASSERT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
+	ASSERT_EQ(hx_add_grant_frame(d1, 1, HX_FREE_GFN(0)), 0);
 	EXPECT_EQ(listed_gfn(d1, 0), GNTTAB_INVALID_GFN);
 	EXPECT_EQ(listed_gfn(d1, 1), HX_FREE_GFN(0));
-	EXPECT_EQ(add_grant_frame(d1, 1, HX_FREE_GFN(1)), -EBUSY);
+	EXPECT_EQ(hx_add_grant_frame(d1, 1, HX_FREE_GFN(1)), -EBUSY);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_invalid);
-	EXPECT_EQ(add_grant_frame(d1, 0, HX_FREE_GFN(1)), 0);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(1)), 0);
 	EXPECT_EQ(listed_gfn(d1, 0), HX_FREE_GFN(1));
 }
 

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 
 #include <public/grant_table.h>
@@ -291,19 +290,6 @@ struct cpu_on_race {
 	unsigned int bad; /* rounds without exactly one winner */
 };
 
-/* Wait until both threads reached @phase (1, 2, ...). */
-static void race_barrier(struct cpu_on_race *r, unsigned int phase)
-{
-	__atomic_fetch_add(&r->arrived, 1, __ATOMIC_ACQ_REL);
-	for (unsigned int spins = 0;
-	     __atomic_load_n(&r->arrived, __ATOMIC_ACQUIRE) < 2 * phase;
-	     spins++) {
-		if (spins > 10000) {
-			sched_yield(); /* the host may have fewer cores */
-		}
-	}
-}
-
 /* Put @v back to "never started", off its queue. */
 static void cpu_on_reset(struct vcpu *v)
 {
@@ -324,9 +310,9 @@ static void cpu_on_racer(struct cpu_on_race *r, unsigned int self)
 	for (unsigned int round = 1; round <= CPU_ON_ROUNDS; round++) {
 		unsigned int inits = t->arch.inits;
 
-		race_barrier(r, 3 * round - 2);
+		hx_race_barrier(&r->arrived, 3 * round - 2);
 		r->rc[self] = sched_power_on(t, GUEST_RAM_BASE, round);
-		race_barrier(r, 3 * round - 1);
+		hx_race_barrier(&r->arrived, 3 * round - 1);
 		if (self == 0) {
 			spin_lock(&home->rq_lock);
 			r->bad += (r->rc[0] == 0) == (r->rc[1] == 0) ||
@@ -336,7 +322,7 @@ static void cpu_on_racer(struct cpu_on_race *r, unsigned int self)
 			spin_unlock(&home->rq_lock);
 			cpu_on_reset(t);
 		}
-		race_barrier(r, 3 * round);
+		hx_race_barrier(&r->arrived, 3 * round);
 	}
 }
 

@@ -218,17 +218,6 @@ TEST(ballooned_fifo_pages_live_until_the_reset)
 	EXPECT_TRUE(hx_console_clean());
 }
 
-static long place_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
-{
-	struct xen_add_to_physmap x = { .domid = DOMID_SELF,
-					.space = XENMAPSPACE_grant_table,
-					.idx = idx,
-					.gpfn = gfn };
-
-	return hx_op_in(d, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
-			sizeof(x), 0);
-}
-
 /*
  * A grant frame placed over another one: the one replaced is free to be
  * placed again, the new one is at its gfn and nowhere else.
@@ -239,18 +228,18 @@ TEST(grant_frame_placed_over_another_is_still_placed_once)
 	void *va0, *va1;
 	mfn_t mfn;
 
-	ASSERT_EQ(place_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
-	ASSERT_EQ(place_grant_frame(d1, 1, HX_FREE_GFN(0)), 0);
+	ASSERT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(0)), 0);
+	ASSERT_EQ(hx_add_grant_frame(d1, 1, HX_FREE_GFN(0)), 0);
 	ASSERT_EQ(gnttab_get_frame(&d1->gnttab, 0, &mfn, &va0), 0);
 	ASSERT_EQ(gnttab_get_frame(&d1->gnttab, 1, &mfn, &va1), 0);
 	EXPECT_TRUE(hx_va(d1, HX_FREE_GFN(0) << PAGE_SHIFT) == va1);
 	/* Frame 1 is at gfn 0 and may not be placed a second time. */
-	EXPECT_EQ(place_grant_frame(d1, 1, HX_FREE_GFN(1)), -EBUSY);
+	EXPECT_EQ(hx_add_grant_frame(d1, 1, HX_FREE_GFN(1)), -EBUSY);
 	EXPECT_EQ(hx_type(d1, HX_FREE_GFN(1)), p2m_invalid);
 	/* Frame 0 went: placed again, once. */
-	EXPECT_EQ(place_grant_frame(d1, 0, HX_FREE_GFN(2)), 0);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(2)), 0);
 	EXPECT_TRUE(hx_va(d1, HX_FREE_GFN(2) << PAGE_SHIFT) == va0);
-	EXPECT_EQ(place_grant_frame(d1, 0, HX_FREE_GFN(3)), -EBUSY);
+	EXPECT_EQ(hx_add_grant_frame(d1, 0, HX_FREE_GFN(3)), -EBUSY);
 }
 
 /*

@@ -30,18 +30,6 @@ struct vcpu_info_race {
 	unsigned int bad; /* rounds that left a wrong count of references */
 };
 
-/* Wait until both threads reached @phase (1, 2, ...). */
-static void race_barrier(unsigned int *arrived, unsigned int phase)
-{
-	__atomic_fetch_add(arrived, 1, __ATOMIC_ACQ_REL);
-	for (unsigned int spins = 0;
-	     __atomic_load_n(arrived, __ATOMIC_ACQUIRE) < 2 * phase; spins++) {
-		if (spins > 10000) {
-			sched_yield(); /* the host may have fewer cores */
-		}
-	}
-}
-
 static uint32_t frame_refs(struct domain *d, uint64_t ipa)
 {
 	struct page_state s = { 0 };
@@ -64,9 +52,9 @@ static void vi_racer(struct vcpu_info_race *r, unsigned int self)
 	base[0] = frame_refs(d, HX_PAGE(0));
 	base[1] = frame_refs(d, HX_PAGE(1));
 	for (unsigned int round = 1; round <= VCPU_INFO_ROUNDS; round++) {
-		race_barrier(&r->arrived, 3 * round - 2);
+		hx_race_barrier(&r->arrived, 3 * round - 2);
 		r->rc[self] = do_vcpu_op(v, args);
-		race_barrier(&r->arrived, 3 * round - 1);
+		hx_race_barrier(&r->arrived, 3 * round - 1);
 		if (self == 0) {
 			/* One winner, holding one reference on its frame. */
 			unsigned int won = r->rc[0] ? 1 : 0;
@@ -85,7 +73,7 @@ static void vi_racer(struct vcpu_info_race *r, unsigned int self)
 				t->vcpu_info_held = false;
 			}
 		}
-		race_barrier(&r->arrived, 3 * round);
+		hx_race_barrier(&r->arrived, 3 * round);
 	}
 	this_cpu()->current = NULL;
 }
@@ -163,7 +151,7 @@ static void cs_racer(struct close_send_race *r, unsigned int self)
 					sizeof(a)) != 0;
 			r->port[0] = a.port;
 		}
-		race_barrier(&r->arrived, 4 * round - 3);
+		hx_race_barrier(&r->arrived, 4 * round - 3);
 		if (self == 1) {
 			struct evtchn_bind_interdomain b = {
 				.remote_dom = peer, .remote_port = r->port[0]
@@ -173,7 +161,7 @@ static void cs_racer(struct close_send_race *r, unsigned int self)
 					sizeof(b)) != 0;
 			r->port[1] = b.local_port;
 		}
-		race_barrier(&r->arrived, 4 * round - 2);
+		hx_race_barrier(&r->arrived, 4 * round - 2);
 		if (self == 0) {
 			struct evtchn_close c = { .port = r->port[0] };
 
@@ -186,7 +174,7 @@ static void cs_racer(struct close_send_race *r, unsigned int self)
 						sizeof(s)) != 0;
 			}
 		}
-		race_barrier(&r->arrived, 4 * round - 1);
+		hx_race_barrier(&r->arrived, 4 * round - 1);
 		if (self == 1) {
 			struct evtchn_status st = { .dom = DOMID_SELF,
 						    .port = r->port[1] };
@@ -197,7 +185,7 @@ static void cs_racer(struct close_send_race *r, unsigned int self)
 				  st.u.unbound.dom != peer;
 			r->bad += ev_op(d, EVTCHNOP_close, &c, sizeof(c)) != 0;
 		}
-		race_barrier(&r->arrived, 4 * round);
+		hx_race_barrier(&r->arrived, 4 * round);
 	}
 	this_cpu()->current = NULL;
 }
@@ -261,7 +249,7 @@ static void *reset_builder(void *arg)
 
 	host_cpu_select(1);
 	this_cpu()->current = d->vcpus[1];
-	race_barrier(&r->arrived, 1);
+	hx_race_barrier(&r->arrived, 1);
 	while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
 		(void)ev_op(d, EVTCHNOP_init_control, &ic, sizeof(ic));
 		(void)ev_op(d, EVTCHNOP_expand_array, &ea, sizeof(ea));
@@ -286,7 +274,7 @@ TEST(evtchn_reset_raced_by_fifo_setup_leaves_nothing_behind)
 	ASSERT_EQ(pthread_create(&th, NULL, reset_builder, &r), 0);
 	host_cpu_select(0);
 	this_cpu()->current = d->vcpus[0];
-	race_barrier(&r.arrived, 1);
+	hx_race_barrier(&r.arrived, 1);
 	for (unsigned int i = 0; i < RESET_ROUNDS; i++) {
 		/* Give the other vCPU the time to switch to FIFO again. */
 		for (unsigned int spins = 0; spins < 100000; spins++) {

@@ -43,6 +43,28 @@ static uint32_t *entry_word(struct fake_dom *fd, uint32_t ref)
 	return (uint32_t *)(void *)fake_entry(fd, ref);
 }
 
+/*
+ * Start a thread flipping @fd's entry @ref between "read-only for d2" and
+ * "writable for d0", and return once it runs.
+ */
+static void flip_start(struct flipper *f, pthread_t *th, struct fake_dom *fd,
+		       uint32_t ref)
+{
+	f->word = entry_word(fd, ref);
+	f->a = ENTRY_WORD(GTF_permit_access | GTF_readonly, D2);
+	f->b = ENTRY_WORD(GTF_permit_access, D0);
+	f->started = f->stop = 0;
+	ASSERT_EQ(pthread_create(th, NULL, flip, f), 0);
+	while (!__atomic_load_n(&f->started, __ATOMIC_ACQUIRE)) {
+	}
+}
+
+static void flip_stop(struct flipper *f, pthread_t th)
+{
+	__atomic_store_n(&f->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -67,13 +89,7 @@ TEST(gnttab_map_rw_never_granted_while_granter_flips_the_entry)
 	gt_setup();
 	fake_grant(dom1, 30, D2, fake_gfn(1), GTF_permit_access | GTF_readonly);
 	mfn = fake_gfn_mfn(dom1, fake_gfn(1));
-	f.word = entry_word(dom1, 30);
-	f.a = ENTRY_WORD(GTF_permit_access | GTF_readonly, D2);
-	f.b = ENTRY_WORD(GTF_permit_access, D0);
-	f.started = f.stop = 0;
-	ASSERT_EQ(pthread_create(&th, NULL, flip, &f), 0);
-	while (!__atomic_load_n(&f.started, __ATOMIC_ACQUIRE)) {
-	}
+	flip_start(&f, &th, dom1, 30);
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		uint64_t ipa = MAP_IPA(i % 2);
 
@@ -86,8 +102,7 @@ TEST(gnttab_map_rw_never_granted_while_granter_flips_the_entry)
 			leaked++;
 		}
 	}
-	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	flip_stop(&f, th);
 	EXPECT_EQ(rw_ok, 0);
 	EXPECT_EQ(leaked, 0);
 	EXPECT_EQ(fake_s2_count(dom2), 0);
@@ -112,13 +127,7 @@ TEST(gnttab_copy_never_writes_while_granter_flips_the_entry)
 	memset(victim, 0x11, PAGE_SIZE);
 	memset(fake_gfn_va(dom2, fake_gfn(0)), 0xee, PAGE_SIZE);
 	fake_grant(dom1, 33, D2, fake_gfn(3), GTF_permit_access | GTF_readonly);
-	f.word = entry_word(dom1, 33);
-	f.a = ENTRY_WORD(GTF_permit_access | GTF_readonly, D2);
-	f.b = ENTRY_WORD(GTF_permit_access, D0);
-	f.started = f.stop = 0;
-	ASSERT_EQ(pthread_create(&th, NULL, flip, &f), 0);
-	while (!__atomic_load_n(&f.started, __ATOMIC_ACQUIRE)) {
-	}
+	flip_start(&f, &th, dom1, 33);
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		c.source.u.gmfn = fake_gfn(0);
 		c.source.domid = DOMID_SELF;
@@ -130,8 +139,7 @@ TEST(gnttab_copy_never_writes_while_granter_flips_the_entry)
 		ASSERT_EQ(gt_op(dom2, GNTTABOP_copy, &c, 1), 0);
 		ok += c.status == GNTST_okay;
 	}
-	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	flip_stop(&f, th);
 	EXPECT_EQ(ok, 0);
 	for (i = 0; i < PAGE_SIZE; i++) {
 		if (victim[i] != 0x11) {
@@ -182,8 +190,7 @@ TEST(gnttab_map_bounded_while_granter_rewrites_entry_forever)
 		}
 	}
 	start = now();
-	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	flip_stop(&f, th);
 	EXPECT_LT((now() - start) * 1000, 5000); /* ms */
 	EXPECT_EQ(ok + failed, RACE_ROUNDS);
 	EXPECT_LT(worst * 1000, 1000); /* ms per call */
