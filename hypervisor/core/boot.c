@@ -17,6 +17,7 @@
 
 #include "boot.h"
 #include "console.h"
+#include "sched_priv.h"
 
 static void banner(const struct machine *m)
 {
@@ -66,19 +67,35 @@ static void choose_stage2_blocks(const struct machine *m)
 		(unsigned long)(size >> 10), why);
 }
 
-/* sched_sibling_slice_us=N: the slice while a sibling vCPU waits. */
-static void choose_sibling_slice(const struct machine *m)
+/*
+ * sched_slice_us=N: the slice while others wait; then
+ * sched_sibling_slice_us=N: the slice while a sibling vCPU waits (at most
+ * the slice).
+ */
+static void choose_slices(const struct machine *m)
 {
 	char v[16];
 
+	if (cmdline_get(m->cmdline, "sched_slice_us", v, sizeof(v))) {
+		char *end;
+		unsigned long us = strtoul(v, &end, 10);
+
+		if (*end || sched_set_slice(us)) {
+			pr_warn("sched_slice_us=%s: not 500 to 10000; "
+				"keeping the default\n",
+				v);
+		} else {
+			pr_info("slice %lu us\n", us);
+		}
+	}
 	if (cmdline_get(m->cmdline, "sched_sibling_slice_us", v, sizeof(v))) {
 		char *end;
 		unsigned long us = strtoul(v, &end, 10);
 
 		if (*end || sched_set_sibling_slice(us)) {
-			pr_warn("sched_sibling_slice_us=%s: not 100 to 4000; "
-				"keeping the default\n",
-				v);
+			pr_warn("sched_sibling_slice_us=%s: not 100 to the "
+				"slice (%lu); keeping the default\n",
+				v, (unsigned long)sched_slice_us);
 		} else {
 			pr_info("sibling slice %lu us\n", us);
 		}
@@ -97,7 +114,7 @@ void boot_main(struct machine *m)
 	banner(m);
 	machine_keep_cmdline(m->cmdline);
 	choose_stage2_blocks(m);
-	choose_sibling_slice(m);
+	choose_slices(m);
 	if (cmdline_get(m->cmdline, "sable.selftest", v, sizeof(v)) &&
 	    strcmp(v, "el2-fault") == 0) {
 		/*

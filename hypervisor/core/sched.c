@@ -105,7 +105,7 @@ static void start_slice(struct pcpu *c, struct vcpu *cur, struct vcpu *v)
 	uint64_t d =
 		c->slice_start +
 		sched_us_to_ticks(v->dom == cur->dom ? sched_sibling_slice_us
-						     : SCHED_SLICE_US);
+						     : sched_slice_us);
 
 	if (!c->sched_deadline || d < c->sched_deadline) {
 		set_deadline(c, d);

@@ -19,11 +19,22 @@
 
 #include "sched_priv.h"
 
+uint64_t sched_slice_us = SCHED_SLICE_US;
 uint64_t sched_sibling_slice_us = SCHED_SIBLING_SLICE_US;
+
+int sched_set_slice(uint64_t us)
+{
+	if (us < SCHED_SLICE_MIN_US || us > SCHED_SLICE_MAX_US ||
+	    us < sched_sibling_slice_us) {
+		return -EINVAL;
+	}
+	sched_slice_us = us;
+	return 0;
+}
 
 int sched_set_sibling_slice(uint64_t us)
 {
-	if (us < SCHED_SIBLING_SLICE_MIN_US || us > SCHED_SLICE_US) {
+	if (us < SCHED_SIBLING_SLICE_MIN_US || us > sched_slice_us) {
 		return -EINVAL;
 	}
 	sched_sibling_slice_us = us;
@@ -122,7 +133,7 @@ uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now)
  */
 static uint64_t wake_credit(const struct vcpu *v)
 {
-	return sched_to_vtime(v, sched_us_to_ticks(SCHED_SLICE_US / 2));
+	return sched_to_vtime(v, sched_us_to_ticks(sched_slice_us / 2));
 }
 
 void sched_join_vtime(struct pcpu *c, struct vcpu *v, uint64_t now)
@@ -216,7 +227,7 @@ uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
 				       sched_us_to_ticks(
 					       sibling_waits(c, v, now)
 						       ? sched_sibling_slice_us
-						       : SCHED_SLICE_US);
+						       : sched_slice_us);
 
 			d = end < d ? end : d;
 		}
@@ -238,7 +249,7 @@ void sched_move_behind(struct pcpu *c, struct vcpu *v)
 {
 	uint64_t last = v->vtime;
 	uint64_t most =
-		v->vtime + sched_to_vtime(v, sched_us_to_ticks(SCHED_SLICE_US));
+		v->vtime + sched_to_vtime(v, sched_us_to_ticks(sched_slice_us));
 
 	for (struct vcpu *q = c->rq_head; q; q = q->rq_next) {
 		if (sched_vtime_before(last, q->vtime)) {

@@ -100,7 +100,7 @@ void sched_migrate_locked(struct vcpu *v, struct pcpu *from, struct pcpu *to,
 {
 	uint64_t ff = sched_vtime_floor(from, now);
 	uint64_t ft = sched_vtime_floor(to, now);
-	uint64_t most = sched_to_vtime(v, sched_us_to_ticks(SCHED_SLICE_US));
+	uint64_t most = sched_to_vtime(v, sched_us_to_ticks(sched_slice_us));
 	uint64_t lead = 0;
 
 	/*
@@ -431,7 +431,7 @@ static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
 static struct vcpu *rotate_lone(struct pcpu *c, struct pcpu *s, uint64_t now)
 {
 	uint64_t alone =
-		sched_us_to_ticks(SCHED_ROTATE_SLICES * SCHED_SLICE_US);
+		sched_us_to_ticks(SCHED_ROTATE_SLICES * sched_slice_us);
 	struct vcpu *cur = __atomic_load_n(&s->current, __ATOMIC_ACQUIRE);
 	struct vcpu *best;
 

@@ -14,8 +14,14 @@
 struct pcpu;
 struct vcpu;
 
-/* Slice of a vCPU while others wait. */
-#define SCHED_SLICE_US 4000ULL
+/*
+ * Slice of a vCPU while others wait: the default, its bounds, and the one
+ * in force (sched_slice_us= on the command line).
+ */
+#define SCHED_SLICE_US 2000ULL
+#define SCHED_SLICE_MIN_US 500ULL
+#define SCHED_SLICE_MAX_US 10000ULL
+extern uint64_t sched_slice_us;
 /*
  * Slice while a vCPU of the same domain waits on the pCPU (vCPU stacking):
  * short, so that a preempted lock holder, or the next in a ticket lock's

@@ -8,7 +8,8 @@
 #   sable.latency_n=N          commands (default 50)
 #   sable.latency_max_ms=M     the check's bound for the slowest (default 100)
 #
-# Prints one line
+# Prints two lines
+#   LATENCY-ALL <each command's time in ms, in order>
 #   LATENCY-RESULT n=<N> max_us=<slowest> avg_us=<mean> over_us=<how many
 #   took longer than the bound>
 # and checks that none took longer than the bound.
@@ -42,6 +43,7 @@ esac
 cat /proc/uptime >/dev/null
 max=0
 sum=0
+all=
 over=0
 i=0
 while [ "$i" -lt "$N" ]; do
@@ -51,10 +53,12 @@ while [ "$i" -lt "$N" ]; do
 	now_ns
 	us=$(((NOW - t0) / 1000))
 	sum=$((sum + us))
+	all="$all $((us / 1000))"
 	[ "$us" -gt "$max" ] && max=$us
 	[ "$us" -gt "$BOUND_US" ] && over=$((over + 1))
 	i=$((i + 1))
 done
+echo "LATENCY-ALL$all"
 echo "LATENCY-RESULT n=$N max_us=$max avg_us=$((sum / N)) over_us=$over"
 check "each of $N commands answered within $((BOUND_US / 1000)) ms" \
 	test "$over" -eq 0

@@ -366,8 +366,13 @@ __attribute__((noreturn)) void sched_run(void);
  */
 void sched_yield_directed(void);
 /*
+ * The slice while others wait (sched_slice_us= at boot): 500 us to 10 ms
+ * and not below the sibling slice; -EINVAL otherwise.
+ */
+int sched_set_slice(uint64_t us);
+/*
  * The slice while a sibling vCPU waits on the pCPU (sched_sibling_slice_us=
- * at boot): 100 us to the 4 ms slice; -EINVAL otherwise.
+ * at boot): 100 us to the slice; -EINVAL otherwise.
  */
 int sched_set_sibling_slice(uint64_t us);
 

@@ -14,6 +14,7 @@ struct vcpu;
 
 #define MS 1000ULL /* counter ticks (1 MHz) */
 #define T0 (1000 * MS)
+#define SLICE (SCHED_SLICE_US * MS / 1000) /* the default slice */
 #define CPU0 1ULL
 #define CPU1 2ULL
 #define BOTH 3ULL

@@ -281,5 +281,34 @@ TEST(boot_refuses_a_sibling_slice_out_of_bounds_and_keeps_the_default)
 	boot_dom0_leaves("dom0_mem=32M sched_sibling_slice_us=50", NULL);
 	EXPECT_EQ(sched_sibling_slice_us, SCHED_SIBLING_SLICE_US);
 	EXPECT_TRUE(strstr(host_console_output(),
-			   "sched_sibling_slice_us=50: not 100 to 4000"));
+			   "sched_sibling_slice_us=50: not 100 to the slice "
+			   "(2000)"));
+}
+
+TEST(boot_sets_the_slice_from_the_command_line)
+{
+	boot_dom0_leaves("dom0_mem=32M sched_slice_us=3000", NULL);
+	EXPECT_EQ(sched_slice_us, 3000);
+	EXPECT_TRUE(strstr(host_console_output(), "slice 3000 us"));
+}
+
+TEST(boot_refuses_a_slice_out_of_bounds_and_keeps_the_default)
+{
+	boot_dom0_leaves("dom0_mem=32M sched_slice_us=400", NULL);
+	EXPECT_EQ(sched_slice_us, SCHED_SLICE_US);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "sched_slice_us=400: not 500 to 10000"));
+}
+
+/* The slice is set first: a sibling slice longer than it is refused. */
+TEST(boot_refuses_a_sibling_slice_longer_than_the_slice)
+{
+	boot_dom0_leaves("dom0_mem=32M sched_sibling_slice_us=1500 "
+			 "sched_slice_us=1000",
+			 NULL);
+	EXPECT_EQ(sched_slice_us, 1000);
+	EXPECT_EQ(sched_sibling_slice_us, SCHED_SIBLING_SLICE_US);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "sched_sibling_slice_us=1500: not 100 to the slice "
+			   "(1000)"));
 }

@@ -15,6 +15,7 @@
 
 #define MS 1000ULL /* counter ticks (1 MHz) */
 #define T0 (1000 * MS)
+#define SLICE (SCHED_SLICE_US * MS / 1000) /* the default slice */
 
 static uint64_t now = T0;
 /* Counter ticks each domain's vCPU ran, by domain id. */
@@ -136,9 +137,9 @@ TEST(sched_equal_weights_alternate_in_slices)
 	sched_add_vcpu(b->vcpus[0]);
 	start();
 	EXPECT_TRUE(cpu0()->current == a->vcpus[0]);
-	/* The first slice ends 4 ms in, and the other vCPU runs. */
-	EXPECT_EQ(cpu0()->sched_deadline, T0 + 4 * MS);
-	run_for(4 * MS);
+	/* The first slice ends a slice in, and the other vCPU runs. */
+	EXPECT_EQ(cpu0()->sched_deadline, T0 + SLICE);
+	run_for(SLICE);
 	EXPECT_TRUE(cpu0()->current == b->vcpus[0]);
 	run_for(396 * MS);
 	EXPECT_TRUE(ratio_near(ran[3], ran[1], 1, 1, 5));
@@ -341,7 +342,7 @@ TEST(sched_siblings_sharing_a_pcpu_take_turns_by_the_short_slice)
 	stack_siblings_on_cpu0(d);
 	c = cpu0();
 	ASSERT_TRUE(c->current != NULL);
-	/* Its sibling waits: 0.5 ms, not the 4 ms slice between domains. */
+	/* Its sibling waits: 0.5 ms, not the slice between domains. */
 	EXPECT_EQ(SCHED_SIBLING_SLICE_US, 500);
 	EXPECT_EQ(c->sched_deadline, now + MS / 2);
 	last = c->current;
@@ -364,7 +365,7 @@ TEST(sched_sibling_slice_is_set_at_boot_within_bounds)
 	struct pcpu *c;
 
 	EXPECT_EQ(sched_set_sibling_slice(99), -EINVAL);
-	EXPECT_EQ(sched_set_sibling_slice(4001), -EINVAL);
+	EXPECT_EQ(sched_set_sibling_slice(SCHED_SLICE_US + 1), -EINVAL);
 	EXPECT_EQ(sched_sibling_slice_us, SCHED_SIBLING_SLICE_US);
 	ASSERT_EQ(sched_set_sibling_slice(250), 0);
 	stack_siblings_on_cpu0(d);
@@ -372,6 +373,31 @@ TEST(sched_sibling_slice_is_set_at_boot_within_bounds)
 	EXPECT_EQ(c->sched_deadline, now + MS / 4);
 	run_for(MS / 4);
 	EXPECT_EQ(c->sched_deadline, now + MS / 4);
+}
+
+TEST(sched_slice_is_set_within_bounds_and_never_below_the_sibling_slice)
+{
+	struct domain *a, *b;
+
+	EXPECT_EQ(SCHED_SLICE_US, 2000);
+	EXPECT_EQ(sched_set_slice(499), -EINVAL);
+	EXPECT_EQ(sched_set_slice(10001), -EINVAL);
+	ASSERT_EQ(sched_set_sibling_slice(1000), 0);
+	EXPECT_EQ(sched_set_slice(999), -EINVAL);
+	EXPECT_EQ(sched_slice_us, SCHED_SLICE_US);
+	ASSERT_EQ(sched_set_slice(1000), 0);
+	EXPECT_EQ(sched_set_sibling_slice(1001), -EINVAL);
+	ASSERT_EQ(sched_set_sibling_slice(SCHED_SIBLING_SLICE_US), 0);
+	ASSERT_EQ(sched_set_slice(6000), 0);
+	/* Two domains on one pCPU take turns by it. */
+	pair(&a, &b);
+	sched_add_vcpu(a->vcpus[0]);
+	sched_add_vcpu(b->vcpus[0]);
+	start();
+	EXPECT_EQ(cpu0()->sched_deadline, now + 6 * MS);
+	run_for(6 * MS);
+	EXPECT_TRUE(cpu0()->current == b->vcpus[0]);
+	EXPECT_EQ(cpu0()->sched_deadline, now + 6 * MS);
 }
 
 TEST(sched_vcpus_of_two_domains_take_turns_by_the_full_slice)
@@ -382,7 +408,7 @@ TEST(sched_vcpus_of_two_domains_take_turns_by_the_full_slice)
 	sched_add_vcpu(a->vcpus[0]);
 	sched_add_vcpu(b->vcpus[0]);
 	start();
-	EXPECT_EQ(cpu0()->sched_deadline, now + 4 * MS);
+	EXPECT_EQ(cpu0()->sched_deadline, now + SLICE);
 }
 
 TEST(sched_reschedule_within_a_slice_does_not_lengthen_it)
@@ -397,7 +423,7 @@ TEST(sched_reschedule_within_a_slice_does_not_lengthen_it)
 	start();
 	first = cpu0()->current;
 	end = cpu0()->sched_deadline;
-	EXPECT_EQ(end, now + 4 * MS);
+	EXPECT_EQ(end, now + SLICE);
 	/* The other is 2 ms of virtual time ahead (it ran more lately). */
 	(first == a->vcpus[0] ? b : a)->vcpus[0]->vtime = first->vtime + 2 * MS;
 	/* 1 ms in, a reschedule request (a kick) lets it go on... */
@@ -405,9 +431,9 @@ TEST(sched_reschedule_within_a_slice_does_not_lengthen_it)
 	host_clock_set(now);
 	host_run(hx_preempt_fn, NULL, NULL);
 	EXPECT_TRUE(cpu0()->current == first);
-	/* ...to the end of the slice it had, not 4 ms from the request. */
+	/* ...to the end of the slice it had, not a slice from the request. */
 	EXPECT_EQ(cpu0()->sched_deadline, end);
-	run_for(3 * MS);
+	run_for(SLICE - MS);
 	EXPECT_TRUE(cpu0()->current != first);
-	EXPECT_EQ(cpu0()->sched_deadline, now + 4 * MS);
+	EXPECT_EQ(cpu0()->sched_deadline, now + SLICE);
 }

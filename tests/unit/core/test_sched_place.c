@@ -395,6 +395,12 @@ TEST(sched_wfe_spinning_vcpu_goes_behind_the_queue)
 	struct vcpu *v = a->vcpus[0], *w = b->vcpus[0];
 
 	(void)x;
+	/*
+	 * A 4 ms slice (sched_slice_us=4000): w, running a slice after each
+	 * yield, stays within one slice of v, so that one move behind is
+	 * enough to pass it.
+	 */
+	ASSERT_EQ(sched_set_slice(4000), 0);
 	clock_at(T0);
 	ASSERT_EQ(sched_set_affinity(v, CPU0, 0), 0);
 	ASSERT_EQ(sched_set_affinity(w, CPU0, 0), 0);
