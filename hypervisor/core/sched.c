@@ -102,10 +102,11 @@ static void set_deadline(struct pcpu *c, uint64_t deadline)
  */
 static void start_slice(struct pcpu *c, struct vcpu *cur, struct vcpu *v)
 {
-	uint64_t d =
-		c->slice_start +
-		sched_us_to_ticks(v->dom == cur->dom ? sched_sibling_slice_us
-						     : sched_slice_us);
+	uint64_t us = v->dom == cur->dom ? sched_sibling_slice_us
+		      : sched_interactive(v, arch_counter())
+			      ? sched_slice_us / 2
+			      : sched_slice_us;
+	uint64_t d = c->slice_start + sched_us_to_ticks(us);
 
 	if (!c->sched_deadline || d < c->sched_deadline) {
 		set_deadline(c, d);
@@ -301,6 +302,7 @@ static void block_current(uint64_t until, bool need_delivery)
 		return;
 	}
 	v->state = VCPU_BLOCKED;
+	v->blocked_at = arch_counter();
 	runstate_update(v);
 	if (until) {
 		sleeper_add(c, v, until);

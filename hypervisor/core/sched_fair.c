@@ -193,6 +193,31 @@ struct sched_pick sched_rq_pick(struct pcpu *c, uint64_t now, struct vcpu *skip)
 	return p;
 }
 
+/*
+ * @w blocked lately (an interactive vCPU: a shell, a backend, a guest
+ * taking interrupts), or not at all since it was a CPU hog.
+ */
+bool sched_interactive(const struct vcpu *w, uint64_t now)
+{
+	return w->blocked_at &&
+	       now - w->blocked_at < sched_us_to_ticks(SCHED_INTERACTIVE_US);
+}
+
+/*
+ * The slice @v gets while vCPUs of other domains wait on @c: half the
+ * slice if one of them is interactive, else the whole.
+ */
+static uint64_t other_slice_us(struct pcpu *c, struct vcpu *v, uint64_t now)
+{
+	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
+		if (w != v && w->dom != v->dom && sched_interactive(w, now) &&
+		    sched_cap_left(w, now)) {
+			return sched_slice_us / 2;
+		}
+	}
+	return sched_slice_us;
+}
+
 /* A vCPU of @v's domain other than @v can run from @c's queue now. */
 static bool sibling_waits(struct pcpu *c, struct vcpu *v, uint64_t now)
 {
@@ -207,7 +232,8 @@ static bool sibling_waits(struct pcpu *c, struct vcpu *v, uint64_t now)
 /*
  * When @c must next look at its queue while @v runs (NULL: idle): the
  * end of the slice that began at c->slice_start if others wait (the
- * short sibling slice if one of them is of @v's domain), the end of @v's
+ * short sibling slice if one of them is of @v's domain, half the slice
+ * if one is interactive), the end of @v's
  * cap budget, the end of a throttle. 0 when nothing needs a deadline.
  * rq_lock held.
  */
@@ -223,11 +249,12 @@ uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
 			d = now + left;
 		}
 		if (p->waiting) {
-			uint64_t end = c->slice_start +
-				       sched_us_to_ticks(
-					       sibling_waits(c, v, now)
-						       ? sched_sibling_slice_us
-						       : sched_slice_us);
+			uint64_t end =
+				c->slice_start +
+				sched_us_to_ticks(
+					sibling_waits(c, v, now)
+						? sched_sibling_slice_us
+						: other_slice_us(c, v, now));
 
 			d = end < d ? end : d;
 		}

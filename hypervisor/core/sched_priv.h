@@ -16,9 +16,11 @@ struct vcpu;
 
 /*
  * Slice of a vCPU while others wait: the default, its bounds, and the one
- * in force (sched_slice_us= on the command line).
+ * in force (sched_slice_us= on the command line). Half of it while one
+ * of them is interactive: it blocked within SCHED_INTERACTIVE_US.
  */
-#define SCHED_SLICE_US 2000ULL
+#define SCHED_SLICE_US 4000ULL
+#define SCHED_INTERACTIVE_US 50000ULL
 #define SCHED_SLICE_MIN_US 500ULL
 #define SCHED_SLICE_MAX_US 10000ULL
 extern uint64_t sched_slice_us;
@@ -52,6 +54,8 @@ void sched_charge(struct vcpu *v, uint64_t now);
 uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now);
 /* @v joins @c's queue: no lower than the floor less the wake credit. */
 void sched_join_vtime(struct pcpu *c, struct vcpu *v, uint64_t now);
+/* @w blocked within SCHED_INTERACTIVE_US of @now. */
+bool sched_interactive(const struct vcpu *w, uint64_t now);
 /* @v's virtual time is below the running @cur's, counted to @now. */
 bool sched_vtime_ahead(const struct vcpu *v, const struct vcpu *cur,
 		       uint64_t now);

@@ -84,6 +84,8 @@ struct vcpu {
 	uint64_t vtime;
 	uint64_t run_start;
 	uint64_t cpu_time;
+	/* When it last blocked (0: never): interactive for a while after. */
+	uint64_t blocked_at;
 	uint64_t cap_start, cap_used;
 	/* A timed block (SCHEDOP_poll) ends at sleep_until (0: none). */
 	uint64_t sleep_until;

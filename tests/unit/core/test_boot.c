@@ -282,7 +282,7 @@ TEST(boot_refuses_a_sibling_slice_out_of_bounds_and_keeps_the_default)
 	EXPECT_EQ(sched_sibling_slice_us, SCHED_SIBLING_SLICE_US);
 	EXPECT_TRUE(strstr(host_console_output(),
 			   "sched_sibling_slice_us=50: not 100 to the slice "
-			   "(2000)"));
+			   "(4000)"));
 }
 
 TEST(boot_sets_the_slice_from_the_command_line)

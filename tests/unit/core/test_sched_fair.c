@@ -379,7 +379,7 @@ TEST(sched_slice_is_set_within_bounds_and_never_below_the_sibling_slice)
 {
 	struct domain *a, *b;
 
-	EXPECT_EQ(SCHED_SLICE_US, 2000);
+	EXPECT_EQ(SCHED_SLICE_US, 4000);
 	EXPECT_EQ(sched_set_slice(499), -EINVAL);
 	EXPECT_EQ(sched_set_slice(10001), -EINVAL);
 	ASSERT_EQ(sched_set_sibling_slice(1000), 0);
@@ -398,6 +398,46 @@ TEST(sched_slice_is_set_within_bounds_and_never_below_the_sibling_slice)
 	run_for(6 * MS);
 	EXPECT_TRUE(cpu0()->current == b->vcpus[0]);
 	EXPECT_EQ(cpu0()->sched_deadline, now + 6 * MS);
+}
+
+/*
+ * A vCPU that blocked lately (interactive) waits half a slice behind a
+ * CPU hog, not a whole one; once it has not blocked for
+ * SCHED_INTERACTIVE_US, whole slices again. The shares do not change.
+ */
+TEST(sched_slice_is_halved_while_a_vcpu_that_blocked_lately_waits)
+{
+	struct domain *a, *b;
+	struct vcpu *va, *vb;
+	struct pcpu *c;
+
+	pair(&a, &b);
+	va = a->vcpus[0];
+	vb = b->vcpus[0];
+	sched_add_vcpu(va);
+	sched_add_vcpu(vb);
+	start();
+	c = cpu0();
+	run_until_current(vb, 10 * MS);
+	EXPECT_EQ(host_run(hx_block_fn, NULL, NULL), HOST_VCPU_RUN);
+	EXPECT_TRUE(c->current == va);
+	run_for(10 * MS);
+	/* vb wakes and runs at once; va, a hog, waits a whole slice. */
+	sched_wake(vb);
+	run_for(1);
+	ASSERT_TRUE(c->current == vb);
+	EXPECT_EQ(c->sched_deadline, now - 1 + SLICE);
+	run_until_current(va, 2 * SLICE);
+	/* vb, which blocked 11 ms ago, waits behind va half a slice. */
+	EXPECT_EQ(c->sched_deadline, c->slice_start + SLICE / 2);
+	/* Both busy from now on: 60 ms later vb is a hog too. */
+	memset(ran, 0, sizeof(ran));
+	run_for(60 * MS);
+	run_until_current(vb, 2 * SLICE);
+	run_until_current(va, 2 * SLICE);
+	EXPECT_EQ(c->sched_deadline, c->slice_start + SLICE);
+	run_for(100 * MS);
+	EXPECT_TRUE(ratio_near(ran[1], ran[3], 1, 1, 10));
 }
 
 TEST(sched_vcpus_of_two_domains_take_turns_by_the_full_slice)
