@@ -14,7 +14,14 @@ ratios domU / dom0 and Sable / Xen.
 
 Environment: PVBENCH_ROUNDS (default 3), PVBENCH_MB (image MiB, default
 64), PVBENCH_NETMB (MiB per TCP transfer, default 8), PVBENCH_STACKS
-(default "sable,xen": which to boot), PVBENCH_DOM0_VCPUS (default 2).
+(default "sable,xen": which to boot), PVBENCH_DOM0_VCPUS (default 2),
+PVBENCH_DEV (default 1: on Sable dom0 also has a virtio disk of
+PVBENCH_MB MiB, a raw file on the host; dom0 reads it, and the domU reads
+it as xvdb through blkback with the device as its physical-device; 0:
+none), PVBENCH_XEN_DEV (default 0: the same on Xen; there the domU's
+reads of xvdb stalled, docs/pv-devices.md),
+PVBENCH_PERSISTENT (blkback's feature_persistent, 0 or 1; default: the
+module's own, 1).
 """
 import os
 import re
@@ -52,24 +59,41 @@ def prerequisites():
     return None
 
 
-def boot(stack, args, dom0_vcpus):
+def disk_image(mb):
+    """A raw file of @mb MiB for dom0's virtio disk, written with data (not
+    a sparse file the host reads as holes); the same for both stacks."""
+    path = build(f"pvbench-disk-{mb}.img")
+    if not os.path.exists(path) or os.path.getsize(path) != mb << 20:
+        block = bytes((i * 7 + 1) & 0xFF for i in range(1 << 20))
+        with open(path + ".tmp", "wb") as f:
+            for _ in range(mb):
+                f.write(block)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def boot(stack, args, dom0_vcpus, disk=None):
     args = f"sable.test=pvbench sable.pvbench_stack={stack} {args}"
+    extra = xenref.disk_args(disk, "pb") if disk else []
+    if disk:
+        args += " sable.pvbench_dev=/dev/vda"
     if stack == "xen":
         return xenref.boot_xen("pvbench-xen", dom0_initrd=INITRD, net=False,
                                xen_bootargs=xenref.XEN_BOOTARGS +
                                f" dom0_max_vcpus={dom0_vcpus}",
                                dom0_bootargs=xenref.DOM0_BOOTARGS +
-                               " sable.xenstored=0 " + args)
+                               " sable.xenstored=0 " + args, extra=extra)
     return sable_machine("pvbench-sable", xenref.KERNEL, mem=2048,
                          cmdline=f"{SABLE_CMDLINE} "
                          f"dom0_max_vcpus={dom0_vcpus}",
-                         bootargs=f"{DOM0_ARGS} {args}", initrd=INITRD)
+                         bootargs=f"{DOM0_ARGS} {args}", initrd=INITRD,
+                         extra=extra)
 
 
-def run(stack, args, timeout, dom0_vcpus=2):
+def run(stack, args, timeout, dom0_vcpus=2, disk=None):
     """({op: [us per round]}, ping (avg, min, max, median) us or None,
     [notes])"""
-    m = boot(stack, args, dom0_vcpus)
+    m = boot(stack, args, dom0_vcpus, disk)
     notes = []
     with m:
         try:
@@ -120,11 +144,18 @@ def main():
     args = (f"sable.pvbench_rounds={rounds} sable.pvbench_mb={mb} "
             f"sable.pvbench_netmb={netmb}")
     vcpus = int(os.environ.get("PVBENCH_DOM0_VCPUS", "2"))
+    disk = disk_image(mb) if os.environ.get("PVBENCH_DEV", "1") != "0" \
+        else None
+    if os.environ.get("PVBENCH_PERSISTENT") in ("0", "1"):
+        args += (" sable.pvbench_persistent=" +
+                 os.environ["PVBENCH_PERSISTENT"])
     timeout = 300 + rounds * 60
     res, pings, notes = {}, {}, []
     for stack in ("sable", "xen"):
         if stack in os.environ.get("PVBENCH_STACKS", "sable,xen"):
-            t, p, n = run(stack, args, timeout, vcpus)
+            xen_dev = os.environ.get("PVBENCH_XEN_DEV", "0") == "1"
+            t, p, n = run(stack, args, timeout, vcpus,
+                          disk if stack == "sable" or xen_dev else None)
         else:
             t, p, n = {}, None, []
         res[stack], pings[stack] = t, p
@@ -138,7 +169,9 @@ def main():
     rows = (("dom0 read of the image", "dom0_read", mb),
             ("dom0 read through a loop device", "dom0_loop_read", mb),
             ("dom0 write of the image", "dom0_write", mb),
+            ("dom0 read of its virtio disk", "dom0_dev_read", mb),
             ("domU read of xvda", "domu_read", mb),
+            ("domU read of xvdb (the disk)", "domu_dev_read", mb),
             ("domU write of xvda", "domu_write", mb),
             ("TCP domU -> dom0", "tcp_from_domu", netmb),
             ("TCP dom0 -> domU", "tcp_to_domu", netmb))
@@ -154,7 +187,9 @@ def main():
                             ("domU read / dom0 loop read", "domu_read",
                              "dom0_loop_read"),
                             ("domU write / dom0 write", "domu_write",
-                             "dom0_write")):
+                             "dom0_write"),
+                            ("domU disk read / dom0 disk read",
+                             "domu_dev_read", "dom0_dev_read")):
         v = [rate[op][i] / rate[base][i]
              if rate[op][i] and rate[base][i] else None for i in (0, 1)]
         print(f"{title:<34} {fmt(v[0], 2):>9} {fmt(v[1], 2):>9} "

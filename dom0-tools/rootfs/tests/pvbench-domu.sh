@@ -3,12 +3,13 @@
 # started by xl with sable.test=pvbench-domu). Times, with the domU's
 # monotonic clock, sequential reads and writes of the whole of xvda
 # (sable.mb= MiB, 1 MiB blocks, its page cache dropped before each read,
-# writes ended by fsync), then pings dom0 (sable.peer=) and serves dom0's
+# writes ended by fsync; with sable.dev2=/dev/xvdb also reads of that
+# second, read-only disk), then pings dom0 (sable.peer=) and serves dom0's
 # TCP transfers (busybox nc): port 5100+N sends sable.netmb= MiB of zeros,
 # port 5000+N takes what dom0 sends, for rounds N = 1..sable.rounds=.
 # Reports are lines on its console (hvc0), which the console daemon logs
 # in dom0:
-#   PVBENCH-DOMU round=N op=read|write us=T
+#   PVBENCH-DOMU round=N op=read|write|dev_read us=T
 #   PVBENCH-DOMU op=ping rtt_us=AVG min_us=MIN max_us=MAX median_us=MED
 #   PVBENCH-DOMU-READY                 the TCP listeners are up
 #   PVBENCH-DOMU-ERROR <text>
@@ -45,6 +46,13 @@ while { [ ! -b /dev/xvda ] || [ ! -e /sys/class/net/eth0 ]; } &&
 done
 [ -b /dev/xvda ] || fail "no /dev/xvda"
 [ -e /sys/class/net/eth0 ] || fail "no eth0"
+DEV2=${SABLE_DEV2:-}
+n=0
+while [ -n "$DEV2" ] && [ ! -b "$DEV2" ] && [ "$n" -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+[ -z "$DEV2" ] || [ -b "$DEV2" ] || fail "no $DEV2"
 
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -62,6 +70,15 @@ while [ "$r" -le "$ROUNDS" ]; do
 		fail "write of xvda"
 	now_ns
 	echo "PVBENCH-DOMU round=$r op=write us=$(((NOW - t0) / 1000))"
+	if [ -n "$DEV2" ]; then
+		echo 3 >/proc/sys/vm/drop_caches
+		now_ns
+		t0=$NOW
+		dd if="$DEV2" of=/dev/null bs=1M count="$MB" 2>/dev/null ||
+			fail "read of $DEV2"
+		now_ns
+		echo "PVBENCH-DOMU round=$r op=dev_read us=$(((NOW - t0) / 1000))"
+	fi
 	r=$((r + 1))
 done
 

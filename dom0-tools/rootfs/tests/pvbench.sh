@@ -8,6 +8,11 @@
 #   sable.pvbench_rounds=N          rounds of each measurement (default 3)
 #   sable.pvbench_mb=M              disk image size in MiB (default 64)
 #   sable.pvbench_netmb=M           MiB per TCP transfer (default 8)
+#   sable.pvbench_dev=/dev/vdX      also a disk of dom0's own (a block
+#                                   device, the same size): dom0's read of
+#                                   it, and the domU's of it as xvdb (phy)
+#   sable.pvbench_persistent=0|1    blkback's feature_persistent (default:
+#                                   the module's, 1)
 #
 # dom0 reads and writes a raw image in its own RAM file system (the
 # baseline; reads also through a loop device), makes xenbr0 with 10.0.0.1,
@@ -28,6 +33,7 @@ NETMB=${SABLE_PVBENCH_NETMB:-8}
 XEN_BIN=/usr/lib/xen-4.17/bin
 T=/tmp/pvbench
 IMG=$T/disk.img
+DEV=${SABLE_PVBENCH_DEV:-}
 LOG=/var/log/xen/console/guest-pb.log
 mkdir -p $T /var/log/xen/console
 
@@ -134,6 +140,34 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
+# ---- dom0's own read of its block device ---------------------------------
+# The device's page cache dropped first: what the disk gives dom0, read
+# the way the domU will read it through blkback.
+DOMU_DEV=
+DISKS="'$IMG,raw,xvda,rw'"
+if [ -n "$DEV" ]; then
+	if [ -b "$DEV" ]; then
+		r=1
+		while [ "$r" -le "$ROUNDS" ]; do
+			sync
+			echo 3 >/proc/sys/vm/drop_caches
+			timed $r dom0_dev_read dd if="$DEV" of=/dev/null bs=1M \
+				count="$MB"
+			r=$((r + 1))
+		done
+		DISKS="$DISKS, '$DEV,raw,xvdb,r'"
+		DOMU_DEV=" sable.dev2=/dev/xvdb"
+	else
+		check "$DEV is a block device" false
+	fi
+fi
+P=/sys/module/xen_blkback/parameters/feature_persistent
+if [ -n "${SABLE_PVBENCH_PERSISTENT:-}" ]; then
+	check "blkback's feature_persistent set" \
+		sh -c "echo $SABLE_PVBENCH_PERSISTENT >$P"
+fi
+[ -r $P ] && info "blkback feature_persistent=$(cat $P)"
+
 # ---- the bridge, with dom0's address on it ---------------------------------
 brctl addbr xenbr0
 echo 0 >/sys/class/net/xenbr0/bridge/forward_delay
@@ -144,10 +178,10 @@ cat >$T/pb.cfg <<CFG
 name = "pb"
 kernel = "/var/lib/xen/images/vmlinuz"
 ramdisk = "/var/lib/xen/images/domu-initrd.cpio.gz"
-extra = "console=hvc0 rdinit=/init sable.test=pvbench-domu sable.mb=$MB sable.netmb=$NETMB sable.rounds=$ROUNDS sable.ip=10.0.0.2/24 sable.peer=10.0.0.1"
+extra = "console=hvc0 rdinit=/init sable.test=pvbench-domu sable.mb=$MB sable.netmb=$NETMB sable.rounds=$ROUNDS sable.ip=10.0.0.2/24 sable.peer=10.0.0.1$DOMU_DEV"
 memory = 128
 vcpus = 1
-disk = [ '$IMG,raw,xvda,rw' ]
+disk = [ $DISKS ]
 vif = [ 'mac=00:16:3e:00:00:42,bridge=xenbr0' ]
 on_poweroff = "destroy"
 on_reboot = "destroy"
@@ -179,6 +213,8 @@ while ! grep -q -e PVBENCH-DOMU-READY -e PVBENCH-DOMU-ERROR $LOG &&
 	n=$((n + 1))
 done
 check "the domU's measurements" grep -q PVBENCH-DOMU-READY $LOG
+grep -q PVBENCH-DOMU-READY $LOG ||
+	tail -n 20 $LOG | tr -d '\r' | sed 's/^/info: domU: /'
 grep -a PVBENCH-DOMU $LOG | tr -d '\r'
 mkfifo $T/never
 r=1
