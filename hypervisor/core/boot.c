@@ -68,38 +68,42 @@ static void choose_stage2_blocks(const struct machine *m)
 }
 
 /*
+ * @key=N (microseconds) on the command line, given to @set; a value it
+ * refuses, or not a number, is named in a warning with @bounds.
+ */
+static void choose_us(const struct machine *m, const char *key,
+		      int (*set)(uint64_t), const char *what,
+		      const char *bounds)
+{
+	char v[16], *end;
+	unsigned long us;
+
+	if (!cmdline_get(m->cmdline, key, v, sizeof(v))) {
+		return;
+	}
+	us = strtoul(v, &end, 10);
+	if (*end || set(us)) {
+		pr_warn("%s=%s: not %s; keeping the default\n", key, v, bounds);
+	} else {
+		pr_info("%s %lu us\n", what, us);
+	}
+}
+
+/*
  * sched_slice_us=N: the slice while others wait; then
  * sched_sibling_slice_us=N: the slice while a sibling vCPU waits (at most
  * the slice).
  */
 static void choose_slices(const struct machine *m)
 {
-	char v[16];
+	char bounds[48];
 
-	if (cmdline_get(m->cmdline, "sched_slice_us", v, sizeof(v))) {
-		char *end;
-		unsigned long us = strtoul(v, &end, 10);
-
-		if (*end || sched_set_slice(us)) {
-			pr_warn("sched_slice_us=%s: not 500 to 10000; "
-				"keeping the default\n",
-				v);
-		} else {
-			pr_info("slice %lu us\n", us);
-		}
-	}
-	if (cmdline_get(m->cmdline, "sched_sibling_slice_us", v, sizeof(v))) {
-		char *end;
-		unsigned long us = strtoul(v, &end, 10);
-
-		if (*end || sched_set_sibling_slice(us)) {
-			pr_warn("sched_sibling_slice_us=%s: not 100 to the "
-				"slice (%lu); keeping the default\n",
-				v, (unsigned long)sched_slice_us);
-		} else {
-			pr_info("sibling slice %lu us\n", us);
-		}
-	}
+	choose_us(m, "sched_slice_us", sched_set_slice, "slice",
+		  "500 to 10000");
+	snprintf(bounds, sizeof(bounds), "100 to the slice (%lu)",
+		 (unsigned long)sched_slice_us);
+	choose_us(m, "sched_sibling_slice_us", sched_set_sibling_slice,
+		  "sibling slice", bounds);
 }
 
 void boot_main(struct machine *m)
