@@ -421,8 +421,8 @@ static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
  * Loads of 2 and 1 (three busy vCPUs on two pCPUs): the pCPU with one
  * vCPU has no slices, so neither even_out() nor swap_longest() ever
  * moves its vCPU, which would keep a whole pCPU while the other two
- * shared one. Once it has run alone for SCHED_ROTATE_SLICES slices, the
- * longest waiter of @c (allowed on @s, not moved recently, within its
+ * shared one. Once it has run alone for SCHED_ROTATE_SLICES slices (or
+ * @c's waiter has waited as long), the longest waiter of @c (allowed on @s, not moved recently, within its
  * cap) joins @s's queue; @s decides again at once and the two share it,
  * while @c's vCPU now runs alone, until the same rule moves one of them
  * on. Each gets two thirds of a pCPU. Both locks held. What moved, or
@@ -435,11 +435,20 @@ static struct vcpu *rotate_lone(struct pcpu *c, struct pcpu *s, uint64_t now)
 	struct vcpu *cur = __atomic_load_n(&s->current, __ATOMIC_ACQUIRE);
 	struct vcpu *best;
 
-	if (s->nr_queued || !cur || cur->state != VCPU_RUNNING ||
-	    now - s->slice_start < alone) {
+	if (s->nr_queued || !cur || cur->state != VCPU_RUNNING) {
 		return NULL;
 	}
 	best = longest_waiter(c, s, NULL, WAITER_SETTLED, now);
+	/*
+	 * @s's vCPU has run alone for the slices, or @c's waiter has waited
+	 * that long: @s's slice_start moves at every switch there, so a
+	 * vCPU that runs on @s for moments now and then would otherwise
+	 * keep the first from ever holding while the waiter starves.
+	 */
+	if (best && now - s->slice_start < alone &&
+	    now - best->queued_at < alone) {
+		best = NULL;
+	}
 	if (best) {
 		pull(c, s, best, now);
 		/*
