@@ -102,11 +102,10 @@ static void set_deadline(struct pcpu *c, uint64_t deadline)
  */
 static void start_slice(struct pcpu *c, struct vcpu *cur, struct vcpu *v)
 {
-	uint64_t us = v->dom == cur->dom ? sched_sibling_slice_us
-		      : sched_interactive(v, arch_counter())
-			      ? sched_slice_us / 2
-			      : sched_slice_us;
-	uint64_t d = c->slice_start + sched_us_to_ticks(us);
+	uint64_t d =
+		c->slice_start + sched_us_to_ticks(sched_slice_us_for(
+					 v->dom == cur->dom,
+					 sched_interactive(v, arch_counter())));
 
 	if (!c->sched_deadline || d < c->sched_deadline) {
 		set_deadline(c, d);

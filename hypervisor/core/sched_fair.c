@@ -203,39 +203,39 @@ bool sched_interactive(const struct vcpu *w, uint64_t now)
 	       now - w->blocked_at < sched_us_to_ticks(SCHED_INTERACTIVE_US);
 }
 
-/*
- * The slice @v gets while vCPUs of other domains wait on @c: half the
- * slice if one of them is interactive, else the whole.
- */
-static uint64_t other_slice_us(struct pcpu *c, struct vcpu *v, uint64_t now)
+uint64_t sched_slice_us_for(bool sibling, bool interactive)
 {
-	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
-		if (w != v && w->dom != v->dom && sched_interactive(w, now) &&
-		    sched_cap_left(w, now)) {
-			return sched_slice_us / 2;
-		}
-	}
-	return sched_slice_us;
+	return sibling	     ? sched_sibling_slice_us
+	       : interactive ? sched_slice_us / 2
+			     : sched_slice_us;
 }
 
-/* A vCPU of @v's domain other than @v can run from @c's queue now. */
-static bool sibling_waits(struct pcpu *c, struct vcpu *v, uint64_t now)
+/*
+ * The slice @v gets while vCPUs wait on @c (one scan of the queue): see
+ * sched_slice_us_for(). Only those within their cap count.
+ */
+static uint64_t queue_slice_us(struct pcpu *c, struct vcpu *v, uint64_t now)
 {
+	bool sibling = false, interactive = false;
+
 	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
-		if (w != v && w->dom == v->dom && sched_cap_left(w, now)) {
-			return true;
+		if (w == v || !sched_cap_left(w, now)) {
+			continue;
+		}
+		if (w->dom == v->dom) {
+			sibling = true;
+		} else if (sched_interactive(w, now)) {
+			interactive = true;
 		}
 	}
-	return false;
+	return sched_slice_us_for(sibling, interactive);
 }
 
 /*
  * When @c must next look at its queue while @v runs (NULL: idle): the
- * end of the slice that began at c->slice_start if others wait (the
- * short sibling slice if one of them is of @v's domain, half the slice
- * if one is interactive), the end of @v's
- * cap budget, the end of a throttle. 0 when nothing needs a deadline.
- * rq_lock held.
+ * end of the slice that began at c->slice_start if others wait
+ * (queue_slice_us()), the end of @v's cap budget, the end of a
+ * throttle. 0 when nothing needs a deadline. rq_lock held.
  */
 uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
 			      const struct sched_pick *p, uint64_t now)
@@ -251,10 +251,7 @@ uint64_t sched_slice_deadline(struct pcpu *c, struct vcpu *v,
 		if (p->waiting) {
 			uint64_t end =
 				c->slice_start +
-				sched_us_to_ticks(
-					sibling_waits(c, v, now)
-						? sched_sibling_slice_us
-						: other_slice_us(c, v, now));
+				sched_us_to_ticks(queue_slice_us(c, v, now));
 
 			d = end < d ? end : d;
 		}

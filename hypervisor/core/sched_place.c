@@ -422,8 +422,8 @@ static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
  * vCPU has no slices, so neither even_out() nor swap_longest() ever
  * moves its vCPU, which would keep a whole pCPU while the other two
  * shared one. Once it has run alone for SCHED_ROTATE_SLICES slices (or
- * @c's waiter has waited as long), the longest waiter of @c (allowed on @s, not moved recently, within its
- * cap) joins @s's queue; @s decides again at once and the two share it,
+ * @c's waiter has waited as long), the longest waiter of @c (allowed on
+ * @s, not moved recently, within its cap) joins @s's queue; @s decides again at once and the two share it,
  * while @c's vCPU now runs alone, until the same rule moves one of them
  * on. Each gets two thirds of a pCPU. Both locks held. What moved, or
  * NULL.

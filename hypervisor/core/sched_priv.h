@@ -56,6 +56,12 @@ uint64_t sched_vtime_floor(struct pcpu *c, uint64_t now);
 void sched_join_vtime(struct pcpu *c, struct vcpu *v, uint64_t now);
 /* @w blocked within SCHED_INTERACTIVE_US of @now. */
 bool sched_interactive(const struct vcpu *w, uint64_t now);
+/*
+ * The slice of the running vCPU while others wait: the sibling slice if
+ * one of them is of its domain, else half the slice if one is
+ * interactive, else the slice. In microseconds.
+ */
+uint64_t sched_slice_us_for(bool sibling, bool interactive);
 /* @v's virtual time is below the running @cur's, counted to @now. */
 bool sched_vtime_ahead(const struct vcpu *v, const struct vcpu *cur,
 		       uint64_t now);

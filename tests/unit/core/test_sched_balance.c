@@ -162,27 +162,37 @@ TEST(sched_lone_vcpu_takes_its_turn_sharing_three_on_two_pcpus)
 }
 
 /*
+ * a (running) and b (queued) on pCPU 0, lone running alone on pCPU 1, at
+ * T0.
+ */
+static void two_beside_one(struct vcpu **a, struct vcpu **b, struct vcpu **lone)
+{
+	struct domain *d1, *d2, *d3;
+
+	three(&d1, &d2, &d3);
+	*a = d1->vcpus[0];
+	*b = d3->vcpus[0];
+	*lone = d2->vcpus[0];
+	host_cpu_select(0);
+	sched_add_vcpu(*a);
+	sched_add_vcpu(*b);
+	ASSERT_TRUE(decide(0) == *a);
+	host_cpu_select(1);
+	sched_add_vcpu(*lone);
+	ASSERT_TRUE(decide(1) == *lone);
+}
+
+/*
  * The lone vCPU is disturbed only once it has kept its pCPU for two
  * slices on end: a vCPU that runs in bursts (it blocks, and is picked
  * again, between them) never is.
  */
 TEST(sched_lone_vcpu_is_rotated_only_after_two_slices_alone)
 {
-	struct domain *d1, *d2, *d3;
 	struct vcpu *a, *b, *lone;
 	unsigned int ipis;
 
-	three(&d1, &d2, &d3);
-	a = d1->vcpus[0];
-	b = d3->vcpus[0];
-	lone = d2->vcpus[0];
-	host_cpu_select(0);
-	sched_add_vcpu(a);
-	sched_add_vcpu(b);
-	ASSERT_TRUE(decide(0) == a);
-	host_cpu_select(1);
-	sched_add_vcpu(lone);
-	ASSERT_TRUE(decide(1) == lone);
+	two_beside_one(&a, &b, &lone);
 	EXPECT_EQ(pcpu_get(1)->sched_deadline, 0);
 	ipis = pcpu_get(1)->arch.resched_ipis;
 	/* One slice alone: pCPU 0's slice end moves nothing. */
@@ -213,21 +223,10 @@ TEST(sched_lone_vcpu_is_rotated_only_after_two_slices_alone)
  */
 TEST(sched_waiter_of_two_slices_goes_to_a_pcpu_alone_but_for_moments)
 {
-	struct domain *d1, *d2, *d3;
 	struct vcpu *a, *b, *lone;
 	unsigned int ipis;
 
-	three(&d1, &d2, &d3);
-	a = d1->vcpus[0];
-	b = d3->vcpus[0];
-	lone = d2->vcpus[0];
-	host_cpu_select(0);
-	sched_add_vcpu(a);
-	sched_add_vcpu(b);
-	ASSERT_TRUE(decide(0) == a);
-	host_cpu_select(1);
-	sched_add_vcpu(lone);
-	ASSERT_TRUE(decide(1) == lone);
+	two_beside_one(&a, &b, &lone);
 	/* b is far ahead in virtual time: a keeps pCPU 0 at slice ends. */
 	b->vtime = a->vtime + 100 * MS;
 	ipis = pcpu_get(1)->arch.resched_ipis;
