@@ -406,6 +406,7 @@ static void requeue_current(bool yield, struct vcpu *to, bool behind)
 		c->yield_skip = v;
 	}
 	c->yield_to = p.v == to ? to : NULL;
+	c->yield_keeps_slice = yield;
 	spin_unlock(&c->rq_lock);
 	switch_away(c, v);
 }
@@ -520,7 +521,7 @@ void sched_run(void)
 		p = sched_rq_pick(c, now, c->yield_skip);
 		if (sched_can_run_here(c, c->yield_to, now)) {
 			p.v = c->yield_to;
-			directed = true;
+			directed = c->yield_keeps_slice;
 		}
 		c->yield_skip = NULL;
 		c->yield_to = NULL;

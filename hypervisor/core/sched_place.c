@@ -382,6 +382,28 @@ static struct vcpu *longest_waiter(struct pcpu *src, struct pcpu *dst,
 }
 
 /*
+ * @mine, waiting on @c, and @w, waiting on @s, change queues; each keeps
+ * the time it began to wait. Both locks held.
+ */
+static void change_places(struct pcpu *c, struct vcpu *mine, struct pcpu *s,
+			  struct vcpu *w, uint64_t now)
+{
+	uint64_t since_mine = mine->queued_at;
+	uint64_t since_w = w->queued_at;
+
+	sched_rq_remove(c, mine);
+	sched_forget_picks(c, mine);
+	sched_rq_remove(s, w);
+	sched_forget_picks(s, w);
+	sched_migrate_locked(mine, c, s, now);
+	sched_migrate_locked(w, s, c, now);
+	sched_enqueue(s, mine);
+	sched_enqueue(c, w);
+	mine->queued_at = since_mine;
+	w->queued_at = since_w;
+}
+
+/*
  * Loads within one of each other: if a sibling of @c's longest waiter
  * has waited longer on @s, the two change places and that sibling runs
  * on @c next. Siblings have one weight, so each queue keeps the same
@@ -393,7 +415,6 @@ static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
 {
 	struct vcpu *mine = longest_waiter(c, s, NULL, 0, now);
 	struct vcpu *w;
-	uint64_t since_mine, since_w;
 
 	if (!mine) {
 		return NULL;
@@ -402,19 +423,75 @@ static struct vcpu *swap_longest(struct pcpu *c, struct pcpu *s, uint64_t now)
 	if (!w || (int64_t)(w->queued_at - mine->queued_at) >= 0) {
 		return NULL;
 	}
-	since_mine = mine->queued_at;
-	since_w = w->queued_at;
-	sched_rq_remove(c, mine);
-	sched_forget_picks(c, mine);
-	sched_rq_remove(s, w);
-	sched_forget_picks(s, w);
-	sched_migrate_locked(mine, c, s, now);
-	sched_migrate_locked(w, s, c, now);
-	sched_enqueue(s, mine);
-	sched_enqueue(c, w);
-	mine->queued_at = since_mine;
-	w->queued_at = since_w;
+	change_places(c, mine, s, w, now);
 	return w;
+}
+
+/* Waiters unstack() looks at on each queue: bounds its work. */
+#define SCHED_UNSTACK_SCAN 8
+
+/* A vCPU of @d is on @c: running there or queued. @c's lock held. */
+static bool dom_on(struct pcpu *c, const struct domain *d,
+		   const struct vcpu *but)
+{
+	struct vcpu *cur = __atomic_load_n(&c->current, __ATOMIC_RELAXED);
+
+	if (cur && cur != but && cur->dom == d) {
+		return true;
+	}
+	for (struct vcpu *w = c->rq_head; w; w = w->rq_next) {
+		if (w != but && w->dom == d) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* @w, waiting on @src, may change places now with one on @dst. */
+static bool swappable(struct pcpu *src, struct pcpu *dst, struct vcpu *w,
+		      uint64_t now)
+{
+	return sched_allowed_on(w, dst) && !still_current(src, w) &&
+	       w != src->yield_to &&
+	       now - w->migrated_at >=
+		       sched_us_to_ticks(SCHED_MIGRATE_HOLD_US) &&
+	       sched_cap_left(w, now);
+}
+
+/*
+ * Loads within one of each other, and vCPUs of one domain stacked on @c
+ * (a waiter there with a sibling on @c, none of its domain on @s): that
+ * waiter changes places with one of @s's waiters whose domain has no
+ * vCPU on @c. Each swap leaves fewer pairs of siblings sharing a pCPU,
+ * so swaps end; the loads stay as they were. Stacked siblings wait for
+ * each other (a lock one holds while preempted, an IPI not yet taken)
+ * and, as QEMU does not trap WFE, spin for it. The first
+ * SCHED_UNSTACK_SCAN waiters of each queue are looked at. Both locks
+ * held. What moved to @s (told by the caller), or NULL.
+ */
+static struct vcpu *unstack(struct pcpu *c, struct pcpu *s, uint64_t now)
+{
+	unsigned int i = 0;
+
+	for (struct vcpu *mine = c->rq_head; mine && i < SCHED_UNSTACK_SCAN;
+	     mine = mine->rq_next, i++) {
+		unsigned int j = 0;
+
+		if (!swappable(c, s, mine, now) ||
+		    !dom_on(c, mine->dom, mine) || dom_on(s, mine->dom, NULL)) {
+			continue;
+		}
+		for (struct vcpu *w = s->rq_head; w && j < SCHED_UNSTACK_SCAN;
+		     w = w->rq_next, j++) {
+			if (!swappable(s, c, w, now) ||
+			    dom_on(c, w->dom, NULL)) {
+				continue;
+			}
+			change_places(c, mine, s, w, now);
+			return mine;
+		}
+	}
+	return NULL;
 }
 
 /*
@@ -487,7 +564,10 @@ struct vcpu *sched_balance(struct pcpu *c, uint64_t now)
 			sched_unlock_two(c, s);
 			return w;
 		}
-		w = rotate_lone(c, s, now);
+		w = unstack(c, s, now);
+		if (!w) {
+			w = rotate_lone(c, s, now);
+		}
 		sched_unlock_two(c, s);
 		if (w) {
 			sched_notify(s, w);

@@ -145,8 +145,9 @@ bool sched_steal(struct pcpu *c, uint64_t now);
  * of its slice, a reschedule request): even out its queue with a pCPU
  * whose load differs by 2 or more, or else let a sibling that has waited
  * longer on another queue change places with @c's longest waiter, or
- * else hand @c's longest waiter to a pCPU whose single vCPU has run
- * alone for two slices. The vCPU that should run on @c now (moved
+ * else let a waiter whose domain is stacked on @c change places with one
+ * of another domain (unstack), or else hand @c's longest waiter to a
+ * pCPU whose single vCPU has run alone for two slices. The vCPU that should run on @c now (moved
  * here), or NULL. No lock held.
  */
 struct vcpu *sched_balance(struct pcpu *c, uint64_t now);

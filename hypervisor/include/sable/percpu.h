@@ -38,8 +38,16 @@ struct pcpu {
 	uint64_t min_vtime;
 	/* A vCPU that yielded: the next pick prefers any other. */
 	struct vcpu *yield_skip;
-	/* A sibling a WFE yielded to (directed yield): the next pick. */
+	/*
+	 * The next pick: a sibling a WFE yielded to (directed yield), or the
+	 * vCPU sched_balance() brought here to run.
+	 */
 	struct vcpu *yield_to;
+	/*
+	 * yield_to takes over the rest of the slice (a directed yield);
+	 * otherwise it starts its own (a balance hand-over).
+	 */
+	bool yield_keeps_slice;
 	/*
 	 * The vCPU this pCPU just switched away from because it may no
 	 * longer run here (affinity): sched_run() hands it to an allowed

@@ -268,10 +268,14 @@ TEST(sched_slice_end_runs_the_sibling_that_waited_longest_on_either_pcpu)
 	sched_add_vcpu(a);
 	ASSERT_TRUE(decide(0) == a);
 	sched_add_vcpu(c);
-	/* pCPU 0's slice ends: d, waiting longest, runs here; c goes over. */
+	/*
+	 * pCPU 0's slice ends: d, waiting longest, runs here, with a slice
+	 * of its own (not the end of a's); c goes over.
+	 */
 	clock_at(T0 + 2 * MS);
 	EXPECT_TRUE(decide(0) == d);
 	EXPECT_EQ(d->pcpu, 0);
+	EXPECT_EQ(pcpu_get(0)->slice_start, now);
 	EXPECT_TRUE(queued_on(a, 0));
 	EXPECT_TRUE(queued_on(c, 1));
 	EXPECT_EQ(load_of(0), 2);
@@ -291,6 +295,57 @@ TEST(sched_slice_end_runs_the_sibling_that_waited_longest_on_either_pcpu)
 	EXPECT_TRUE(decide(1) == a);
 	EXPECT_TRUE(queued_on(other, 0));
 	EXPECT_TRUE(queued_on(b, 0));
+	EXPECT_TRUE(allowed_everywhere_it_is());
+}
+
+/*
+ * Two domains of two busy vCPUs each, each domain stacked on one pCPU
+ * (x on pCPU 0, y on pCPU 1): at the first slice end a waiter of each
+ * changes places, and from then on each pCPU has one vCPU of each
+ * domain, which share it evenly. (Under QEMU dom0's two vCPUs were seen
+ * stacked so beside a domain spinning on both pCPUs: one dom0 vCPU spun
+ * for the other, and a shell command took 100 ms of dom0's time.)
+ */
+TEST(sched_slice_end_unstacks_the_vcpus_of_a_domain)
+{
+	struct domain *x = hx_domain(1, 2, false, HX_DOM_MEM);
+	struct domain *y = hx_domain(2, 2, false, HX_DOM_MEM);
+	uint64_t ran[8] = { 0 };
+	unsigned int ipis;
+
+	clock_at(T0);
+	for (unsigned int i = 0; i < 2; i++) {
+		ASSERT_EQ(sched_set_affinity(x->vcpus[i], CPU0, 0), 0);
+		ASSERT_EQ(sched_set_affinity(y->vcpus[i], CPU1, 0), 0);
+	}
+	host_cpu_select(0);
+	sched_add_vcpu(x->vcpus[0]);
+	sched_add_vcpu(x->vcpus[1]);
+	ASSERT_TRUE(decide(0) == x->vcpus[0]);
+	host_cpu_select(1);
+	sched_add_vcpu(y->vcpus[0]);
+	sched_add_vcpu(y->vcpus[1]);
+	ASSERT_TRUE(decide(1) == y->vcpus[0]);
+	for (unsigned int i = 0; i < 2; i++) {
+		ASSERT_EQ(sched_set_affinity(x->vcpus[i], BOTH, BOTH), 0);
+		ASSERT_EQ(sched_set_affinity(y->vcpus[i], BOTH, BOTH), 0);
+	}
+	ipis = pcpu_get(1)->arch.resched_ipis;
+	/* Past the sibling slice and the hold after the moves above. */
+	clock_at(T0 + 3 * MS);
+	host_cpu_select(0);
+	host_timer_irq(now);
+	(void)decide(0);
+	EXPECT_TRUE(queued_on(x->vcpus[1], 1));
+	EXPECT_EQ(y->vcpus[1]->pcpu, 0);
+	EXPECT_EQ(pcpu_get(1)->arch.resched_ipis, ipis + 1);
+	EXPECT_EQ(load_of(0), 2);
+	EXPECT_EQ(load_of(1), 2);
+	run_both_for(400 * MS, ran);
+	EXPECT_TRUE(ran[1] >= 360 * MS && ran[1] <= 440 * MS);
+	EXPECT_TRUE(ran[2] >= 360 * MS && ran[2] <= 440 * MS);
+	EXPECT_TRUE(x->vcpus[0]->pcpu != x->vcpus[1]->pcpu);
+	EXPECT_TRUE(y->vcpus[0]->pcpu != y->vcpus[1]->pcpu);
 	EXPECT_TRUE(allowed_everywhere_it_is());
 }
 
