@@ -39,6 +39,28 @@ static unsigned int dom0_nr_spis(const struct machine *m)
 	return arch_gic_nr_spis();
 }
 
+/*
+ * dom0_weight=N (1 to SCHED_WEIGHT_MAX): dom0's scheduling weight; a value
+ * out of bounds, or not a number, is named in a warning and
+ * SCHED_WEIGHT_DOM0 kept.
+ */
+static unsigned int dom0_weight(const struct machine *m)
+{
+	char v[16], *end;
+	unsigned long w;
+
+	if (!cmdline_get(m->cmdline, "dom0_weight", v, sizeof(v))) {
+		return SCHED_WEIGHT_DOM0;
+	}
+	w = strtoul(v, &end, 10);
+	if (*end || w < 1 || w > SCHED_WEIGHT_MAX) {
+		pr_warn("dom0_weight=%s: not 1 to %u; keeping %u\n", v,
+			SCHED_WEIGHT_MAX, SCHED_WEIGHT_DOM0);
+		return SCHED_WEIGHT_DOM0;
+	}
+	return (unsigned int)w;
+}
+
 static int dom0_params(const struct machine *m, uint64_t *mem,
 		       unsigned int *vcpus)
 {
@@ -131,6 +153,7 @@ int dom0_build(struct machine *m)
 		return -ENOMEM;
 	}
 	d->direct_map = true;
+	d->sched_weight = dom0_weight(m);
 	d->ram_base = l.ram_base;
 	d->ram_size = l.ram_size;
 	rc = load_kernel(k, &l);

@@ -25,6 +25,13 @@
 
 /* A domain's scheduling weight unless set (docs/scheduler.md). */
 #define SCHED_WEIGHT_DEFAULT 256
+/*
+ * dom0's weight unless dom0_weight= says otherwise: twice a domU's, as it
+ * serves every domU's backends, toolstack and consoles
+ * (docs/scheduler.md, Parameters).
+ */
+#define SCHED_WEIGHT_DOM0 512
+#define SCHED_WEIGHT_MAX 65535
 
 enum vcpu_state {
 	VCPU_OFFLINE, /* not started (PSCI CPU_OFF or never on) */

@@ -300,6 +300,36 @@ TEST(boot_refuses_a_slice_out_of_bounds_and_keeps_the_default)
 			   "sched_slice_us=400: not 500 to 10000"));
 }
 
+TEST(boot_gives_dom0_twice_a_domus_weight)
+{
+	boot_dom0_leaves("dom0_mem=32M", NULL);
+	EXPECT_EQ(domain_lookup(0)->sched_weight, SCHED_WEIGHT_DOM0);
+	EXPECT_EQ(SCHED_WEIGHT_DOM0, 2 * SCHED_WEIGHT_DEFAULT);
+}
+
+TEST(boot_sets_dom0s_weight_from_the_command_line)
+{
+	boot_dom0_leaves("dom0_mem=32M dom0_weight=256", NULL);
+	EXPECT_EQ(domain_lookup(0)->sched_weight, 256);
+	EXPECT_TRUE(hx_console_clean());
+}
+
+TEST(boot_refuses_a_dom0_weight_out_of_bounds_and_keeps_the_default)
+{
+	boot_dom0_leaves("dom0_mem=32M dom0_weight=65536", NULL);
+	EXPECT_EQ(domain_lookup(0)->sched_weight, SCHED_WEIGHT_DOM0);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "dom0_weight=65536: not 1 to 65535; keeping 512"));
+}
+
+TEST(boot_refuses_a_dom0_weight_that_is_not_a_number)
+{
+	boot_dom0_leaves("dom0_mem=32M dom0_weight=12x", NULL);
+	EXPECT_EQ(domain_lookup(0)->sched_weight, SCHED_WEIGHT_DOM0);
+	EXPECT_TRUE(strstr(host_console_output(),
+			   "dom0_weight=12x: not 1 to 65535; keeping 512"));
+}
+
 /* The slice is set first: a sibling slice longer than it is refused. */
 TEST(boot_refuses_a_sibling_slice_longer_than_the_slice)
 {
