@@ -78,21 +78,31 @@ void xl_monitor_forget(uint32_t domid)
 	unlink(path);
 }
 
+/*
+ * Written aside and renamed over, so that a reader sees the old content
+ * or the new, never an empty file: `xl shutdown -w` read the file between
+ * the truncation and the write of "done", took it for no monitor at all
+ * and destroyed a domain the monitor had just preserved.
+ */
 static void pid_write(uint32_t domid, bool done)
 {
-	char path[96];
+	char path[96], tmp[104];
 	FILE *f;
 
 	mkdir(XL_RUN_DIR, 0755);
 	pid_path(domid, path, sizeof(path));
-	f = fopen(path, "w");
-	if (f) {
-		if (done) {
-			fprintf(f, "done\n");
-		} else {
-			fprintf(f, "%ld\n", (long)getpid());
-		}
-		fclose(f);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		return;
+	}
+	if (done) {
+		fprintf(f, "done\n");
+	} else {
+		fprintf(f, "%ld\n", (long)getpid());
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
 	}
 }
 
