@@ -124,7 +124,7 @@ static int check_sizes(const struct domu_config *c, uint64_t ram)
 	if (c->max_evtchn_port > DOMU_MAX_EVTCHN_PORT ||
 	    c->max_grant_frames > DOMU_MAX_GRANT_FRAMES ||
 	    c->max_maptrack_frames > DOMU_MAX_MAPTRACK_FRAMES ||
-	    c->p2m_pages > DOMU_MAX_P2M_PAGES || c->weight > 65535 ||
+	    c->p2m_pages > DOMU_MAX_P2M_PAGES || c->weight > SCHED_WEIGHT_MAX ||
 	    c->cap > 100) {
 		return -EINVAL;
 	}

@@ -498,7 +498,7 @@ static long ctl_sched_set(struct vcpu *v, struct sable_ctl *c, struct domain *d,
 			  const uint64_t args[5])
 {
 	(void)v, (void)args;
-	if (c->u.sched.weight == 0 || c->u.sched.weight > 65535 ||
+	if (c->u.sched.weight == 0 || c->u.sched.weight > SCHED_WEIGHT_MAX ||
 	    c->u.sched.cap > 100) {
 		return -EINVAL;
 	}

@@ -58,6 +58,13 @@ static bool still_current(struct pcpu *c, const struct vcpu *v)
 	return __atomic_load_n(&c->current, __ATOMIC_ACQUIRE) == v;
 }
 
+/* @w, waiting on @src, may go to @dst: allowed there, off @src, no pick. */
+static bool movable(struct pcpu *src, struct pcpu *dst, const struct vcpu *w)
+{
+	return sched_allowed_on(w, dst) && !still_current(src, w) &&
+	       w != src->yield_to;
+}
+
 static unsigned int load(struct pcpu *c)
 {
 	return __atomic_load_n(&c->nr_queued, __ATOMIC_RELAXED) +
@@ -251,8 +258,7 @@ static struct vcpu *stealable(struct pcpu *src, struct pcpu *c,
 	for (struct vcpu *w = src->rq_head; w; w = w->rq_next) {
 		bool settled = now - w->migrated_at >= hold;
 
-		if (!sched_allowed_on(w, c) || still_current(src, w) ||
-		    w == src->yield_to || (dom && w->dom != dom)) {
+		if (!movable(src, c, w) || (dom && w->dom != dom)) {
 			continue;
 		}
 		if (!best || (settled && !best_settled) ||
@@ -366,10 +372,18 @@ static bool settled(const struct vcpu *w, uint64_t now)
 	       (int64_t)(w->migrated_at - w->run_start) <= 0;
 }
 
+/* movable() and settled() and within its cap at @now. */
+static bool swappable(struct pcpu *src, struct pcpu *dst, struct vcpu *w,
+		      uint64_t now)
+{
+	return movable(src, dst, w) && settled(w, now) &&
+	       sched_cap_left(w, now);
+}
+
 /*
  * The vCPU of @src's queue, allowed on @dst, that has waited longest;
  * of @dom only when @dom is set, and with WAITER_SETTLED in @flags only
- * one settled() and within its cap at @now.
+ * a swappable() one.
  * Both locks held.
  */
 static struct vcpu *longest_waiter(struct pcpu *src, struct pcpu *dst,
@@ -379,12 +393,9 @@ static struct vcpu *longest_waiter(struct pcpu *src, struct pcpu *dst,
 	struct vcpu *best = NULL;
 
 	for (struct vcpu *w = src->rq_head; w; w = w->rq_next) {
-		if (!sched_allowed_on(w, dst) || still_current(src, w) ||
-		    w == src->yield_to || (dom && w->dom != dom)) {
-			continue;
-		}
-		if ((flags & WAITER_SETTLED) &&
-		    (!settled(w, now) || !sched_cap_left(w, now))) {
+		if ((dom && w->dom != dom) ||
+		    !((flags & WAITER_SETTLED) ? swappable(src, dst, w, now)
+					       : movable(src, dst, w))) {
 			continue;
 		}
 		if (!best || (int64_t)(w->queued_at - best->queued_at) < 0) {
@@ -460,14 +471,6 @@ static bool dom_on(struct pcpu *c, const struct domain *d,
 	return false;
 }
 
-/* @w, waiting on @src, may change places now with one on @dst. */
-static bool swappable(struct pcpu *src, struct pcpu *dst, struct vcpu *w,
-		      uint64_t now)
-{
-	return sched_allowed_on(w, dst) && !still_current(src, w) &&
-	       w != src->yield_to && settled(w, now) && sched_cap_left(w, now);
-}
-
 /*
  * Loads within one of each other, and vCPUs of one domain stacked on @c
  * (a waiter there with a sibling on @c, none of its domain on @s): that
@@ -509,8 +512,8 @@ static struct vcpu *unstack(struct pcpu *c, struct pcpu *s, uint64_t now)
  * vCPU has no slices, so neither even_out() nor swap_longest() ever
  * moves its vCPU, which would keep a whole pCPU while the other two
  * shared one. Once it has run alone for SCHED_ROTATE_SLICES slices (or
- * @c's waiter has waited as long), the longest waiter of @c (allowed on
- * @s, not moved recently, within its cap) joins @s's queue; @s decides again at once and the two share it,
+ * @c's waiter has waited as long), the longest swappable() waiter of @c
+ * joins @s's queue; @s decides again at once and the two share it,
  * while @c's vCPU now runs alone, until the same rule moves one of them
  * on. Each gets two thirds of a pCPU. Both locks held. What moved, or
  * NULL.

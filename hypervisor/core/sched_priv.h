@@ -147,8 +147,8 @@ bool sched_steal(struct pcpu *c, uint64_t now);
  * longer on another queue change places with @c's longest waiter, or
  * else let a waiter whose domain is stacked on @c change places with one
  * of another domain (unstack), or else hand @c's longest waiter to a
- * pCPU whose single vCPU has run alone for two slices. The vCPU that should run on @c now (moved
- * here), or NULL. No lock held.
+ * pCPU whose single vCPU has run alone for two slices. The vCPU that
+ * should run on @c now (moved here), or NULL. No lock held.
  */
 struct vcpu *sched_balance(struct pcpu *c, uint64_t now);
 /*

@@ -31,6 +31,7 @@
  * (docs/scheduler.md, Parameters).
  */
 #define SCHED_WEIGHT_DOM0 512
+/* Weights run from 1 to this (Xen's credit range). */
 #define SCHED_WEIGHT_MAX 65535
 
 enum vcpu_state {

@@ -4,6 +4,8 @@
  * rotation, and pause and destroy of a vCPU that moved, on the host's two
  * pCPUs through the real scheduler paths (sched_place_test.h).
  */
+#include <string.h>
+
 #include <sable/mm.h>
 #include <sable/percpu.h>
 
